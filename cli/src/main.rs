@@ -1,0 +1,3 @@
+fn main() {
+    println!("gluelab {}", env!("CARGO_PKG_VERSION"));
+}

@@ -1,0 +1,189 @@
+//! Job arguments, resolved and validated as `awsglue.utils.getResolvedOptions` does.
+//!
+//! Messages are argparse's and the wrapper's own (GLUE-SEMANTICS.md §3, `awsglue/utils.py`),
+//! so a user sees in gluelab what their driver log would say on Glue.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// `--job-bookmark-option`: absent means disable, as on Glue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BookmarkOption {
+    Enable,
+    Disable,
+    Pause,
+}
+
+impl BookmarkOption {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BookmarkOption::Enable => "job-bookmark-enable",
+            BookmarkOption::Disable => "job-bookmark-disable",
+            BookmarkOption::Pause => "job-bookmark-pause",
+        }
+    }
+}
+
+/// What the bookmark arguments of one run resolve to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedOptions {
+    pub bookmark: BookmarkOption,
+    /// `--job-bookmark-from` and `--job-bookmark-to`, both or neither, with pause only.
+    pub from_to: Option<(String, String)>,
+    /// Every argument without its leading `--`, as `args['NAME']` reads them.
+    pub values: BTreeMap<String, String>,
+}
+
+/// Arguments a job run ends up with: the job's defaults, replaced key by key by the run's own
+/// (StartJobRun: "they replace the default arguments"), non-overridable ones winning, plus
+/// what Glue passes itself.
+pub fn merge(
+    defaults: &BTreeMap<String, String>,
+    run_arguments: &BTreeMap<String, String>,
+    non_overridable: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut merged = defaults.clone();
+    merged.extend(run_arguments.iter().map(|(k, v)| (k.clone(), v.clone())));
+    merged.extend(non_overridable.iter().map(|(k, v)| (k.clone(), v.clone())));
+    merged
+}
+
+/// Resolves the arguments as the script's `getResolvedOptions(sys.argv, required)` would.
+/// The error text is what the driver prints before the run fails.
+pub fn resolve(arguments: &BTreeMap<String, String>, required: &[String]) -> Result<ResolvedOptions, String> {
+    for key in arguments.keys() {
+        if !key.starts_with("--") {
+            return Err(format!(
+                "argument {key}: job arguments must start with '--' (Glue passes them to the script as --name value)"
+            ));
+        }
+    }
+    let get = |name: &str| arguments.get(&format!("--{name}")).cloned();
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|r| get(r).is_none())
+        .map(|r| format!("--{r}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "error: the following arguments are required: {}",
+            missing.join(", ")
+        ));
+    }
+    let option = get("job-bookmark-option").or_else(|| get("continuation-option").map(|legacy| legacy_option(&legacy)));
+    let bookmark = match option.as_deref() {
+        None | Some("job-bookmark-disable") => BookmarkOption::Disable,
+        Some("job-bookmark-enable") => BookmarkOption::Enable,
+        Some("job-bookmark-pause") => BookmarkOption::Pause,
+        Some(other) => {
+            return Err(format!(
+                "argument --job-bookmark-option: invalid choice: '{other}' (choose from 'job-bookmark-enable', \
+                 'job-bookmark-pause', 'job-bookmark-disable')"
+            ))
+        }
+    };
+    let from_to = match (get("job-bookmark-from"), get("job-bookmark-to"), bookmark) {
+        (Some(from), Some(to), BookmarkOption::Pause) => Some((from, to)),
+        (Some(_), Some(_), _) => return Err("Invalid option(s)--job-bookmark-from --job-bookmark-to".into()),
+        (Some(_), None, BookmarkOption::Pause) => return Err("Missing option or value for --job-bookmark-to".into()),
+        (None, Some(_), BookmarkOption::Pause) => return Err("Missing option or value for --job-bookmark-from".into()),
+        // A lone from/to with enable or disable is accepted and ignored (modelled).
+        _ => None,
+    };
+    let values = arguments
+        .iter()
+        .map(|(k, v)| (k.trim_start_matches("--").to_string(), v.clone()))
+        .collect();
+    Ok(ResolvedOptions {
+        bookmark,
+        from_to,
+        values,
+    })
+}
+
+fn legacy_option(value: &str) -> String {
+    match value {
+        "continuation-enabled" => "job-bookmark-enable",
+        "continuation-readonly" => "job-bookmark-pause",
+        "continuation-ignore" => "job-bookmark-disable",
+        other => other,
+    }
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn absent_option_means_disable() {
+        assert_eq!(resolve(&args(&[]), &[]).unwrap().bookmark, BookmarkOption::Disable);
+    }
+
+    #[test]
+    fn run_arguments_replace_defaults() {
+        let merged = merge(
+            &args(&[("--job-bookmark-option", "job-bookmark-enable"), ("--x", "1")]),
+            &args(&[("--job-bookmark-option", "job-bookmark-pause")]),
+            &BTreeMap::new(),
+        );
+        assert_eq!(
+            merged,
+            args(&[("--job-bookmark-option", "job-bookmark-pause"), ("--x", "1")])
+        );
+    }
+
+    #[test]
+    fn glue_messages_for_bad_arguments() {
+        let e = resolve(&args(&[("--job-bookmark-option", "job-bookmark-on")]), &[]).unwrap_err();
+        assert!(
+            e.starts_with("argument --job-bookmark-option: invalid choice: 'job-bookmark-on'"),
+            "{e}"
+        );
+        let e = resolve(&args(&[]), &["JOB_NAME".into(), "SRC".into()]).unwrap_err();
+        assert_eq!(e, "error: the following arguments are required: --JOB_NAME, --SRC");
+        let pause_from = args(&[
+            ("--job-bookmark-option", "job-bookmark-pause"),
+            ("--job-bookmark-from", "jr_a"),
+        ]);
+        assert_eq!(
+            resolve(&pause_from, &[]).unwrap_err(),
+            "Missing option or value for --job-bookmark-to"
+        );
+        let enable_both = args(&[
+            ("--job-bookmark-option", "job-bookmark-enable"),
+            ("--job-bookmark-from", "jr_a"),
+            ("--job-bookmark-to", "jr_b"),
+        ]);
+        assert_eq!(
+            resolve(&enable_both, &[]).unwrap_err(),
+            "Invalid option(s)--job-bookmark-from --job-bookmark-to"
+        );
+    }
+
+    #[test]
+    fn pause_with_from_and_to() {
+        let a = args(&[
+            ("--job-bookmark-option", "job-bookmark-pause"),
+            ("--job-bookmark-from", "jr_a"),
+            ("--job-bookmark-to", "jr_b"),
+        ]);
+        let r = resolve(&a, &[]).unwrap();
+        assert_eq!(
+            (r.bookmark, r.from_to),
+            (BookmarkOption::Pause, Some(("jr_a".into(), "jr_b".into())))
+        );
+        assert_eq!(r.values["job-bookmark-from"], "jr_a");
+    }
+
+    #[test]
+    fn legacy_continuation_option_maps() {
+        let a = args(&[("--continuation-option", "continuation-readonly")]);
+        assert_eq!(resolve(&a, &[]).unwrap().bookmark, BookmarkOption::Pause);
+    }
+}

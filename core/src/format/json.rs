@@ -1,0 +1,904 @@
+//! JSON lines reader and writer: one JSON object per physical line, as Glue and Spark write them.
+//!
+//! The reader scans each line with a small hand-written JSON scanner instead of building a
+//! `serde_json::Value`: values stay borrowed slices of the object (numbers keep their exact text,
+//! so `decimal(38,10)` loses nothing), keys are matched to declared columns without allocating,
+//! and syntax errors can say at which column of which line they are.
+//!
+//! Conversion rules with a declared schema (strict on purpose, so the UI can show why):
+//! - a number goes into `bigint`/`int`/`smallint`/`tinyint` only if it is an integer in range,
+//!   and into `double`/`float`/`decimal` always;
+//! - `true`/`false` go into `boolean`; strings go into `date`, `timestamp`, `decimal` and
+//!   `binary` (base64) when they parse; `"NaN"`, `"Infinity"`, `"-Infinity"` go into floats;
+//! - a `string` column takes any value: non-strings are kept as their JSON text, as Spark does;
+//! - objects and arrays go into `struct`/`map`/`array` columns (decoded by arrow's JSON decoder);
+//! - anything else is malformed for that field (`expected bigint, found string "abc"`).
+//!
+//! Missing fields are null, extra fields are ignored, and field names match declared columns
+//! exactly first, then case-insensitively (Glue catalog names are lower case; the Hive and
+//! OpenX JSON SerDes match them to keys case-insensitively). If a key repeats, the first wins.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, RecordBatch};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+
+use super::builder::ColumnBuilder;
+use super::encode::ColumnWriter;
+use super::rows::{as_text, lines, malformed_from, OutputSchema, Problem, Rows, NOT_TEXT};
+use super::{Malformed, ReadOptions, ReadOutput};
+use crate::error::{Error, Location, Result};
+
+/// The kind of one JSON value found by the scanner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JsonKind {
+    Null,
+    Bool(bool),
+    /// `int` is true when the number has no fraction and no exponent.
+    Number {
+        int: bool,
+    },
+    /// `escaped` is true when the text holds backslash escapes that must be decoded.
+    String {
+        escaped: bool,
+    },
+    Object,
+    Array,
+}
+
+/// One JSON value as a slice of its line: for strings the text between the quotes (still
+/// escaped), for everything else the exact source text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct JsonValue<'a> {
+    pub kind: JsonKind,
+    pub text: &'a str,
+}
+
+/// How deep objects and arrays may nest before a line is rejected (keeps recursion bounded).
+const MAX_DEPTH: usize = 128;
+
+/// A JSON scanner over one line; `pos` is a byte offset.
+struct Scanner<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    /// A syntax error message that names the 1-based character column.
+    fn error(&self, what: &str) -> String {
+        let column = self.text[..self.pos.min(self.text.len())].chars().count() + 1;
+        format!("invalid JSON at column {column}: {what}")
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn expect(&mut self, byte: u8, what: &str) -> Result<(), String> {
+        self.skip_ws();
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.error(what))
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<JsonValue<'a>, String> {
+        self.skip_ws();
+        let start = self.pos;
+        let kind = match self.peek() {
+            Some(b'"') => {
+                let (text, escaped) = self.string()?;
+                return Ok(JsonValue {
+                    kind: JsonKind::String { escaped },
+                    text,
+                });
+            }
+            Some(b'{') => {
+                self.container(depth, b'}')?;
+                JsonKind::Object
+            }
+            Some(b'[') => {
+                self.container(depth, b']')?;
+                JsonKind::Array
+            }
+            Some(b'-' | b'0'..=b'9') => JsonKind::Number { int: self.number()? },
+            Some(b't') => self.literal("true", JsonKind::Bool(true))?,
+            Some(b'f') => self.literal("false", JsonKind::Bool(false))?,
+            Some(b'n') => self.literal("null", JsonKind::Null)?,
+            Some(_) => return Err(self.error("expected a JSON value")),
+            None => return Err(self.error("unexpected end of line")),
+        };
+        Ok(JsonValue {
+            kind,
+            text: &self.text[start..self.pos],
+        })
+    }
+
+    fn literal(&mut self, word: &str, kind: JsonKind) -> Result<JsonKind, String> {
+        if self.text[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(kind)
+        } else {
+            Err(self.error("expected a JSON value"))
+        }
+    }
+
+    /// Scans a string starting at its opening quote; returns the text between the quotes.
+    fn string(&mut self) -> Result<(&'a str, bool), String> {
+        let bytes = self.text.as_bytes();
+        self.pos += 1;
+        let start = self.pos;
+        let mut escaped = false;
+        loop {
+            match bytes.get(self.pos) {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    escaped = true;
+                    match bytes.get(self.pos + 1) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 2,
+                        Some(b'u') => {
+                            let hex = bytes.get(self.pos + 2..self.pos + 6);
+                            if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                                self.pos += 1;
+                                return Err(self.error("invalid \\u escape"));
+                            }
+                            self.pos += 6;
+                        }
+                        _ => {
+                            self.pos += 1;
+                            return Err(self.error("invalid escape"));
+                        }
+                    }
+                }
+                Some(b) if *b < 0x20 => return Err(self.error("control character in string")),
+                Some(_) => self.pos += 1,
+            }
+        }
+        let text = &self.text[start..self.pos];
+        self.pos += 1;
+        Ok((text, escaped))
+    }
+
+    /// Scans a number; returns whether it is an integer.
+    fn number(&mut self) -> Result<bool, String> {
+        let bytes = self.text.as_bytes();
+        let digits = |pos: &mut usize| {
+            let start = *pos;
+            while bytes.get(*pos).is_some_and(u8::is_ascii_digit) {
+                *pos += 1;
+            }
+            *pos - start
+        };
+        let mut pos = self.pos;
+        if bytes[pos] == b'-' {
+            pos += 1;
+        }
+        let int_start = pos;
+        let int_digits = digits(&mut pos);
+        if int_digits == 0 || (int_digits > 1 && bytes[int_start] == b'0') {
+            self.pos = int_start;
+            return Err(self.error("invalid number"));
+        }
+        let mut int = true;
+        if bytes.get(pos) == Some(&b'.') {
+            pos += 1;
+            int = false;
+            if digits(&mut pos) == 0 {
+                self.pos = pos;
+                return Err(self.error("invalid number"));
+            }
+        }
+        if let Some(b'e' | b'E') = bytes.get(pos) {
+            pos += 1;
+            int = false;
+            if let Some(b'+' | b'-') = bytes.get(pos) {
+                pos += 1;
+            }
+            if digits(&mut pos) == 0 {
+                self.pos = pos;
+                return Err(self.error("invalid number"));
+            }
+        }
+        self.pos = pos;
+        Ok(int)
+    }
+
+    /// Scans (and validates) a nested object or array starting at its opening bracket.
+    fn container(&mut self, depth: usize, close: u8) -> Result<(), String> {
+        if depth >= MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        self.pos += 1;
+        self.skip_ws();
+        if self.peek() == Some(close) {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            if close == b'}' {
+                self.skip_ws();
+                if self.peek() != Some(b'"') {
+                    return Err(self.error("expected a quoted field name"));
+                }
+                self.string()?;
+                self.expect(b':', "expected ':'")?;
+            }
+            self.value(depth + 1)?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(c) if c == close => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ if close == b'}' => return Err(self.error("expected ',' or '}'")),
+                _ => return Err(self.error("expected ',' or ']'")),
+            }
+        }
+    }
+}
+
+/// Scans one line holding one JSON object and calls `on_field(key, value)` for each top-level
+/// field in order. Keys with escapes are decoded into `key_buf`; others are passed borrowed.
+/// Returns the syntax error, or `expected a JSON object, found ...` for any other top-level value.
+pub(crate) fn scan_object<'a>(
+    line: &'a str,
+    key_buf: &mut String,
+    mut on_field: impl FnMut(&str, JsonValue<'a>),
+) -> Result<(), String> {
+    let mut s = Scanner { text: line, pos: 0 };
+    s.skip_ws();
+    if s.peek() != Some(b'{') {
+        let found = s.value(0).map(|v| match v.kind {
+            JsonKind::Array => "an array",
+            JsonKind::String { .. } => "a string",
+            JsonKind::Number { .. } => "a number",
+            JsonKind::Bool(_) => "a boolean",
+            _ => "null",
+        })?;
+        return Err(format!("expected a JSON object, found {found}"));
+    }
+    s.pos += 1;
+    s.skip_ws();
+    if s.peek() == Some(b'}') {
+        s.pos += 1;
+    } else {
+        loop {
+            s.skip_ws();
+            if s.peek() != Some(b'"') {
+                return Err(s.error("expected a quoted field name"));
+            }
+            let (key, escaped) = s.string()?;
+            s.expect(b':', "expected ':'")?;
+            let value = s.value(1)?;
+            if escaped {
+                key_buf.clear();
+                unescape_into(key, key_buf)?;
+                on_field(key_buf, value);
+            } else {
+                on_field(key, value);
+            }
+            s.skip_ws();
+            match s.peek() {
+                Some(b',') => s.pos += 1,
+                Some(b'}') => {
+                    s.pos += 1;
+                    break;
+                }
+                None => return Err(s.error("unexpected end of line: is a record split over several lines?")),
+                _ => return Err(s.error("expected ',' or '}'")),
+            }
+        }
+    }
+    s.skip_ws();
+    if s.pos != line.len() {
+        return Err(s.error("unexpected text after the JSON object"));
+    }
+    Ok(())
+}
+
+/// Decodes the escapes of a JSON string body (already checked by the scanner) into `out`.
+pub(crate) fn unescape_into(text: &str, out: &mut String) -> Result<(), String> {
+    let mut rest = text;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let esc = rest.as_bytes().get(i + 1).copied();
+        rest = rest.get(i + 2..).unwrap_or("");
+        let c = match esc {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                let hex = |s: &str| s.get(..4).and_then(|h| u32::from_str_radix(h, 16).ok());
+                let first = hex(rest).ok_or("invalid \\u escape")?;
+                rest = &rest[4..];
+                let code = if (0xD800..0xDC00).contains(&first) {
+                    let low = rest
+                        .strip_prefix("\\u")
+                        .and_then(hex)
+                        .filter(|l| (0xDC00..0xE000).contains(l));
+                    let low = low.ok_or("invalid \\u escape: lone surrogate")?;
+                    rest = &rest[6..];
+                    0x10000 + ((first - 0xD800) << 10) + (low - 0xDC00)
+                } else {
+                    first
+                };
+                char::from_u32(code).ok_or("invalid \\u escape: lone surrogate")?
+            }
+            _ => return Err("invalid escape".into()),
+        };
+        out.push(c);
+    }
+    out.push_str(rest);
+    Ok(())
+}
+
+/// Maps JSON keys to column indexes: exact name first, then case-insensitively.
+struct FieldIndex {
+    exact: HashMap<String, usize>,
+    lower: HashMap<String, usize>,
+}
+
+impl FieldIndex {
+    fn new<'f>(names: impl Iterator<Item = &'f str>) -> Self {
+        let mut exact = HashMap::new();
+        let mut lower = HashMap::new();
+        for (i, name) in names.enumerate() {
+            exact.entry(name.to_string()).or_insert(i);
+            lower.entry(name.to_lowercase()).or_insert(i);
+        }
+        Self { exact, lower }
+    }
+
+    fn get(&self, key: &str) -> Option<usize> {
+        if let Some(i) = self.exact.get(key) {
+            return Some(*i);
+        }
+        if key.chars().any(char::is_uppercase) {
+            self.lower.get(&key.to_lowercase()).copied()
+        } else {
+            self.lower.get(key).copied()
+        }
+    }
+}
+
+/// Reads JSON lines into `declared` (see the module docs for the rules).
+pub(crate) fn read(object: &str, body: &[u8], options: &ReadOptions, declared: &Schema) -> Result<ReadOutput> {
+    let schema = OutputSchema::new(declared);
+    let capacity = body.len() / 64;
+    let mut builders = Vec::with_capacity(schema.data.len());
+    for field in schema.data_fields() {
+        let builder = ColumnBuilder::new(field.data_type(), capacity).ok_or_else(|| unsupported(object, field))?;
+        builders.push(builder);
+    }
+    let index = FieldIndex::new(schema.data_fields().map(|f| f.name().as_str()));
+    let mut rows = Rows::new(object, options.mode);
+    let mut slots: Vec<Option<JsonValue<'_>>> = vec![None; builders.len()];
+    let mut problems: Vec<Problem> = Vec::new();
+    let (mut key_buf, mut scratch) = (String::new(), String::new());
+    for (number, bytes) in lines(body) {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let Some(line) = as_text(bytes) else {
+            builders.iter_mut().for_each(ColumnBuilder::append_null);
+            let raw = String::from_utf8_lossy(bytes).into_owned();
+            rows.bad(Malformed {
+                line: number,
+                field: None,
+                message: NOT_TEXT.into(),
+                raw,
+            })?;
+            continue;
+        };
+        slots.iter_mut().for_each(|s| *s = None);
+        let scanned = scan_object(line, &mut key_buf, |key, value| {
+            if let Some(i) = index.get(key) {
+                slots[i].get_or_insert(value);
+            }
+        });
+        if let Err(message) = scanned {
+            builders.iter_mut().for_each(ColumnBuilder::append_null);
+            rows.bad(Malformed {
+                line: number,
+                field: None,
+                message,
+                raw: line.to_string(),
+            })?;
+            continue;
+        }
+        problems.clear();
+        for (i, (builder, slot)) in builders.iter_mut().zip(&slots).enumerate() {
+            match slot {
+                Some(value) => {
+                    if let Err(message) = builder.append_json(value, &mut scratch) {
+                        builder.append_null();
+                        problems.push((Some(schema.fields[schema.data[i]].name().clone()), message));
+                    }
+                }
+                None => builder.append_null(),
+            }
+        }
+        if problems.is_empty() {
+            rows.good(number);
+        } else {
+            rows.bad(malformed_from(number, line.to_string(), &problems))?;
+        }
+    }
+    let columns = builders
+        .iter_mut()
+        .map(ColumnBuilder::finish)
+        .collect::<Result<Vec<ArrayRef>>>()?;
+    rows.finish(&schema, columns)
+}
+
+/// The error for a declared type the text readers cannot build.
+pub(crate) fn unsupported(object: &str, field: &Field) -> Error {
+    Error::data(
+        Location::object(object).with_field(field.name()),
+        format!(
+            "cannot read a column of type {} from text",
+            super::types::glue_type_name(field.data_type())
+        ),
+    )
+}
+
+/// Merged JSON kinds seen for one key while inferring: the lattice is
+/// null < boolean | bigint < double, and anything mixed (or nested) is string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    Null,
+    Bool,
+    Int,
+    Float,
+    Text,
+}
+
+impl Seen {
+    fn of(value: &JsonValue<'_>) -> Seen {
+        match value.kind {
+            JsonKind::Null => Seen::Null,
+            JsonKind::Bool(_) => Seen::Bool,
+            // Integers too large for bigint are read as double.
+            JsonKind::Number { int: true } if value.text.parse::<i64>().is_ok() => Seen::Int,
+            JsonKind::Number { .. } => Seen::Float,
+            JsonKind::String { .. } | JsonKind::Object | JsonKind::Array => Seen::Text,
+        }
+    }
+
+    fn merge(self, other: Seen) -> Seen {
+        match (self, other) {
+            (a, b) if a == b => a,
+            (Seen::Null, x) | (x, Seen::Null) => x,
+            (Seen::Int, Seen::Float) | (Seen::Float, Seen::Int) => Seen::Float,
+            _ => Seen::Text,
+        }
+    }
+
+    fn data_type(self) -> DataType {
+        match self {
+            Seen::Bool => DataType::Boolean,
+            Seen::Int => DataType::Int64,
+            Seen::Float => DataType::Float64,
+            Seen::Null | Seen::Text => DataType::Utf8,
+        }
+    }
+}
+
+/// Infers a schema from every line: the union of top-level keys in first-seen order, typed
+/// `bigint`, `double`, `boolean` or `string`. Nested objects and arrays are inferred as `string`
+/// and read as their JSON text (gluelab does not infer nested types); keys only ever null are
+/// `string`, as in Spark. Lines that are not JSON objects are skipped here (the read reports them).
+pub(crate) fn infer(body: &[u8]) -> Result<SchemaRef> {
+    let mut names: Vec<String> = Vec::new();
+    let mut seen: Vec<Seen> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut key_buf = String::new();
+    let mut found: Vec<(usize, Seen)> = Vec::new();
+    let mut new_keys: Vec<(String, Seen)> = Vec::new();
+    for (_, bytes) in lines(body) {
+        let Some(line) = as_text(bytes) else { continue };
+        if line.trim().is_empty() {
+            continue;
+        }
+        found.clear();
+        new_keys.clear();
+        let scanned = scan_object(line, &mut key_buf, |key, value| match index.get(key) {
+            Some(i) => found.push((*i, Seen::of(&value))),
+            None => new_keys.push((key.to_string(), Seen::of(&value))),
+        });
+        if scanned.is_err() {
+            continue;
+        }
+        for (i, kind) in found.drain(..) {
+            seen[i] = seen[i].merge(kind);
+        }
+        for (key, kind) in new_keys.drain(..) {
+            match index.get(&key) {
+                Some(i) => seen[*i] = seen[*i].merge(kind),
+                None => {
+                    index.insert(key.clone(), names.len());
+                    names.push(key);
+                    seen.push(kind);
+                }
+            }
+        }
+    }
+    let fields: Vec<Field> = names
+        .into_iter()
+        .zip(seen)
+        .map(|(name, kind)| Field::new(name, kind.data_type(), true))
+        .collect();
+    Ok(Arc::new(Schema::new(fields)))
+}
+
+/// Writes JSON lines as Spark and Glue do: one compact object per line, fields in schema
+/// order, null fields left out, every line ending in `\n`.
+pub(crate) fn write(batch: &RecordBatch) -> Result<Vec<u8>> {
+    let schema = batch.schema();
+    let columns = ColumnWriter::prepare(batch)?;
+    let encoder_options = arrow::json::writer::EncoderOptions::default();
+    let mut writers = ColumnWriter::for_columns(&schema, &columns, &encoder_options)?;
+    // `"name":` for each column, escaped once.
+    let keys: Vec<Vec<u8>> = schema
+        .fields()
+        .iter()
+        .map(|f| {
+            let mut key = serde_json::to_vec(f.name()).expect("a string always serializes");
+            key.push(b':');
+            key
+        })
+        .collect();
+    let mut out = Vec::with_capacity(batch.num_rows() * (16 + 16 * keys.len()));
+    for row in 0..batch.num_rows() {
+        out.push(b'{');
+        let mut first = true;
+        for (writer, key) in writers.iter_mut().zip(&keys) {
+            if writer.is_null(row) {
+                continue;
+            }
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            out.extend_from_slice(key);
+            writer.write_json(row, &mut out);
+        }
+        out.extend_from_slice(b"}\n");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{read_object, write_batch, CsvOptions, Format, ParseMode, ReadOptions};
+    use super::*;
+    use arrow::array::{Array, AsArray, Int64Array, StringArray};
+    use arrow::datatypes::{Float64Type, Int32Type, Int64Type};
+
+    const OBJ: &str = "s3://bucket/in/data.json";
+
+    fn schema(fields: &[(&str, DataType)]) -> SchemaRef {
+        Arc::new(Schema::new(
+            fields
+                .iter()
+                .map(|(n, t)| Field::new(*n, t.clone(), true))
+                .collect::<Vec<_>>(),
+        ))
+    }
+
+    fn options(s: &SchemaRef, mode: ParseMode) -> ReadOptions {
+        ReadOptions::default()
+            .with_format(Format::Json)
+            .with_schema(s.clone())
+            .with_mode(mode)
+    }
+
+    fn id_name() -> SchemaRef {
+        schema(&[("id", DataType::Int64), ("name", DataType::Utf8)])
+    }
+
+    #[test]
+    fn test_json_reads_declared_types() {
+        let body = br#"{"id": 1, "name": "a", "extra": [1, {"x": 2}]}
+{"name": "b\n\u00e9\ud83d\ude00", "id": -2}
+{"id": null}
+"#;
+        let out = read_object(OBJ, body, &options(&id_name(), ParseMode::FailFast)).unwrap();
+        assert_eq!(out.batch.schema(), id_name());
+        let ids = out.batch.column(0).as_primitive::<Int64Type>();
+        assert_eq!((ids.value(0), ids.value(1), ids.is_null(2)), (1, -2, true));
+        let names = out.batch.column(1).as_string::<i32>();
+        assert_eq!(names.value(1), "b\né😀");
+        assert!(names.is_null(2));
+        assert_eq!(out.lines, vec![1, 2, 3]);
+        assert!(out.malformed.is_empty());
+    }
+
+    #[test]
+    fn test_json_blank_lines_bom_crlf_and_line_numbers() {
+        let body = b"\xEF\xBB\xBF{\"id\":1}\r\n\r\n   \n{\"id\":2}\r\n";
+        let out = read_object(OBJ, body, &options(&id_name(), ParseMode::FailFast)).unwrap();
+        assert_eq!(out.batch.num_rows(), 2);
+        assert_eq!(out.lines, vec![1, 4]);
+    }
+
+    #[test]
+    fn test_json_empty_object_keeps_schema() {
+        for body in [&b""[..], b"\n\n", b"\xEF\xBB\xBF"] {
+            let out = read_object(OBJ, body, &options(&id_name(), ParseMode::Permissive)).unwrap();
+            assert_eq!(out.batch.num_rows(), 0);
+            assert_eq!(out.batch.schema(), id_name());
+        }
+    }
+
+    #[test]
+    fn test_json_type_mismatch_permissive_keeps_good_fields() {
+        let body = b"{\"id\":1,\"name\":\"a\"}\n{\"id\":\"abc\",\"name\":\"b\"}\n";
+        let out = read_object(OBJ, body, &options(&id_name(), ParseMode::Permissive)).unwrap();
+        let b = &out.batch;
+        assert_eq!(b.num_columns(), 3);
+        assert_eq!(b.schema().field(2).name(), "_corrupt_record");
+        assert!(b.column(0).is_null(1));
+        assert_eq!(b.column(1).as_string::<i32>().value(1), "b");
+        let corrupt = b.column(2).as_string::<i32>();
+        assert!(corrupt.is_null(0));
+        assert_eq!(corrupt.value(1), "{\"id\":\"abc\",\"name\":\"b\"}");
+        assert_eq!(out.malformed.len(), 1);
+        let m = &out.malformed[0];
+        assert_eq!((m.line, m.field.as_deref()), (2, Some("id")));
+        assert_eq!(m.message, "expected bigint, found string \"abc\"");
+    }
+
+    #[test]
+    fn test_json_drop_malformed_and_fail_fast() {
+        let body = b"{\"id\":1}\n{\"id\":1.5}\n{\"id\":3}\n";
+        let out = read_object(OBJ, body, &options(&id_name(), ParseMode::DropMalformed)).unwrap();
+        assert_eq!(out.batch.schema(), id_name());
+        assert_eq!(out.batch.column(0).as_primitive::<Int64Type>().values(), &[1, 3]);
+        assert_eq!(out.lines, vec![1, 3]);
+        assert_eq!(out.malformed[0].message, "expected bigint, found number 1.5");
+
+        let err = read_object(OBJ, body, &options(&id_name(), ParseMode::FailFast)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "s3://bucket/in/data.json, line 2, field \"id\": expected bigint, found number 1.5"
+        );
+        assert!(matches!(
+            err,
+            Error::Data {
+                location: Location { line: Some(2), .. },
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn test_json_syntax_errors_and_non_objects() {
+        let body = b"{\"id\":1\n[1,2]\n{\"id\":2} x\n{\"id\":01}\n{\"name\":\"a\\q\"}\n";
+        let out = read_object(OBJ, body, &options(&id_name(), ParseMode::Permissive)).unwrap();
+        assert_eq!(out.batch.num_rows(), 5);
+        let messages: Vec<&str> = out.malformed.iter().map(|m| m.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "invalid JSON at column 8: unexpected end of line: is a record split over several lines?",
+                "expected a JSON object, found an array",
+                "invalid JSON at column 10: unexpected text after the JSON object",
+                "invalid JSON at column 7: invalid number",
+                "invalid JSON at column 12: invalid escape",
+            ]
+        );
+        assert!(out.malformed.iter().all(|m| m.field.is_none()));
+        assert_eq!(
+            out.malformed.iter().map(|m| m.line).collect::<Vec<_>>(),
+            vec![1, 2, 3, 4, 5]
+        );
+        // Syntax errors leave every field null.
+        assert_eq!(out.batch.column(0).null_count(), 5);
+    }
+
+    #[test]
+    fn test_json_binary_junk_is_malformed() {
+        let body = b"{\"id\":1}\n\x00\x01\x02PK\x03\x04\n\xff\xfe{\"id\":2}\n{\"id\":4}\n";
+        let out = read_object(OBJ, body, &options(&id_name(), ParseMode::DropMalformed)).unwrap();
+        assert_eq!(out.batch.column(0).as_primitive::<Int64Type>().values(), &[1, 4]);
+        assert_eq!(out.malformed.len(), 2);
+        assert_eq!(out.malformed[0].message, "not UTF-8 text: is this a binary file?");
+        assert_eq!((out.malformed[0].line, out.malformed[1].line), (2, 3));
+        let err = read_object(OBJ, body, &options(&id_name(), ParseMode::FailFast)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "s3://bucket/in/data.json, line 2: not UTF-8 text: is this a binary file?"
+        );
+    }
+
+    #[test]
+    fn test_json_strict_conversions() {
+        let s = schema(&[
+            ("i", DataType::Int32),
+            ("b", DataType::Boolean),
+            ("d", DataType::Float64),
+            ("s", DataType::Utf8),
+        ]);
+        let body = br#"{"i": 3000000000, "b": 1, "d": "x", "s": {"k": [1, 2]}}
+{"i": 7, "b": true, "d": 2, "s": 12.50}
+{"d": "NaN", "s": true}
+"#;
+        let out = read_object(OBJ, body, &options(&s, ParseMode::Permissive)).unwrap();
+        let m = &out.malformed;
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].field.as_deref(), Some("i"));
+        assert_eq!(
+            m[0].message,
+            "expected int, found number 3000000000 (out of range); field \"b\": expected boolean, found number 1; \
+             field \"d\": expected double, found string \"x\""
+        );
+        let b = &out.batch;
+        assert_eq!(b.column(3).as_string::<i32>().value(0), "{\"k\": [1, 2]}");
+        assert_eq!(b.column(3).as_string::<i32>().value(1), "12.50");
+        assert_eq!(b.column(3).as_string::<i32>().value(2), "true");
+        assert_eq!(b.column(0).as_primitive::<Int32Type>().value(1), 7);
+        assert_eq!(b.column(2).as_primitive::<Float64Type>().value(1), 2.0);
+        assert!(b.column(2).as_primitive::<Float64Type>().value(2).is_nan());
+    }
+
+    #[test]
+    fn test_json_numbers_in_strings_are_not_numbers() {
+        let s = schema(&[("id", DataType::Int64), ("ok", DataType::Boolean)]);
+        let out = read_object(
+            OBJ,
+            b"{\"id\":\"42\",\"ok\":\"true\"}\n",
+            &options(&s, ParseMode::Permissive),
+        )
+        .unwrap();
+        assert_eq!(
+            out.malformed[0].message,
+            "expected bigint, found string \"42\"; field \"ok\": expected boolean, found string \"true\""
+        );
+        assert_eq!(out.batch.column(0).null_count(), 1);
+    }
+
+    #[test]
+    fn test_json_field_names_case_insensitive_and_first_duplicate_wins() {
+        let s = schema(&[("userid", DataType::Int64)]);
+        let out = read_object(
+            OBJ,
+            b"{\"UserId\": 5, \"userId\": 6}\n",
+            &options(&s, ParseMode::FailFast),
+        )
+        .unwrap();
+        assert_eq!(out.batch.column(0).as_primitive::<Int64Type>().value(0), 5);
+    }
+
+    #[test]
+    fn test_json_declared_corrupt_record_column_is_filled() {
+        let s = schema(&[("id", DataType::Int64), ("_corrupt_record", DataType::Utf8)]);
+        let out = read_object(OBJ, b"{\"id\":1}\nnot json\n", &options(&s, ParseMode::Permissive)).unwrap();
+        assert_eq!(out.batch.num_columns(), 2);
+        let c = out.batch.column(1).as_string::<i32>();
+        assert!(c.is_null(0));
+        assert_eq!(c.value(1), "not json");
+    }
+
+    #[test]
+    fn test_json_infer_schema_union_in_first_seen_order() {
+        let body = br#"{"b": 1, "a": "x"}
+{"c": true, "b": 2.5, "n": null, "o": {"z": 1}}
+oops
+{"a": 3, "L": [1], "MixedCase": 1}
+"#;
+        let opts = ReadOptions::default().with_format(Format::Json);
+        let s = super::super::infer_schema(OBJ, body, &opts).unwrap();
+        let got: Vec<(String, DataType)> = s
+            .fields()
+            .iter()
+            .map(|f| (f.name().clone(), f.data_type().clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("b".into(), DataType::Float64),
+                ("a".into(), DataType::Utf8),
+                ("c".into(), DataType::Boolean),
+                ("n".into(), DataType::Utf8),
+                ("o".into(), DataType::Utf8),
+                ("L".into(), DataType::Utf8),
+                ("MixedCase".into(), DataType::Int64),
+            ]
+        );
+        // Reading without a schema infers it; the nested object is kept as its JSON text.
+        let out = read_object(OBJ, body, &opts).unwrap();
+        assert_eq!(out.batch.num_rows(), 4);
+        assert_eq!(out.batch.column(4).as_string::<i32>().value(1), "{\"z\": 1}");
+        assert_eq!(out.malformed.len(), 1);
+        assert_eq!(out.malformed[0].line, 3);
+    }
+
+    #[test]
+    fn test_json_nested_declared_types() {
+        let s = Arc::new(Schema::new(vec![
+            Field::new(
+                "tags",
+                super::super::types::parse_glue_type("array<int>").unwrap(),
+                true,
+            ),
+            Field::new(
+                "p",
+                super::super::types::parse_glue_type("struct<x:double,y:string>").unwrap(),
+                true,
+            ),
+        ]));
+        let body = b"{\"tags\":[1,2],\"p\":{\"x\":1.5,\"y\":\"a\"}}\n{\"tags\":\"no\"}\n{}\n";
+        let out = read_object(OBJ, body, &options(&s, ParseMode::Permissive)).unwrap();
+        assert_eq!(out.batch.num_rows(), 3);
+        let tags = out.batch.column(0).as_list::<i32>();
+        assert_eq!(tags.value(0).as_primitive::<Int32Type>().values(), &[1, 2]);
+        assert!(tags.is_null(1) && tags.is_null(2));
+        assert_eq!(out.malformed.len(), 1);
+        assert!(out.malformed[0]
+            .message
+            .starts_with("expected array<int>, found string \"no\""));
+    }
+
+    #[test]
+    fn test_json_write_is_compact_and_omits_nulls() {
+        let s = id_name();
+        let batch = RecordBatch::try_new(
+            s,
+            vec![
+                Arc::new(Int64Array::from(vec![Some(1), None])),
+                Arc::new(StringArray::from(vec![None, Some("x\"y")])),
+            ],
+        )
+        .unwrap();
+        let out = write_batch(&batch, Format::Json, &CsvOptions::default()).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "{\"id\":1}\n{\"name\":\"x\\\"y\"}\n");
+    }
+
+    #[test]
+    fn test_json_round_trip() {
+        let batch = super::super::fixtures::all_types_batch();
+        let body = write_batch(&batch, Format::Json, &CsvOptions::default()).unwrap();
+        let out = read_object(OBJ, &body, &options(&batch.schema(), ParseMode::FailFast)).unwrap();
+        assert_eq!(out.batch, batch, "{}", String::from_utf8_lossy(&body));
+    }
+
+    #[test]
+    fn test_json_round_trip_nested() {
+        let s = Arc::new(Schema::new(vec![Field::new(
+            "m",
+            super::super::types::parse_glue_type("map<string,array<bigint>>").unwrap(),
+            true,
+        )]));
+        let body = b"{\"m\":{\"a\":[1,2],\"b\":[]}}\n{}\n";
+        let first = read_object(OBJ, body, &options(&s, ParseMode::FailFast)).unwrap();
+        let written = write_batch(&first.batch, Format::Json, &CsvOptions::default()).unwrap();
+        assert_eq!(written, body);
+        let second = read_object(OBJ, &written, &options(&s, ParseMode::FailFast)).unwrap();
+        assert_eq!(first.batch, second.batch);
+    }
+
+    #[test]
+    fn test_json_unescape() {
+        let mut out = String::new();
+        unescape_into(r#"a\"b\\c\/\b\f\n\r\t\u0041\ud83d\ude00"#, &mut out).unwrap();
+        assert_eq!(out, "a\"b\\c/\u{8}\u{c}\n\r\tA😀");
+        assert!(unescape_into(r"\ud83d", &mut String::new()).is_err());
+    }
+}

@@ -1,0 +1,430 @@
+//! Readers and writers for the object formats Glue jobs read and write: JSON lines, CSV, Parquet.
+//!
+//! Everything here works on bytes already in memory and Apache Arrow record batches, so it runs
+//! the same in the browser (wasm) and the CLI. The point of these readers, beyond getting rows,
+//! is to explain bad data the way a Glue user needs it explained: every problem names the
+//! object, the 1-based line and the field, and the Spark parse modes (`PERMISSIVE`,
+//! `DROPMALFORMED`, `FAILFAST`) behave as they do in a Glue job.
+//!
+//! # Basic usage
+//!
+//! ```
+//! use std::sync::Arc;
+//! use arrow::datatypes::{DataType, Field, Schema};
+//! use gluelab_core::format::{read_object, Format, ParseMode, ReadOptions};
+//!
+//! let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, true)]));
+//! let options = ReadOptions::default()
+//!     .with_format(Format::Json)
+//!     .with_schema(schema)
+//!     .with_mode(ParseMode::Permissive);
+//! let out = read_object("s3://bucket/in/a.json", b"{\"id\":1}\n{\"id\":\"x\"}\n", &options).unwrap();
+//! assert_eq!(out.batch.num_rows(), 2);
+//! assert_eq!(out.malformed[0].line, 2);
+//! // The bad record's raw text is kept in the extra `_corrupt_record` column.
+//! assert_eq!(out.batch.schema().field(1).name(), "_corrupt_record");
+//! ```
+//!
+//! Modules: [`types`] maps Glue type names to Arrow; `json`, `csv` and `parquet` hold one reader
+//! and writer each; `builder`, `encode` and `rows` are what the text formats share.
+
+mod builder;
+mod csv;
+mod encode;
+#[cfg(test)]
+mod fixtures;
+mod json;
+mod parquet;
+mod rows;
+pub mod types;
+
+use arrow::array::RecordBatch;
+use arrow::datatypes::SchemaRef;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+
+pub use types::{glue_type_name, parse_glue_type};
+
+/// Name of the column that holds the raw text of malformed records in PERMISSIVE mode
+/// (Spark's default `columnNameOfCorruptRecord`).
+pub const CORRUPT_RECORD: &str = "_corrupt_record";
+
+/// An object format gluelab can read and write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// JSON lines: one JSON object per line (the default, as for most Glue tutorials).
+    #[default]
+    Json,
+    /// Comma (or other) separated values.
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+}
+
+impl Format {
+    /// The format named by a Glue `format` option or a catalog table's serialization library,
+    /// so a table created by a crawler or by hand reads the same way as in Glue.
+    pub fn from_glue(serialization_library_or_name: &str) -> Option<Format> {
+        let name = serialization_library_or_name.trim();
+        let known = [
+            ("json", Format::Json),
+            ("csv", Format::Csv),
+            ("parquet", Format::Parquet),
+            ("org.apache.hive.hcatalog.data.JsonSerDe", Format::Json),
+            ("org.openx.data.jsonserde.JsonSerDe", Format::Json),
+            ("org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe", Format::Csv),
+            ("org.apache.hadoop.hive.serde2.OpenCSVSerde", Format::Csv),
+            (
+                "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+                Format::Parquet,
+            ),
+        ];
+        known
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, f)| *f)
+    }
+
+    /// The lower-case name Glue uses in `format="..."`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Parquet => "parquet",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a reader does with a malformed record: Spark's `mode` option, which Glue passes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum ParseMode {
+    /// Keep the record: good fields kept, bad ones null, raw text in `_corrupt_record` (Spark's default).
+    #[default]
+    #[serde(rename = "PERMISSIVE")]
+    Permissive,
+    /// Drop the record.
+    #[serde(rename = "DROPMALFORMED")]
+    DropMalformed,
+    /// Stop the read with an error at the first malformed record.
+    #[serde(rename = "FAILFAST")]
+    FailFast,
+}
+
+impl ParseMode {
+    /// Parses Spark's spelling (`PERMISSIVE`, `DROPMALFORMED`, `FAILFAST`), case-insensitive as Spark is.
+    pub fn from_spark(mode: &str) -> Option<ParseMode> {
+        match mode.trim().to_ascii_uppercase().as_str() {
+            "PERMISSIVE" => Some(ParseMode::Permissive),
+            "DROPMALFORMED" => Some(ParseMode::DropMalformed),
+            "FAILFAST" => Some(ParseMode::FailFast),
+            _ => None,
+        }
+    }
+
+    /// Spark's spelling, for display and for job scripts.
+    pub fn as_spark(self) -> &'static str {
+        match self {
+            ParseMode::Permissive => "PERMISSIVE",
+            ParseMode::DropMalformed => "DROPMALFORMED",
+            ParseMode::FailFast => "FAILFAST",
+        }
+    }
+}
+
+impl FromStr for ParseMode {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        ParseMode::from_spark(s).ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "unknown parse mode \"{s}\": expected PERMISSIVE, DROPMALFORMED or FAILFAST"
+            ))
+        })
+    }
+}
+
+impl fmt::Display for ParseMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_spark())
+    }
+}
+
+/// Glue's CSV `format_options`, with Glue's defaults (see `GLUE-SEMANTICS.md` §7.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CsvOptions {
+    /// `separator`: defaults to `,`.
+    pub separator: u8,
+    /// `quoteChar`: defaults to `"`; `None` disables quoting (Glue's `"-1"`).
+    pub quote: Option<u8>,
+    /// `escaper`: defaults to none. Escapes the next character; `\n`, `\r`, `\t`, `\0` are decoded.
+    pub escape: Option<u8>,
+    /// `withHeader` (reader): defaults to false, so the first line is data unless told otherwise.
+    pub with_header: bool,
+    /// `writeHeader` (writer): defaults to true.
+    pub write_header: bool,
+    /// `skipFirst`: defaults to false; drops the first data line.
+    pub skip_first: bool,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        Self {
+            separator: b',',
+            quote: Some(b'"'),
+            escape: None,
+            with_header: false,
+            write_header: true,
+            skip_first: false,
+        }
+    }
+}
+
+impl CsvOptions {
+    /// Sets `separator` (defaults to `,`).
+    pub fn with_separator(self, separator: u8) -> Self {
+        Self { separator, ..self }
+    }
+
+    /// Sets `quoteChar` (defaults to `Some(b'"')`; `None` disables quoting).
+    pub fn with_quote(self, quote: Option<u8>) -> Self {
+        Self { quote, ..self }
+    }
+
+    /// Sets `quoteChar` from Glue's string form, where `"-1"` disables quoting.
+    pub fn with_glue_quote_char(self, quote_char: &str) -> Result<Self> {
+        match quote_char.as_bytes() {
+            b"-1" => Ok(self.with_quote(None)),
+            [b] if b.is_ascii() => Ok(self.with_quote(Some(*b))),
+            _ => Err(Error::InvalidInput(format!(
+                "quoteChar must be one ASCII character or \"-1\", got \"{quote_char}\""
+            ))),
+        }
+    }
+
+    /// Sets `escaper` (defaults to none).
+    pub fn with_escape(self, escape: Option<u8>) -> Self {
+        Self { escape, ..self }
+    }
+
+    /// Sets `withHeader` (defaults to false).
+    pub fn with_header(self, with_header: bool) -> Self {
+        Self { with_header, ..self }
+    }
+
+    /// Sets `writeHeader` (defaults to true).
+    pub fn with_write_header(self, write_header: bool) -> Self {
+        Self { write_header, ..self }
+    }
+
+    /// Sets `skipFirst` (defaults to false).
+    pub fn with_skip_first(self, skip_first: bool) -> Self {
+        Self { skip_first, ..self }
+    }
+}
+
+/// Everything a read needs besides the bytes, built with consuming `with_*` setters.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Defaults to JSON lines.
+    pub format: Format,
+    /// Used when `format` is CSV.
+    pub csv: CsvOptions,
+    /// Defaults to PERMISSIVE.
+    pub mode: ParseMode,
+    /// The declared (catalog) schema; `None` infers one from the object (see [`infer_schema`]).
+    pub schema: Option<SchemaRef>,
+}
+
+impl ReadOptions {
+    /// Sets the format (defaults to JSON).
+    pub fn with_format(self, format: Format) -> Self {
+        Self { format, ..self }
+    }
+
+    /// Sets the CSV options (default: Glue's defaults).
+    pub fn with_csv(self, csv: CsvOptions) -> Self {
+        Self { csv, ..self }
+    }
+
+    /// Sets the parse mode (defaults to PERMISSIVE).
+    pub fn with_mode(self, mode: ParseMode) -> Self {
+        Self { mode, ..self }
+    }
+
+    /// Declares the schema (default: inferred from the object).
+    pub fn with_schema(self, schema: SchemaRef) -> Self {
+        Self {
+            schema: Some(schema),
+            ..self
+        }
+    }
+}
+
+/// A record the reader could not take as it is: what the UI lists under "malformed records".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Malformed {
+    /// 1-based line of the object where the record starts.
+    pub line: u64,
+    /// The first bad field, when the problem is in a field.
+    pub field: Option<String>,
+    /// What is wrong, e.g. `expected bigint, found string "abc"`.
+    pub message: String,
+    /// The record's text (binary bytes shown as U+FFFD).
+    pub raw: String,
+}
+
+/// The result of reading one object.
+#[derive(Debug, Clone)]
+pub struct ReadOutput {
+    /// The rows. With a declared schema its columns are the declared ones (made nullable, since
+    /// any file can hold a null), plus `_corrupt_record` in PERMISSIVE mode when, and only when,
+    /// some record was malformed: a clean file reads back with exactly the declared columns.
+    pub batch: RecordBatch,
+    /// For each row of `batch`, the 1-based line where its record starts (row number for Parquet),
+    /// so a row shown in the UI can be traced to the object's text.
+    pub lines: Vec<u64>,
+    /// Every malformed record found, in all modes (FAILFAST stops at the first, as an error).
+    pub malformed: Vec<Malformed>,
+}
+
+/// Reads one object. `object` is its `s3://bucket/key`, used only in messages.
+///
+/// A UTF-8 byte order mark and CRLF line ends are accepted, and an empty object is 0 rows with
+/// the schema kept. Data problems are `Error::Data` naming object, line and field.
+pub fn read_object(object: &str, body: &[u8], options: &ReadOptions) -> Result<ReadOutput> {
+    let schema = match (&options.schema, options.format) {
+        (Some(schema), _) => schema.clone(),
+        (None, Format::Parquet) => return parquet::read(object, body, None),
+        (None, _) => infer_schema(object, body, options)?,
+    };
+    match options.format {
+        Format::Json => json::read(object, body, options, &schema),
+        Format::Csv => csv::read(object, body, options, &schema),
+        Format::Parquet => parquet::read(object, body, Some(&schema)),
+    }
+}
+
+/// Infers a schema from the object when none is declared, as a Glue crawler or Spark would.
+///
+/// JSON: the union of top-level keys in first-seen order, typed bigint/double/boolean/string;
+/// nested objects and arrays are inferred as `string` and read as their JSON text. CSV: header
+/// names or `col0, col1, ...`; a column is bigint, double or boolean if every non-empty value
+/// parses as one, else string. Parquet: the file's own schema.
+pub fn infer_schema(object: &str, body: &[u8], options: &ReadOptions) -> Result<SchemaRef> {
+    match options.format {
+        Format::Json => json::infer(body),
+        Format::Csv => csv::infer(object, body, &options.csv),
+        Format::Parquet => parquet::infer(object, body),
+    }
+}
+
+/// Writes a batch as one object body, the way Glue writes a part file: JSON lines (compact,
+/// nulls left out), CSV (header by default, see [`CsvOptions`]) or snappy Parquet.
+/// What is written reads back equal with [`read_object`] given the batch's schema.
+pub fn write_batch(batch: &RecordBatch, format: Format, csv: &CsvOptions) -> Result<Vec<u8>> {
+    match format {
+        Format::Json => json::write(batch),
+        Format::Csv => csv::write(batch, csv),
+        Format::Parquet => parquet::write(batch),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::datatypes::Schema;
+    use std::sync::Arc;
+
+    #[test]
+    fn test_format_from_glue() {
+        assert_eq!(Format::from_glue("JSON"), Some(Format::Json));
+        assert_eq!(Format::from_glue("csv"), Some(Format::Csv));
+        assert_eq!(Format::from_glue("parquet"), Some(Format::Parquet));
+        assert_eq!(
+            Format::from_glue("org.openx.data.jsonserde.JsonSerDe"),
+            Some(Format::Json)
+        );
+        assert_eq!(
+            Format::from_glue("org.apache.hive.hcatalog.data.JsonSerDe"),
+            Some(Format::Json)
+        );
+        assert_eq!(
+            Format::from_glue("org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"),
+            Some(Format::Csv)
+        );
+        assert_eq!(
+            Format::from_glue("org.apache.hadoop.hive.serde2.OpenCSVSerde"),
+            Some(Format::Csv)
+        );
+        assert_eq!(
+            Format::from_glue("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"),
+            Some(Format::Parquet)
+        );
+        assert_eq!(Format::from_glue("orc"), None);
+        assert_eq!(serde_json::to_string(&Format::Parquet).unwrap(), "\"parquet\"");
+        assert_eq!(serde_json::from_str::<Format>("\"csv\"").unwrap(), Format::Csv);
+    }
+
+    #[test]
+    fn test_parse_mode_from_spark() {
+        assert_eq!(ParseMode::default(), ParseMode::Permissive);
+        assert_eq!(ParseMode::from_spark("dropMalformed"), Some(ParseMode::DropMalformed));
+        assert_eq!("FAILFAST".parse::<ParseMode>().unwrap(), ParseMode::FailFast);
+        assert_eq!(" permissive ".parse::<ParseMode>().unwrap(), ParseMode::Permissive);
+        assert!("lenient".parse::<ParseMode>().is_err());
+        assert_eq!(
+            serde_json::to_string(&ParseMode::DropMalformed).unwrap(),
+            "\"DROPMALFORMED\""
+        );
+        assert_eq!(ParseMode::FailFast.to_string(), "FAILFAST");
+    }
+
+    #[test]
+    fn test_options_defaults_are_glue_defaults() {
+        let csv = CsvOptions::default();
+        assert_eq!((csv.separator, csv.quote, csv.escape), (b',', Some(b'"'), None));
+        assert!(!csv.with_header && csv.write_header && !csv.skip_first);
+        let read = ReadOptions::default();
+        assert_eq!((read.format, read.mode), (Format::Json, ParseMode::Permissive));
+        assert!(read.schema.is_none());
+    }
+
+    #[test]
+    fn test_clean_files_have_exactly_the_declared_schema_in_every_format() {
+        let schema: SchemaRef = Arc::new(Schema::new(vec![
+            arrow::datatypes::Field::new("id", arrow::datatypes::DataType::Int64, true),
+            arrow::datatypes::Field::new("s", arrow::datatypes::DataType::Utf8, true),
+        ]));
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(arrow::array::Int64Array::from(vec![1, 2])),
+                Arc::new(arrow::array::StringArray::from(vec!["a", "b"])),
+            ],
+        )
+        .unwrap();
+        let csv = CsvOptions::default().with_header(true);
+        for format in [Format::Json, Format::Csv, Format::Parquet] {
+            let body = write_batch(&batch, format, &csv).unwrap();
+            for mode in [ParseMode::Permissive, ParseMode::DropMalformed, ParseMode::FailFast] {
+                let options = ReadOptions::default()
+                    .with_format(format)
+                    .with_csv(csv.clone())
+                    .with_mode(mode)
+                    .with_schema(schema.clone());
+                let out = read_object("s3://b/k", &body, &options).unwrap();
+                assert_eq!(out.batch, batch, "{format} {mode}");
+                assert!(out.malformed.is_empty());
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Job definitions: what `CreateJob` stores, plus the plan its script carries out.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::bookmark::DEFAULT_MAX_BAND_MS;
+use crate::clock::Millis;
+use crate::format::{CsvOptions, Format, ParseMode};
+use crate::transform::Transform;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobDefinition {
+    pub name: String,
+    pub description: String,
+    pub role: String,
+    pub glue_version: String,
+    pub script_location: Option<String>,
+    pub default_arguments: BTreeMap<String, String>,
+    pub non_overridable_arguments: BTreeMap<String, String>,
+    /// `ExecutionProperty.MaxConcurrentRuns`, default 1.
+    pub max_concurrent_runs: u32,
+    /// Automatic retries after a failed run (0–10); timeouts are never retried.
+    pub max_retries: u32,
+    /// Minutes, default 2880.
+    pub timeout_minutes: u32,
+    pub plan: JobPlan,
+}
+
+impl JobDefinition {
+    pub fn new(name: &str, plan: JobPlan) -> Self {
+        Self {
+            name: name.into(),
+            description: String::new(),
+            role: String::new(),
+            glue_version: "4.0".into(),
+            script_location: None,
+            default_arguments: BTreeMap::new(),
+            non_overridable_arguments: BTreeMap::new(),
+            max_concurrent_runs: 1,
+            max_retries: 0,
+            timeout_minutes: 2880,
+            plan,
+        }
+    }
+}
+
+/// What the job's script does, step by step: read sources, transform, write sinks, commit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobPlan {
+    /// Names the script asks `getResolvedOptions(sys.argv, [...])` for (without `--`).
+    pub required_arguments: Vec<String>,
+    pub sources: Vec<SourceSpec>,
+    pub transforms: Vec<Transform>,
+    pub sinks: Vec<SinkSpec>,
+    /// Whether the script ends with `job.commit()`. Without it no bookmark is ever saved.
+    pub commits: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SourceInput {
+    /// `create_dynamic_frame.from_catalog(database, table_name)`.
+    Catalog { database: String, table: String },
+    /// `create_dynamic_frame.from_options("s3", {"paths": [path]}, format)`.
+    S3 {
+        path: String,
+        format: Format,
+        csv: CsvOptions,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceSpec {
+    pub input: SourceInput,
+    /// The bookmark key. `None` (or empty in the script) means the source is never bookmarked.
+    pub transformation_ctx: Option<String>,
+    /// `maxBand` in milliseconds.
+    pub max_band: Millis,
+    pub mode: ParseMode,
+}
+
+impl SourceSpec {
+    pub fn catalog(database: &str, table: &str, transformation_ctx: Option<&str>) -> Self {
+        Self {
+            input: SourceInput::Catalog {
+                database: database.into(),
+                table: table.into(),
+            },
+            transformation_ctx: transformation_ctx.filter(|c| !c.is_empty()).map(str::to_string),
+            max_band: DEFAULT_MAX_BAND_MS,
+            mode: ParseMode::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SinkOutput {
+    Catalog { database: String, table: String },
+    S3 { path: String, format: Format },
+}
+
+/// How a sink treats what is already there. Glue's S3 writer appends; the other modes show
+/// why some real pipelines do not duplicate after a reset (they are not Glue's default).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SinkMode {
+    /// New part files next to the old ones: Glue's `write_dynamic_frame` behaviour.
+    Append,
+    /// Everything under the path is replaced (Spark `mode("overwrite")`, or `purge_s3_path` first).
+    Overwrite,
+    /// Rows whose key matches an existing row replace it (an upsert, as a MERGE or a JDBC upsert does).
+    MergeOnKey { keys: Vec<String> },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SinkSpec {
+    pub output: SinkOutput,
+    /// Accepted, as on Glue, and never used for bookmarks: targets are not tracked.
+    pub transformation_ctx: Option<String>,
+    pub mode: SinkMode,
+}
+
+impl SinkSpec {
+    pub fn catalog(database: &str, table: &str, transformation_ctx: Option<&str>) -> Self {
+        Self {
+            output: SinkOutput::Catalog {
+                database: database.into(),
+                table: table.into(),
+            },
+            transformation_ctx: transformation_ctx.map(str::to_string),
+            mode: SinkMode::Append,
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! gluelab-core: the whole gluelab model, with no browser and no I/O of its own.
+//!
+//! **API Boundary.** The app (`gluelab-app`) and the CLI (`gluelab-cli`) only render and drive
+//! what this crate computes. Everything is deterministic: the same actions on the same
+//! workspace give byte-identical objects, run ids and bookmark JSON (see [`clock`]).
+
+pub mod args;
+pub mod bookmark;
+pub mod catalog;
+pub mod clock;
+pub mod demo;
+pub mod engine;
+pub mod error;
+pub mod format;
+pub mod job;
+pub mod lineage;
+pub mod query;
+pub mod run;
+pub mod snapshot;
+pub mod store;
+pub mod tables;
+pub mod transform;
+pub mod workspace;
+
+pub use engine::RunRequest;
+pub use error::{Error, Location, Result};
+pub use workspace::Workspace;

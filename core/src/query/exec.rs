@@ -1,0 +1,567 @@
+//! Runs a [`Query`]: load → `WHERE` → `GROUP BY`/aggregates → `HAVING` → select list →
+//! `DISTINCT` → `ORDER BY` → `OFFSET`/`LIMIT`, each step a batch-wide Arrow operation.
+
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
+use arrow::compute::kernels::sort::{lexsort_to_indices, SortColumn, SortOptions};
+use arrow::compute::{cast, concat_batches, filter, filter_record_batch, take, take_record_batch};
+use arrow::datatypes::{DataType, Field, Schema};
+use arrow::row::{RowConverter, SortField};
+
+use super::aggregate::Groups;
+use super::eval::{eval, predicate, Columns, Scope};
+use super::plan::{sql_error, Expr, Literal, OrderKey, Pos, Query, SelectItem, TableRef};
+use super::TableSource;
+use crate::error::{Error, Result};
+
+/// One column of the result: its expression and its name (alias, column name or `_colN`).
+struct Output {
+    expr: Expr,
+    name: String,
+    /// Named by an alias or a bare column, so `ORDER BY name` may refer to it.
+    referable: bool,
+}
+
+pub(crate) fn run(query: &Query, source: &dyn TableSource) -> Result<RecordBatch> {
+    let input = load(query.from.as_ref(), source)?;
+    let columns = Columns::new(input.schema_ref());
+    let outputs = expand(query, input.schema_ref())?;
+    let input = match &query.filter {
+        Some(f) => {
+            let mask = predicate(
+                f,
+                &Scope::Rows {
+                    batch: &input,
+                    columns: &columns,
+                },
+                "WHERE",
+            )?;
+            filter_record_batch(&input, &mask)?
+        }
+        None => input,
+    };
+    let rows = Scope::Rows {
+        batch: &input,
+        columns: &columns,
+    };
+    if !aggregates(query, &outputs).is_empty() || !query.group_by.is_empty() || query.having.is_some() {
+        aggregate_then_finish(query, &outputs, &rows)
+    } else {
+        finish(query, &outputs, &rows)
+    }
+}
+
+/// The table as one batch, with dictionary and large/view strings turned into plain `Utf8`
+/// so that the evaluator meets fewer types. No `FROM`: one row, no columns.
+fn load(from: Option<&TableRef>, source: &dyn TableSource) -> Result<RecordBatch> {
+    let Some(t) = from else {
+        let options = RecordBatchOptions::new().with_row_count(Some(1));
+        return Ok(RecordBatch::try_new_with_options(
+            Arc::new(Schema::empty()),
+            vec![],
+            &options,
+        )?);
+    };
+    let (schema, batches) = source.table(t.database.as_deref(), &t.table).map_err(|e| match e {
+        Error::EntityNotFound(_) => {
+            let name = match &t.database {
+                Some(db) => format!("awsdatacatalog.{db}.{}", t.table),
+                None => t.table.clone(),
+            };
+            sql_error("TABLE_NOT_FOUND", t.pos, format!("Table '{name}' does not exist"))
+        }
+        other => other,
+    })?;
+    let batch = concat_batches(&schema, &batches)?;
+    let mut fields = Vec::with_capacity(batch.num_columns());
+    let mut arrays = Vec::with_capacity(batch.num_columns());
+    for (field, array) in schema.fields().iter().zip(batch.columns()) {
+        let plain = match array.data_type() {
+            DataType::Dictionary(_, value) => value.as_ref().clone(),
+            DataType::LargeUtf8 | DataType::Utf8View => DataType::Utf8,
+            other => other.clone(),
+        };
+        let array = if &plain == array.data_type() {
+            array.clone()
+        } else {
+            cast(array, &plain)?
+        };
+        fields.push(Field::new(field.name(), plain, true));
+        arrays.push(array);
+    }
+    let options = RecordBatchOptions::new().with_row_count(Some(batch.num_rows()));
+    Ok(RecordBatch::try_new_with_options(
+        Arc::new(Schema::new(fields)),
+        arrays,
+        &options,
+    )?)
+}
+
+/// The select list with `*` expanded and every column named as Athena names it.
+fn expand(query: &Query, schema: &Schema) -> Result<Vec<Output>> {
+    let mut outputs = Vec::new();
+    for item in &query.projection {
+        match item {
+            SelectItem::Wildcard(pos) => {
+                if query.from.is_none() {
+                    return Err(sql_error(
+                        "SYNTAX_ERROR",
+                        *pos,
+                        "SELECT * not allowed in queries without FROM clause",
+                    ));
+                }
+                for field in schema.fields() {
+                    let expr = Expr::Column {
+                        name: field.name().to_lowercase(),
+                        pos: *pos,
+                    };
+                    outputs.push(Output {
+                        expr,
+                        name: field.name().clone(),
+                        referable: true,
+                    });
+                }
+            }
+            SelectItem::Expr {
+                expr,
+                alias: Some(alias),
+            } => outputs.push(Output {
+                expr: expr.clone(),
+                name: alias.clone(),
+                referable: true,
+            }),
+            SelectItem::Expr {
+                expr: expr @ Expr::Column { name, .. },
+                alias: None,
+            } => {
+                let field = schema.fields().iter().find(|f| f.name().to_lowercase() == *name);
+                let name = field.map_or(name.clone(), |f| f.name().clone());
+                outputs.push(Output {
+                    expr: expr.clone(),
+                    name,
+                    referable: true,
+                })
+            }
+            SelectItem::Expr { expr, alias: None } => {
+                let name = format!("_col{}", outputs.len());
+                outputs.push(Output {
+                    expr: expr.clone(),
+                    name,
+                    referable: false,
+                })
+            }
+        }
+    }
+    Ok(outputs)
+}
+
+/// Every distinct aggregate call in the select list, `HAVING` and `ORDER BY`.
+fn aggregates<'a>(query: &'a Query, outputs: &'a [Output]) -> Vec<&'a Expr> {
+    let exprs = outputs.iter().map(|o| &o.expr);
+    let exprs = exprs
+        .chain(query.having.iter())
+        .chain(query.order_by.iter().map(|k| &k.expr));
+    let mut found: Vec<&Expr> = Vec::new();
+    for e in exprs {
+        e.walk(&mut |sub| {
+            if matches!(sub, Expr::Aggregate { .. }) && !found.contains(&sub) {
+                found.push(sub);
+            }
+        });
+    }
+    found
+}
+
+fn aggregate_then_finish(query: &Query, outputs: &[Output], rows: &Scope) -> Result<RecordBatch> {
+    let n = rows.len();
+    let key_exprs = query
+        .group_by
+        .iter()
+        .map(|e| group_key(e, outputs))
+        .collect::<Result<Vec<_>>>()?;
+    let key_arrays = key_exprs
+        .iter()
+        .map(|e| eval(e, rows)?.into_array(n))
+        .collect::<Result<Vec<_>>>()?;
+    let groups = Groups::new(&key_arrays, n)?;
+    let mut keys = Vec::with_capacity(key_exprs.len());
+    for (expr, array) in key_exprs.into_iter().zip(&key_arrays) {
+        keys.push((expr, groups.key_values(array)?));
+    }
+    let mut aggs = Vec::new();
+    for agg in aggregates(query, outputs) {
+        let Expr::Aggregate {
+            func,
+            arg,
+            distinct,
+            pos,
+        } = agg
+        else {
+            continue;
+        };
+        let arg = arg.as_ref().map(|a| eval(a, rows)?.into_array(n)).transpose()?;
+        aggs.push((agg.clone(), groups.aggregate(*func, *distinct, arg.as_ref(), *pos)?));
+    }
+    let mut len = groups.len();
+    if let Some(having) = &query.having {
+        let mask = predicate(
+            having,
+            &Scope::Groups {
+                len,
+                keys: &keys,
+                aggregates: &aggs,
+            },
+            "HAVING",
+        )?;
+        for (_, array) in keys.iter_mut().chain(aggs.iter_mut()) {
+            *array = filter(array.as_ref(), &mask)?;
+        }
+        len = mask.true_count();
+    }
+    finish(
+        query,
+        outputs,
+        &Scope::Groups {
+            len,
+            keys: &keys,
+            aggregates: &aggs,
+        },
+    )
+}
+
+/// `GROUP BY 2` names the second select item, as in Athena.
+fn group_key(e: &Expr, outputs: &[Output]) -> Result<Expr> {
+    let Expr::Literal(Literal::Int(position)) = e else {
+        return Ok(e.clone());
+    };
+    let item = usize::try_from(*position)
+        .ok()
+        .and_then(|p| p.checked_sub(1))
+        .and_then(|i| outputs.get(i));
+    let Some(item) = item else {
+        let message = format!("GROUP BY position {position} is not in select list");
+        return Err(sql_error("INVALID_COLUMN_REFERENCE", Pos::default(), message));
+    };
+    if let Some(agg) = item.expr.first_aggregate() {
+        let message = format!("GROUP BY position {position} is an aggregate expression");
+        return Err(sql_error("INVALID_COLUMN_REFERENCE", agg.pos(), message));
+    }
+    Ok(item.expr.clone())
+}
+
+/// Where an `ORDER BY` key's values come from.
+enum SortSource {
+    /// A result column (by position, alias or repeated expression).
+    Output(usize),
+    /// Computed over the scope, one value per result row before `DISTINCT`.
+    Computed(ArrayRef),
+}
+
+fn finish(query: &Query, outputs: &[Output], scope: &Scope) -> Result<RecordBatch> {
+    let len = scope.len();
+    let arrays = outputs
+        .iter()
+        .map(|o| eval(&o.expr, scope)?.into_array(len))
+        .collect::<Result<Vec<_>>>()?;
+    let fields: Vec<Field> = outputs
+        .iter()
+        .zip(&arrays)
+        .map(|(o, a)| Field::new(&o.name, a.data_type().clone(), true))
+        .collect();
+    let options = RecordBatchOptions::new().with_row_count(Some(len));
+    let mut batch = RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), arrays, &options)?;
+    let sources = query
+        .order_by
+        .iter()
+        .map(|key| sort_source(key, outputs, query.distinct, scope))
+        .collect::<Result<Vec<_>>>()?;
+    if query.distinct {
+        batch = distinct(&batch)?;
+    }
+    if !sources.is_empty() {
+        let mut columns = Vec::with_capacity(sources.len() + 1);
+        for (key, source) in query.order_by.iter().zip(sources) {
+            let values = match source {
+                SortSource::Output(i) => batch.column(i).clone(),
+                SortSource::Computed(array) => array,
+            };
+            let options = SortOptions {
+                descending: key.descending,
+                nulls_first: key.nulls_first,
+            };
+            columns.push(SortColumn {
+                values,
+                options: Some(options),
+            });
+        }
+        // Ties keep table (or first-appearance) order, so results never depend on the sort.
+        let position: ArrayRef = Arc::new((0..batch.num_rows() as u32).collect::<UInt32Array>());
+        columns.push(SortColumn {
+            values: position,
+            options: None,
+        });
+        batch = take_record_batch(&batch, &lexsort_to_indices(&columns, None)?)?;
+    }
+    let start = query.offset.min(batch.num_rows());
+    let count = query.limit.unwrap_or(usize::MAX).min(batch.num_rows() - start);
+    Ok(batch.slice(start, count))
+}
+
+fn sort_source(key: &OrderKey, outputs: &[Output], distinct: bool, scope: &Scope) -> Result<SortSource> {
+    match &key.expr {
+        Expr::Literal(Literal::Int(position)) => {
+            let index = usize::try_from(*position)
+                .ok()
+                .and_then(|p| p.checked_sub(1))
+                .filter(|&i| i < outputs.len());
+            let message = format!("ORDER BY position {position} is not in select list");
+            return index
+                .map(SortSource::Output)
+                .ok_or_else(|| sql_error("INVALID_COLUMN_REFERENCE", key.expr.pos(), message));
+        }
+        Expr::Column { name, pos } => {
+            let named: Vec<usize> = (0..outputs.len())
+                .filter(|&i| outputs[i].referable && outputs[i].name.to_lowercase() == *name)
+                .collect();
+            if let Some(&first) = named.first() {
+                if named.iter().any(|&i| outputs[i].expr != outputs[first].expr) {
+                    return Err(sql_error(
+                        "AMBIGUOUS_NAME",
+                        *pos,
+                        format!("Column '{name}' is ambiguous"),
+                    ));
+                }
+                return Ok(SortSource::Output(first));
+            }
+        }
+        _ => {}
+    }
+    if let Some(i) = outputs.iter().position(|o| o.expr == key.expr) {
+        return Ok(SortSource::Output(i));
+    }
+    if distinct {
+        let message = "For SELECT DISTINCT, ORDER BY expressions must appear in select list";
+        return Err(sql_error("EXPRESSION_NOT_IN_DISTINCT", key.expr.pos(), message));
+    }
+    Ok(SortSource::Computed(eval(&key.expr, scope)?.into_array(scope.len())?))
+}
+
+/// Keeps the first of each set of equal rows (NULLs equal to each other, as in SQL's DISTINCT).
+fn distinct(batch: &RecordBatch) -> Result<RecordBatch> {
+    if batch.num_columns() == 0 {
+        return Ok(batch.slice(0, batch.num_rows().min(1)));
+    }
+    let fields = batch
+        .columns()
+        .iter()
+        .map(|c| SortField::new(c.data_type().clone()))
+        .collect();
+    let rows = RowConverter::new(fields)?.convert_columns(batch.columns())?;
+    let mut seen = std::collections::HashSet::new();
+    let keep: UInt32Array = (0..rows.num_rows())
+        .filter(|&i| seen.insert(rows.row(i)))
+        .map(|i| i as u32)
+        .collect();
+    let columns = batch
+        .columns()
+        .iter()
+        .map(|c| take(c.as_ref(), &keep, None))
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = RecordBatchOptions::new().with_row_count(Some(keep.len()));
+    Ok(RecordBatch::try_new_with_options(batch.schema(), columns, &options)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
+
+    use super::super::testing::{devices, MemSource};
+    use super::super::{execute, QueryResult};
+    use super::*;
+
+    /// `t`: id bigint, name varchar, score double, with a NULL in each of name and score.
+    fn source() -> MemSource {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Int64, true),
+            Field::new("Name", DataType::Utf8, true),
+            Field::new("score", DataType::Float64, true),
+        ]));
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::from(vec![1, 2, 3, 4, 5])),
+            Arc::new(StringArray::from(vec![
+                Some("ann"),
+                Some("bob"),
+                None,
+                Some("ann"),
+                Some("cy"),
+            ])),
+            Arc::new(Float64Array::from(vec![
+                Some(1.5),
+                Some(3.0),
+                Some(2.0),
+                None,
+                Some(3.0),
+            ])),
+        ];
+        MemSource::one("db", "t", RecordBatch::try_new(schema, columns).unwrap())
+    }
+
+    fn query(sql: &str) -> QueryResult {
+        execute(sql, &source()).unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    fn cells(sql: &str) -> Vec<Vec<String>> {
+        query(sql).rows_as_strings()
+    }
+
+    fn error(sql: &str) -> String {
+        execute(sql, &source()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn select_list_names_and_expressions() {
+        let r = query("SELECT id, name AS Who, id * 10 + 1, score / 2 FROM t LIMIT 1");
+        assert_eq!(r.columns, ["id", "who", "_col2", "_col3"]);
+        assert_eq!(r.rows_as_strings(), [["1", "ann", "11", "0.75"]]);
+        assert_eq!(query("SELECT name FROM t").columns, ["Name"]);
+        assert_eq!(cells("SELECT 1 + 1, 'x', NULL, true"), [["2", "x", "", "true"]]);
+        assert!(error("SELECT * ").contains("SELECT * not allowed in queries without FROM clause"));
+    }
+
+    #[test]
+    fn from_with_alias_and_qualifiers() {
+        assert_eq!(cells("SELECT x.id FROM db.t AS x WHERE x.id = 2"), [["2"]]);
+        assert_eq!(cells("SELECT t.id FROM db.t WHERE db.t.id = 3"), [["3"]]);
+        assert_eq!(query("SELECT x.* FROM awsdatacatalog.db.t x").batch.num_rows(), 5);
+    }
+
+    #[test]
+    fn where_clauses() {
+        let ids = |cond: &str| -> Vec<String> {
+            cells(&format!("SELECT id FROM t WHERE {cond}"))
+                .into_iter()
+                .map(|r| r[0].clone())
+                .collect()
+        };
+        assert_eq!(ids("score > 2"), ["2", "5"]);
+        assert_eq!(ids("score >= 2 AND name <> 'bob'"), ["5"]);
+        assert_eq!(ids("name = 'ann' OR score = 2"), ["1", "3", "4"]);
+        assert_eq!(ids("NOT name = 'ann'"), ["2", "5"]);
+        assert_eq!(ids("name IS NULL"), ["3"]);
+        assert_eq!(ids("score IS NOT NULL AND id < 3"), ["1", "2"]);
+        assert_eq!(ids("id IN (2, 4, 9)"), ["2", "4"]);
+        assert_eq!(ids("id NOT IN (2, 4)"), ["1", "3", "5"]);
+        assert_eq!(ids("id BETWEEN 2 AND 4"), ["2", "3", "4"]);
+        assert_eq!(ids("name LIKE 'a%'"), ["1", "4"]);
+        assert_eq!(ids("name LIKE '_o_'"), ["2"]);
+        assert_eq!(ids("id > 1.5 AND score < 3"), ["3"]);
+        assert_eq!(ids("id <= 2 AND id >= 2"), ["2"]);
+        assert_eq!(ids("false"), Vec::<String>::new());
+        assert!(error("SELECT id FROM t WHERE id + 1")
+            .contains("WHERE clause must evaluate to a boolean: actual type bigint"));
+    }
+
+    #[test]
+    fn aggregates_without_group_by_give_one_row() {
+        let r = query(
+            "SELECT count(*), count(name), count(DISTINCT name), sum(id), avg(score), min(name), max(score) \
+             FROM t",
+        );
+        assert_eq!(r.rows_as_strings(), [["5", "4", "3", "15", "2.375", "ann", "3.0"]]);
+        assert_eq!(
+            cells("SELECT count(*), sum(id), max(name) FROM t WHERE id > 99"),
+            [["0", "", ""]]
+        );
+        assert_eq!(cells("SELECT sum(id) * 2 AS twice FROM t"), [["30"]]);
+    }
+
+    #[test]
+    fn group_by_having_and_positions() {
+        let sql = "SELECT name, count(*) AS n, sum(score) FROM t GROUP BY name ORDER BY n DESC, name";
+        assert_eq!(
+            cells(sql),
+            [
+                ["ann", "2", "1.5"],
+                ["bob", "1", "3.0"],
+                ["cy", "1", "3.0"],
+                ["", "1", "2.0"]
+            ]
+        );
+        let sql = "SELECT name, count(*) FROM t GROUP BY 1 HAVING count(*) > 1";
+        assert_eq!(cells(sql), [["ann", "2"]]);
+        let sql = "SELECT score, count(*) FROM t GROUP BY score HAVING sum(id) >= 4 ORDER BY 1";
+        assert_eq!(cells(sql), [["3.0", "2"], ["", "1"]]);
+        let sql = "SELECT id % 2 AS parity, count(*) FROM t GROUP BY id % 2 ORDER BY parity";
+        assert_eq!(cells(sql), [["0", "2"], ["1", "3"]]);
+        assert_eq!(
+            cells("SELECT count(*) FROM t HAVING count(*) > 10"),
+            Vec::<Vec<String>>::new()
+        );
+        let sql = "SELECT name FROM t GROUP BY name ORDER BY count(*) DESC, name LIMIT 1";
+        assert_eq!(cells(sql), [["ann"]]);
+    }
+
+    #[test]
+    fn group_by_errors() {
+        let e = error("SELECT name, id FROM t GROUP BY name");
+        assert!(
+            e.contains("EXPRESSION_NOT_AGGREGATE: line 1:14: 'id' must be an aggregate expression"),
+            "{e}"
+        );
+        assert!(error("SELECT * FROM t GROUP BY id").contains("'name' must be an aggregate expression"));
+        assert!(error("SELECT id, count(*) FROM t GROUP BY 3").contains("GROUP BY position 3 is not in select list"));
+        assert!(error("SELECT name AS n, count(*) FROM t GROUP BY n").contains("Column 'n' cannot be resolved"));
+        assert!(error("SELECT sum(name) FROM t").contains("Unexpected parameters (varchar) for function sum"));
+    }
+
+    #[test]
+    fn order_by_keys() {
+        let ids = |sql: &str| -> Vec<String> { cells(sql).into_iter().map(|r| r[0].clone()).collect() };
+        assert_eq!(
+            ids("SELECT id FROM t ORDER BY score DESC, id"),
+            ["2", "5", "3", "1", "4"]
+        );
+        assert_eq!(ids("SELECT id FROM t ORDER BY score ASC"), ["1", "3", "2", "5", "4"]);
+        assert_eq!(
+            ids("SELECT id FROM t ORDER BY score NULLS FIRST, id DESC"),
+            ["4", "1", "3", "5", "2"]
+        );
+        assert_eq!(
+            ids("SELECT id, name FROM t ORDER BY 2 DESC, 1"),
+            ["5", "2", "1", "4", "3"]
+        );
+        assert_eq!(ids("SELECT id AS k FROM t ORDER BY k DESC LIMIT 2"), ["5", "4"]);
+        assert_eq!(ids("SELECT id FROM t ORDER BY -id LIMIT 2 OFFSET 1"), ["4", "3"]);
+        assert_eq!(ids("SELECT id FROM t ORDER BY id * 0, name"), ["1", "4", "2", "5", "3"]);
+        assert!(error("SELECT id FROM t ORDER BY 2").contains("ORDER BY position 2 is not in select list"));
+        let e = error("SELECT DISTINCT name FROM t ORDER BY id");
+        assert!(
+            e.contains("For SELECT DISTINCT, ORDER BY expressions must appear in select list"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn distinct_and_limit() {
+        assert_eq!(
+            cells("SELECT DISTINCT name FROM t ORDER BY name"),
+            [["ann"], ["bob"], ["cy"], [""]]
+        );
+        assert_eq!(cells("SELECT DISTINCT score FROM t ORDER BY 1 DESC LIMIT 1"), [["3.0"]]);
+        assert_eq!(query("SELECT * FROM t LIMIT 0").batch.num_rows(), 0);
+        assert_eq!(query("SELECT * FROM t LIMIT 100").batch.num_rows(), 5);
+        assert_eq!(query("SELECT * FROM t OFFSET 4").batch.num_rows(), 1);
+    }
+
+    #[test]
+    fn empty_tables_keep_their_columns() {
+        let source = MemSource::one("db", "e", devices(&[]));
+        let r = execute("SELECT device_id, count(*) FROM e GROUP BY device_id", &source).unwrap();
+        assert_eq!((r.columns.len(), r.batch.num_rows()), (2, 0));
+        let r = execute("SELECT * FROM e WHERE state = 'on' ORDER BY timestamp", &source).unwrap();
+        assert_eq!((r.columns.len(), r.batch.num_rows()), (3, 0));
+    }
+}

@@ -1,0 +1,342 @@
+//! The engine's own small query tree, lowered from sqlparser's AST by [`super::parse`].
+//!
+//! sqlparser's AST covers every dialect it knows; this tree holds only what gluelab can run.
+//! Lowering into it is where every unsupported construct is rejected, so the executor never
+//! meets syntax it would silently ignore.
+
+use std::fmt;
+
+use crate::error::Error;
+
+/// A 1-based position in the SQL text, printed the way Athena prints it (`line 1:8: `).
+///
+/// Equality always holds: two expressions are "the same" (a `GROUP BY` key reused in the select
+/// list, an `ORDER BY` key that repeats a select item) whatever position they were written at.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Pos {
+    pub line: u64,
+    pub column: u64,
+}
+
+impl PartialEq for Pos {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl fmt::Display for Pos {
+    /// `line L:C: `, or nothing when sqlparser gave no position (line 0).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            return Ok(());
+        }
+        write!(f, "line {}:{}: ", self.line, self.column)
+    }
+}
+
+impl From<sqlparser::tokenizer::Location> for Pos {
+    fn from(l: sqlparser::tokenizer::Location) -> Self {
+        Pos {
+            line: l.line,
+            column: l.column,
+        }
+    }
+}
+
+/// An Athena-style error: `CODE: line L:C: message`, carried as `Error::InvalidInput`.
+///
+/// The codes are Athena's (engine v3) error names, so a message learned here is the one a user
+/// meets in the Athena console.
+pub(crate) fn sql_error(code: &str, pos: Pos, message: impl fmt::Display) -> Error {
+    Error::InvalidInput(format!("{code}: {pos}{message}"))
+}
+
+/// `NOT_SUPPORTED: line L:C: <what> is not supported by gluelab's query engine`.
+pub(crate) fn not_supported(pos: Pos, what: impl fmt::Display) -> Error {
+    sql_error(
+        "NOT_SUPPORTED",
+        pos,
+        format!("{what} is not supported by gluelab's query engine"),
+    )
+}
+
+/// One `SELECT` over at most one table.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Query {
+    pub distinct: bool,
+    pub projection: Vec<SelectItem>,
+    /// `None` for a `SELECT` without `FROM` (one row, no columns).
+    pub from: Option<TableRef>,
+    pub filter: Option<Expr>,
+    /// As written; integer literals are 1-based select-list positions, resolved by the executor.
+    pub group_by: Vec<Expr>,
+    pub having: Option<Expr>,
+    pub order_by: Vec<OrderKey>,
+    pub limit: Option<usize>,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SelectItem {
+    /// `*` or `t.*`.
+    Wildcard(Pos),
+    Expr {
+        expr: Expr,
+        alias: Option<String>,
+    },
+}
+
+/// The table after `FROM`, names lowercased as Athena stores them.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TableRef {
+    pub database: Option<String>,
+    pub table: String,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct OrderKey {
+    pub expr: Expr,
+    pub descending: bool,
+    /// Athena sorts NULLs last in both directions unless told otherwise.
+    pub nulls_first: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Literal {
+    Int(i64),
+    /// Athena types `1.5` as DECIMAL; gluelab uses DOUBLE (see the module docs of `query`).
+    Float(f64),
+    Str(String),
+    Bool(bool),
+    Null,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Eq,
+    NotEq,
+    Lt,
+    LtEq,
+    Gt,
+    GtEq,
+    And,
+    Or,
+}
+
+impl BinOp {
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Eq | BinOp::NotEq | BinOp::Lt | BinOp::LtEq | BinOp::Gt | BinOp::GtEq
+        )
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Mod => "%",
+            BinOp::Eq => "=",
+            BinOp::NotEq => "<>",
+            BinOp::Lt => "<",
+            BinOp::LtEq => "<=",
+            BinOp::Gt => ">",
+            BinOp::GtEq => ">=",
+            BinOp::And => "AND",
+            BinOp::Or => "OR",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AggFunc {
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+impl AggFunc {
+    pub fn name(self) -> &'static str {
+        match self {
+            AggFunc::Count => "count",
+            AggFunc::Sum => "sum",
+            AggFunc::Avg => "avg",
+            AggFunc::Min => "min",
+            AggFunc::Max => "max",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Expr {
+    /// A column of the one table, name lowercased and any qualifier already checked.
+    Column {
+        name: String,
+        pos: Pos,
+    },
+    Literal(Literal),
+    Not(Box<Expr>),
+    Negate {
+        expr: Box<Expr>,
+        pos: Pos,
+    },
+    Binary {
+        op: BinOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+        pos: Pos,
+    },
+    IsNull {
+        expr: Box<Expr>,
+        negated: bool,
+    },
+    InList {
+        expr: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+        pos: Pos,
+    },
+    Between {
+        expr: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
+        negated: bool,
+        pos: Pos,
+    },
+    Like {
+        expr: Box<Expr>,
+        pattern: Box<Expr>,
+        negated: bool,
+        pos: Pos,
+    },
+    /// `arg` is `None` for `count(*)`.
+    Aggregate {
+        func: AggFunc,
+        arg: Option<Box<Expr>>,
+        distinct: bool,
+        pos: Pos,
+    },
+}
+
+impl Expr {
+    /// Calls `f` on this expression and every expression inside it, parents first.
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        f(self);
+        match self {
+            Expr::Column { .. } | Expr::Literal(_) => {}
+            Expr::Not(e) | Expr::Negate { expr: e, .. } | Expr::IsNull { expr: e, .. } => e.walk(f),
+            Expr::Binary { left, right, .. } => {
+                left.walk(f);
+                right.walk(f);
+            }
+            Expr::InList { expr, list, .. } => {
+                expr.walk(f);
+                list.iter().for_each(|e| e.walk(f));
+            }
+            Expr::Between { expr, low, high, .. } => {
+                expr.walk(f);
+                low.walk(f);
+                high.walk(f);
+            }
+            Expr::Like { expr, pattern, .. } => {
+                expr.walk(f);
+                pattern.walk(f);
+            }
+            Expr::Aggregate { arg, .. } => {
+                if let Some(a) = arg {
+                    a.walk(f);
+                }
+            }
+        }
+    }
+
+    /// The first aggregate call inside this expression, if any.
+    pub fn first_aggregate(&self) -> Option<&Expr> {
+        let mut found = None;
+        self.walk(&mut |e| {
+            if found.is_none() && matches!(e, Expr::Aggregate { .. }) {
+                found = Some(e);
+            }
+        });
+        found
+    }
+
+    /// Where the expression was written, best effort (literals carry none).
+    pub fn pos(&self) -> Pos {
+        match self {
+            Expr::Column { pos, .. }
+            | Expr::Negate { pos, .. }
+            | Expr::Binary { pos, .. }
+            | Expr::InList { pos, .. }
+            | Expr::Between { pos, .. }
+            | Expr::Like { pos, .. }
+            | Expr::Aggregate { pos, .. } => *pos,
+            Expr::Not(e) | Expr::IsNull { expr: e, .. } => e.pos(),
+            Expr::Literal(_) => Pos::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(name: &str, line: u64, column: u64) -> Expr {
+        Expr::Column {
+            name: name.into(),
+            pos: Pos { line, column },
+        }
+    }
+
+    #[test]
+    fn positions_do_not_distinguish_expressions() {
+        assert_eq!(col("a", 1, 8), col("a", 3, 20));
+        assert_ne!(col("a", 1, 8), col("b", 1, 8));
+    }
+
+    #[test]
+    fn error_messages_carry_code_and_position() {
+        let e = sql_error(
+            "COLUMN_NOT_FOUND",
+            Pos { line: 1, column: 8 },
+            "Column 'foo' cannot be resolved",
+        );
+        assert_eq!(
+            e.to_string(),
+            "InvalidInputException: COLUMN_NOT_FOUND: line 1:8: Column 'foo' cannot be resolved"
+        );
+        let e = not_supported(Pos::default(), "JOIN");
+        assert_eq!(
+            e.to_string(),
+            "InvalidInputException: NOT_SUPPORTED: JOIN is not supported by gluelab's query engine"
+        );
+    }
+
+    #[test]
+    fn first_aggregate_looks_inside_expressions() {
+        let agg = Expr::Aggregate {
+            func: AggFunc::Count,
+            arg: None,
+            distinct: false,
+            pos: Pos::default(),
+        };
+        let e = Expr::Binary {
+            op: BinOp::Add,
+            left: Box::new(Expr::Literal(Literal::Int(1))),
+            right: Box::new(agg.clone()),
+            pos: Pos::default(),
+        };
+        assert_eq!(e.first_aggregate(), Some(&agg));
+        assert_eq!(col("a", 1, 1).first_aggregate(), None);
+    }
+}

@@ -1,0 +1,124 @@
+//! The workspace: everything a user has built — store, catalog, jobs, runs, bookmarks and the
+//! clock — in one value that the app and the CLI own and drive.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::bookmark::{BookmarkEntry, JobBookmark};
+use crate::catalog::Catalog;
+use crate::clock::VirtualClock;
+use crate::error::{Error, Result};
+use crate::job::JobDefinition;
+use crate::lineage::{PartLineage, ReadRecord};
+use crate::run::JobRun;
+use crate::store::{Object, ObjectStore, S3Uri};
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Workspace {
+    pub clock: VirtualClock,
+    pub store: ObjectStore,
+    pub catalog: Catalog,
+    pub jobs: BTreeMap<String, JobDefinition>,
+    /// Every run, in the order started.
+    pub runs: Vec<JobRun>,
+    pub bookmarks: BTreeMap<String, JobBookmark>,
+    /// Every read of an object by a bookmarked source, by job, ctx and object (see `engine`).
+    pub reads: BTreeMap<String, Vec<ReadRecord>>,
+    /// Lineage of every part file a run wrote, by `s3://` address.
+    pub parts: BTreeMap<String, PartLineage>,
+    pub(crate) run_sequence: u64,
+}
+
+impl Workspace {
+    pub fn create_bucket(&mut self, name: &str) -> Result<()> {
+        let now = self.clock.tick();
+        self.store.create_bucket(name, now)
+    }
+
+    /// Uploads (or overwrites) an object at the next instant of the clock.
+    pub fn put_object(&mut self, uri: &S3Uri, body: Vec<u8>) -> Result<&Object> {
+        let now = self.clock.tick();
+        self.store.put(uri, body, now)
+    }
+
+    pub fn create_job(&mut self, job: JobDefinition) -> Result<()> {
+        if self.jobs.contains_key(&job.name) {
+            return Err(Error::AlreadyExists(format!("Job {} already exists.", job.name)));
+        }
+        self.bookmarks.insert(job.name.clone(), JobBookmark::new(&job.name));
+        self.jobs.insert(job.name.clone(), job);
+        Ok(())
+    }
+
+    pub fn job(&self, name: &str) -> Result<&JobDefinition> {
+        self.jobs
+            .get(name)
+            .ok_or_else(|| Error::EntityNotFound(format!("Job {name} not found")))
+    }
+
+    pub fn run(&self, run_id: &str) -> Result<&JobRun> {
+        self.runs
+            .iter()
+            .find(|r| r.id == run_id)
+            .ok_or_else(|| Error::EntityNotFound(format!("Job run {run_id} not found")))
+    }
+
+    pub fn runs_of<'a>(&'a self, job_name: &'a str) -> impl Iterator<Item = &'a JobRun> + 'a {
+        self.runs.iter().filter(move |r| r.job_name == job_name)
+    }
+
+    pub fn bookmark(&self, job_name: &str) -> Result<&JobBookmark> {
+        self.job(job_name)?;
+        Ok(&self.bookmarks[job_name])
+    }
+
+    /// `get-job-bookmark --job-name N [--run-id R]`.
+    pub fn get_job_bookmark(&self, job_name: &str, run_id: Option<&str>) -> Result<&BookmarkEntry> {
+        self.bookmark(job_name)?.get(run_id)
+    }
+
+    /// `reset-job-bookmark --job-name N [--run-id R]`: reset, or rewind to run R.
+    pub fn reset_job_bookmark(&mut self, job_name: &str, run_id: Option<&str>) -> Result<BookmarkEntry> {
+        self.job(job_name)?;
+        let now = self.clock.tick();
+        let bookmark = self.bookmarks.get_mut(job_name).expect("every job has a bookmark");
+        Ok(match run_id {
+            None => bookmark.reset(now).clone(),
+            Some(id) => bookmark.rewind(id, now)?.clone(),
+        })
+    }
+
+    /// Consistency checks for a workspace that came from outside (a file, a share link): every
+    /// job has its bookmark, every run its job, every object an ETag that matches its bytes.
+    pub(crate) fn check(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::Snapshot(m));
+        for name in self.jobs.keys() {
+            if !self.bookmarks.contains_key(name) {
+                return bad(format!("job {name} has no bookmark"));
+            }
+        }
+        if let Some(run) = self.runs.iter().find(|r| !self.jobs.contains_key(&r.job_name)) {
+            return bad(format!("run {} belongs to unknown job {}", run.id, run.job_name));
+        }
+        for bucket in self.store.buckets() {
+            if !bucket.is_consistent() {
+                return bad(format!("bucket {} has an inconsistent time index", bucket.name));
+            }
+            for object in bucket.objects().values() {
+                if object.etag != crate::store::etag_of(&object.body) {
+                    return bad(format!(
+                        "s3://{}/{} does not match its ETag (edited by hand?)",
+                        bucket.name, object.key
+                    ));
+                }
+            }
+        }
+        for db in self.catalog.databases() {
+            for table in db.tables.values() {
+                table.schema().map_err(|e| Error::Snapshot(e.to_string()))?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,176 @@
+//! Harness for end-to-end tests: serves the built app (`dist/`) on 127.0.0.1, starts
+//! ChromeDriver, and opens a headless Chromium session on the page, as a user would.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// Chromium flags proven on these machines (TOOLCHAIN.md): as root it needs `--no-sandbox`, and
+/// without the networking flags it tries to reach Google and is refused.
+const CHROME_ARGS: &[&str] = &[
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1440,900",
+];
+
+/// The built app's directory, from `GLUELAB_DIST` (set by `cargo xtask test`).
+pub fn dist_dir() -> PathBuf {
+    let dir = std::env::var_os("GLUELAB_DIST")
+        .map(PathBuf::from)
+        .expect("GLUELAB_DIST is not set: run the end-to-end tests with `cargo xtask test`");
+    assert!(
+        dir.join("index.html").is_file(),
+        "{} has no index.html: build the app first",
+        dir.display()
+    );
+    dir
+}
+
+/// Serves a directory over HTTP on an ephemeral loopback port, on a background thread.
+pub struct StaticServer {
+    pub url: String,
+    server: Arc<tiny_http::Server>,
+}
+
+impl StaticServer {
+    pub fn start(root: &Path) -> Self {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
+        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let (root, worker) = (root.to_path_buf(), Arc::clone(&server));
+        thread::spawn(move || {
+            for request in worker.incoming_requests() {
+                let path = request
+                    .url()
+                    .split('?')
+                    .next()
+                    .unwrap_or("/")
+                    .trim_start_matches('/')
+                    .to_string();
+                let file = if path.is_empty() {
+                    root.join("index.html")
+                } else {
+                    root.join(&path)
+                };
+                let response = match std::fs::read(&file) {
+                    Ok(body) if !path.contains("..") => tiny_http::Response::from_data(body)
+                        .with_header(content_type(&file).parse::<tiny_http::Header>().expect("valid header")),
+                    _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+                };
+                let _ = request.respond(response);
+            }
+        });
+        Self {
+            url: format!("http://127.0.0.1:{port}/"),
+            server,
+        }
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+    }
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "Content-Type: text/html; charset=utf-8",
+        Some("js") => "Content-Type: text/javascript",
+        Some("wasm") => "Content-Type: application/wasm",
+        Some("css") => "Content-Type: text/css",
+        _ => "Content-Type: application/octet-stream",
+    }
+}
+
+/// A ChromeDriver process and a headless Chromium session driven through it.
+pub struct BrowserSession {
+    pub client: Client,
+    driver: Child,
+}
+
+impl BrowserSession {
+    pub async fn start() -> Self {
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let port = free_port();
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {chromedriver}: {e} (run `cargo xtask test`, which installs it)"));
+        let mut options = serde_json::Map::new();
+        options.insert("args".into(), serde_json::json!(CHROME_ARGS));
+        if let Ok(binary) = std::env::var("CHROMIUM") {
+            options.insert("binary".into(), binary.into());
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("goog:chromeOptions".into(), options.into());
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_error = None;
+        for _ in 0..50 {
+            match ClientBuilder::new(connector.clone())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => return Self { client, driver },
+                Err(e) => last_error = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("could not open a Chromium session through {chromedriver}: {last_error:?}");
+    }
+
+    /// Waits for an element to appear (the wasm app renders after load).
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element matches `{css}`: {e}"))
+    }
+
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let mut texts = vec![];
+        for element in self.client.find_all(Locator::Css(css)).await.expect("find_all") {
+            texts.push(element.text().await.expect("element text"));
+        }
+        texts
+    }
+
+    /// Saves a screenshot under `target/e2e/` for people to look at.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
+        std::fs::create_dir_all(&dir).expect("create target/e2e");
+        let file = dir.join(format!("{name}.png"));
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(&file, png).expect("write screenshot");
+        file
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
