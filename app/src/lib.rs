@@ -1,32 +1,61 @@
 //! gluelab-app: the workbench in the browser. It renders and drives `gluelab-core`; every
 //! decision about data, runs and bookmarks is core's (see ARCHITECTURE.md).
 
+mod bookmark_panel;
+mod explain_panel;
+mod job_panel;
+mod runs_panel;
 mod s3_browser;
+mod sink_panel;
+mod state;
+mod timeline;
+mod topbar;
 
-use gluelab_core::{demo, Workspace};
 use leptos::prelude::*;
 
-pub use s3_browser::S3Browser;
-
-/// The workspace being shown, shared through context; components read and update it.
-#[derive(Clone, Copy)]
-pub struct WorkspaceState(pub RwSignal<Workspace>);
-
-pub fn use_workspace() -> RwSignal<Workspace> {
-    expect_context::<WorkspaceState>().0
-}
+pub use state::{use_studio, Notice, Studio};
 
 #[component]
 pub fn App() -> impl IntoView {
-    let workspace = demo::seed_workspace().expect("the embedded demo workspace is valid");
-    provide_context(WorkspaceState(RwSignal::new(workspace)));
+    let studio = Studio::restore();
+    studio.persist();
+    provide_context(studio);
     view! {
-        <header class="topbar">
-            <h1>"gluelab"</h1>
-            <p class="tagline">"AWS Glue job bookmarks, in your browser"</p>
-        </header>
+        <topbar::TopBar/>
+        <NoticeBar/>
         <main class="layout">
-            <S3Browser/>
+            <div class="column">
+                <s3_browser::S3Browser/>
+                <job_panel::JobPanel/>
+                <runs_panel::RunsPanel/>
+            </div>
+            <div class="column">
+                <bookmark_panel::BookmarkPanel/>
+                <timeline::Timeline/>
+            </div>
+            <div class="column wide">
+                <explain_panel::ExplainPanel/>
+                <sink_panel::SinkPanel/>
+            </div>
         </main>
+    }
+}
+
+#[component]
+fn NoticeBar() -> impl IntoView {
+    let studio = use_studio();
+    move || {
+        studio.notice.get().map(|notice| {
+            let (class, text) = match notice {
+                Notice::Info(t) => ("notice info", t),
+                Notice::Error(t) => ("notice error", t),
+            };
+            view! {
+                <div class=class role="alert">
+                    <span class="notice-text">{text}</span>
+                    <button class="link" on:click=move |_| studio.notice.set(None) aria-label="Dismiss">"×"</button>
+                </div>
+            }
+        })
     }
 }

@@ -260,9 +260,26 @@ impl Workspace {
             LogStream::Error,
             format!("INFO --job-bookmark-option {}", option.as_str()),
         );
+        // A script job: the run interprets the script at ScriptLocation, as Glue runs it.
+        let script_plan;
+        let job_plan = match (job.plan_from_script, job.script_location.as_deref()) {
+            (false, _) => &job.plan,
+            (true, None) => return Err(Stop::failed("The job runs its script but has no ScriptLocation")),
+            (true, Some(location)) => {
+                run.log(now, LogStream::Error, format!("INFO running script {location}"));
+                let object = S3Uri::parse(location)
+                    .and_then(|uri| self.store.get(&uri).cloned())
+                    .map_err(|e| Stop::failed(format!("ScriptLocation {location} cannot be read: {e}")))?;
+                let text = std::str::from_utf8(&object.body)
+                    .map_err(|_| Stop::failed(format!("ScriptLocation {location} is not UTF-8 text")))?;
+                script_plan = crate::script::plan_from_script(text, &run.arguments)
+                    .map_err(|e| Stop::failed(format!("{location}, {e}")))?;
+                &script_plan
+            }
+        };
 
         let mut plans = vec![];
-        for spec in &job.plan.sources {
+        for spec in &job_plan.sources {
             plans.push(self.plan_source(spec, option, entry.as_ref(), high)?);
         }
         let mut frames = vec![];
@@ -273,7 +290,7 @@ impl Workspace {
         let mut frame = union(frames)?;
         run.rows_read = frame.num_rows() as u64;
 
-        for step in &job.plan.transforms {
+        for step in &job_plan.transforms {
             let applied = transform::apply(step, frame)?;
             for w in applied.warnings {
                 run.log(now, LogStream::Error, format!("WARN {w}"));
@@ -289,11 +306,11 @@ impl Workspace {
                 "Injected failure before the write: nothing was written and the bookmark is not saved",
             ));
         }
-        for sink in &job.plan.sinks {
+        for sink in &job_plan.sinks {
             let written = self.write_sink(job, run, sink, &frame)?;
             run.lineage.written.extend(written);
         }
-        run.rows_written = frame.num_rows() as u64 * job.plan.sinks.len() as u64;
+        run.rows_written = frame.num_rows() as u64 * job_plan.sinks.len() as u64;
         match fail_at {
             Some(FailurePoint::BeforeCommit) => {
                 return Err(Stop::failed(
@@ -309,7 +326,7 @@ impl Workspace {
             _ => {}
         }
 
-        if option == BookmarkOption::Enable && job.plan.commits {
+        if option == BookmarkOption::Enable && job_plan.commits {
             let committed_run = self.bookmarks[&job.name].current.run;
             let mut states = BTreeMap::new();
             for plan in &plans {

@@ -24,6 +24,10 @@ pub struct JobDefinition {
     pub max_retries: u32,
     /// Minutes, default 2880.
     pub timeout_minutes: u32,
+    /// When set, each run interprets the Python script at `script_location` (with the run's
+    /// arguments) to get its plan, as Glue runs the script; otherwise `plan` is used as is.
+    #[serde(default)]
+    pub plan_from_script: bool,
     pub plan: JobPlan,
 }
 
@@ -40,6 +44,7 @@ impl JobDefinition {
             max_concurrent_runs: 1,
             max_retries: 0,
             timeout_minutes: 2880,
+            plan_from_script: false,
             plan,
         }
     }

@@ -7,6 +7,7 @@
 pub mod args;
 pub mod bookmark;
 pub mod catalog;
+pub mod cfn;
 pub mod clock;
 pub mod demo;
 pub mod engine;
@@ -16,10 +17,12 @@ pub mod job;
 pub mod lineage;
 pub mod query;
 pub mod run;
+pub mod script;
 pub mod snapshot;
 pub mod store;
 pub mod tables;
 pub mod transform;
+pub mod views;
 pub mod workspace;
 
 pub use engine::RunRequest;

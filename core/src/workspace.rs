@@ -27,6 +27,9 @@ pub struct Workspace {
     pub reads: BTreeMap<String, Vec<ReadRecord>>,
     /// Lineage of every part file a run wrote, by `s3://` address.
     pub parts: BTreeMap<String, PartLineage>,
+    /// CloudFormation stacks deployed into this workspace, by name (see `cfn`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stacks: BTreeMap<String, crate::cfn::Stack>,
     pub(crate) run_sequence: u64,
 }
 

@@ -20,7 +20,7 @@ const CHROME_ARGS: &[&str] = &[
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--window-size=1440,900",
+    "--window-size=1600,1000",
 ];
 
 /// The built app's directory, from `GLUELAB_DIST` (set by `cargo xtask test`).
@@ -142,6 +142,58 @@ impl BrowserSession {
             .unwrap_or_else(|e| panic!("no element matches `{css}`: {e}"))
     }
 
+    /// Text of the first element matching `css`.
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.expect("element text")
+    }
+
+    /// Waits until the text of `css` satisfies `check` (the UI updates after a click), and
+    /// returns it; fails with the last text seen.
+    pub async fn wait_text(&self, css: &str, check: impl Fn(&str) -> bool) -> String {
+        let mut last = String::new();
+        for _ in 0..100 {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                last = element.text().await.unwrap_or_default();
+                if check(&last) {
+                    return last;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("`{css}` never showed the expected text; last seen: {last:?}");
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+    }
+
+    /// Chooses an option of a `<select>` by value, firing its change event.
+    pub async fn choose(&self, css: &str, value: &str) {
+        self.find(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("choose {value} in `{css}`: {e}"));
+    }
+
+    /// Origins of every resource the page loaded (scripts, wasm, fetches), from the
+    /// Resource Timing API.
+    pub async fn resource_origins(&self) -> Vec<String> {
+        let value = self
+            .client
+            .execute(
+                "return performance.getEntriesByType('resource').map(e => new URL(e.name).origin)",
+                vec![],
+            )
+            .await
+            .expect("execute script");
+        serde_json::from_value(value).expect("a list of origins")
+    }
+
     pub async fn texts(&self, css: &str) -> Vec<String> {
         let mut texts = vec![];
         for element in self.client.find_all(Locator::Css(css)).await.expect("find_all") {
@@ -155,6 +207,7 @@ impl BrowserSession {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
         std::fs::create_dir_all(&dir).expect("create target/e2e");
         let file = dir.join(format!("{name}.png"));
+        let _ = self.client.execute("window.scrollTo(0, 0)", vec![]).await;
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(&file, png).expect("write screenshot");
         file

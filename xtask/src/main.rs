@@ -21,7 +21,7 @@ Tasks:
   serve [--port N]  build and serve the app on http://127.0.0.1:N/ (default 8080)
   test              everything CI runs: fmt, clippy, native tests, browser tests
                     (wasm-bindgen-test in headless Chromium) and end-to-end tests of the built app
-  bench             run the benchmarks (native), then the same workloads in headless Chromium
+  bench             run the native benchmarks (divan): format throughput, bookmarked runs
 ";
 
 fn main() -> ExitCode {

@@ -1,0 +1,138 @@
+//! The job: what it reads and writes, the switches that matter for bookmarks, and Run.
+
+use gluelab_core::job::{SinkMode, SinkOutput, SourceInput};
+use gluelab_core::run::FailurePoint;
+use gluelab_core::RunRequest;
+use leptos::prelude::*;
+
+use crate::state::use_studio;
+
+#[component]
+pub fn JobPanel() -> impl IntoView {
+    let studio = use_studio();
+    let option = RwSignal::new(String::new());
+    let fail_at = RwSignal::new(String::new());
+    let summary = move || {
+        let name = studio.job_name()?;
+        studio.workspace.with(|ws| {
+            let job = ws.job(&name).ok()?;
+            let source = job.plan.sources.first().map(|s| match &s.input {
+                SourceInput::Catalog { database, table } => format!("{database}.{table}"),
+                SourceInput::S3 { path, .. } => path.clone(),
+            });
+            let sink = job.plan.sinks.first().map(|s| match &s.output {
+                SinkOutput::Catalog { database, table } => format!("{database}.{table}"),
+                SinkOutput::S3 { path, .. } => path.clone(),
+            });
+            let default_option = job
+                .default_arguments
+                .get("--job-bookmark-option")
+                .cloned()
+                .unwrap_or("job-bookmark-disable (default)".into());
+            Some((
+                name.clone(),
+                source.unwrap_or_default(),
+                sink.unwrap_or_default(),
+                default_option,
+            ))
+        })
+    };
+    let edit_job = move |change: &dyn Fn(&mut gluelab_core::job::JobDefinition)| {
+        let Some(name) = studio.job_name() else { return };
+        studio.act(|ws| {
+            let job = ws
+                .jobs
+                .get_mut(&name)
+                .ok_or_else(|| gluelab_core::Error::EntityNotFound(name.clone()))?;
+            change(job);
+            Ok(())
+        });
+    };
+    let flag = move |read: fn(&gluelab_core::job::JobDefinition) -> bool| {
+        move || {
+            let name = studio.job_name();
+            studio
+                .workspace
+                .with(|ws| name.and_then(|n| ws.jobs.get(&n).map(read)).unwrap_or(false))
+        }
+    };
+    let has_ctx = flag(|j| j.plan.sources.first().is_some_and(|s| s.transformation_ctx.is_some()));
+    let commits = flag(|j| j.plan.commits);
+    let appends = flag(|j| j.plan.sinks.first().is_some_and(|s| s.mode == SinkMode::Append));
+    let run = move |_| {
+        let Some(name) = studio.job_name() else { return };
+        let mut request = RunRequest::new(&name);
+        if !option.get_untracked().is_empty() {
+            request = request.arg("--job-bookmark-option", &option.get_untracked());
+        }
+        request.fail_at = match fail_at.get_untracked().as_str() {
+            "before-write" => Some(FailurePoint::BeforeWrite),
+            "before-commit" => Some(FailurePoint::BeforeCommit),
+            "timeout" => Some(FailurePoint::Timeout),
+            _ => None,
+        };
+        if let Some(id) = studio.act(|ws| ws.start_job_run(request)) {
+            studio.selected_run.set(Some(id));
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="job-title">
+            <h2 id="job-title">"Job"</h2>
+            {move || match summary() {
+                None => view! { <p class="empty">"No job in this workspace: load the seed article demo."</p> }.into_any(),
+                Some((name, source, sink, default_option)) => view! {
+                    <dl class="facts">
+                        <dt>"Name"</dt><dd class="mono" id="job-name">{name}</dd>
+                        <dt>"Source"</dt><dd class="mono">{source}</dd>
+                        <dt>"Sink"</dt><dd class="mono">{sink}</dd>
+                        <dt>"Default --job-bookmark-option"</dt><dd class="mono">{default_option}</dd>
+                    </dl>
+                }.into_any(),
+            }}
+            <div class="switches">
+                <label>
+                    <input type="checkbox" id="has-ctx" prop:checked=has_ctx on:change:target=move |ev| {
+                        let on = ev.target().checked();
+                        edit_job(&|j| if let Some(s) = j.plan.sources.first_mut() {
+                            s.transformation_ctx = on.then(|| "datasource".to_string());
+                        });
+                    }/>
+                    " source has transformation_ctx"
+                </label>
+                <label>
+                    <input type="checkbox" id="commits" prop:checked=commits on:change:target=move |ev| {
+                        let on = ev.target().checked();
+                        edit_job(&|j| j.plan.commits = on);
+                    }/>
+                    " script calls job.commit()"
+                </label>
+                <label>
+                    <input type="checkbox" id="appends" prop:checked=appends on:change:target=move |ev| {
+                        let on = ev.target().checked();
+                        edit_job(&|j| if let Some(s) = j.plan.sinks.first_mut() {
+                            s.mode = if on { SinkMode::Append } else { SinkMode::Overwrite };
+                        });
+                    }/>
+                    " sink appends (Glue's default; off = overwrite)"
+                </label>
+            </div>
+            <div class="actions">
+                <select class="select" id="run-option" aria-label="--job-bookmark-option for this run"
+                    on:change:target=move |ev| option.set(ev.target().value())>
+                    <option value="">"job's default option"</option>
+                    <option value="job-bookmark-enable">"job-bookmark-enable"</option>
+                    <option value="job-bookmark-pause">"job-bookmark-pause"</option>
+                    <option value="job-bookmark-disable">"job-bookmark-disable"</option>
+                </select>
+                <select class="select" id="fail-at" aria-label="Make this run fail"
+                    on:change:target=move |ev| fail_at.set(ev.target().value())>
+                    <option value="">"run normally"</option>
+                    <option value="before-write">"fail before the write"</option>
+                    <option value="before-commit">"fail after the write, before job.commit()"</option>
+                    <option value="timeout">"time out"</option>
+                </select>
+                <button class="btn primary" id="run-job" on:click=run title="Run the job (r)">"▶ Run job"</button>
+            </div>
+        </section>
+    }
+}

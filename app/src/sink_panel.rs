@@ -1,0 +1,99 @@
+//! The sink table: every row with the run that wrote it, its source line, duplicates flagged;
+//! and the Athena-style query box of the seed article.
+
+use gluelab_core::views::short_run_id;
+use leptos::prelude::*;
+
+use crate::state::use_studio;
+
+#[component]
+pub fn SinkPanel() -> impl IntoView {
+    let studio = use_studio();
+    let sink = move || {
+        let job = studio.job_name()?;
+        studio.workspace.with(|ws| ws.job_sink_rows(&job).ok())
+    };
+    // Each run gets a colour slot by its position among the job's runs.
+    let run_slot = move |run_id: &str| {
+        let job = studio.job_name().unwrap_or_default();
+        studio
+            .workspace
+            .with(|ws| ws.runs_of(&job).position(|r| r.id == run_id).map(|i| i % 6))
+    };
+    let duplicates = move || {
+        sink()
+            .map(|(_, rows)| rows.iter().filter(|r| r.duplicate_of.is_some()).count())
+            .unwrap_or(0)
+    };
+    view! {
+        <section class="panel" aria-labelledby="sink-title">
+            <h2 id="sink-title">"Sink"</h2>
+            <p class="hint" id="sink-summary">{move || {
+                let rows = sink().map(|(_, r)| r.len()).unwrap_or(0);
+                format!("{rows} rows · {} duplicates (same source line written again)", duplicates())
+            }}</p>
+            {move || sink().map(|(columns, rows)| view! {
+                <table class="sink">
+                    <thead>
+                        <tr>
+                            {columns.iter().map(|c| view! { <th>{c.clone()}</th> }).collect_view()}
+                            <th>"written by"</th><th>"from"</th><th></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows.into_iter().map(|row| {
+                            let slot = row.written_by.as_deref().and_then(run_slot).map(|s| format!("run-{s}")).unwrap_or_default();
+                            let origin = row.origin.as_ref().map(|o| format!(
+                                "{}:{}", o.source.rsplit('/').next().unwrap_or(&o.source), o.line
+                            )).unwrap_or_else(|| "?".into());
+                            let duplicate = row.duplicate_of.is_some();
+                            view! {
+                                <tr class=format!("sink-row {slot}") class:duplicate=duplicate>
+                                    {row.values.iter().map(|v| view! { <td class="mono">{v.clone()}</td> }).collect_view()}
+                                    <td class="mono">{row.written_by.as_deref().map(short_run_id).unwrap_or("?".into())}</td>
+                                    <td class="mono">{origin}</td>
+                                    <td>{duplicate.then(|| view! { <span class="badge dup">"duplicate"</span> })}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            <QueryBox/>
+        </section>
+    }
+}
+
+/// `SELECT ... FROM "db"."table"` over the catalog, on core's query engine.
+#[component]
+fn QueryBox() -> impl IntoView {
+    let studio = use_studio();
+    let sql = RwSignal::new(r#"SELECT * FROM "devices_data_analystics"."devices_integrated_data""#.to_string());
+    let result = RwSignal::new(None::<Result<(Vec<String>, Vec<Vec<String>>), String>>);
+    let run_query = move |_| {
+        let answer = studio.workspace.with(|ws| ws.query(&sql.get_untracked(), None));
+        result.set(Some(
+            answer
+                .map(|r| (r.columns.clone(), r.rows_as_strings()))
+                .map_err(|e| e.to_string()),
+        ));
+    };
+    view! {
+        <h3>"Query (Athena)"</h3>
+        <textarea class="sql mono" id="sql" rows="2" aria-label="SQL query"
+            prop:value=move || sql.get() on:input:target=move |ev| sql.set(ev.target().value())></textarea>
+        <button class="btn secondary" id="run-query" on:click=run_query>"Run query"</button>
+        {move || result.get().map(|r| match r {
+            Err(e) => view! { <p class="run-error" id="query-error">{e}</p> }.into_any(),
+            Ok((columns, rows)) => view! {
+                <p class="hint" id="query-count">{format!("{} rows", rows.len())}</p>
+                <table class="query-result">
+                    <thead><tr>{columns.into_iter().map(|c| view! { <th>{c}</th> }).collect_view()}</tr></thead>
+                    <tbody>{rows.into_iter().map(|r| view! {
+                        <tr>{r.into_iter().map(|v| view! { <td class="mono">{v}</td> }).collect_view()}</tr>
+                    }).collect_view()}</tbody>
+                </table>
+            }.into_any(),
+        })}
+    }
+}

@@ -1,0 +1,401 @@
+//! The command line, shaped like the AWS CLI: `gluelab <service> <operation> [--options]`,
+//! plus gluelab's own `query`, `explain`, `clock` and `scenario`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const ABOUT: &str = "AWS Glue job bookmarks, simulated: AWS-CLI-shaped commands over a local workspace";
+
+const LONG_ABOUT: &str = "\
+AWS Glue job bookmarks, simulated. Commands are shaped like the AWS CLI's and print the same JSON
+(`aws --output json`), so the commands of a tutorial can be replayed as they are: deploy its
+CloudFormation template, upload its script and data, run the job, read the bookmark, reset or
+rewind it, query the target.
+
+State lives in a workspace directory (--workspace, $GLUELAB_WORKSPACE, or ./.gluelab), created
+empty on first use. Every command that changes it saves it atomically; a failed command leaves it
+as it was. Time is virtual: every action moves the clock on by one second (see `gluelab clock`).
+
+Exit codes follow the AWS CLI: 0 success, 1 an s3 transfer failed, 252 usage error, 254 service
+error, 255 anything else (for example a workspace in use by another gluelab).";
+
+#[derive(Parser, Debug)]
+#[command(name = "gluelab", version, about = ABOUT, long_about = LONG_ABOUT)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct Global {
+    /// Workspace directory [default: $GLUELAB_WORKSPACE, else ./.gluelab]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// Region that AWS::Region resolves to [default: $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1]
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// Output format [default: json for AWS commands; text for query and explain]
+    #[arg(long, global = true, value_enum)]
+    pub output: Option<OutputFormat>,
+    /// Accepted for compatibility with the AWS CLI (gluelab never pages)
+    #[arg(long, global = true, hide = true)]
+    pub no_cli_pager: bool,
+    /// Accepted for compatibility with the AWS CLI (there is one simulated account)
+    #[arg(long, global = true, hide = true)]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Json,
+    Text,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// AWS Security Token Service: who you are in the simulated account
+    #[command(subcommand)]
+    Sts(StsCommand),
+    /// AWS CloudFormation: deploy a template into the workspace
+    #[command(subcommand)]
+    Cloudformation(CfnCommand),
+    /// Amazon S3: copy, list and remove objects
+    #[command(subcommand)]
+    S3(S3Command),
+    /// AWS Glue: jobs, runs, job bookmarks, catalog tables
+    #[command(subcommand)]
+    Glue(GlueCommand),
+    /// Amazon Athena: SQL over catalog tables
+    #[command(subcommand)]
+    Athena(AthenaCommand),
+    /// CloudWatch Logs: a run's output and error logs
+    #[command(subcommand)]
+    Logs(LogsCommand),
+    /// Run a SQL query over the catalog and print the rows as a table (Athena's console, in short)
+    Query(QueryArgs),
+    /// Explain a run: per source object what the bookmark made the run do and why, and the rows it wrote
+    Explain(ExplainArgs),
+    /// The virtual clock: every action moves it on by one step; `advance` lets time pass
+    #[command(subcommand)]
+    Clock(ClockCommand),
+    /// Run a file of gluelab (or aws) commands and print a transcript
+    #[command(subcommand)]
+    Scenario(ScenarioCommand),
+}
+
+impl Command {
+    /// Whether the command may change the workspace (it then holds the lock exclusively).
+    pub fn mutates(&self) -> bool {
+        match self {
+            Command::Sts(_) | Command::Logs(_) | Command::Query(_) | Command::Explain(_) => false,
+            Command::Cloudformation(c) => matches!(c, CfnCommand::Deploy(_)),
+            Command::S3(c) => !matches!(c, S3Command::Ls(_)),
+            Command::Glue(c) => matches!(
+                c,
+                GlueCommand::StartJobRun(_) | GlueCommand::ResetJobBookmark(_) | GlueCommand::CreateJob(_)
+            ),
+            Command::Athena(c) => matches!(c, AthenaCommand::StartQueryExecution(_)),
+            Command::Clock(c) => !matches!(c, ClockCommand::Show),
+            Command::Scenario(_) => true,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StsCommand {
+    /// The simulated account (123456789012) and user
+    GetCallerIdentity,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CfnCommand {
+    /// Create or update a stack from a template (YAML or JSON) in one step
+    Deploy(DeployArgs),
+    /// Describe one stack, or every stack
+    DescribeStacks(DescribeStacksArgs),
+    /// The resources of a stack with their physical ids
+    ListStackResources(StackNameArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DeployArgs {
+    /// The template file (YAML with !Sub/!Ref/!GetAtt/!Join, or JSON)
+    #[arg(long, value_name = "FILE")]
+    pub template_file: PathBuf,
+    #[arg(long)]
+    pub stack_name: String,
+    /// CAPABILITY_IAM or CAPABILITY_NAMED_IAM, needed when the template has IAM resources
+    #[arg(long, num_args = 1.., value_name = "CAPABILITY")]
+    pub capabilities: Vec<String>,
+    /// Key=Value pairs for the template's Parameters
+    #[arg(long, num_args = 1.., value_name = "KEY=VALUE")]
+    pub parameter_overrides: Vec<String>,
+    /// Succeed (exit 0) when the stack is already up to date
+    #[arg(long)]
+    pub no_fail_on_empty_changeset: bool,
+    /// Accepted for compatibility (the default)
+    #[arg(long, hide = true)]
+    pub fail_on_empty_changeset: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DescribeStacksArgs {
+    #[arg(long)]
+    pub stack_name: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct StackNameArgs {
+    #[arg(long)]
+    pub stack_name: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum S3Command {
+    /// Copy a local file to S3 (upload), or an object to a local file or `-` (download)
+    Cp(CpArgs),
+    /// Delete an object, or with --recursive every object under a prefix
+    Rm(RmArgs),
+    /// List buckets, or the objects under s3://bucket/prefix
+    Ls(LsArgs),
+    /// Make a bucket
+    Mb(MbArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CpArgs {
+    pub source: String,
+    pub destination: String,
+}
+
+#[derive(Args, Debug)]
+pub struct RmArgs {
+    pub path: String,
+    #[arg(long)]
+    pub recursive: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LsArgs {
+    pub path: Option<String>,
+    #[arg(long)]
+    pub recursive: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct MbArgs {
+    pub path: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GlueCommand {
+    /// Start a job run. The run is local and quick: it has ended (SUCCEEDED, FAILED, ...) when this
+    /// command returns {"JobRunId": ...}; see its state with get-job-run
+    StartJobRun(StartJobRunArgs),
+    /// One job run: {"JobRun": {...}}
+    GetJobRun(JobRunArgs),
+    /// Every run of a job, newest first
+    GetJobRuns(JobNameArgs),
+    /// The job bookmark entry (of the last committed run, or of run --run-id)
+    GetJobBookmark(BookmarkArgs),
+    /// Reset the job bookmark, or with --run-id rewind it to that run
+    ResetJobBookmark(BookmarkArgs),
+    /// Create a job that runs the Python script at Command.ScriptLocation
+    CreateJob(CreateJobArgs),
+    /// One job's definition
+    GetJob(JobNameArgs),
+    /// The names of every job
+    ListJobs,
+    /// The catalog's databases
+    GetDatabases,
+    /// The tables of a catalog database
+    GetTables(DatabaseArgs),
+    /// One catalog table
+    GetTable(TableArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct StartJobRunArgs {
+    /// The job's name
+    #[arg(long)]
+    pub job_name: String,
+    /// Run arguments replacing the job's defaults: JSON '{"--k": "v"}' or shorthand --k=v,--k2=v2
+    #[arg(long, value_name = "JSON", allow_hyphen_values = true)]
+    pub arguments: Option<String>,
+    /// gluelab only: make the first attempt fail at this point, to see what a failure does
+    #[arg(long, value_enum)]
+    pub fail_at: Option<FailAt>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailAt {
+    BeforeWrite,
+    BeforeCommit,
+    Timeout,
+}
+
+#[derive(Args, Debug)]
+pub struct JobRunArgs {
+    /// The job's name
+    #[arg(long)]
+    pub job_name: String,
+    /// A run id (jr_...), as start-job-run returned it
+    #[arg(long)]
+    pub run_id: String,
+}
+
+#[derive(Args, Debug)]
+pub struct JobNameArgs {
+    /// The job's name
+    #[arg(long)]
+    pub job_name: String,
+}
+
+#[derive(Args, Debug)]
+pub struct BookmarkArgs {
+    /// The job's name
+    #[arg(long)]
+    pub job_name: String,
+    /// A run id (jr_...): read that run's committed entry, or rewind to it
+    #[arg(long)]
+    pub run_id: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct CreateJobArgs {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub role: String,
+    /// JSON '{"Name": "glueetl", "ScriptLocation": "s3://..."}' or shorthand Name=glueetl,ScriptLocation=s3://...
+    #[arg(long, value_name = "JSON")]
+    pub command: String,
+    /// JSON '{"--k": "v"}' or shorthand --k=v,--k2=v2
+    #[arg(long, value_name = "JSON", allow_hyphen_values = true)]
+    pub default_arguments: Option<String>,
+    /// JSON or shorthand, like --default-arguments
+    #[arg(long, value_name = "JSON", allow_hyphen_values = true)]
+    pub non_overridable_arguments: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long)]
+    pub glue_version: Option<String>,
+    #[arg(long)]
+    pub max_retries: Option<u32>,
+    /// Minutes
+    #[arg(long)]
+    pub timeout: Option<u32>,
+    /// JSON '{"MaxConcurrentRuns": 1}' or shorthand MaxConcurrentRuns=1
+    #[arg(long, value_name = "JSON")]
+    pub execution_property: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct DatabaseArgs {
+    #[arg(long)]
+    pub database_name: String,
+}
+
+#[derive(Args, Debug)]
+pub struct TableArgs {
+    #[arg(long)]
+    pub database_name: String,
+    #[arg(long)]
+    pub name: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AthenaCommand {
+    /// Run a query now; the result is kept for get-query-results
+    StartQueryExecution(StartQueryArgs),
+    /// The rows of a finished query (first row: the column names, as Athena returns them)
+    GetQueryResults(QueryIdArgs),
+    /// A query's state, timing and context
+    GetQueryExecution(QueryIdArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct StartQueryArgs {
+    #[arg(long)]
+    pub query_string: String,
+    /// Database=NAME (shorthand) or JSON '{"Database": "NAME"}'
+    #[arg(long)]
+    pub query_execution_context: Option<String>,
+    /// Accepted for compatibility (results are kept in the workspace)
+    #[arg(long)]
+    pub result_configuration: Option<String>,
+    /// Accepted for compatibility
+    #[arg(long)]
+    pub work_group: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct QueryIdArgs {
+    #[arg(long)]
+    pub query_execution_id: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LogsCommand {
+    /// The events of a run's log: --log-group-name /aws-glue/jobs/output (what the script
+    /// printed, df.show()) or /aws-glue/jobs/error (the driver's log), --log-stream-name RUN_ID
+    GetLogEvents(LogEventsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LogEventsArgs {
+    #[arg(long)]
+    pub log_group_name: String,
+    #[arg(long)]
+    pub log_stream_name: String,
+    /// Accepted for compatibility (events are always oldest first)
+    #[arg(long)]
+    pub start_from_head: bool,
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct QueryArgs {
+    /// SELECT ... (Athena's SQL subset)
+    pub sql: String,
+    /// The database unqualified table names belong to
+    #[arg(long)]
+    pub database: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The job's name
+    #[arg(long)]
+    pub job_name: String,
+    /// A run id (jr_...), as start-job-run returned it
+    #[arg(long)]
+    pub run_id: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ClockCommand {
+    /// The virtual time now
+    Show,
+    /// Let time pass: 15m, 90s, 2h, 1d, 500ms
+    Advance {
+        /// A duration: 15m, 90s, 2h, 1d, 500ms
+        duration: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScenarioCommand {
+    /// Run a scenario file (see `gluelab scenario run --help` for its format)
+    #[command(long_about = crate::scenario::FORMAT_HELP)]
+    Run(ScenarioRunArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ScenarioRunArgs {
+    pub file: PathBuf,
+}

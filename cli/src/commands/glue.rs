@@ -1,0 +1,470 @@
+//! `glue ...`: jobs, runs, job bookmarks and the catalog, as `aws glue` prints them.
+
+use std::collections::BTreeMap;
+
+use gluelab_core::catalog::{Column, Table};
+use gluelab_core::cfn::script_job;
+use gluelab_core::demo::ACCOUNT_ID;
+use gluelab_core::format::Format;
+use gluelab_core::job::JobDefinition;
+use gluelab_core::run::{FailurePoint, JobRun, RunState};
+use gluelab_core::RunRequest;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{parse_object, parse_string_map, Ctx};
+use crate::cli::{CreateJobArgs, FailAt, GlueCommand, StartJobRunArgs};
+use crate::output::{aws_time, CliError, Reply};
+
+pub fn run(command: GlueCommand, ctx: &mut Ctx) -> Result<Reply, CliError> {
+    match command {
+        GlueCommand::StartJobRun(args) => start_job_run(args, ctx),
+        GlueCommand::GetJobRun(args) => {
+            let op = "GetJobRun";
+            ctx.workspace.job(&args.job_name).map_err(|e| CliError::core(op, &e))?;
+            let run = ctx
+                .workspace
+                .run(&args.run_id)
+                .ok()
+                .filter(|r| r.job_name == args.job_name)
+                .ok_or_else(|| {
+                    CliError::service(
+                        op,
+                        "EntityNotFoundException",
+                        &format!("Job Run {} not found", args.run_id),
+                    )
+                })?;
+            Ok(Reply::doc(&JobRunResponse {
+                job_run: JobRunView::of(run),
+            }))
+        }
+        GlueCommand::GetJobRuns(args) => {
+            ctx.workspace
+                .job(&args.job_name)
+                .map_err(|e| CliError::core("GetJobRuns", &e))?;
+            let mut runs: Vec<JobRunView> = ctx.workspace.runs_of(&args.job_name).map(JobRunView::of).collect();
+            runs.reverse();
+            Ok(Reply::doc(&JobRunsResponse { job_runs: runs }))
+        }
+        GlueCommand::GetJobBookmark(args) => {
+            let entry = ctx
+                .workspace
+                .get_job_bookmark(&args.job_name, args.run_id.as_deref())
+                .map_err(|e| CliError::core("GetJobBookmark", &e))?;
+            Ok(Reply::pretty(entry.to_cli_json()))
+        }
+        GlueCommand::ResetJobBookmark(args) => {
+            let entry = ctx
+                .workspace
+                .reset_job_bookmark(&args.job_name, args.run_id.as_deref())
+                .map_err(|e| CliError::core("ResetJobBookmark", &e))?;
+            Ok(Reply::pretty(entry.to_cli_json()))
+        }
+        GlueCommand::CreateJob(args) => create_job(args, ctx),
+        GlueCommand::GetJob(args) => {
+            let job = ctx
+                .workspace
+                .job(&args.job_name)
+                .map_err(|e| CliError::core("GetJob", &e))?;
+            Ok(Reply::doc(&JobResponse { job: JobView::of(job) }))
+        }
+        GlueCommand::ListJobs => Ok(Reply::doc(&JobNames {
+            job_names: ctx.workspace.jobs.keys().cloned().collect(),
+        })),
+        GlueCommand::GetDatabases => Ok(Reply::doc(&DatabaseList {
+            database_list: ctx
+                .workspace
+                .catalog
+                .databases()
+                .map(|d| DatabaseView {
+                    name: d.name.clone(),
+                    catalog_id: ACCOUNT_ID,
+                })
+                .collect(),
+        })),
+        GlueCommand::GetTables(args) => {
+            let db = ctx
+                .workspace
+                .catalog
+                .database(&args.database_name)
+                .map_err(|e| CliError::core("GetTables", &e))?;
+            Ok(Reply::doc(&TableList {
+                table_list: db.tables.values().map(TableView::of).collect(),
+            }))
+        }
+        GlueCommand::GetTable(args) => {
+            let table = ctx
+                .workspace
+                .catalog
+                .table(&args.database_name, &args.name)
+                .map_err(|e| CliError::core("GetTable", &e))?;
+            Ok(Reply::doc(&TableResponse {
+                table: TableView::of(table),
+            }))
+        }
+    }
+}
+
+fn start_job_run(args: StartJobRunArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
+    let mut request = RunRequest::new(&args.job_name);
+    if let Some(text) = &args.arguments {
+        request.arguments = parse_string_map("--arguments", text)?;
+    }
+    request.fail_at = args.fail_at.map(|f| match f {
+        FailAt::BeforeWrite => FailurePoint::BeforeWrite,
+        FailAt::BeforeCommit => FailurePoint::BeforeCommit,
+        FailAt::Timeout => FailurePoint::Timeout,
+    });
+    let id = ctx
+        .workspace
+        .start_job_run(request)
+        .map_err(|e| CliError::core("StartJobRun", &e))?;
+    // The run (and any retries it earned) has ended; say so when it did not succeed.
+    let mut last = ctx.workspace.run(&id).expect("the run just started");
+    while let Some(retry) = ctx
+        .workspace
+        .runs
+        .iter()
+        .find(|r| r.previous_run_id.as_deref() == Some(last.id.as_str()))
+    {
+        last = retry;
+    }
+    if last.state != RunState::Succeeded {
+        ctx.notes.push(format!(
+            "gluelab: job run {} (attempt {}) ended {}: {}",
+            last.id,
+            last.attempt,
+            last.state.as_str(),
+            last.error_message.as_deref().unwrap_or("no error message")
+        ));
+    }
+    Ok(Reply::doc(&JobRunIdResponse { job_run_id: id }))
+}
+
+fn create_job(args: CreateJobArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
+    let op = "CreateJob";
+    let command = parse_object("--command", &args.command)?;
+    let script = command
+        .get("ScriptLocation")
+        .and_then(Value::as_str)
+        .ok_or_else(|| CliError::service(op, "InvalidInputException", "Command.ScriptLocation is required"))?;
+    let mut job = script_job(&args.name, &args.role, script);
+    if let Some(text) = &args.default_arguments {
+        job.default_arguments = parse_string_map("--default-arguments", text)?;
+    }
+    if let Some(text) = &args.non_overridable_arguments {
+        job.non_overridable_arguments = parse_string_map("--non-overridable-arguments", text)?;
+    }
+    if let Some(d) = args.description {
+        job.description = d;
+    }
+    if let Some(v) = args.glue_version {
+        job.glue_version = v;
+    }
+    if let Some(n) = args.max_retries {
+        if n > 10 {
+            return Err(CliError::service(
+                op,
+                "InvalidInputException",
+                "MaxRetries must be 10 or less",
+            ));
+        }
+        job.max_retries = n;
+    }
+    if let Some(n) = args.timeout {
+        job.timeout_minutes = n.max(1);
+    }
+    if let Some(text) = &args.execution_property {
+        let property = parse_object("--execution-property", text)?;
+        if let Some(v) = property.get("MaxConcurrentRuns") {
+            let n = v
+                .as_u64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+                .ok_or_else(|| CliError::parameter("--execution-property", "MaxConcurrentRuns must be an integer"))?;
+            job.max_concurrent_runs = (n as u32).max(1);
+        }
+    }
+    let name = job.name.clone();
+    ctx.workspace.create_job(job).map_err(|e| CliError::core(op, &e))?;
+    Ok(Reply::doc(&NameResponse { name }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct JobRunIdResponse {
+    job_run_id: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct NameResponse {
+    name: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct JobRunResponse<'a> {
+    job_run: JobRunView<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct JobRunsResponse<'a> {
+    job_runs: Vec<JobRunView<'a>>,
+}
+
+/// `GetJobRun`'s `JobRun`, fields in the order the AWS CLI prints them.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct JobRunView<'a> {
+    id: &'a str,
+    attempt: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_run_id: Option<&'a str>,
+    job_name: &'a str,
+    job_mode: &'static str,
+    started_on: String,
+    last_modified_on: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    completed_on: Option<String>,
+    job_run_state: &'static str,
+    arguments: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_message: Option<&'a str>,
+    predecessor_runs: Vec<Value>,
+    allocated_capacity: u32,
+    execution_time: u64,
+    timeout: u32,
+    max_capacity: f64,
+    log_group_name: &'static str,
+    glue_version: &'a str,
+}
+
+impl<'a> JobRunView<'a> {
+    fn of(run: &'a JobRun) -> Self {
+        Self {
+            id: &run.id,
+            attempt: run.attempt,
+            previous_run_id: run.previous_run_id.as_deref(),
+            job_name: &run.job_name,
+            job_mode: "SCRIPT",
+            started_on: aws_time(run.started_on),
+            last_modified_on: aws_time(run.last_modified_on),
+            completed_on: run.completed_on.map(aws_time),
+            job_run_state: run.state.as_str(),
+            arguments: &run.requested_arguments,
+            error_message: run.error_message.as_deref(),
+            predecessor_runs: vec![],
+            allocated_capacity: 10,
+            execution_time: run.execution_time_secs,
+            timeout: run.timeout_minutes,
+            max_capacity: 10.0,
+            log_group_name: "/aws-glue/jobs",
+            glue_version: &run.glue_version,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct JobResponse<'a> {
+    job: JobView<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct JobView<'a> {
+    name: &'a str,
+    job_mode: &'static str,
+    #[serde(skip_serializing_if = "is_blank")]
+    description: &'a str,
+    role: &'a str,
+    execution_property: ExecutionProperty,
+    command: CommandView<'a>,
+    default_arguments: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "no_entries")]
+    non_overridable_arguments: &'a BTreeMap<String, String>,
+    max_retries: u32,
+    allocated_capacity: u32,
+    timeout: u32,
+    max_capacity: f64,
+    glue_version: &'a str,
+}
+
+impl<'a> JobView<'a> {
+    fn of(job: &'a JobDefinition) -> Self {
+        Self {
+            name: &job.name,
+            job_mode: "SCRIPT",
+            description: &job.description,
+            role: &job.role,
+            execution_property: ExecutionProperty {
+                max_concurrent_runs: job.max_concurrent_runs,
+            },
+            command: CommandView {
+                name: "glueetl",
+                script_location: job.script_location.as_deref(),
+                python_version: "3",
+            },
+            default_arguments: &job.default_arguments,
+            non_overridable_arguments: &job.non_overridable_arguments,
+            max_retries: job.max_retries,
+            allocated_capacity: 10,
+            timeout: job.timeout_minutes,
+            max_capacity: 10.0,
+            glue_version: &job.glue_version,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ExecutionProperty {
+    max_concurrent_runs: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CommandView<'a> {
+    name: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    script_location: Option<&'a str>,
+    python_version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct JobNames {
+    job_names: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DatabaseList {
+    database_list: Vec<DatabaseView>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DatabaseView {
+    name: String,
+    catalog_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct TableList<'a> {
+    table_list: Vec<TableView<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct TableResponse<'a> {
+    table: TableView<'a>,
+}
+
+/// `GetTable`'s `Table`. Input and output formats follow from the table's format.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct TableView<'a> {
+    name: &'a str,
+    database_name: &'a str,
+    retention: u32,
+    storage_descriptor: StorageDescriptor<'a>,
+    partition_keys: Vec<ColumnView<'a>>,
+    table_type: &'static str,
+    parameters: &'a BTreeMap<String, String>,
+    is_registered_with_lake_formation: bool,
+    catalog_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct StorageDescriptor<'a> {
+    columns: Vec<ColumnView<'a>>,
+    location: &'a str,
+    input_format: &'static str,
+    output_format: &'static str,
+    compressed: bool,
+    number_of_buckets: i32,
+    serde_info: SerdeInfo<'a>,
+    bucket_columns: Vec<String>,
+    sort_columns: Vec<String>,
+    stored_as_sub_directories: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SerdeInfo<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    serialization_library: Option<&'a str>,
+    parameters: &'a BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ColumnView<'a> {
+    name: &'a str,
+    #[serde(rename = "Type")]
+    glue_type: &'a str,
+}
+
+impl<'a> ColumnView<'a> {
+    fn all(columns: &'a [Column]) -> Vec<Self> {
+        columns
+            .iter()
+            .map(|c| ColumnView {
+                name: &c.name,
+                glue_type: &c.glue_type,
+            })
+            .collect()
+    }
+}
+
+impl<'a> TableView<'a> {
+    fn of(t: &'a Table) -> Self {
+        let (input_format, output_format) = match t.format {
+            Format::Parquet => (
+                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+            ),
+            Format::Json | Format::Csv => (
+                "org.apache.hadoop.mapred.TextInputFormat",
+                "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+            ),
+        };
+        Self {
+            name: &t.name,
+            database_name: &t.database,
+            retention: 0,
+            storage_descriptor: StorageDescriptor {
+                columns: ColumnView::all(&t.columns),
+                location: &t.location,
+                input_format,
+                output_format,
+                compressed: false,
+                number_of_buckets: -1,
+                serde_info: SerdeInfo {
+                    serialization_library: t.serde_library.as_deref(),
+                    parameters: &t.serde_parameters,
+                },
+                bucket_columns: vec![],
+                sort_columns: vec![],
+                stored_as_sub_directories: false,
+            },
+            partition_keys: ColumnView::all(&t.partition_keys),
+            table_type: "EXTERNAL_TABLE",
+            parameters: &t.parameters,
+            is_registered_with_lake_formation: false,
+            catalog_id: ACCOUNT_ID,
+        }
+    }
+}
+
+fn is_blank(s: &&str) -> bool {
+    s.is_empty()
+}
+
+fn no_entries(m: &&BTreeMap<String, String>) -> bool {
+    m.is_empty()
+}

@@ -1,0 +1,190 @@
+//! Read models for front ends: the timeline of runs against objects, a preview of what the
+//! next run would do after a reset or rewind, and a job's sink rows. Computed here so the app
+//! and the CLI show the same thing and hold no logic of their own.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Millis;
+use crate::error::Result;
+use crate::job::SinkOutput;
+use crate::lineage::{RunLineage, SinkRow, VerdictKind};
+use crate::run::RunState;
+use crate::workspace::Workspace;
+use crate::RunRequest;
+
+/// A bookmark action a user is about to take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BookmarkAction {
+    /// Run with the bookmark as it is.
+    None,
+    Reset,
+    RewindTo(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineRun {
+    pub run_id: String,
+    pub started_on: Millis,
+    pub state: RunState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineMark {
+    pub run: usize,
+    pub object: usize,
+    pub kind: VerdictKind,
+}
+
+/// Runs (columns) against source objects (rows), with what each run did to each object.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Timeline {
+    pub objects: Vec<String>,
+    pub runs: Vec<TimelineRun>,
+    pub marks: Vec<TimelineMark>,
+    /// Resets and rewinds: `(instant, label)`.
+    pub events: Vec<(Millis, String)>,
+}
+
+impl Workspace {
+    /// What the next run of `job` would read, skip and re-read if the user took `action` now.
+    /// Computed on a copy: nothing in the workspace changes.
+    pub fn preview_next_run(&self, job: &str, action: &BookmarkAction) -> Result<RunLineage> {
+        let mut copy = self.clone();
+        match action {
+            BookmarkAction::None => {}
+            BookmarkAction::Reset => {
+                copy.reset_job_bookmark(job, None)?;
+            }
+            BookmarkAction::RewindTo(run_id) => {
+                copy.reset_job_bookmark(job, Some(run_id))?;
+            }
+        }
+        let id = copy.start_job_run(RunRequest::new(job))?;
+        Ok(copy.run(&id)?.lineage.clone())
+    }
+
+    pub fn timeline(&self, job: &str) -> Result<Timeline> {
+        self.job(job)?;
+        let mut timeline = Timeline::default();
+        for run in self.runs_of(job) {
+            let column = timeline.runs.len();
+            timeline.runs.push(TimelineRun {
+                run_id: run.id.clone(),
+                started_on: run.started_on,
+                state: run.state,
+            });
+            for file in &run.lineage.files {
+                let row = match timeline.objects.iter().position(|o| *o == file.object) {
+                    Some(row) => row,
+                    None => {
+                        timeline.objects.push(file.object.clone());
+                        timeline.objects.len() - 1
+                    }
+                };
+                timeline.marks.push(TimelineMark {
+                    run: column,
+                    object: row,
+                    kind: file.kind,
+                });
+            }
+        }
+        for (event, _) in &self.bookmark(job)?.history {
+            match event {
+                crate::bookmark::BookmarkEvent::Reset { at } => timeline.events.push((*at, "reset".into())),
+                crate::bookmark::BookmarkEvent::Rewound { to_run_id, at } => timeline
+                    .events
+                    .push((*at, format!("rewind to {}", short_run_id(to_run_id)))),
+                _ => {}
+            }
+        }
+        Ok(timeline)
+    }
+
+    /// Where files for the job's first source go: its table's location or its S3 path.
+    pub fn source_prefix(&self, job: &str) -> Result<crate::store::S3Uri> {
+        let definition = self.job(job)?;
+        let source = definition
+            .plan
+            .sources
+            .first()
+            .ok_or_else(|| crate::Error::InvalidInput(format!("job {job} has no source")))?;
+        let location = match &source.input {
+            crate::job::SourceInput::Catalog { database, table } => {
+                self.catalog.table(database, table)?.location_uri()?
+            }
+            crate::job::SourceInput::S3 { path, .. } => crate::store::S3Uri::parse(path)?,
+        };
+        Ok(crate::store::S3Uri::new(&location.bucket, location.folder_prefix()))
+    }
+
+    /// Uploads a file by name into the job's source prefix (what a drop onto the workbench does).
+    pub fn upload_to_source(&mut self, job: &str, name: &str, body: Vec<u8>) -> Result<crate::store::S3Uri> {
+        let prefix = self.source_prefix(job)?;
+        let uri = crate::store::S3Uri::new(&prefix.bucket, format!("{}{name}", prefix.key));
+        self.put_object(&uri, body)?;
+        Ok(uri)
+    }
+
+    /// The rows of the job's first sink, traced and with duplicates marked.
+    pub fn job_sink_rows(&self, job: &str) -> Result<(Vec<String>, Vec<SinkRow>)> {
+        let definition = self.job(job)?;
+        let Some(sink) = definition.plan.sinks.first() else {
+            return Ok((vec![], vec![]));
+        };
+        match &sink.output {
+            SinkOutput::Catalog { database, table } => {
+                let t = self.catalog.table(database, table)?;
+                self.sink_rows(&t.location, t.format, &t.csv_options())
+            }
+            SinkOutput::S3 { path, format } => self.sink_rows(path, *format, &Default::default()),
+        }
+    }
+}
+
+/// `jr_1a6a256c…`: enough of a run id to tell runs apart on screen.
+pub fn short_run_id(run_id: &str) -> String {
+    run_id.chars().take(11).collect::<String>() + "…"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{demo, store::S3Uri};
+
+    fn two_runs() -> (Workspace, Vec<String>) {
+        let mut ws = demo::seed_workspace().unwrap();
+        let mut ids = vec![];
+        for (key, body) in demo::raw_files() {
+            ws.put_object(&S3Uri::new(demo::raw_bucket(), key), body.as_bytes().to_vec())
+                .unwrap();
+            ids.push(ws.start_job_run(RunRequest::new(demo::JOB_NAME)).unwrap());
+        }
+        (ws, ids)
+    }
+
+    #[test]
+    fn previews_change_nothing_and_say_what_would_be_reread() {
+        let (ws, ids) = two_runs();
+        let before = ws.clone();
+        let kinds = |l: RunLineage| l.files.iter().map(|f| f.kind).collect::<Vec<_>>();
+        let none = ws.preview_next_run(demo::JOB_NAME, &BookmarkAction::None).unwrap();
+        assert_eq!(kinds(none), [VerdictKind::Skipped, VerdictKind::Skipped]);
+        let reset = ws.preview_next_run(demo::JOB_NAME, &BookmarkAction::Reset).unwrap();
+        assert_eq!(kinds(reset), [VerdictKind::ReRead, VerdictKind::ReRead]);
+        let rewind = ws
+            .preview_next_run(demo::JOB_NAME, &BookmarkAction::RewindTo(ids[0].clone()))
+            .unwrap();
+        assert_eq!(kinds(rewind), [VerdictKind::Skipped, VerdictKind::ReRead]);
+        assert_eq!(ws, before);
+    }
+
+    #[test]
+    fn timeline_puts_runs_against_objects() {
+        let (mut ws, _) = two_runs();
+        ws.reset_job_bookmark(demo::JOB_NAME, None).unwrap();
+        let t = ws.timeline(demo::JOB_NAME).unwrap();
+        assert_eq!((t.objects.len(), t.runs.len(), t.marks.len()), (2, 2, 3));
+        assert_eq!(t.events.len(), 1);
+        assert_eq!(ws.job_sink_rows(demo::JOB_NAME).unwrap().1.len(), 2);
+    }
+}
