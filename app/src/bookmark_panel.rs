@@ -118,10 +118,14 @@ fn describe(lineage: &RunLineage) -> String {
             v.join(", ")
         }
     };
+    let new = if read.is_empty() {
+        "no new files".to_string()
+    } else {
+        format!("new {}", read.join(", "))
+    };
     format!(
-        "Then the next run re-reads {}; reads new {}; skips {}.",
+        "Then the next run re-reads {}; reads {new}; skips {}.",
         list(&reread),
-        list(&read),
         list(&skipped)
     )
 }

@@ -27,7 +27,7 @@ pub fn TopBar() -> impl IntoView {
             <p class="tagline">"AWS Glue job bookmarks, in your browser"</p>
             <div class="spacer"></div>
             <span class="clock" title="The virtual clock: every action happens at a deterministic instant">
-                "🕒 " <span class="mono" id="clock-now">{now}</span>
+                "Clock " <span class="mono" id="clock-now">{now}</span>
             </span>
             <button class="btn secondary" id="pass-15m" on:click=pass_15_minutes>"15 minutes pass"</button>
             <button class="btn secondary" id="undo" on:click=move |_| studio.undo() disabled=move || !studio.can_undo()>

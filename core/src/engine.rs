@@ -83,6 +83,8 @@ struct SourcePlan {
     /// Objects older than the band were left out of `objects` (a large prefix).
     older_not_itemised: bool,
     previous: Option<S3SourceState>,
+    /// `--job-bookmark-to` of a pause-with-from/to run: the replay stops at that run's input.
+    replay_to: Option<String>,
 }
 
 impl Workspace {
@@ -280,7 +282,9 @@ impl Workspace {
 
         let mut plans = vec![];
         for spec in &job_plan.sources {
-            plans.push(self.plan_source(spec, option, entry.as_ref(), high)?);
+            let mut plan = self.plan_source(spec, option, entry.as_ref(), high)?;
+            plan.replay_to = resolved.from_to.as_ref().map(|(_, to)| to.clone());
+            plans.push(plan);
         }
         let mut frames = vec![];
         let mut read_keys = vec![];
@@ -427,6 +431,7 @@ impl Workspace {
             objects,
             older_not_itemised,
             previous,
+            replay_to: None,
         })
     }
 
@@ -538,7 +543,15 @@ impl Workspace {
         };
         let last_committed = history.iter().rev().find(|r| r.committed_at.is_some());
         match selection {
-            Selection::Deferred => (VerdictKind::Deferred, Reason::AfterRunStart),
+            Selection::Deferred => match &plan.replay_to {
+                Some(to_run_id) => (
+                    VerdictKind::Skipped,
+                    Reason::AfterReplayEnd {
+                        to_run_id: to_run_id.clone(),
+                    },
+                ),
+                None => (VerdictKind::Deferred, Reason::AfterRunStart),
+            },
             Selection::SkippedInIncludeList | Selection::SkippedBeforeBand => match last_committed {
                 Some(r) => (
                     VerdictKind::Skipped,
@@ -894,6 +907,11 @@ pub fn explain(reason: &Reason, uri: &str, ctx: Option<&str>) -> String {
         Reason::NotCommitted { run_id } => format!(
             "{name} was read again: run {} read it but saved no bookmark (it failed, paused, or did not call job.commit()).",
             short(run_id)
+        ),
+        Reason::AfterReplayEnd { to_run_id } => format!(
+            "{name} was not read: it came after the input of run {}, the --job-bookmark-to run; pause with from/to \
+             replays only what the runs after --job-bookmark-from processed, up to and including --job-bookmark-to.",
+            short(to_run_id)
         ),
         Reason::AfterRunStart => {
             format!("{name} was deferred: it was modified after this run started; the next run reads it.")

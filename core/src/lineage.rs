@@ -52,6 +52,8 @@ pub enum Reason {
     NotCommitted { run_id: String },
     /// Modified after this run started: the next run reads it.
     AfterRunStart,
+    /// Pause with from/to: the object came after the `--job-bookmark-to` run's input.
+    AfterReplayEnd { to_run_id: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

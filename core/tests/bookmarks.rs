@@ -122,7 +122,14 @@ fn pause_from_to_replays_what_the_runs_in_between_processed() {
     // a.json was processed up to and including r1: ignored; b.json by r2: read; c.json after r2: excluded.
     assert_eq!(
         kinds(&ws, &replay),
-        [VerdictKind::Skipped, VerdictKind::ReRead, VerdictKind::Deferred]
+        [VerdictKind::Skipped, VerdictKind::ReRead, VerdictKind::Skipped]
+    );
+    let excluded = &ws.run(&replay).unwrap().lineage.files[2];
+    assert_eq!(excluded.reason, Reason::AfterReplayEnd { to_run_id: r2 });
+    assert!(
+        excluded.explanation.contains("--job-bookmark-to"),
+        "{}",
+        excluded.explanation
     );
 }
 
