@@ -86,19 +86,24 @@ fn test_stages(stages: &mut Stages) -> Result {
     })?;
     stages.run("build app (trunk)", trunk_build)?;
     stages.run("end-to-end tests (headless Chromium)", || {
+        // The e2e tests are the workspace's only ignored tests. Running them through the same
+        // workspace-wide command as the native tests reuses those builds (one feature set).
+        let mut cmd = cargo();
+        if has_nextest() {
+            cmd.args([
+                "nextest",
+                "run",
+                "--workspace",
+                "--run-ignored",
+                "only",
+                "--test-threads",
+                "1",
+            ]);
+        } else {
+            cmd.args(["test", "--workspace", "--", "--ignored", "--test-threads=1"]);
+        }
         status(
-            cargo()
-                .args([
-                    "test",
-                    "--package",
-                    TESTS_PACKAGE,
-                    "--test",
-                    "e2e",
-                    "--",
-                    "--include-ignored",
-                    "--test-threads=1",
-                ])
-                .env("GLUELAB_DIST", project_root().join("dist"))
+            cmd.env("GLUELAB_DIST", project_root().join("dist"))
                 .env("CHROMEDRIVER", &browser.chromedriver)
                 .env("CHROMIUM", &browser.chromium),
         )
@@ -106,9 +111,12 @@ fn test_stages(stages: &mut Stages) -> Result {
     Ok(())
 }
 
+fn has_nextest() -> bool {
+    crate::run::output(cargo().args(["nextest", "--version"])).is_some()
+}
+
 fn native_tests() -> Result {
-    let has_nextest = crate::run::output(cargo().args(["nextest", "--version"])).is_some();
-    if has_nextest {
+    if has_nextest() {
         status(cargo().args(["nextest", "run", "--workspace", "--no-fail-fast"]))?;
     } else {
         status(cargo().args(["test", "--workspace", "--no-fail-fast"]))?;
