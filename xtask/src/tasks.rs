@@ -15,8 +15,14 @@ pub fn build() -> Result {
 }
 
 fn trunk_build() -> Result {
+    fetch_wasm_crates()?;
     // `--offline`: trunk uses the installed wasm-bindgen and never tries a download.
     status(tool("trunk").args(["build", "--release", "--offline"]))
+}
+
+/// Trunk runs cargo `--offline`, so the wasm target's crates must already be downloaded.
+fn fetch_wasm_crates() -> Result {
+    status(cargo().args(["fetch", "--target", "wasm32-unknown-unknown"]))
 }
 
 pub fn serve(args: &[String]) -> Result {
@@ -29,6 +35,7 @@ pub fn serve(args: &[String]) -> Result {
         web: true,
         browser: false,
     })?;
+    fetch_wasm_crates()?;
     println!("\ngluelab will be served at http://127.0.0.1:{port}/ (the seed article's demo workspace is loaded)\n");
     status(tool("trunk").args([
         "serve",
