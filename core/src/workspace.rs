@@ -67,6 +67,15 @@ impl Workspace {
             .ok_or_else(|| Error::EntityNotFound(format!("Job run {run_id} not found")))
     }
 
+    /// `GetJobRun`: a run of this job. A run id of another job is not found, as on Glue.
+    pub fn job_run(&self, job_name: &str, run_id: &str) -> Result<&JobRun> {
+        self.job(job_name)?;
+        self.runs
+            .iter()
+            .find(|r| r.id == run_id && r.job_name == job_name)
+            .ok_or_else(|| Error::EntityNotFound(format!("Job Run {run_id} not found")))
+    }
+
     pub fn runs_of<'a>(&'a self, job_name: &'a str) -> impl Iterator<Item = &'a JobRun> + 'a {
         self.runs.iter().filter(move |r| r.job_name == job_name)
     }

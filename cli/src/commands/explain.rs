@@ -17,18 +17,9 @@ use crate::output::{CliError, Reply};
 pub fn run(args: ExplainArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
     let op = "GetJobRun";
     let ws = &*ctx.workspace;
-    ws.job(&args.job_name).map_err(|e| CliError::core(op, &e))?;
     let run = ws
-        .run(&args.run_id)
-        .ok()
-        .filter(|r| r.job_name == args.job_name)
-        .ok_or_else(|| {
-            CliError::service(
-                op,
-                "EntityNotFoundException",
-                &format!("Job Run {} not found", args.run_id),
-            )
-        })?;
+        .job_run(&args.job_name, &args.run_id)
+        .map_err(|e| CliError::core(op, &e))?;
     let written = run
         .lineage
         .written

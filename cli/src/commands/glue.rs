@@ -21,19 +21,10 @@ pub fn run(command: GlueCommand, ctx: &mut Ctx) -> Result<Reply, CliError> {
         GlueCommand::StartJobRun(args) => start_job_run(args, ctx),
         GlueCommand::GetJobRun(args) => {
             let op = "GetJobRun";
-            ctx.workspace.job(&args.job_name).map_err(|e| CliError::core(op, &e))?;
             let run = ctx
                 .workspace
-                .run(&args.run_id)
-                .ok()
-                .filter(|r| r.job_name == args.job_name)
-                .ok_or_else(|| {
-                    CliError::service(
-                        op,
-                        "EntityNotFoundException",
-                        &format!("Job Run {} not found", args.run_id),
-                    )
-                })?;
+                .job_run(&args.job_name, &args.run_id)
+                .map_err(|e| CliError::core(op, &e))?;
             Ok(Reply::doc(&JobRunResponse {
                 job_run: JobRunView::of(run),
             }))
