@@ -274,8 +274,8 @@ impl Workspace {
                     .map_err(|e| Stop::failed(format!("ScriptLocation {location} cannot be read: {e}")))?;
                 let text = std::str::from_utf8(&object.body)
                     .map_err(|_| Stop::failed(format!("ScriptLocation {location} is not UTF-8 text")))?;
-                script_plan = crate::script::plan_from_script(text, &run.arguments)
-                    .map_err(|e| Stop::failed(format!("{location}, {e}")))?;
+                script_plan =
+                    interpret_script(text, &run.arguments).map_err(|e| Stop::failed(format!("{location}, {e}")))?;
                 &script_plan
             }
         };
@@ -765,6 +765,23 @@ impl Workspace {
         crate::lineage::mark_duplicates(&mut rows);
         Ok((columns, rows))
     }
+}
+
+/// A script job's plan, from its Python source (the `scripts` feature: ruff's parser).
+#[cfg(feature = "scripts")]
+fn interpret_script(text: &str, arguments: &BTreeMap<String, String>) -> Result<crate::job::JobPlan, String> {
+    crate::script::plan_from_script(text, arguments).map_err(|e| e.to_string())
+}
+
+/// Builds without the `scripts` feature (the browser workbench, to keep the wasm small) run
+/// job plans only.
+#[cfg(not(feature = "scripts"))]
+fn interpret_script(_text: &str, _arguments: &BTreeMap<String, String>) -> Result<crate::job::JobPlan, String> {
+    Err(
+        "this build of gluelab (the browser workbench) runs job plans, not Python scripts; \
+         run script jobs with the gluelab CLI"
+            .into(),
+    )
 }
 
 /// Reads are kept by job, source and object, so explaining one object costs its own history.

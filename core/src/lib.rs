@@ -17,6 +17,7 @@ pub mod job;
 pub mod lineage;
 pub mod query;
 pub mod run;
+#[cfg(feature = "scripts")]
 pub mod script;
 pub mod snapshot;
 pub mod store;

@@ -1,6 +1,7 @@
 //! Jobs that run their script: the seed article's `devices-data-etl.py`, uploaded to the
 //! job's ScriptLocation as the article does, gives the same story as the defined plan; scripts
 //! outside the runner's subset fail the run, naming the script line, and save no bookmark.
+#![cfg(feature = "scripts")]
 
 use gluelab_core::demo::{self, seed};
 use gluelab_core::format::{CsvOptions, Format};
