@@ -24,19 +24,7 @@ fn the_articles_story_command_by_command() {
     assert!(gl
         .deploy()
         .contains("No changes to deploy. Stack devices-data-analytics-stack is up to date"));
-    let strict = gl.fails(
-        255,
-        &[
-            "cloudformation",
-            "deploy",
-            "--template-file",
-            "template.yaml",
-            "--stack-name",
-            STACK,
-            "--capabilities",
-            "CAPABILITY_NAMED_IAM",
-        ],
-    );
+    let strict = gl.fails(255, &deploy_args("template.yaml", STACK));
     assert!(strict.contains("No changes to deploy"), "{strict}");
     assert_eq!(gl.snapshot(), before);
 

@@ -12,19 +12,7 @@ fn a_template_with_an_unknown_resource_type_deploys_nothing() {
         + "\n  Notifier:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: index.handler\n";
     let path = gl.dir.path().join("with-lambda.yaml");
     std::fs::write(&path, template).unwrap();
-    let err = gl.fails(
-        254,
-        &[
-            "cloudformation",
-            "deploy",
-            "--template-file",
-            path.to_str().unwrap(),
-            "--stack-name",
-            STACK,
-            "--capabilities",
-            "CAPABILITY_NAMED_IAM",
-        ],
-    );
+    let err = gl.fails(254, &deploy_args(path.to_str().unwrap(), STACK));
     assert!(
         err.contains(
             "An error occurred (ValidationError) when calling the CreateChangeSet operation: Template format error: \
@@ -57,38 +45,14 @@ fn a_template_with_an_unknown_resource_type_deploys_nothing() {
         .unwrap()
         .replace("MaxRetries: 0", "MaxRetries: !If [IsProd, 2, 0]");
     std::fs::write(&path, broken).unwrap();
-    let err = gl.fails(
-        254,
-        &[
-            "cloudformation",
-            "deploy",
-            "--template-file",
-            path.to_str().unwrap(),
-            "--stack-name",
-            STACK,
-            "--capabilities",
-            "CAPABILITY_NAMED_IAM",
-        ],
-    );
+    let err = gl.fails(254, &deploy_args(path.to_str().unwrap(), STACK));
     assert!(
         err.contains("Fn::If (at Resources.DevicesDataETLGlueJob.Properties.MaxRetries) is not supported"),
         "{err}"
     );
 
     // A resource that cannot be created rolls the stack back.
-    let err = gl.fails(
-        255,
-        &[
-            "cloudformation",
-            "deploy",
-            "--template-file",
-            "template.yaml",
-            "--stack-name",
-            "another-stack",
-            "--capabilities",
-            "CAPABILITY_NAMED_IAM",
-        ],
-    );
+    let err = gl.fails(255, &deploy_args("template.yaml", "another-stack"));
     assert!(
         err.contains("Failed to create/update the stack") && err.contains("BucketAlreadyOwnedByYou"),
         "{err}"

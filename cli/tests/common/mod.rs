@@ -101,17 +101,9 @@ impl Gluelab {
     }
 
     pub fn deploy(&self) -> String {
-        self.ok(&[
-            "cloudformation",
-            "deploy",
-            "--template-file",
-            "template.yaml",
-            "--stack-name",
-            STACK,
-            "--capabilities",
-            "CAPABILITY_NAMED_IAM",
-            "--no-fail-on-empty-changeset",
-        ])
+        let mut args = deploy_args("template.yaml", STACK).to_vec();
+        args.push("--no-fail-on-empty-changeset");
+        self.ok(&args)
     }
 
     pub fn upload_script(&self) {
@@ -164,4 +156,18 @@ impl Gluelab {
 pub fn inner(entry: &Value) -> Value {
     let text = entry["JobBookmarkEntry"]["JobBookmark"].as_str().unwrap();
     serde_json::from_str(text).unwrap()
+}
+
+/// `cloudformation deploy` of `template` as `stack`, with the article's IAM capability.
+pub fn deploy_args<'a>(template: &'a str, stack: &'a str) -> [&'a str; 8] {
+    [
+        "cloudformation",
+        "deploy",
+        "--template-file",
+        template,
+        "--stack-name",
+        stack,
+        "--capabilities",
+        "CAPABILITY_NAMED_IAM",
+    ]
 }
