@@ -22,6 +22,40 @@ use crate::workspace::Workspace;
 /// listed one by one in the run's lineage.
 pub const ITEMISE_LIMIT: usize = 1_000;
 
+/// Where a run is, for a progress bar. Reported between steps; a run is synchronous, so a front
+/// end that wants to stay responsive runs it off its main thread (the app uses a Web Worker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunProgress {
+    pub stage: ProgressStage,
+    /// Source objects read so far and in all (skipped objects are not counted).
+    pub objects_done: usize,
+    pub objects_total: usize,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressStage {
+    Selecting,
+    Reading,
+    Transforming,
+    Writing,
+    Committing,
+}
+
+/// The observer of one run and the totals reported to it so far.
+struct Progress<'a> {
+    observer: &'a mut dyn FnMut(&RunProgress),
+    last: RunProgress,
+}
+
+impl Progress<'_> {
+    fn report(&mut self, stage: ProgressStage) {
+        self.last.stage = stage;
+        (self.observer)(&self.last);
+    }
+}
+
 /// A `StartJobRun` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunRequest {
@@ -112,6 +146,21 @@ impl Workspace {
 
     /// The second half: executes a RUNNING run to its end, then any retries it earns.
     pub fn finish_job_run(&mut self, run_id: &str) -> Result<()> {
+        self.finish_job_run_observed(run_id, &mut |_| {})
+    }
+
+    /// [`Workspace::finish_job_run`], telling `observer` how far each attempt has got.
+    pub fn finish_job_run_observed(&mut self, run_id: &str, observer: &mut dyn FnMut(&RunProgress)) -> Result<()> {
+        let mut progress = Progress {
+            observer,
+            last: RunProgress {
+                stage: ProgressStage::Selecting,
+                objects_done: 0,
+                objects_total: 0,
+                bytes_done: 0,
+                bytes_total: 0,
+            },
+        };
         let mut current = run_id.to_string();
         loop {
             let index = self.runs.iter().position(|r| r.id == current).expect("the run exists");
@@ -123,7 +172,7 @@ impl Workspace {
                 )));
             }
             let job = self.job(&run.job_name)?.clone();
-            self.complete(index, &job);
+            self.complete(index, &job, &mut progress);
             let run = &self.runs[index];
             if run.state != RunState::Failed || run.attempt >= job.max_retries {
                 return Ok(());
@@ -205,9 +254,12 @@ impl Workspace {
     }
 
     /// Executes the run at `index` and records how it ended.
-    fn complete(&mut self, index: usize, job: &JobDefinition) {
+    fn complete(&mut self, index: usize, job: &JobDefinition, progress: &mut Progress) {
         let mut run = self.runs[index].clone();
-        let outcome = self.execute(job, &mut run);
+        progress.last.objects_done = 0;
+        progress.last.bytes_done = 0;
+        progress.report(ProgressStage::Selecting);
+        let outcome = self.execute(job, &mut run, progress);
         let completed = self.clock.tick();
         match outcome {
             Ok(()) => {
@@ -230,7 +282,7 @@ impl Workspace {
         self.runs[index] = run;
     }
 
-    fn execute(&mut self, job: &JobDefinition, run: &mut JobRun) -> Result<(), Stop> {
+    fn execute(&mut self, job: &JobDefinition, run: &mut JobRun, progress: &mut Progress) -> Result<(), Stop> {
         let fail_at = run.fail_at;
         let resolved = args::resolve(&run.arguments, &job.plan.required_arguments).map_err(Stop::failed)?;
         run.bookmark_option = Some(resolved.bookmark);
@@ -286,11 +338,21 @@ impl Workspace {
             plan.replay_to = resolved.from_to.as_ref().map(|(_, to)| to.clone());
             plans.push(plan);
         }
+        let to_read = plans
+            .iter()
+            .flat_map(|p| &p.objects)
+            .filter(|(_, _, selection)| *selection == Selection::Read);
+        progress.last.objects_total = to_read.clone().count();
+        progress.last.bytes_total = to_read
+            .filter_map(|(uri, _, _)| Some(self.store.get(&S3Uri::parse(uri).ok()?).ok()?.size()))
+            .sum();
+        progress.report(ProgressStage::Reading);
         let mut frames = vec![];
         let mut read_keys = vec![];
         for plan in &plans {
-            frames.push(self.read_source(job, run, plan, option, &mut read_keys)?);
+            frames.push(self.read_source(job, run, plan, option, &mut read_keys, progress)?);
         }
+        progress.report(ProgressStage::Transforming);
         let mut frame = union(frames)?;
         run.rows_read = frame.num_rows() as u64;
 
@@ -310,6 +372,7 @@ impl Workspace {
                 "Injected failure before the write: nothing was written and the bookmark is not saved",
             ));
         }
+        progress.report(ProgressStage::Writing);
         for sink in &job_plan.sinks {
             let written = self.write_sink(job, run, sink, &frame)?;
             run.lineage.written.extend(written);
@@ -331,6 +394,7 @@ impl Workspace {
         }
 
         if option == BookmarkOption::Enable && job_plan.commits {
+            progress.report(ProgressStage::Committing);
             let committed_run = self.bookmarks[&job.name].current.run;
             let mut states = BTreeMap::new();
             for plan in &plans {
@@ -442,6 +506,7 @@ impl Workspace {
         plan: &SourcePlan,
         option: BookmarkOption,
         read_keys: &mut Vec<String>,
+        progress: &mut Progress,
     ) -> Result<Frame, Stop> {
         let mut frames = vec![];
         let mut schema = plan.schema.clone();
@@ -487,6 +552,9 @@ impl Workspace {
                     batch: output.batch,
                     origins,
                 });
+                progress.last.objects_done += 1;
+                progress.last.bytes_done += object.size();
+                progress.report(ProgressStage::Reading);
                 if let Some(ctx) = &plan.ctx {
                     let key = read_key(&job.name, ctx, uri);
                     read_keys.push(key.clone());

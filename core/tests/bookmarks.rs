@@ -363,3 +363,24 @@ fn a_large_prefix_lists_only_what_changed_since_the_band() {
         .all(|f| f.kind == VerdictKind::Read && f.object.contains("/new-")));
     assert_eq!(ws.run(&third).unwrap().rows_read, 2);
 }
+
+#[test]
+fn a_run_reports_its_progress_file_by_file_and_skipped_files_do_not_count() {
+    use gluelab_core::engine::{ProgressStage, RunProgress};
+    let mut ws = ws();
+    seed_files(&mut ws);
+    run(&mut ws);
+    put(&mut ws, "raw-data-3.json", demo::seed::RAW_DATA_2);
+    let id = ws.begin_job_run(RunRequest::new(demo::JOB_NAME)).unwrap();
+    let mut seen: Vec<RunProgress> = vec![];
+    ws.finish_job_run_observed(&id, &mut |p| seen.push(*p)).unwrap();
+    let stages: Vec<ProgressStage> = seen.iter().map(|p| p.stage).collect();
+    assert_eq!(stages.first(), Some(&ProgressStage::Selecting));
+    assert_eq!(stages.last(), Some(&ProgressStage::Committing));
+    let last = seen.last().unwrap();
+    // Only the new file is read; the two bookmarked ones are skipped and not counted.
+    assert_eq!((last.objects_done, last.objects_total), (1, 1));
+    assert_eq!(last.bytes_done, demo::seed::RAW_DATA_2.len() as u64);
+    assert_eq!(last.bytes_done, last.bytes_total);
+    assert_eq!(ws.run(&id).unwrap().state, RunState::Succeeded);
+}

@@ -72,7 +72,7 @@ mod render;
 mod testing;
 mod types;
 
-use arrow::array::{BooleanArray, RecordBatch};
+use arrow::array::{ArrayRef, BooleanArray, RecordBatch};
 use arrow::datatypes::SchemaRef;
 
 use crate::error::Result;
@@ -140,6 +140,22 @@ pub fn predicate_mask(batch: &RecordBatch, predicate: &str) -> Result<BooleanArr
         },
         "Filter",
     )
+}
+
+/// Evaluates a scalar SQL expression (`upper(name)`, `price * 2`) over every row of `batch`, for
+/// transforms that derive columns (Glue's `Map`, derived columns). Positions in errors are
+/// within `expression`.
+pub fn evaluate_expression(batch: &RecordBatch, expression: &str) -> Result<ArrayRef> {
+    let expr = parse::parse_predicate(expression)?;
+    let columns = eval::Columns::new(batch.schema_ref());
+    eval::eval(
+        &expr,
+        &eval::Scope::Rows {
+            batch,
+            columns: &columns,
+        },
+    )?
+    .into_array(batch.num_rows())
 }
 
 #[cfg(test)]
