@@ -294,20 +294,21 @@ impl Workspace {
                 .expect("job has a bookmark")
                 .run_started(&run.id, now);
         }
-        // The state the run selects against, and the run's high timestamp T.
-        let (entry, high) = match (&resolved.from_to, option) {
-            (_, BookmarkOption::Disable) => (None, now),
+        // The state the run selects against, the run's high timestamp T and, for pause with
+        // from/to, the `--job-bookmark-to` run's state (where the replay ends).
+        let (entry, high, to_entry) = match (&resolved.from_to, option) {
+            (_, BookmarkOption::Disable) => (None, now, None),
             (Some((from, to)), _) => {
                 let bookmark = &self.bookmarks[&job.name];
                 let from_entry = bookmark.get(Some(from)).map_err(Stop::from)?.clone();
-                let to_entry = bookmark.get(Some(to)).map_err(Stop::from)?;
+                let to_entry = bookmark.get(Some(to)).map_err(Stop::from)?.clone();
                 let high = to_entry.states.values().find_map(|s| match s {
                     SourceState::S3(s) => Some(s.run_start_time),
                     SourceState::Jdbc(_) => None,
                 });
-                (Some(from_entry), high.unwrap_or(now))
+                (Some(from_entry), high.unwrap_or(now), Some(to_entry))
             }
-            (None, _) => (Some(self.bookmarks[&job.name].current.clone()), now),
+            (None, _) => (Some(self.bookmarks[&job.name].current.clone()), now, None),
         };
         run.log(
             now,
@@ -332,10 +333,18 @@ impl Workspace {
             }
         };
 
+        let replay_to = resolved.from_to.as_ref().map(|(_, to)| to.clone());
         let mut plans = vec![];
+        let mut key_plans = vec![];
         for spec in &job_plan.sources {
+            if let SourceInput::Jdbc { .. } = &spec.input {
+                let mut plan = self.plan_jdbc_source(spec, option, entry.as_ref(), to_entry.as_ref())?;
+                plan.replay_to = replay_to.clone();
+                key_plans.push(plan);
+                continue;
+            }
             let mut plan = self.plan_source(spec, option, entry.as_ref(), high)?;
-            plan.replay_to = resolved.from_to.as_ref().map(|(_, to)| to.clone());
+            plan.replay_to = replay_to.clone();
             plans.push(plan);
         }
         let to_read = plans
@@ -349,8 +358,18 @@ impl Workspace {
         progress.report(ProgressStage::Reading);
         let mut frames = vec![];
         let mut read_keys = vec![];
-        for plan in &plans {
-            frames.push(self.read_source(job, run, plan, option, &mut read_keys, progress)?);
+        let (mut s3_plans, mut jdbc_plans) = (plans.iter(), key_plans.iter());
+        let mut keys_read: Vec<Vec<Vec<serde_json::Value>>> = vec![];
+        for spec in &job_plan.sources {
+            if matches!(spec.input, SourceInput::Jdbc { .. }) {
+                let plan = jdbc_plans.next().expect("one plan per source");
+                let (frame, keys) = self.read_jdbc_source(&job.name, run, plan, option, &mut read_keys)?;
+                frames.push(frame);
+                keys_read.push(keys);
+            } else {
+                let plan = s3_plans.next().expect("one plan per source");
+                frames.push(self.read_source(job, run, plan, option, &mut read_keys, progress)?);
+            }
         }
         progress.report(ProgressStage::Transforming);
         let mut frame = union(frames)?;
@@ -409,6 +428,11 @@ impl Workspace {
                     states.insert(ctx.clone(), SourceState::S3(state));
                 }
             }
+            for (plan, keys) in key_plans.iter().zip(&keys_read) {
+                if let Some(ctx) = &plan.ctx {
+                    states.insert(ctx.clone(), SourceState::Jdbc(plan.next_state(committed_run, keys)));
+                }
+            }
             let at = self.clock.tick();
             self.bookmarks
                 .get_mut(&job.name)
@@ -449,6 +473,9 @@ impl Workspace {
                 (t.location_uri()?, t.format, t.csv_options(), Some(t.schema()?))
             }
             SourceInput::S3 { path, format, csv } => (S3Uri::parse(path)?, *format, csv.clone(), None),
+            SourceInput::Jdbc { table, .. } => {
+                return Err(Stop::failed(format!("{table} is a warehouse table, planned by key")))
+            }
         };
         let ctx = spec.transformation_ctx.clone();
         let previous = match (&ctx, option) {
@@ -513,7 +540,15 @@ impl Workspace {
         run.lineage.older_not_itemised |= plan.older_not_itemised;
         for (uri, _, selection) in &plan.objects {
             let object = self.store.get(&S3Uri::parse(uri)?)?.clone();
-            let (kind, reason) = self.verdict(job, plan, option, uri, object.version, *selection);
+            let (kind, reason) = self.verdict(
+                &job.name,
+                plan.ctx.as_deref(),
+                plan.replay_to.as_ref(),
+                option,
+                uri,
+                Some(object.version),
+                *selection,
+            );
             let mut rows = 0;
             if *selection == Selection::Read {
                 let options = ReadOptions {
@@ -592,26 +627,30 @@ impl Workspace {
     }
 
     /// Why an object is (or is not) read, from this job's read history and bookmark events.
-    fn verdict(
+    /// `version` is the object's write version (`None` for JDBC rows, whose updates are not
+    /// why they are re-read).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn verdict(
         &self,
-        job: &JobDefinition,
-        plan: &SourcePlan,
+        job_name: &str,
+        ctx: Option<&str>,
+        replay_to: Option<&String>,
         option: BookmarkOption,
         uri: &str,
-        version: u64,
+        version: Option<u64>,
         selection: Selection,
     ) -> (VerdictKind, Reason) {
-        let history: &[ReadRecord] = match &plan.ctx {
+        let history: &[ReadRecord] = match ctx {
             Some(ctx) => self
                 .reads
-                .get(&read_key(&job.name, ctx, uri))
+                .get(&read_key(job_name, ctx, uri))
                 .map(Vec::as_slice)
                 .unwrap_or_default(),
             None => &[],
         };
         let last_committed = history.iter().rev().find(|r| r.committed_at.is_some());
         match selection {
-            Selection::Deferred => match &plan.replay_to {
+            Selection::Deferred => match replay_to {
                 Some(to_run_id) => (
                     VerdictKind::Skipped,
                     Reason::AfterReplayEnd {
@@ -629,16 +668,16 @@ impl Workspace {
                 ),
                 None => (VerdictKind::Skipped, Reason::LateArrival),
             },
-            Selection::Read if plan.ctx.is_none() => (VerdictKind::Read, Reason::NoTransformationCtx),
+            Selection::Read if ctx.is_none() => (VerdictKind::Read, Reason::NoTransformationCtx),
             Selection::Read if option == BookmarkOption::Disable => (VerdictKind::Read, Reason::BookmarkDisabled),
             Selection::Read => {
                 if let Some(r) = last_committed {
                     let run_id = r.run_id.clone();
-                    if r.version != version {
+                    if version.is_some_and(|v| v != r.version) {
                         return (VerdictKind::ReRead, Reason::ModifiedSince { run_id });
                     }
                     let committed_at = r.committed_at.expect("filtered on committed");
-                    return match self.bookmarks[&job.name].last_rollback_after(committed_at) {
+                    return match self.bookmarks[job_name].last_rollback_after(committed_at) {
                         Some(bookmark::BookmarkEvent::Rewound { to_run_id, .. }) => (
                             VerdictKind::ReRead,
                             Reason::AfterRewind {
@@ -670,6 +709,9 @@ impl Workspace {
         sink: &crate::job::SinkSpec,
         frame: &Frame,
     ) -> Result<Vec<String>, Stop> {
+        if let SinkOutput::Jdbc { table } = &sink.output {
+            return self.write_jdbc_sink(run, table, &sink.mode, frame);
+        }
         let (location, format, csv) = self.sink_location(&sink.output)?;
         let prefix = S3Uri::new(&location.bucket, location.folder_prefix());
         // Appending never looks at what is there (and so costs nothing per old part file).
@@ -740,6 +782,47 @@ impl Workspace {
         Ok(vec![uri.to_string()])
     }
 
+    /// A warehouse table as the target: appended to, upserted on keys, or truncated first
+    /// (Glue's `preactions: "truncate table ..."`). Targets are not tracked, as for S3.
+    fn write_jdbc_sink(
+        &mut self,
+        run: &mut JobRun,
+        table: &str,
+        mode: &SinkMode,
+        frame: &Frame,
+    ) -> Result<Vec<String>, Stop> {
+        let at = self.clock.tick();
+        let mut warehouse = self.warehouse.clone();
+        let (merge_keys, truncated) = match mode {
+            SinkMode::Append => (None, None),
+            SinkMode::MergeOnKey { keys } => (Some(keys.as_slice()), None),
+            SinkMode::Overwrite => {
+                let name = crate::warehouse::normalise_name(table);
+                let truncated = match warehouse.tables.get_mut(&name) {
+                    Some(t) => std::mem::take(&mut t.rows).len(),
+                    None => 0,
+                };
+                (None, Some(truncated))
+            }
+        };
+        let (inserted, updated) = warehouse.write_frame(table, frame, &run.id, merge_keys, at)?;
+        self.warehouse = warehouse;
+        let name = crate::warehouse::normalise_name(table);
+        if let Some(n) = truncated {
+            run.log(
+                at,
+                LogStream::Error,
+                format!("INFO truncate table {name}: {n} row(s) deleted"),
+            );
+        }
+        run.log(
+            at,
+            LogStream::Error,
+            format!("INFO wrote to {name}: {inserted} row(s) inserted, {updated} updated"),
+        );
+        Ok(vec![crate::warehouse::table_address(&name)])
+    }
+
     fn sink_location(&self, output: &SinkOutput) -> Result<(S3Uri, Format, CsvOptions)> {
         Ok(match output {
             SinkOutput::Catalog { database, table } => {
@@ -747,6 +830,11 @@ impl Workspace {
                 (t.location_uri()?, t.format, t.csv_options())
             }
             SinkOutput::S3 { path, format } => (S3Uri::parse(path)?, *format, CsvOptions::default()),
+            SinkOutput::Jdbc { table } => {
+                return Err(Error::InvalidInput(format!(
+                    "{table} is a warehouse table, not an S3 location"
+                )))
+            }
         })
     }
 
@@ -853,7 +941,7 @@ fn interpret_script(_text: &str, _arguments: &BTreeMap<String, String>) -> Resul
 }
 
 /// Reads are kept by job, source and object, so explaining one object costs its own history.
-fn read_key(job: &str, ctx: &str, object: &str) -> String {
+pub(crate) fn read_key(job: &str, ctx: &str, object: &str) -> String {
     format!("{job}\u{0}{ctx}\u{0}{object}")
 }
 
@@ -958,7 +1046,12 @@ fn merge_on_key(old: Frame, new: Frame, keys: &[String]) -> Result<Frame> {
 
 /// A verdict in words a trainer can read aloud.
 pub fn explain(reason: &Reason, uri: &str, ctx: Option<&str>) -> String {
-    let name = uri.rsplit('/').next().unwrap_or(uri);
+    explain_named(reason, uri.rsplit('/').next().unwrap_or(uri), ctx)
+}
+
+/// [`explain`] for something named other than by its address (a JDBC row: `row empno=3 of
+/// public.employees`).
+pub fn explain_named(reason: &Reason, name: &str, ctx: Option<&str>) -> String {
     let short = |id: &str| id.chars().take(11).collect::<String>() + "…";
     match reason {
         Reason::New => format!("{name} was read: no committed run had processed it yet."),
@@ -1001,5 +1094,12 @@ pub fn explain(reason: &Reason, uri: &str, ctx: Option<&str>) -> String {
         Reason::AfterRunStart => {
             format!("{name} was deferred: it was modified after this run started; the next run reads it.")
         }
+        Reason::UpdateMissed { run_id } => format!(
+            "{name} was not read: it was updated after run {} read it, and JDBC job bookmarks read only keys beyond the last one — the update never reaches the target.",
+            short(run_id)
+        ),
+        Reason::KeyNotAfterBookmark { last_key } => format!(
+            "{name} was not read and never will be: its key is not beyond the bookmark's last key ({last_key}); job bookmark keys must be strictly monotonic."
+        ),
     }
 }

@@ -72,6 +72,39 @@ pub enum SourceInput {
         format: Format,
         csv: CsvOptions,
     },
+    /// `from_options("redshift", {"dbtable": table, "jobBookmarkKeys": [...],
+    /// "jobBookmarkKeysSortOrder": "asc"})`: a warehouse table, bookmarked by key. Without keys
+    /// the table's primary key is used, as Glue does.
+    Jdbc {
+        table: String,
+        bookmark_keys: Vec<String>,
+        sort_order: KeySortOrder,
+    },
+}
+
+/// `jobBookmarkKeysSortOrder`: whether keys grow (`asc`, the default) or shrink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum KeySortOrder {
+    #[default]
+    Asc,
+    Desc,
+}
+
+impl KeySortOrder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeySortOrder::Asc => "asc",
+            KeySortOrder::Desc => "desc",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "asc" => Some(KeySortOrder::Asc),
+            "desc" => Some(KeySortOrder::Desc),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,6 +118,25 @@ pub struct SourceSpec {
 }
 
 impl SourceSpec {
+    /// A warehouse table read with key bookmarks.
+    pub fn jdbc(
+        table: &str,
+        bookmark_keys: &[&str],
+        sort_order: KeySortOrder,
+        transformation_ctx: Option<&str>,
+    ) -> Self {
+        Self {
+            input: SourceInput::Jdbc {
+                table: table.into(),
+                bookmark_keys: bookmark_keys.iter().map(|k| k.to_string()).collect(),
+                sort_order,
+            },
+            transformation_ctx: transformation_ctx.filter(|c| !c.is_empty()).map(str::to_string),
+            max_band: DEFAULT_MAX_BAND_MS,
+            mode: ParseMode::default(),
+        }
+    }
+
     pub fn catalog(database: &str, table: &str, transformation_ctx: Option<&str>) -> Self {
         Self {
             input: SourceInput::Catalog {
@@ -100,8 +152,19 @@ impl SourceSpec {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum SinkOutput {
-    Catalog { database: String, table: String },
-    S3 { path: String, format: Format },
+    Catalog {
+        database: String,
+        table: String,
+    },
+    S3 {
+        path: String,
+        format: Format,
+    },
+    /// `write_dynamic_frame.from_jdbc_conf(..., connection_options={"dbtable": table})`: a
+    /// warehouse table, created from the frame's columns when missing.
+    Jdbc {
+        table: String,
+    },
 }
 
 /// How a sink treats what is already there. Glue's S3 writer appends; the other modes show
@@ -125,6 +188,14 @@ pub struct SinkSpec {
 }
 
 impl SinkSpec {
+    pub fn jdbc(table: &str, mode: SinkMode) -> Self {
+        Self {
+            output: SinkOutput::Jdbc { table: table.into() },
+            transformation_ctx: None,
+            mode,
+        }
+    }
+
     pub fn catalog(database: &str, table: &str, transformation_ctx: Option<&str>) -> Self {
         Self {
             output: SinkOutput::Catalog {

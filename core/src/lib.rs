@@ -13,6 +13,7 @@ pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod format;
+mod jdbc;
 pub mod job;
 pub mod lineage;
 pub mod query;
@@ -24,6 +25,7 @@ pub mod store;
 pub mod tables;
 pub mod transform;
 pub mod views;
+pub mod warehouse;
 pub mod workspace;
 
 pub use engine::RunRequest;

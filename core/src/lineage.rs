@@ -54,6 +54,10 @@ pub enum Reason {
     AfterRunStart,
     /// Pause with from/to: the object came after the `--job-bookmark-to` run's input.
     AfterReplayEnd { to_run_id: String },
+    /// A JDBC row `run_id` read was updated since; key bookmarks never read it again.
+    UpdateMissed { run_id: String },
+    /// A JDBC row never read whose key is not beyond the bookmark's last key: missed for good.
+    KeyNotAfterBookmark { last_key: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -21,7 +21,15 @@ impl TableSource for CatalogTables<'_> {
         let database = database
             .or(self.default_database)
             .ok_or_else(|| Error::EntityNotFound(format!("no database given for table {table}")))?;
-        self.workspace.table_batches(database, table)
+        match self.workspace.table_batches(database, table) {
+            // Not in the catalog: a warehouse table of that schema, as a federated query sees it.
+            Err(Error::EntityNotFound(message)) => match self.workspace.warehouse.table(&format!("{database}.{table}"))
+            {
+                Ok(t) => Ok((t.schema()?, vec![t.batch()?])),
+                Err(_) => Err(Error::EntityNotFound(message)),
+            },
+            other => other,
+        }
     }
 }
 

@@ -113,6 +113,11 @@ impl Workspace {
                 self.catalog.table(database, table)?.location_uri()?
             }
             crate::job::SourceInput::S3 { path, .. } => crate::store::S3Uri::parse(path)?,
+            crate::job::SourceInput::Jdbc { table, .. } => {
+                return Err(crate::Error::InvalidInput(format!(
+                    "job {job} reads the warehouse table {table}: change it with SQL (INSERT, UPDATE), not by uploading files"
+                )))
+            }
         };
         Ok(crate::store::S3Uri::new(&location.bucket, location.folder_prefix()))
     }
@@ -137,6 +142,7 @@ impl Workspace {
                 self.sink_rows(&t.location, t.format, &t.csv_options())
             }
             SinkOutput::S3 { path, format } => self.sink_rows(path, *format, &Default::default()),
+            SinkOutput::Jdbc { table } => self.warehouse.sink_rows(table),
         }
     }
 }

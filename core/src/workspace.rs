@@ -30,6 +30,9 @@ pub struct Workspace {
     /// CloudFormation stacks deployed into this workspace, by name (see `cfn`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub stacks: BTreeMap<String, crate::cfn::Stack>,
+    /// The simulated JDBC database: JDBC sources and sinks (see `warehouse`).
+    #[serde(default, skip_serializing_if = "crate::warehouse::Warehouse::is_empty")]
+    pub warehouse: crate::warehouse::Warehouse,
     pub(crate) run_sequence: u64,
 }
 
@@ -43,6 +46,16 @@ impl Workspace {
     pub fn put_object(&mut self, uri: &S3Uri, body: Vec<u8>) -> Result<&Object> {
         let now = self.clock.tick();
         self.store.put(uri, body, now)
+    }
+
+    /// Runs a SQL statement against the warehouse (`CREATE TABLE`, `INSERT`, `UPDATE`, ...), at
+    /// the next instant of the virtual clock.
+    pub fn execute_warehouse_statement(&mut self, sql: &str) -> Result<crate::warehouse::StatementOutcome> {
+        let mut warehouse = self.warehouse.clone();
+        let now = self.clock.tick();
+        let outcome = warehouse.execute(sql, now)?;
+        self.warehouse = warehouse;
+        Ok(outcome)
     }
 
     pub fn create_job(&mut self, job: JobDefinition) -> Result<()> {
