@@ -150,6 +150,20 @@ pub fn etag_of(body: &[u8]) -> String {
     format!("\"{}\"", hex(&Md5::digest(body)))
 }
 
+/// The ETag of a multipart upload of `body` in one part: MD5 of the part MD5s, then `-1`.
+pub fn multipart_etag_of(body: &[u8]) -> String {
+    format!("\"{}-1\"", hex(&Md5::digest(Md5::digest(body))))
+}
+
+/// Whether `etag` is what S3 would give `body`, uploaded whole or as one multipart part.
+pub fn etag_matches(etag: &str, body: &[u8]) -> bool {
+    if etag.ends_with("-1\"") {
+        etag == multipart_etag_of(body)
+    } else {
+        etag == etag_of(body)
+    }
+}
+
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -188,6 +202,18 @@ impl ObjectStore {
 
     /// Puts (or overwrites) an object; it gets a new ETag, LastModified and version.
     pub fn put(&mut self, uri: &S3Uri, body: Vec<u8>, now: Millis) -> Result<&Object> {
+        let etag = etag_of(&body);
+        self.put_with_etag(uri, body, now, etag)
+    }
+
+    /// `CompleteMultipartUpload` (one part) of an upload initiated at `initiated_at`: S3 stamps
+    /// the object's LastModified with the initiation time, so it can land "in the past".
+    pub fn put_multipart(&mut self, uri: &S3Uri, body: Vec<u8>, initiated_at: Millis) -> Result<&Object> {
+        let etag = multipart_etag_of(&body);
+        self.put_with_etag(uri, body, initiated_at, etag)
+    }
+
+    fn put_with_etag(&mut self, uri: &S3Uri, body: Vec<u8>, now: Millis, etag: String) -> Result<&Object> {
         if uri.key.is_empty() || uri.key.ends_with('/') {
             return Err(Error::InvalidInput(format!("{uri} names a folder, not an object key")));
         }
@@ -199,7 +225,7 @@ impl ObjectStore {
         let bucket = self.bucket_mut(&uri.bucket)?;
         let object = Object {
             key: uri.key.clone(),
-            etag: etag_of(&body),
+            etag,
             body: Arc::new(body),
             last_modified: now,
             version,

@@ -384,3 +384,32 @@ fn a_run_reports_its_progress_file_by_file_and_skipped_files_do_not_count() {
     assert_eq!(last.bytes_done, last.bytes_total);
     assert_eq!(ws.run(&id).unwrap().state, RunState::Succeeded);
 }
+
+#[test]
+fn a_multipart_upload_that_started_before_the_band_is_a_late_arrival_missed_for_good() {
+    let mut ws = ws();
+    seed_files(&mut ws);
+    run(&mut ws);
+    let uri = |name: &str| S3Uri::new(demo::raw_bucket(), format!("raw-data/{name}"));
+    let min = |text: &str| parse_duration(text).unwrap();
+    // Started 20 minutes ago, before the committed run's band (CURR_RUN_START_TIME − 15 min).
+    ws.put_object_multipart(&uri("late.json"), demo::seed::RAW_DATA_2.as_bytes().to_vec(), min("20m"))
+        .unwrap();
+    // Started a minute ago: inside the band and not in INCLUDE_LIST, so still read.
+    let object = ws
+        .put_object_multipart(&uri("slow.json"), demo::seed::RAW_DATA_1.as_bytes().to_vec(), min("1m"))
+        .unwrap();
+    assert!(object.etag.ends_with("-1\""), "a multipart ETag: {}", object.etag);
+    let id = run(&mut ws);
+    let verdicts = &ws.run(&id).unwrap().lineage.files;
+    let of = |name: &str| verdicts.iter().find(|f| f.object.ends_with(name)).unwrap();
+    assert_eq!((of("late.json").kind, &of("late.json").reason), (VerdictKind::Skipped, &Reason::LateArrival));
+    assert!(of("late.json").explanation.contains("a late arrival"));
+    assert_eq!((of("slow.json").kind, &of("slow.json").reason), (VerdictKind::Read, &Reason::New));
+    // The multipart ETag survives a snapshot (its check knows both ETag forms).
+    let back = gluelab_core::snapshot::load(&gluelab_core::snapshot::save(&ws)).unwrap();
+    assert_eq!(back, ws);
+    assert!(ws
+        .put_object_multipart(&uri("future.json"), b"{}".to_vec(), -1)
+        .is_err());
+}
