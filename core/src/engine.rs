@@ -376,7 +376,7 @@ impl Workspace {
         run.rows_read = frame.num_rows() as u64;
 
         for step in &job_plan.transforms {
-            let applied = transform::apply(step, frame)?;
+            let applied = transform::apply(step, frame, &transform::NoLookups)?;
             for w in applied.warnings {
                 run.log(now, LogStream::Error, format!("WARN {w}"));
             }
@@ -556,6 +556,7 @@ impl Workspace {
                     csv: plan.csv.clone(),
                     mode: plan.spec.mode,
                     schema: schema.clone(),
+                    corrupt_record_as_data: false,
                 };
                 let output = format::read_object(uri, &object.body, &options)?;
                 for m in &output.malformed {
@@ -852,6 +853,7 @@ impl Workspace {
                 format,
                 csv: csv.clone(),
                 schema: Some(schema.clone()),
+                corrupt_record_as_data: true,
                 ..ReadOptions::default()
             };
             let output = format::read_object(uri, &object.body, &options)?;
@@ -891,6 +893,7 @@ impl Workspace {
                 &ReadOptions {
                     format,
                     csv: csv.clone(),
+                    corrupt_record_as_data: true,
                     ..Default::default()
                 },
             )?;

@@ -44,6 +44,8 @@ impl Workspace {
             format: t.format,
             csv: t.csv_options(),
             schema: Some(schema.clone()),
+            // Athena's SerDe: a `_corrupt_record` field a job wrote is data like any other.
+            corrupt_record_as_data: true,
             ..Default::default()
         };
         let mut batches = vec![];

@@ -393,8 +393,12 @@ fn a_multipart_upload_that_started_before_the_band_is_a_late_arrival_missed_for_
     let uri = |name: &str| S3Uri::new(demo::raw_bucket(), format!("raw-data/{name}"));
     let min = |text: &str| parse_duration(text).unwrap();
     // Started 20 minutes ago, before the committed run's band (CURR_RUN_START_TIME − 15 min).
-    ws.put_object_multipart(&uri("late.json"), demo::seed::RAW_DATA_2.as_bytes().to_vec(), min("20m"))
-        .unwrap();
+    ws.put_object_multipart(
+        &uri("late.json"),
+        demo::seed::RAW_DATA_2.as_bytes().to_vec(),
+        min("20m"),
+    )
+    .unwrap();
     // Started a minute ago: inside the band and not in INCLUDE_LIST, so still read.
     let object = ws
         .put_object_multipart(&uri("slow.json"), demo::seed::RAW_DATA_1.as_bytes().to_vec(), min("1m"))
@@ -403,13 +407,39 @@ fn a_multipart_upload_that_started_before_the_band_is_a_late_arrival_missed_for_
     let id = run(&mut ws);
     let verdicts = &ws.run(&id).unwrap().lineage.files;
     let of = |name: &str| verdicts.iter().find(|f| f.object.ends_with(name)).unwrap();
-    assert_eq!((of("late.json").kind, &of("late.json").reason), (VerdictKind::Skipped, &Reason::LateArrival));
+    assert_eq!(
+        (of("late.json").kind, &of("late.json").reason),
+        (VerdictKind::Skipped, &Reason::LateArrival)
+    );
     assert!(of("late.json").explanation.contains("a late arrival"));
-    assert_eq!((of("slow.json").kind, &of("slow.json").reason), (VerdictKind::Read, &Reason::New));
+    assert_eq!(
+        (of("slow.json").kind, &of("slow.json").reason),
+        (VerdictKind::Read, &Reason::New)
+    );
     // The multipart ETag survives a snapshot (its check knows both ETag forms).
     let back = gluelab_core::snapshot::load(&gluelab_core::snapshot::save(&ws)).unwrap();
     assert_eq!(back, ws);
     assert!(ws
         .put_object_multipart(&uri("future.json"), b"{}".to_vec(), -1)
         .is_err());
+}
+
+#[test]
+fn a_malformed_line_read_permissively_reaches_the_sink_with_its_raw_text() {
+    let mut ws = ws();
+    put(
+        &mut ws,
+        "raw-data-1.json",
+        "{\"device_id\":\"d1\",\"timestamp\":1,\"state\":true}\n{not json\n",
+    );
+    run(&mut ws);
+    let (columns, rows) = ws.job_sink_rows(demo::JOB_NAME).unwrap();
+    let corrupt = columns
+        .iter()
+        .position(|c| c == "_corrupt_record")
+        .expect("the column is written");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].values[corrupt], "null");
+    assert_eq!(rows[1].values[corrupt], "{not json");
+    assert_eq!(rows[1].origin.as_ref().unwrap().line, 2);
 }

@@ -342,7 +342,7 @@ fn start(
 pub(crate) fn read(object: &str, body: &[u8], options: &ReadOptions, declared: &Schema) -> Result<ReadOutput> {
     check_options(&options.csv)?;
     let body = strip_bom(body);
-    let schema = OutputSchema::new(declared);
+    let schema = OutputSchema::new(declared, options);
     let capacity = body.len() / 64;
     let mut builders = Vec::with_capacity(schema.data.len());
     for field in schema.data_fields() {

@@ -379,7 +379,7 @@ impl FieldIndex {
 
 /// Reads JSON lines into `declared` (see the module docs for the rules).
 pub(crate) fn read(object: &str, body: &[u8], options: &ReadOptions, declared: &Schema) -> Result<ReadOutput> {
-    let schema = OutputSchema::new(declared);
+    let schema = OutputSchema::new(declared, options);
     let capacity = body.len() / 64;
     let mut builders = Vec::with_capacity(schema.data.len());
     for field in schema.data_fields() {

@@ -242,6 +242,10 @@ pub struct ReadOptions {
     pub mode: ParseMode,
     /// The declared (catalog) schema; `None` infers one from the object (see [`infer_schema`]).
     pub schema: Option<SchemaRef>,
+    /// Reads a `_corrupt_record` field of well-formed records as ordinary data, as Athena's SerDe
+    /// does when it reads what a job wrote. By default the column is Spark's: filled only for
+    /// malformed records.
+    pub corrupt_record_as_data: bool,
 }
 
 impl ReadOptions {

@@ -77,7 +77,12 @@ pub(crate) fn read(object: &str, body: &[u8], declared: Option<&Schema>) -> Resu
     let batch = match declared {
         None => file,
         Some(declared) => {
-            let out = OutputSchema::new(declared);
+            // Parquet has no malformed records: a `_corrupt_record` column is data.
+            let as_data = crate::format::ReadOptions {
+                corrupt_record_as_data: true,
+                ..Default::default()
+            };
+            let out = OutputSchema::new(declared, &as_data);
             let options = CastOptions {
                 safe: false,
                 ..Default::default()

@@ -27,7 +27,7 @@ pub(crate) struct OutputSchema {
 }
 
 impl OutputSchema {
-    pub fn new(declared: &Schema) -> Self {
+    pub fn new(declared: &Schema, options: &super::ReadOptions) -> Self {
         let fields: Vec<Arc<Field>> = declared
             .fields()
             .iter()
@@ -35,7 +35,8 @@ impl OutputSchema {
             .collect();
         let corrupt = fields
             .iter()
-            .position(|f| f.name() == CORRUPT_RECORD && f.data_type() == &DataType::Utf8);
+            .position(|f| f.name() == CORRUPT_RECORD && f.data_type() == &DataType::Utf8)
+            .filter(|_| !options.corrupt_record_as_data);
         let data = (0..fields.len()).filter(|i| Some(*i) != corrupt).collect();
         Self {
             fields,
@@ -119,7 +120,10 @@ impl<'o> Rows<'o> {
         // something to show, so a clean file reads back with exactly the declared columns.
         if let Some(i) = schema.corrupt {
             columns[i] = Some(corrupt_column());
-        } else if self.mode == ParseMode::Permissive && !self.malformed.is_empty() {
+        } else if self.mode == ParseMode::Permissive
+            && !self.malformed.is_empty()
+            && !fields.iter().any(|f| f.name() == CORRUPT_RECORD)
+        {
             fields.push(Arc::new(Field::new(CORRUPT_RECORD, DataType::Utf8, true)));
             columns.push(Some(corrupt_column()));
         }
