@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::format::{self, CsvOptions, Format, ReadOptions};
 use crate::job::{JobDefinition, SinkMode, SinkOutput, SourceInput, SourceSpec};
 use crate::lineage::{FileVerdict, PartLineage, ReadRecord, Reason, RunLineage, SinkRow, VerdictKind};
-use crate::run::{run_id, FailurePoint, JobRun, LogStream, RunState};
+use crate::run::{run_id, ErrorDetail, FailurePoint, JobRun, LogStream, RunState};
 use crate::store::S3Uri;
 use crate::transform::{self, Frame, RowOrigin};
 use crate::workspace::Workspace;
@@ -84,10 +84,11 @@ impl RunRequest {
     }
 }
 
-/// Why a run stopped early; turned into the run's state and ErrorMessage.
+/// Why a run stopped early; turned into the run's state, ErrorMessage and error detail.
 struct Stop {
     state: RunState,
     message: String,
+    detail: Option<Box<ErrorDetail>>,
 }
 
 impl Stop {
@@ -95,13 +96,37 @@ impl Stop {
         Self {
             state: RunState::Failed,
             message: message.into(),
+            detail: None,
         }
+    }
+
+    /// A transform step failed: the detail names the step (`step 2: ApplyMapping`).
+    fn in_step(e: Error, index: usize, name: &str) -> Self {
+        let mut stop = Stop::from(e);
+        if let Some(detail) = &mut stop.detail {
+            detail.rule = Some(format!("step {}: {name}", index + 1));
+        }
+        stop
     }
 }
 
 impl From<Error> for Stop {
     fn from(e: Error) -> Self {
-        Stop::failed(e.to_string())
+        Self {
+            state: RunState::Failed,
+            message: e.to_string(),
+            detail: Some(Box::new(ErrorDetail::from_error(&e))),
+        }
+    }
+}
+
+/// Lookup tables for Join and ValueMapping: a catalog table (`db.table`) or a warehouse table,
+/// read in full and never bookmarked.
+struct TableLookups<'a>(&'a Workspace);
+
+impl transform::Lookups for TableLookups<'_> {
+    fn lookup(&self, table: &str) -> Result<Frame> {
+        self.0.table_frame(table)
     }
 }
 
@@ -243,6 +268,8 @@ impl Workspace {
             rows_written: 0,
             log: vec![],
             lineage: RunLineage::default(),
+            error_detail: None,
+            error_records: vec![],
         };
         run.log(
             started,
@@ -269,6 +296,10 @@ impl Workspace {
             Err(stop) => {
                 run.state = stop.state;
                 run.log(completed, LogStream::Error, format!("ERROR {}", stop.message));
+                run.error_detail = Some(stop.detail.map(|d| *d).unwrap_or_else(|| ErrorDetail {
+                    message: stop.message.clone(),
+                    ..Default::default()
+                }));
                 run.error_message = Some(stop.message);
                 if run.bookmark_option == Some(BookmarkOption::Enable) {
                     let bookmark = self.bookmarks.get_mut(&job.name).expect("job has a bookmark");
@@ -333,6 +364,7 @@ impl Workspace {
             }
         };
 
+        let job_plan = &job_plan.with_arguments(&resolved.values).map_err(Stop::failed)?;
         let replay_to = resolved.from_to.as_ref().map(|(_, to)| to.clone());
         let mut plans = vec![];
         let mut key_plans = vec![];
@@ -375,11 +407,29 @@ impl Workspace {
         let mut frame = union(frames)?;
         run.rows_read = frame.num_rows() as u64;
 
-        for step in &job_plan.transforms {
-            let applied = transform::apply(step, frame, &transform::NoLookups)?;
+        let lookups = TableLookups(self);
+        let mut errors_so_far = 0;
+        for (index, step) in job_plan.transforms.iter().enumerate() {
+            let applied = transform::apply_step(step, frame, &lookups, errors_so_far)
+                .map_err(|e| Stop::in_step(e, index, step.transform.name()))?;
             for w in applied.warnings {
                 run.log(now, LogStream::Error, format!("WARN {w}"));
             }
+            if !applied.errors.is_empty() {
+                run.log(
+                    now,
+                    LogStream::Error,
+                    format!(
+                        "WARN step {} ({}): {} error record(s); first: {}",
+                        index + 1,
+                        step.transform.name(),
+                        applied.errors.len(),
+                        applied.errors[0]
+                    ),
+                );
+            }
+            errors_so_far += applied.errors.len() as u64;
+            run.error_records.extend(applied.errors);
             if let Some(text) = applied.output {
                 run.log(now, LogStream::Output, text);
             }
@@ -407,6 +457,7 @@ impl Workspace {
                 return Err(Stop {
                     state: RunState::Timeout,
                     message: format!("Job run timed out after {} minutes (injected)", job.timeout_minutes),
+                    detail: None,
                 })
             }
             _ => {}

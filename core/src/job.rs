@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::bookmark::DEFAULT_MAX_BAND_MS;
 use crate::clock::Millis;
 use crate::format::{CsvOptions, Format, ParseMode};
-use crate::transform::Transform;
+use crate::transform::Step;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobDefinition {
@@ -56,10 +56,56 @@ pub struct JobPlan {
     /// Names the script asks `getResolvedOptions(sys.argv, [...])` for (without `--`).
     pub required_arguments: Vec<String>,
     pub sources: Vec<SourceSpec>,
-    pub transforms: Vec<Transform>,
+    pub transforms: Vec<Step>,
     pub sinks: Vec<SinkSpec>,
     /// Whether the script ends with `job.commit()`. Without it no bookmark is ever saved.
     pub commits: bool,
+}
+
+impl JobPlan {
+    /// The plan with every `${name}` in its text (paths, tables, predicates, expressions)
+    /// replaced by the run's argument `--name`, as a script uses `args['name']`. A placeholder
+    /// without an argument is an error naming it; `$${` writes a literal `${`.
+    pub fn with_arguments(&self, values: &BTreeMap<String, String>) -> Result<JobPlan, String> {
+        let mut tree = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        substitute(&mut tree, values)?;
+        serde_json::from_value(tree).map_err(|e| e.to_string())
+    }
+}
+
+fn substitute(value: &mut serde_json::Value, values: &BTreeMap<String, String>) -> Result<(), String> {
+    match value {
+        serde_json::Value::String(text) if text.contains("${") => *text = expand(text, values)?,
+        serde_json::Value::Array(items) => items.iter_mut().try_for_each(|v| substitute(v, values))?,
+        serde_json::Value::Object(map) => map.values_mut().try_for_each(|v| substitute(v, values))?,
+        _ => {}
+    }
+    Ok(())
+}
+
+fn expand(text: &str, values: &BTreeMap<String, String>) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        if rest[..at].ends_with('$') {
+            out.push_str(&rest[..at - 1]);
+            out.push_str("${");
+            rest = &rest[at + 2..];
+            continue;
+        }
+        out.push_str(&rest[..at]);
+        let end = rest[at..]
+            .find('}')
+            .ok_or_else(|| format!("\"{text}\": ${{ without a closing }}"))?;
+        let name = &rest[at + 2..at + end];
+        let value = values.get(name).ok_or_else(|| {
+            format!("\"{text}\" uses ${{{name}}}, but the run has no argument --{name}: pass it, or declare it as a required argument")
+        })?;
+        out.push_str(value);
+        rest = &rest[at + end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -205,5 +251,26 @@ impl SinkSpec {
             transformation_ctx: transformation_ctx.map(str::to_string),
             mode: SinkMode::Append,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_fill_placeholders_and_a_missing_one_is_named() {
+        let values = BTreeMap::from([("tenant_id".to_string(), "acme".to_string())]);
+        assert_eq!(
+            expand("s3://raw/${tenant_id}/hr/", &values).unwrap(),
+            "s3://raw/acme/hr/"
+        );
+        assert_eq!(
+            expand("cost $${x} for ${tenant_id}", &values).unwrap(),
+            "cost ${x} for acme"
+        );
+        let e = expand("s3://raw/${job_id}/", &values).unwrap_err();
+        assert!(e.contains("the run has no argument --job_id"), "{e}");
+        assert!(expand("${tenant_id", &values).is_err());
     }
 }

@@ -101,6 +101,44 @@ pub struct JobRun {
     pub rows_written: u64,
     pub log: Vec<LogEvent>,
     pub lineage: RunLineage,
+    /// Where a failed run failed, as data: the rule, the object, the line and the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_detail: Option<ErrorDetail>,
+    /// Rows transforms could not process (Glue's error records), in step order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub error_records: Vec<crate::transform::ErrorRecord>,
+}
+
+/// A failed run's error information, structured so a front end can point at the rule, file
+/// and row (what the seed job stores next to its status for its web UI).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// `step 2: ApplyMapping`, when a transform failed.
+    pub rule: Option<String>,
+    pub object: Option<String>,
+    pub line: Option<u64>,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl ErrorDetail {
+    /// What an error says about where it happened.
+    pub fn from_error(e: &crate::Error) -> Self {
+        let mut detail = ErrorDetail {
+            message: e.to_string(),
+            ..Default::default()
+        };
+        match e {
+            crate::Error::Data { location, .. } => {
+                detail.object = Some(location.object.clone());
+                detail.line = location.line;
+                detail.field = location.field.clone();
+            }
+            crate::Error::Transform { transform, .. } => detail.rule = Some(transform.clone()),
+            _ => {}
+        }
+        detail
+    }
 }
 
 impl JobRun {

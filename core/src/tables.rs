@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::format::{self, ReadOptions};
 use crate::query::{self, QueryResult, TableSource};
 use crate::store::S3Uri;
+use crate::transform::{Frame, RowOrigin};
 use crate::workspace::Workspace;
 
 /// A workspace queried with a default database, as Athena's console has one selected.
@@ -61,6 +62,54 @@ impl Workspace {
             batches.push(batch);
         }
         Ok((schema, batches))
+    }
+
+    /// A whole table as a frame, each row traced to its object and line (or warehouse row):
+    /// `db.table` in the catalog, else `schema.table` in the warehouse. What Join and
+    /// ValueMapping read their lookup tables from.
+    pub fn table_frame(&self, name: &str) -> Result<Frame> {
+        let (database, table) = name.split_once('.').unwrap_or(("", name));
+        let Ok(t) = self.catalog.table(database, table) else {
+            let t = self.warehouse.table(name).map_err(|_| {
+                Error::EntityNotFound(format!(
+                    "table {name} is neither a catalog table (database.table) nor a warehouse table (schema.table)"
+                ))
+            })?;
+            return t.frame_of(t.rows.iter());
+        };
+        let schema = t.schema()?;
+        let location = t.location_uri()?;
+        let prefix = S3Uri::new(&location.bucket, location.folder_prefix());
+        let options = ReadOptions {
+            format: t.format,
+            csv: t.csv_options(),
+            schema: Some(schema.clone()),
+            mode: crate::format::ParseMode::FailFast,
+            ..Default::default()
+        };
+        let mut frames = vec![];
+        for object in self.store.list(&prefix)? {
+            let relative = &object.key[prefix.key.len()..];
+            if relative.split('/').any(|s| s.starts_with('_') || s.starts_with('.')) {
+                continue;
+            }
+            let uri = S3Uri::new(&location.bucket, &object.key).to_string();
+            let output = format::read_object(&uri, &object.body, &options)?;
+            let origins = output
+                .lines
+                .iter()
+                .map(|&line| RowOrigin {
+                    source: uri.clone(),
+                    version: object.version,
+                    line,
+                })
+                .collect();
+            frames.push(Frame {
+                batch: output.batch,
+                origins,
+            });
+        }
+        Frame::concat(frames, schema)
     }
 
     /// Runs an Athena-style query over the catalog.

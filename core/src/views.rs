@@ -103,8 +103,17 @@ impl Workspace {
     /// Where files for the job's first source go: its table's location or its S3 path.
     pub fn source_prefix(&self, job: &str) -> Result<crate::store::S3Uri> {
         let definition = self.job(job)?;
-        let source = definition
+        // `${tenant_id}` in a path: where the job's default arguments point.
+        let defaults = definition
+            .default_arguments
+            .iter()
+            .map(|(k, v)| (k.trim_start_matches("--").to_string(), v.clone()))
+            .collect();
+        let plan = definition
             .plan
+            .with_arguments(&defaults)
+            .map_err(crate::Error::InvalidInput)?;
+        let source = plan
             .sources
             .first()
             .ok_or_else(|| crate::Error::InvalidInput(format!("job {job} has no source")))?;

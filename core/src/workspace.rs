@@ -55,7 +55,9 @@ impl Workspace {
     pub fn put_object_multipart(&mut self, uri: &S3Uri, body: Vec<u8>, initiated_ago: Millis) -> Result<&Object> {
         let now = self.clock.tick();
         if initiated_ago < 0 {
-            return Err(Error::InvalidInput("a multipart upload cannot start in the future".into()));
+            return Err(Error::InvalidInput(
+                "a multipart upload cannot start in the future".into(),
+            ));
         }
         self.store.put_multipart(uri, body, now - initiated_ago)
     }

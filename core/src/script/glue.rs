@@ -771,7 +771,7 @@ impl Interp<'_> {
                 format!("{func} after a write (gluelab's plan writes once, after every transform)"),
             ));
         }
-        self.plan.transforms.push(step);
+        self.plan.transforms.push(step.into());
         if !show {
             self.version += 1;
         }

@@ -241,7 +241,7 @@ fn transforms_in_both_forms() {
     ))
     .unwrap();
     assert_eq!(
-        p.transforms,
+        p.transforms.iter().map(|s| s.transform.clone()).collect::<Vec<_>>(),
         [
             Transform::ApplyMapping {
                 mappings: vec![
@@ -287,7 +287,8 @@ fn mappings_must_be_glues_four_tuples() {
 
 fn translate(lambda: &str) -> Result<String, ScriptError> {
     let p = plan(&format!("{}f = Filter.apply(frame=dyf, f={lambda})\n", read_catalog()))?;
-    match &p.transforms[..] {
+    let transforms: Vec<&Transform> = p.transforms.iter().map(|s| &s.transform).collect();
+    match transforms.as_slice() {
         [Transform::Filter { predicate }] => Ok(predicate.clone()),
         other => panic!("{other:?}"),
     }

@@ -6,9 +6,9 @@
 //! frame and returns from `errorsAsDynamicFrame()`.
 //!
 //! What is *modelled*:
-//! - A run fails when a step's own error records are **more than** `stage_threshold`, or when
-//!   the errors of this and all earlier steps are more than `total_threshold` (the docs say "at
-//!   which"; gluelab reads a threshold of 2 as "two errors are tolerated"). `None` and `Some(0)`
+//! - A run fails when a step's own error records **reach** `stage_threshold`, or when the
+//!   errors of this and all earlier steps reach `total_threshold` (the docs: "the number of
+//!   errors at which the process should error out", so 1 fails on the first). `None` and `Some(0)`
 //!   both mean never.
 //! - Which rows are error records is gluelab's choice where the docs are silent: a value a cast
 //!   cannot convert (ApplyMapping, ResolveChoice `cast:`/`match_catalog`) **stays in the frame
@@ -69,7 +69,9 @@ impl std::fmt::Display for ErrorRecord {
 }
 
 /// A transform as a job runs it: with Glue's error thresholds, and switchable off.
+/// Reads back a bare `Transform` too: plans saved before steps existed hold those.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StepForm")]
 pub struct Step {
     pub transform: Transform,
     /// Glue's `stageThreshold`: more error records than this in this step fail the run.
@@ -86,6 +88,41 @@ pub struct Step {
 
 fn enabled() -> bool {
     true
+}
+
+/// The two shapes a step is stored in.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StepForm {
+    Step {
+        transform: Transform,
+        #[serde(default)]
+        stage_threshold: Option<u64>,
+        #[serde(default)]
+        total_threshold: Option<u64>,
+        #[serde(default = "enabled")]
+        enabled: bool,
+    },
+    Bare(Transform),
+}
+
+impl From<StepForm> for Step {
+    fn from(form: StepForm) -> Self {
+        match form {
+            StepForm::Step {
+                transform,
+                stage_threshold,
+                total_threshold,
+                enabled,
+            } => Step {
+                transform,
+                stage_threshold,
+                total_threshold,
+                enabled,
+            },
+            StepForm::Bare(transform) => Step::new(transform),
+        }
+    }
 }
 
 impl Step {
@@ -135,11 +172,11 @@ pub fn apply_step(step: &Step, frame: Frame, lookups: &dyn Lookups, errors_so_fa
     let applied = apply(&step.transform, frame, lookups)?;
     let own = applied.errors.len() as u64;
     let check = |count: u64, threshold: Option<u64>, which: &str| match threshold {
-        Some(limit) if limit > 0 && count > limit => {
+        Some(limit) if limit > 0 && count >= limit => {
             let first = &applied.errors[0];
             Err(Error::transform(
                 step.transform.name(),
-                format!("{count} error records exceed {which} {limit}; first: {first}"),
+                format!("{count} error record(s) reached {which} {limit}; first: {first}"),
             ))
         }
         _ => Ok(()),
@@ -172,7 +209,7 @@ mod tests {
 
     #[test]
     fn under_the_stage_threshold_the_step_succeeds_with_its_error_records() {
-        let applied = apply_step(&cast_age().with_stage_threshold(3), ages(), &NoLookups, 0).unwrap();
+        let applied = apply_step(&cast_age().with_stage_threshold(4), ages(), &NoLookups, 0).unwrap();
         assert_eq!(applied.errors.len(), 3);
         assert_eq!(lines(&applied.frame), [1, 2, 3, 4, 5]);
         let first = &applied.errors[0];
@@ -183,20 +220,23 @@ mod tests {
 
     #[test]
     fn over_the_stage_threshold_the_step_fails_naming_the_first_error() {
-        let e = apply_step(&cast_age().with_stage_threshold(2), ages(), &NoLookups, 0).unwrap_err();
+        let e = apply_step(&cast_age().with_stage_threshold(3), ages(), &NoLookups, 0).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "ApplyMapping: 3 error records exceed stageThreshold 2; first: s3://b/k, line 2, field age: \
+            "ApplyMapping: 3 error record(s) reached stageThreshold 3; first: s3://b/k, line 2, field age: \
              cannot cast string \"x\" to int"
         );
     }
 
     #[test]
     fn the_total_threshold_counts_earlier_steps() {
-        let step = cast_age().with_total_threshold(4);
+        let step = cast_age().with_total_threshold(5);
         assert!(apply_step(&step, ages(), &NoLookups, 1).is_ok());
         let e = apply_step(&step, ages(), &NoLookups, 2).unwrap_err();
-        assert!(e.to_string().contains("5 error records exceed totalThreshold 4"), "{e}");
+        assert!(
+            e.to_string().contains("5 error record(s) reached totalThreshold 5"),
+            "{e}"
+        );
         // Zero means never, as in Glue.
         assert!(apply_step(&cast_age().with_stage_threshold(0), ages(), &NoLookups, 0).is_ok());
     }

@@ -9,12 +9,14 @@ use crate::job::{JobDefinition, JobPlan, SinkSpec, SourceSpec};
 use crate::transform::Transform;
 use crate::workspace::Workspace;
 
+pub mod hr;
+
 /// The seed article's files, verbatim (see `core/fixtures/seed/README.md`).
 pub mod seed {
-    pub const TEMPLATE_YAML: &str = include_str!("../fixtures/seed/template.yaml");
-    pub const SCRIPT_PY: &str = include_str!("../fixtures/seed/devices-data-etl.py");
-    pub const RAW_DATA_1: &str = include_str!("../fixtures/seed/raw-data-1.json");
-    pub const RAW_DATA_2: &str = include_str!("../fixtures/seed/raw-data-2.json");
+    pub const TEMPLATE_YAML: &str = include_str!("../../fixtures/seed/template.yaml");
+    pub const SCRIPT_PY: &str = include_str!("../../fixtures/seed/devices-data-etl.py");
+    pub const RAW_DATA_1: &str = include_str!("../../fixtures/seed/raw-data-1.json");
+    pub const RAW_DATA_2: &str = include_str!("../../fixtures/seed/raw-data-2.json");
 }
 
 /// Account and region the demo resolves `${AWS::AccountId}-${AWS::Region}` with.
@@ -80,7 +82,7 @@ pub fn devices_job() -> JobDefinition {
         .map(String::from)
         .to_vec(),
         sources: vec![SourceSpec::catalog(DATABASE, SOURCE_TABLE, Some("datasource"))],
-        transforms: vec![Transform::Show { rows: 20 }],
+        transforms: vec![Transform::Show { rows: 20 }.into()],
         sinks: vec![SinkSpec::catalog(DATABASE, SINK_TABLE, Some("datasink"))],
         commits: true,
     };

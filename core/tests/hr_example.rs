@@ -1,0 +1,177 @@
+//! The worked example of transform rules (issue 6), checked against numbers computed by hand
+//! in `core/fixtures/hr/README.md`.
+
+use gluelab_core::demo::hr;
+use gluelab_core::job::SinkMode;
+use gluelab_core::run::RunState;
+use gluelab_core::{RunRequest, Workspace};
+
+fn upload(ws: &mut Workspace, index: usize) {
+    let (name, body) = hr::employee_files()[index];
+    ws.upload_to_source(hr::JOB_NAME, name, body.as_bytes().to_vec())
+        .unwrap();
+}
+
+fn run(ws: &mut Workspace) -> String {
+    let id = ws.start_job_run(RunRequest::new(hr::JOB_NAME)).unwrap();
+    let run = ws.run(&id).unwrap();
+    assert_eq!(run.state, RunState::Succeeded, "{:?}", run.error_message);
+    id
+}
+
+fn table(ws: &Workspace) -> Vec<Vec<String>> {
+    ws.query(
+        "SELECT company, month, employees, female_employees FROM analytics.monthly_employees ORDER BY month, company",
+        None,
+    )
+    .unwrap()
+    .rows_as_strings()
+}
+
+fn row(cells: [&str; 4]) -> Vec<String> {
+    cells.map(String::from).to_vec()
+}
+
+#[test]
+fn monthly_employees_per_company_match_the_hand_computed_table() {
+    let mut ws = hr::hr_workspace().unwrap();
+    upload(&mut ws, 0);
+    let january = run(&mut ws);
+    assert_eq!(
+        table(&ws),
+        [row(["ACME", "2024-01", "3", "2"]), row(["GLOBEX", "2024-01", "2", "1"])]
+    );
+    // Initech is not in the company rules: its row is an error record, named by file and line.
+    let records = &ws.run(&january).unwrap().error_records;
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0].transform, "ValueMapping");
+    assert!(records[0]
+        .origin
+        .source
+        .ends_with("/acme-holdings/employees/employees-2024-01.csv"));
+    assert_eq!(records[0].origin.line, 7);
+    assert!(
+        records[0].values.contains(&("company".into(), "Initech".into())),
+        "{:?}",
+        records[0].values
+    );
+
+    upload(&mut ws, 1);
+    run(&mut ws);
+    let expected = [
+        row(["ACME", "2024-01", "3", "2"]),
+        row(["GLOBEX", "2024-01", "2", "1"]),
+        row(["ACME", "2024-02", "2", "1"]),
+        row(["GLOBEX", "2024-02", "3", "1"]),
+    ];
+    assert_eq!(table(&ws), expected);
+    // The tenant comes from the run's --tenant_id, through `${tenant_id}` in the rules.
+    let tenants = ws
+        .query("SELECT DISTINCT tenant_id FROM analytics.monthly_employees", None)
+        .unwrap()
+        .rows_as_strings();
+    assert_eq!(tenants, [["acme-holdings"]]);
+
+    // A reset re-reads both months; the upsert on (tenant, company, month) keeps the table clean.
+    ws.reset_job_bookmark(hr::JOB_NAME, None).unwrap();
+    run(&mut ws);
+    assert_eq!(table(&ws), expected);
+}
+
+#[test]
+fn an_appending_sink_doubles_every_count_row_after_a_reset() {
+    let mut ws = hr::hr_workspace().unwrap();
+    let mut job = ws.job(hr::JOB_NAME).unwrap().clone();
+    job.plan.sinks[0].mode = SinkMode::Append;
+    ws.jobs.insert(job.name.clone(), job);
+    upload(&mut ws, 0);
+    run(&mut ws);
+    ws.reset_job_bookmark(hr::JOB_NAME, None).unwrap();
+    run(&mut ws);
+    let (_, rows) = ws.job_sink_rows(hr::JOB_NAME).unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows.iter().filter(|r| r.duplicate_of.is_some()).count(), 2);
+}
+
+#[test]
+fn a_late_correction_file_overwrites_a_month_with_a_partial_count() {
+    // Bookmarks hand a run only the new file, so an aggregate over it covers that file alone:
+    // the upsert then replaces January's full count with the correction's one row.
+    let mut ws = hr::hr_workspace().unwrap();
+    upload(&mut ws, 0);
+    run(&mut ws);
+    ws.upload_to_source(
+        hr::JOB_NAME,
+        "employees-2024-01-late.csv",
+        b"employee_id,company,gender,birth_date,snapshot_month\nE008,acme,M,1992-03-03,2024-01\n".to_vec(),
+    )
+    .unwrap();
+    run(&mut ws);
+    assert_eq!(
+        table(&ws),
+        [row(["ACME", "2024-01", "1", "0"]), row(["GLOBEX", "2024-01", "2", "1"])]
+    );
+}
+
+#[test]
+fn a_missing_job_parameter_fails_the_run_like_get_resolved_options() {
+    let mut ws = hr::hr_workspace().unwrap();
+    let mut job = ws.job(hr::JOB_NAME).unwrap().clone();
+    job.default_arguments.remove("--tenant_id");
+    ws.jobs.insert(job.name.clone(), job);
+    let id = ws.start_job_run(RunRequest::new(hr::JOB_NAME)).unwrap();
+    let message = ws.run(&id).unwrap().error_message.clone().unwrap();
+    assert_eq!(message, "error: the following arguments are required: --tenant_id");
+}
+
+#[test]
+fn a_threshold_turns_unmapped_companies_into_a_failed_run_with_structured_detail() {
+    let mut ws = hr::hr_workspace().unwrap();
+    let mut job = ws.job(hr::JOB_NAME).unwrap().clone();
+    // Step 3 maps company names; stageThreshold 1 fails the run at the first unmapped one.
+    job.plan.transforms[2] = job.plan.transforms[2].clone().with_stage_threshold(1);
+    ws.jobs.insert(job.name.clone(), job);
+    upload(&mut ws, 0);
+    let id = ws.start_job_run(RunRequest::new(hr::JOB_NAME)).unwrap();
+    let run = ws.run(&id).unwrap();
+    assert_eq!(run.state, RunState::Failed);
+    let detail = run.error_detail.clone().unwrap();
+    assert_eq!(detail.rule.as_deref(), Some("step 3: ValueMapping"));
+    assert!(
+        detail.message.contains("1 error record(s) reached stageThreshold 1"),
+        "{}",
+        detail.message
+    );
+    assert!(
+        detail.message.contains("employees-2024-01.csv, line 7"),
+        "{}",
+        detail.message
+    );
+    // A failed run writes nothing and saves no bookmark: the next run reads January again.
+    assert!(table(&ws).is_empty());
+    assert_eq!(
+        ws.get_job_bookmark(hr::JOB_NAME, None).unwrap().job_bookmark_string(),
+        ""
+    );
+}
+
+#[test]
+fn a_malformed_export_fails_naming_the_file_line_and_field() {
+    let mut ws = hr::hr_workspace().unwrap();
+    ws.upload_to_source(
+        hr::JOB_NAME,
+        "employees-2024-03.csv",
+        b"employee_id,company,gender,birth_date,snapshot_month
+E001,acme,M,1990-04-01,2024-03,extra
+"
+        .to_vec(),
+    )
+    .unwrap();
+    let id = ws.start_job_run(RunRequest::new(hr::JOB_NAME)).unwrap();
+    let detail = ws.run(&id).unwrap().error_detail.clone().unwrap();
+    assert!(
+        detail.object.as_deref().unwrap().ends_with("employees-2024-03.csv"),
+        "{detail:?}"
+    );
+    assert_eq!(detail.line, Some(2));
+}
