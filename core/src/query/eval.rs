@@ -21,6 +21,7 @@ use arrow::error::ArrowError;
 
 use super::plan::{sql_error, BinOp, Expr, Literal, Pos};
 use super::types::{arithmetic_type, comparison_type, is_numeric, is_string, sql_name};
+use super::{cast, conditional, functions};
 use crate::error::{Error, Result};
 
 /// A column, or one value standing for every row.
@@ -36,7 +37,7 @@ impl Value {
         Value { array, scalar: false }
     }
 
-    fn scalar(array: ArrayRef) -> Self {
+    pub fn scalar(array: ArrayRef) -> Self {
         Value { array, scalar: true }
     }
 
@@ -44,7 +45,7 @@ impl Value {
         self.array.data_type()
     }
 
-    fn datum(&self) -> Box<dyn Datum> {
+    pub fn datum(&self) -> Box<dyn Datum> {
         if self.scalar {
             Box::new(Scalar::new(self.array.clone()))
         } else {
@@ -60,7 +61,7 @@ impl Value {
         Ok(take(&self.array, &UInt32Array::from(vec![0u32; len]), None)?)
     }
 
-    fn cast_to(&self, t: &DataType) -> Result<Value> {
+    pub fn cast_to(&self, t: &DataType) -> Result<Value> {
         if self.data_type() == t {
             return Ok(self.clone());
         }
@@ -71,7 +72,7 @@ impl Value {
     }
 
     /// All NULL, of type `t`, shaped like `self` (scalar or `len` rows).
-    fn nulls_like(&self, t: &DataType, len: usize) -> Value {
+    pub fn nulls_like(&self, t: &DataType, len: usize) -> Value {
         let n = if self.scalar { 1 } else { len };
         Value {
             array: new_null_array(t, n),
@@ -175,6 +176,9 @@ pub(crate) fn eval(expr: &Expr, scope: &Scope) -> Result<Value> {
         }
         Expr::Negate { expr: inner, pos } => {
             let v = eval(inner, scope)?;
+            if v.data_type() == &DataType::Null {
+                return Ok(v);
+            }
             if !is_numeric(v.data_type()) {
                 let message = format!("Cannot negate {}", sql_name(v.data_type()));
                 return Err(sql_error("TYPE_MISMATCH", *pos, message));
@@ -234,6 +238,18 @@ pub(crate) fn eval(expr: &Expr, scope: &Scope) -> Result<Value> {
             negated,
             pos,
         } => like_op(eval(inner, scope)?, eval(pattern, scope)?, *negated, *pos, len),
+        Expr::Case {
+            branches,
+            otherwise,
+            pos,
+        } => conditional::case(branches, otherwise.as_deref(), scope, *pos),
+        Expr::Cast {
+            expr: inner,
+            to,
+            safe,
+            pos,
+        } => cast::cast_value(eval(inner, scope)?, to, *safe, *pos),
+        Expr::Function { func, args, pos } => functions::call(*func, args, scope, *pos),
         Expr::Aggregate { .. } => Err(internal(expr)),
     }
 }
@@ -324,7 +340,7 @@ fn negate_if(v: Value, negated: bool) -> Result<Value> {
     })
 }
 
-fn compare(op: BinOp, l: Value, r: Value, pos: Pos, len: usize) -> Result<Value> {
+pub(crate) fn compare(op: BinOp, l: Value, r: Value, pos: Pos, len: usize) -> Result<Value> {
     let Some(common) = comparison_type(l.data_type(), r.data_type()) else {
         return Err(mismatch(op.symbol(), &l, &r, pos));
     };
@@ -421,7 +437,7 @@ fn mismatch(symbol: &str, l: &Value, r: &Value, pos: Pos) -> Error {
     sql_error("TYPE_MISMATCH", pos, message)
 }
 
-fn arithmetic_error(e: ArrowError, pos: Pos) -> Error {
+pub(crate) fn arithmetic_error(e: ArrowError, pos: Pos) -> Error {
     match e {
         ArrowError::DivideByZero => sql_error("DIVISION_BY_ZERO", pos, "Division by zero"),
         ArrowError::ArithmeticOverflow(m) => sql_error("NUMERIC_VALUE_OUT_OF_RANGE", pos, m),

@@ -42,12 +42,32 @@
 //! One `SELECT [DISTINCT]` over at most one table (`FROM [[awsdatacatalog.]db.]table [[AS] x]`,
 //! quoted or not) with: `*`, columns, expressions and `AS` aliases; `WHERE` with `= <> != < <= >
 //! >=`, `AND OR NOT`, `IS [NOT] NULL`, `[NOT] IN (list)`, `[NOT] BETWEEN`, `[NOT] LIKE` (`%`, `_`);
-//! literals (integers, decimals, `'strings'`, `true`/`false`, `NULL`); `+ - * / %`;
-//! `count(*)`, `count([DISTINCT] x)`, `sum`, `avg`, `min`, `max`, with `GROUP BY` expressions or
-//! positions (or none: one row), `HAVING`; `ORDER BY` keys by alias, position or expression,
-//! `ASC`/`DESC`, `NULLS FIRST/LAST`; `LIMIT n [OFFSET m]`. Anything else (joins, subqueries, set
-//! operations, window functions, CTEs, other functions, CASE, CAST, several statements) is a
-//! `NOT_SUPPORTED` error naming the construct, never a silently different answer.
+//! literals (integers, decimals, `'strings'`, `true`/`false`, `NULL`, `DATE '...'`,
+//! `TIMESTAMP '...'`); `+ - * / %`, `||`; `count(*)`, `count([DISTINCT] x)`, `sum`, `avg`, `min`,
+//! `max`, with `GROUP BY` expressions or positions (or none: one row), `HAVING`; `ORDER BY` keys by
+//! alias, position or expression, `ASC`/`DESC`, `NULLS FIRST/LAST`; `LIMIT n [OFFSET m]`.
+//!
+//! Expressions, everywhere an expression goes (select list, `WHERE`, `GROUP BY`, `ORDER BY`, and
+//! [`predicate_mask`] / [`evaluate_expression`] for transforms):
+//! - `CASE WHEN ... THEN ... [ELSE ...] END`, `CASE x WHEN v THEN ... END`, `if(c, a[, b])`,
+//!   `coalesce` (also `nvl`, `ifnull`), `nullif`;
+//! - `CAST(x AS t)`, `TRY_CAST`, `x::t` for `bigint`, `int`, `smallint`, `tinyint`, `double`,
+//!   `real`, `decimal(p, s)`, `varchar`/`string`, `boolean`, `date`, `timestamp`;
+//! - text: `upper`, `lower`, `trim`/`ltrim`/`rtrim` (also `trim(BOTH 'x' FROM s)`), `length`,
+//!   `concat`, `substr`/`substring` (also `SUBSTRING(s FROM i FOR n)`), `replace`, `split_part`,
+//!   `lpad`, `rpad`, `regexp_like`;
+//! - numbers: `abs`, `round(x[, d])`, `floor`, `ceil`/`ceiling`;
+//! - dates: `date`, `to_date(s[, pattern])`, `to_timestamp(s[, pattern])`, `year`, `quarter`,
+//!   `month`, `day`, `hour`, `minute`, `second`, `EXTRACT(field FROM x)`, `date_trunc(unit, x)`,
+//!   `date_format(x, pattern)`, `from_unixtime`, `date_add(x, days)` / `date_add(unit, n, x)`,
+//!   `date_sub`, `date_diff(unit, a, b)` / `datediff(end, start)`. They take DATE, TIMESTAMP or
+//!   ISO text (see `datetime.rs` for the details).
+//!
+//! Anything else (joins, subqueries, set operations, window functions, CTEs, other functions,
+//! several statements) is a `NOT_SUPPORTED` error naming the construct, or `FUNCTION_NOT_FOUND`
+//! for an unknown function, never a silently different answer. Functions that read the clock or a
+//! random source (`current_date`, `now()`, `rand()`, ...) are `NOT_SUPPORTED`: every run must be
+//! reproducible.
 //!
 //! # Where gluelab differs from Athena
 //! - Errors are `Error::InvalidInput` with Athena's text: `CODE: line L:C: message`, e.g.
@@ -58,13 +78,23 @@
 //!   comparisons, arithmetic and `avg`; `sum` of a decimal stays `decimal(38, s)`.
 //! - A string compared with a date or timestamp is cast to it (Athena wants a typed literal).
 //! - In `LIKE` patterns a backslash escapes `%`/`_` (Arrow's rule; Athena has no default escape).
+//! - Integer arithmetic is BIGINT and checked: overflow is `NUMERIC_VALUE_OUT_OF_RANGE`,
+//!   division by zero `DIVISION_BY_ZERO`, for the whole query, as in Athena. `CASE` and
+//!   `coalesce` evaluate a branch only on the rows that take it; `AND`/`OR` evaluate both sides.
+//! - `concat` and `||` accept numbers, booleans and dates and print them (Spark's rule); Athena
+//!   wants varchar. `date_format`/`to_date` take Spark patterns (`yyyy-MM`) as well as Athena's
+//!   MySQL-style ones (`%Y-%m`). Errors in a `CAST` point at the expression being cast.
 //! - Without `ORDER BY`, rows come in table order and groups in order of first appearance;
 //!   `ORDER BY` ties keep that order. Athena promises no order at all, so this is one of its
 //!   allowed answers, chosen to be deterministic.
 
 mod aggregate;
+mod cast;
+mod conditional;
+mod datetime;
 mod eval;
 mod exec;
+mod functions;
 mod parse;
 mod plan;
 mod render;
@@ -275,6 +305,40 @@ mod tests {
         let e = predicate_mask(&batch, "nope > 1").unwrap_err().to_string();
         assert!(
             e.contains("COLUMN_NOT_FOUND: line 1:1: Column 'nope' cannot be resolved"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn expressions_derive_columns_for_map_transforms() {
+        let batch = devices(&RUN_1_AND_2);
+        let strings = |expr: &str| -> Vec<Option<String>> {
+            let a = evaluate_expression(&batch, expr).unwrap_or_else(|e| panic!("{expr}: {e}"));
+            let a = arrow::compute::cast(&a, &DataType::Utf8).unwrap();
+            a.as_any()
+                .downcast_ref::<arrow::array::StringArray>()
+                .unwrap()
+                .iter()
+                .map(|v| v.map(str::to_string))
+                .collect()
+        };
+        assert_eq!(strings("upper(device_id)"), [Some("D001".into()), Some("D002".into())]);
+        assert_eq!(
+            strings("date_format(from_unixtime(timestamp), 'yyyy-MM')"),
+            [Some("2023-07".into()), Some("2023-07".into())]
+        );
+        assert_eq!(
+            strings("CASE state WHEN 'on' THEN 1 ELSE 0 END"),
+            [Some("1".into()), Some("0".into())]
+        );
+        assert_eq!(strings("'x'"), [Some("x".into()), Some("x".into())]);
+        let mask = predicate_mask(&batch, "length(device_id) = 4 AND upper(state) = 'ON'").unwrap();
+        assert_eq!(mask.iter().collect::<Vec<_>>(), [Some(true), Some(false)]);
+        let e = evaluate_expression(&batch, "state ||\n  lenght(state)")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("FUNCTION_NOT_FOUND: line 2:3: Function 'lenght' not registered (did you mean length?)"),
             "{e}"
         );
     }

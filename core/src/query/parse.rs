@@ -17,6 +17,8 @@ use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::Token;
 
+use super::cast::sql_type;
+use super::functions::{unknown_function, wrong_argument_count, Func};
 use super::plan::{
     not_supported, sql_error, AggFunc, BinOp, Expr, Literal, OrderKey, Pos, Query, SelectItem, TableRef,
 };
@@ -468,6 +470,15 @@ fn lower_expr(e: &ast::Expr, scope: &Scope) -> Result<Expr> {
             },
             other => return Err(not_supported(pos, format!("the operator {other}"))),
         },
+        ast::Expr::BinaryOp {
+            left,
+            op: ast::BinaryOperator::StringConcat,
+            right,
+        } => Expr::Function {
+            func: Func::Concat,
+            args: vec![lower_expr(left, scope)?, lower_expr(right, scope)?],
+            pos,
+        },
         ast::Expr::BinaryOp { left, op, right } => {
             let op = match op {
                 ast::BinaryOperator::Plus => BinOp::Add,
@@ -546,8 +557,136 @@ fn lower_expr(e: &ast::Expr, scope: &Scope) -> Result<Expr> {
         }
         ast::Expr::Function(f) => lower_function(f, scope, pos)?,
         ast::Expr::Subquery(_) | ast::Expr::Exists { .. } => return Err(not_supported(pos, "subqueries")),
-        ast::Expr::Case { .. } => return Err(not_supported(pos, "CASE expressions")),
-        ast::Expr::Cast { .. } => return Err(not_supported(pos, "CAST")),
+        ast::Expr::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => {
+            let operand = operand.as_deref().map(|o| lower_expr(o, scope)).transpose()?;
+            let branches = conditions
+                .iter()
+                .map(|when| {
+                    let condition = lower_expr(&when.condition, scope)?;
+                    let condition = match &operand {
+                        // `CASE x WHEN v` is `CASE WHEN x = v`.
+                        Some(x) => Expr::Binary {
+                            op: BinOp::Eq,
+                            left: Box::new(x.clone()),
+                            right: Box::new(condition),
+                            pos: span_pos(&when.condition),
+                        },
+                        None => condition,
+                    };
+                    Ok((condition, lower_expr(&when.result, scope)?))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let otherwise = else_result.as_deref().map(|e| lower_expr(e, scope)).transpose()?;
+            Expr::Case {
+                branches,
+                otherwise: otherwise.map(Box::new),
+                pos,
+            }
+        }
+        ast::Expr::Cast {
+            kind,
+            expr,
+            data_type,
+            format,
+        } => {
+            if format.is_some() {
+                return Err(not_supported(pos, "CAST ... FORMAT"));
+            }
+            Expr::Cast {
+                expr: boxed(expr)?,
+                to: cast_type(data_type, pos)?,
+                safe: matches!(kind, ast::CastKind::TryCast | ast::CastKind::SafeCast),
+                pos,
+            }
+        }
+        ast::Expr::TypedString(typed) => {
+            let ast::Value::SingleQuotedString(text) = &typed.value.value else {
+                return Err(not_supported(pos, format!("the literal {e}")));
+            };
+            Expr::Cast {
+                expr: Box::new(Expr::Literal(Literal::Str(text.clone()))),
+                to: cast_type(&typed.data_type, pos)?,
+                safe: false,
+                pos,
+            }
+        }
+        ast::Expr::Substring {
+            expr,
+            substring_from,
+            substring_for,
+            ..
+        } => {
+            let mut args = vec![lower_expr(expr, scope)?];
+            args.push(match substring_from {
+                Some(from) => lower_expr(from, scope)?,
+                None => Expr::Literal(Literal::Int(1)),
+            });
+            if let Some(count) = substring_for {
+                args.push(lower_expr(count, scope)?);
+            }
+            Expr::Function {
+                func: Func::Substr,
+                args,
+                pos,
+            }
+        }
+        ast::Expr::Trim {
+            trim_where,
+            trim_what,
+            expr,
+            trim_characters,
+        } => {
+            let func = match trim_where {
+                None | Some(ast::TrimWhereField::Both) => Func::Trim,
+                Some(ast::TrimWhereField::Leading) => Func::Ltrim,
+                Some(ast::TrimWhereField::Trailing) => Func::Rtrim,
+            };
+            let mut args = vec![lower_expr(expr, scope)?];
+            match (trim_what, trim_characters.as_deref()) {
+                (Some(what), _) => args.push(lower_expr(what, scope)?),
+                (None, Some([one])) => args.push(lower_expr(one, scope)?),
+                (None, None | Some([])) => {}
+                (None, Some(_)) => return Err(wrong_argument_count(func, "trim", 3, pos)),
+            }
+            Expr::Function { func, args, pos }
+        }
+        ast::Expr::Ceil { expr, field } | ast::Expr::Floor { expr, field } => {
+            let func = if matches!(e, ast::Expr::Ceil { .. }) {
+                Func::Ceil
+            } else {
+                Func::Floor
+            };
+            if !matches!(field, ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime)) {
+                return Err(not_supported(pos, format!("{} with a scale or unit", func.name())));
+            }
+            Expr::Function {
+                func,
+                args: vec![lower_expr(expr, scope)?],
+                pos,
+            }
+        }
+        ast::Expr::Extract { field, expr, .. } => {
+            let func = match field {
+                ast::DateTimeField::Year => Func::Year,
+                ast::DateTimeField::Quarter => Func::Quarter,
+                ast::DateTimeField::Month => Func::Month,
+                ast::DateTimeField::Day => Func::Day,
+                ast::DateTimeField::Hour => Func::Hour,
+                ast::DateTimeField::Minute => Func::Minute,
+                ast::DateTimeField::Second => Func::Second,
+                other => return Err(not_supported(pos, format!("EXTRACT({other} FROM ...)"))),
+            };
+            Expr::Function {
+                func,
+                args: vec![lower_expr(expr, scope)?],
+                pos,
+            }
+        }
         ast::Expr::ILike { .. } => return Err(not_supported(pos, "ILIKE")),
         ast::Expr::Wildcard(_) => return Err(sql_error("SYNTAX_ERROR", pos, "'*' is only allowed in count(*)")),
         other => return Err(not_supported(pos, format!("the expression `{other}`"))),
@@ -583,7 +722,10 @@ fn lower_value(v: &ast::Value, pos: Pos) -> Result<Literal> {
     })
 }
 
-const FUNCTIONS: &str = "count, sum, avg, min, max";
+/// The Arrow type of a `CAST` target.
+fn cast_type(t: &ast::DataType, pos: Pos) -> Result<arrow::datatypes::DataType> {
+    sql_type(&t.to_string()).ok_or_else(|| not_supported(pos, format!("the type {t}")))
+}
 
 fn lower_function(f: &ast::Function, scope: &Scope, pos: Pos) -> Result<Expr> {
     let name = f.name.to_string().to_lowercase();
@@ -593,12 +735,7 @@ fn lower_function(f: &ast::Function, scope: &Scope, pos: Pos) -> Result<Expr> {
         "avg" => AggFunc::Avg,
         "min" => AggFunc::Min,
         "max" => AggFunc::Max,
-        _ => {
-            return Err(not_supported(
-                pos,
-                format!("the function {name}() (supported: {FUNCTIONS})"),
-            ))
-        }
+        _ => return lower_scalar_function(f, &name, scope, pos),
     };
     let rejected = [
         (f.over.is_some(), "window functions (OVER)"),
@@ -644,6 +781,73 @@ fn lower_function(f: &ast::Function, scope: &Scope, pos: Pos) -> Result<Expr> {
         distinct,
         pos,
     })
+}
+
+/// A call of a scalar function: `upper(name)`, `date_trunc('month', d)`, `if(c, a, b)`.
+fn lower_scalar_function(f: &ast::Function, name: &str, scope: &Scope, pos: Pos) -> Result<Expr> {
+    let rejected = [
+        (f.over.is_some(), "window functions (OVER)"),
+        (f.filter.is_some(), "FILTER (WHERE ...) on a scalar function"),
+        (!f.within_group.is_empty(), "WITHIN GROUP"),
+        (f.null_treatment.is_some(), "IGNORE / RESPECT NULLS"),
+        (f.uses_odbc_syntax, "ODBC function syntax"),
+        (
+            !matches!(f.parameters, ast::FunctionArguments::None),
+            "parametric functions",
+        ),
+    ];
+    if let Some((_, what)) = rejected.iter().find(|(present, _)| *present) {
+        return Err(not_supported(pos, what));
+    }
+    let lookup = Func::lookup(name);
+    if lookup.is_none() && name != "if" {
+        return Err(unknown_function(name, pos));
+    }
+    let written = match &f.args {
+        ast::FunctionArguments::None => Vec::new(),
+        ast::FunctionArguments::Subquery(_) => return Err(not_supported(pos, "subqueries")),
+        ast::FunctionArguments::List(list) => {
+            if !list.clauses.is_empty() || list.duplicate_treatment.is_some() {
+                return Err(not_supported(pos, format!("DISTINCT or clauses inside {name}(...)")));
+            }
+            list.args
+                .iter()
+                .map(|arg| match arg {
+                    ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => Ok(e),
+                    other => Err(not_supported(
+                        span_pos(other),
+                        format!("the argument `{other}` of {name}"),
+                    )),
+                })
+                .collect::<Result<Vec<_>>>()?
+        }
+    };
+    let mut args = written
+        .into_iter()
+        .map(|e| lower_expr(e, scope))
+        .collect::<Result<Vec<_>>>()?;
+    let Some((func, min, max)) = lookup else {
+        // `if(c, a[, b])`, Athena's and Spark's, is `CASE WHEN c THEN a [ELSE b] END`.
+        if !(2..=3).contains(&args.len()) {
+            let message = format!(
+                "Unexpected parameters ({} arguments) for function if. Expected: if(boolean, T[, T])",
+                args.len()
+            );
+            return Err(sql_error("FUNCTION_NOT_FOUND", pos, message));
+        }
+        let otherwise = (args.len() == 3).then(|| Box::new(args.remove(2)));
+        let result = args.remove(1);
+        let condition = args.remove(0);
+        return Ok(Expr::Case {
+            branches: vec![(condition, result)],
+            otherwise,
+            pos,
+        });
+    };
+    if args.len() < min || args.len() > max {
+        return Err(wrong_argument_count(func, name, args.len(), pos));
+    }
+    Ok(Expr::Function { func, args, pos })
 }
 
 fn unexpected_arguments(name: &str, pos: Pos) -> Error {
@@ -755,14 +959,16 @@ mod tests {
             ("SELECT * FROM t WHERE a IN (SELECT a FROM u)", "subqueries"),
             ("SELECT a FROM t UNION SELECT a FROM u", "UNION"),
             ("WITH x AS (SELECT 1) SELECT * FROM x", "WITH"),
-            ("SELECT row_number() OVER () FROM t", "the function row_number()"),
+            ("SELECT row_number() OVER () FROM t", "window functions"),
             ("SELECT count(*) OVER () FROM t", "window functions"),
-            ("SELECT lower(a) FROM t", "the function lower()"),
-            ("SELECT CASE WHEN a THEN 1 END FROM t", "CASE"),
+            ("SELECT lower(a) OVER () FROM t", "window functions"),
             ("SELECT 1; SELECT 2", "more than one statement"),
             ("DROP TABLE t", "DROP"),
             ("SELECT sum(DISTINCT a) FROM t", "sum(DISTINCT ...)"),
-            ("SELECT a || b FROM t", "the operator ||"),
+            ("SELECT a & b FROM t", "the operator &"),
+            ("SELECT CAST(a AS ARRAY<INT>) FROM t", "the type"),
+            ("SELECT current_date", "current_date is not available"),
+            ("SELECT now()", "now is not available"),
         ];
         for (sql, what) in cases {
             let e = err(sql);

@@ -6,6 +6,9 @@
 
 use std::fmt;
 
+use arrow::datatypes::DataType;
+
+use super::functions::Func;
 use crate::error::Error;
 
 /// A 1-based position in the SQL text, printed the way Athena prints it (`line 1:8: `).
@@ -219,6 +222,26 @@ pub(crate) enum Expr {
         negated: bool,
         pos: Pos,
     },
+    /// `CASE WHEN c THEN r ... [ELSE e] END`. A simple `CASE x WHEN v THEN r` is lowered to the
+    /// conditions `x = v`. Each result is evaluated only on the rows that choose it.
+    Case {
+        branches: Vec<(Expr, Expr)>,
+        otherwise: Option<Box<Expr>>,
+        pos: Pos,
+    },
+    /// `CAST(x AS t)`; `safe` for `TRY_CAST`, which gives NULL where a value does not convert.
+    Cast {
+        expr: Box<Expr>,
+        to: DataType,
+        safe: bool,
+        pos: Pos,
+    },
+    /// A scalar function, its name resolved and its argument count checked while lowering.
+    Function {
+        func: Func,
+        args: Vec<Expr>,
+        pos: Pos,
+    },
     /// `arg` is `None` for `count(*)`.
     Aggregate {
         func: AggFunc,
@@ -234,7 +257,21 @@ impl Expr {
         f(self);
         match self {
             Expr::Column { .. } | Expr::Literal(_) => {}
-            Expr::Not(e) | Expr::Negate { expr: e, .. } | Expr::IsNull { expr: e, .. } => e.walk(f),
+            Expr::Not(e) | Expr::Negate { expr: e, .. } | Expr::IsNull { expr: e, .. } | Expr::Cast { expr: e, .. } => {
+                e.walk(f)
+            }
+            Expr::Case {
+                branches, otherwise, ..
+            } => {
+                for (condition, result) in branches {
+                    condition.walk(f);
+                    result.walk(f);
+                }
+                if let Some(e) = otherwise {
+                    e.walk(f);
+                }
+            }
+            Expr::Function { args, .. } => args.iter().for_each(|e| e.walk(f)),
             Expr::Binary { left, right, .. } => {
                 left.walk(f);
                 right.walk(f);
@@ -280,6 +317,9 @@ impl Expr {
             | Expr::InList { pos, .. }
             | Expr::Between { pos, .. }
             | Expr::Like { pos, .. }
+            | Expr::Case { pos, .. }
+            | Expr::Cast { pos, .. }
+            | Expr::Function { pos, .. }
             | Expr::Aggregate { pos, .. } => *pos,
             Expr::Not(e) | Expr::IsNull { expr: e, .. } => e.pos(),
             Expr::Literal(_) => Pos::default(),

@@ -51,6 +51,22 @@ pub(crate) fn arithmetic_type(l: &DataType, r: &DataType) -> Option<DataType> {
     }
 }
 
+/// The type the results of `CASE` and the arguments of `COALESCE` meet at: equal types, NULL with
+/// anything, numbers at BIGINT or DOUBLE, strings at VARCHAR, a date with a timestamp at the
+/// timestamp. `None` when there is none (`varchar` and `bigint`).
+pub(crate) fn common_type(l: &DataType, r: &DataType) -> Option<DataType> {
+    match (l, r) {
+        _ if l == r => Some(l.clone()),
+        (DataType::Null, other) | (other, DataType::Null) => Some(other.clone()),
+        _ if is_numeric(l) && is_numeric(r) => Some(numeric_type(l, r)),
+        _ if is_string(l) && is_string(r) => Some(DataType::Utf8),
+        (DataType::Date32, t @ DataType::Timestamp(..)) | (t @ DataType::Timestamp(..), DataType::Date32) => {
+            Some(t.clone())
+        }
+        _ => None,
+    }
+}
+
 fn numeric_type(l: &DataType, r: &DataType) -> DataType {
     if is_integer(l) && is_integer(r) {
         DataType::Int64

@@ -1,0 +1,1003 @@
+//! Scalar functions: the catalogue (names, aliases, argument counts) and the string and numeric
+//! functions. Date functions live in [`super::datetime`], `CAST` in [`super::cast`], `CASE` and
+//! `coalesce` in [`super::conditional`].
+//!
+//! Each function runs over whole columns: an Arrow kernel where one exists (`length`,
+//! `substring_by_char`, `concat_elements`, `regexp_is_match`, `nullif`, ...), otherwise one typed
+//! pass over the values (`upper` of non-ASCII text, `split_part`, `lpad`). A function whose
+//! arguments are all literals is computed once, as a scalar.
+//!
+//! Argument types follow Athena (Trino): `upper(5)` is a `FUNCTION_NOT_FOUND` error naming the
+//! types, as Trino reports a missing overload. One leniency, from Spark: `concat` and `||` turn
+//! numbers, booleans and dates into text.
+
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, Decimal128Array, Float64Array, Int64Array, StringArray};
+use arrow::buffer::Buffer;
+use arrow::compute::kernels::concat_elements::concat_elements_utf8;
+use arrow::compute::kernels::length::length;
+use arrow::compute::kernels::nullif::nullif;
+use arrow::compute::kernels::regexp::{regexp_is_match, regexp_is_match_scalar};
+use arrow::compute::kernels::substring::substring_by_char;
+use arrow::compute::{cast, cast_with_options, CastOptions};
+use arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int64Type};
+use arrow::error::ArrowError;
+use arrow::util::display::FormatOptions;
+
+use super::cast::TIMESTAMP_TEXT;
+use super::eval::{compare, eval, Scope, Value};
+use super::plan::{sql_error, BinOp, Expr, Pos};
+use super::types::{is_integer, is_numeric, is_string, sql_name};
+use super::{conditional, datetime};
+use crate::error::{Error, Result};
+
+/// A scalar function gluelab can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Func {
+    Coalesce,
+    NullIf,
+    Upper,
+    Lower,
+    Trim,
+    Ltrim,
+    Rtrim,
+    Length,
+    Concat,
+    Substr,
+    Replace,
+    SplitPart,
+    Lpad,
+    Rpad,
+    RegexpLike,
+    Abs,
+    Round,
+    Floor,
+    Ceil,
+    Date,
+    ToDate,
+    ToTimestamp,
+    Year,
+    Quarter,
+    Month,
+    Day,
+    Hour,
+    Minute,
+    Second,
+    DateTrunc,
+    DateFormat,
+    FromUnixtime,
+    DateAdd,
+    DateSub,
+    DateDiff,
+}
+
+/// No upper limit on the number of arguments.
+const MANY: usize = usize::MAX;
+
+/// One name a function is called by.
+struct Def {
+    name: &'static str,
+    func: Func,
+    min: usize,
+    max: usize,
+    /// How Athena would print the expected parameters, for error messages.
+    signature: &'static str,
+}
+
+const fn def(name: &'static str, func: Func, min: usize, max: usize, signature: &'static str) -> Def {
+    Def {
+        name,
+        func,
+        min,
+        max,
+        signature,
+    }
+}
+
+/// Every name, aliases included. The first entry of a function is its canonical name.
+const DEFS: &[Def] = &[
+    def("coalesce", Func::Coalesce, 1, MANY, "coalesce(T, T, ...)"),
+    def("nvl", Func::Coalesce, 2, 2, "nvl(T, T)"),
+    def("ifnull", Func::Coalesce, 2, 2, "ifnull(T, T)"),
+    def("nullif", Func::NullIf, 2, 2, "nullif(T, T)"),
+    def("upper", Func::Upper, 1, 1, "upper(varchar)"),
+    def("ucase", Func::Upper, 1, 1, "ucase(varchar)"),
+    def("lower", Func::Lower, 1, 1, "lower(varchar)"),
+    def("lcase", Func::Lower, 1, 1, "lcase(varchar)"),
+    def("trim", Func::Trim, 1, 2, "trim(varchar[, varchar])"),
+    def("ltrim", Func::Ltrim, 1, 2, "ltrim(varchar[, varchar])"),
+    def("rtrim", Func::Rtrim, 1, 2, "rtrim(varchar[, varchar])"),
+    def("length", Func::Length, 1, 1, "length(varchar)"),
+    def("char_length", Func::Length, 1, 1, "char_length(varchar)"),
+    def("character_length", Func::Length, 1, 1, "character_length(varchar)"),
+    def("concat", Func::Concat, 1, MANY, "concat(varchar, varchar, ...)"),
+    def("substr", Func::Substr, 2, 3, "substr(varchar, bigint[, bigint])"),
+    def("substring", Func::Substr, 2, 3, "substring(varchar, bigint[, bigint])"),
+    def("replace", Func::Replace, 2, 3, "replace(varchar, varchar[, varchar])"),
+    def(
+        "split_part",
+        Func::SplitPart,
+        3,
+        3,
+        "split_part(varchar, varchar, bigint)",
+    ),
+    def("lpad", Func::Lpad, 3, 3, "lpad(varchar, bigint, varchar)"),
+    def("rpad", Func::Rpad, 3, 3, "rpad(varchar, bigint, varchar)"),
+    def("regexp_like", Func::RegexpLike, 2, 2, "regexp_like(varchar, varchar)"),
+    def("abs", Func::Abs, 1, 1, "abs(number)"),
+    def("round", Func::Round, 1, 2, "round(number[, integer])"),
+    def("floor", Func::Floor, 1, 1, "floor(number)"),
+    def("ceil", Func::Ceil, 1, 1, "ceil(number)"),
+    def("ceiling", Func::Ceil, 1, 1, "ceiling(number)"),
+    def("date", Func::Date, 1, 1, "date(varchar | timestamp)"),
+    def("to_date", Func::ToDate, 1, 2, "to_date(varchar[, format])"),
+    def(
+        "to_timestamp",
+        Func::ToTimestamp,
+        1,
+        2,
+        "to_timestamp(varchar[, format])",
+    ),
+    def("year", Func::Year, 1, 1, "year(date | timestamp)"),
+    def("quarter", Func::Quarter, 1, 1, "quarter(date | timestamp)"),
+    def("month", Func::Month, 1, 1, "month(date | timestamp)"),
+    def("day", Func::Day, 1, 1, "day(date | timestamp)"),
+    def("day_of_month", Func::Day, 1, 1, "day_of_month(date | timestamp)"),
+    def("dayofmonth", Func::Day, 1, 1, "dayofmonth(date | timestamp)"),
+    def("hour", Func::Hour, 1, 1, "hour(timestamp)"),
+    def("minute", Func::Minute, 1, 1, "minute(timestamp)"),
+    def("second", Func::Second, 1, 1, "second(timestamp)"),
+    def(
+        "date_trunc",
+        Func::DateTrunc,
+        2,
+        2,
+        "date_trunc(unit, date | timestamp)",
+    ),
+    def(
+        "date_format",
+        Func::DateFormat,
+        2,
+        2,
+        "date_format(date | timestamp, format)",
+    ),
+    def("from_unixtime", Func::FromUnixtime, 1, 1, "from_unixtime(number)"),
+    def(
+        "date_add",
+        Func::DateAdd,
+        2,
+        3,
+        "date_add(date, days) or date_add(unit, bigint, date | timestamp)",
+    ),
+    def("date_sub", Func::DateSub, 2, 2, "date_sub(date, days)"),
+    def(
+        "date_diff",
+        Func::DateDiff,
+        2,
+        3,
+        "date_diff(unit, date | timestamp, date | timestamp) or datediff(end, start)",
+    ),
+    def(
+        "datediff",
+        Func::DateDiff,
+        2,
+        3,
+        "date_diff(unit, date | timestamp, date | timestamp) or datediff(end, start)",
+    ),
+];
+
+/// Functions that read the wall clock or a random source: gluelab refuses them, every run must be
+/// reproducible.
+const NONDETERMINISTIC: &[&str] = &[
+    "current_date",
+    "current_timestamp",
+    "current_time",
+    "localtime",
+    "localtimestamp",
+    "now",
+    "sysdate",
+    "getdate",
+    "current_timezone",
+    "unix_timestamp",
+    "rand",
+    "random",
+    "uuid",
+];
+
+/// The aggregate names, for spelling suggestions.
+const AGGREGATES: &[&str] = &["count", "sum", "avg", "min", "max"];
+
+impl Func {
+    /// The function called `name` (lowercase) and its argument count limits.
+    pub fn lookup(name: &str) -> Option<(Func, usize, usize)> {
+        DEFS.iter().find(|d| d.name == name).map(|d| (d.func, d.min, d.max))
+    }
+
+    /// The canonical name (`substr` for `substring`).
+    pub fn name(self) -> &'static str {
+        DEFS.iter().find(|d| d.func == self).map_or("?", |d| d.name)
+    }
+
+    fn signature(self) -> &'static str {
+        DEFS.iter().find(|d| d.func == self).map_or("?", |d| d.signature)
+    }
+}
+
+/// The error for a function gluelab does not know: Athena's `FUNCTION_NOT_FOUND`, with close
+/// names when there are any, and a reason for the wall-clock ones.
+pub(crate) fn unknown_function(name: &str, pos: Pos) -> Error {
+    if NONDETERMINISTIC.contains(&name) {
+        let message = format!(
+            "{name} is not available: gluelab has no wall clock or random source, so that every run \
+             gives the same result (use a literal such as DATE '2024-01-31')"
+        );
+        return sql_error("NOT_SUPPORTED", pos, message);
+    }
+    let mut close: Vec<&str> = DEFS
+        .iter()
+        .map(|d| d.name)
+        .chain(AGGREGATES.iter().copied())
+        .filter(|candidate| is_close(name, candidate))
+        .collect();
+    close.dedup();
+    let hint = match close.as_slice() {
+        [] => String::new(),
+        names => format!(" (did you mean {}?)", names.join(", ")),
+    };
+    sql_error(
+        "FUNCTION_NOT_FOUND",
+        pos,
+        format!("Function '{name}' not registered{hint}"),
+    )
+}
+
+/// A name within two edits of `candidate`, or one that starts or ends the other (`datediff`,
+/// `date_diff`; `substring_index`, `substring`).
+fn is_close(name: &str, candidate: &str) -> bool {
+    let plain = |s: &str| s.replace('_', "");
+    if plain(name) == plain(candidate) {
+        return true;
+    }
+    if name.len() >= 4 && (candidate.starts_with(name) || name.starts_with(candidate)) {
+        return true;
+    }
+    edit_distance(name, candidate) <= if name.len() <= 4 { 1 } else { 2 }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// The error for a call with a wrong number of arguments, found while lowering.
+pub(crate) fn wrong_argument_count(func: Func, written: &str, count: usize, pos: Pos) -> Error {
+    let message = format!(
+        "Unexpected parameters ({count} argument{}) for function {written}. Expected: {}",
+        if count == 1 { "" } else { "s" },
+        func.signature()
+    );
+    sql_error("FUNCTION_NOT_FOUND", pos, message)
+}
+
+/// Evaluates `func(args)` over the scope.
+pub(crate) fn call(func: Func, args: &[Expr], scope: &Scope, pos: Pos) -> Result<Value> {
+    if func == Func::Coalesce {
+        return conditional::coalesce(args, scope, pos);
+    }
+    let values = args.iter().map(|a| eval(a, scope)).collect::<Result<Vec<_>>>()?;
+    let call = Call {
+        func,
+        args: values,
+        pos,
+        len: scope.len(),
+    };
+    match func {
+        Func::Coalesce => unreachable!("handled above"),
+        Func::NullIf => call.nullif(),
+        Func::Upper | Func::Lower => call.change_case(func == Func::Upper),
+        Func::Trim | Func::Ltrim | Func::Rtrim => call.trim(),
+        Func::Length => call.length(),
+        Func::Concat => call.concat(),
+        Func::Substr => call.substr(),
+        Func::Replace => call.replace(),
+        Func::SplitPart => call.split_part(),
+        Func::Lpad | Func::Rpad => call.pad(func == Func::Lpad),
+        Func::RegexpLike => call.regexp_like(),
+        Func::Abs => call.abs(),
+        Func::Round => call.round(),
+        Func::Floor | Func::Ceil => call.floor_ceil(func == Func::Ceil),
+        _ => datetime::call(&call),
+    }
+}
+
+/// One call being evaluated: its evaluated arguments and where it was written.
+pub(crate) struct Call {
+    pub func: Func,
+    pub args: Vec<Value>,
+    pub pos: Pos,
+    /// Rows in the scope.
+    pub len: usize,
+}
+
+impl Call {
+    /// `FUNCTION_NOT_FOUND: Unexpected parameters (bigint) for function upper. Expected: ...`.
+    pub fn bad_arguments(&self) -> Error {
+        let types: Vec<String> = self.args.iter().map(|a| sql_name(a.data_type())).collect();
+        let message = format!(
+            "Unexpected parameters ({}) for function {}. Expected: {}",
+            types.join(", "),
+            self.func.name(),
+            self.func.signature()
+        );
+        sql_error("FUNCTION_NOT_FOUND", self.pos, message)
+    }
+
+    /// `INVALID_FUNCTION_ARGUMENT` with `message`.
+    pub fn invalid(&self, message: impl std::fmt::Display) -> Error {
+        sql_error("INVALID_FUNCTION_ARGUMENT", self.pos, message)
+    }
+
+    /// True when every argument is one value for all rows.
+    pub fn all_scalar(&self) -> bool {
+        self.args.iter().all(|a| a.scalar)
+    }
+
+    /// Rows the result has: 1 when every argument is a scalar.
+    pub fn rows(&self) -> usize {
+        if self.all_scalar() {
+            1
+        } else {
+            self.len
+        }
+    }
+
+    /// A result array of [`Self::rows`] rows, scalar when every argument was.
+    pub fn result(&self, array: ArrayRef) -> Value {
+        if self.all_scalar() {
+            Value::scalar(array)
+        } else {
+            Value::column(array)
+        }
+    }
+
+    /// All NULL, of type `t`.
+    pub fn nulls(&self, t: &DataType) -> Value {
+        self.result(arrow::array::new_null_array(t, self.rows()))
+    }
+
+    /// True when some argument is an untyped NULL (the result is then NULL).
+    pub fn any_null_literal(&self) -> bool {
+        self.args.iter().any(|a| a.data_type() == &DataType::Null)
+    }
+
+    /// Argument `i` as an array of [`Self::rows`] rows.
+    pub fn array(&self, i: usize) -> Result<ArrayRef> {
+        self.args[i].clone().into_array(self.rows())
+    }
+
+    /// Argument `i` as text, `rows()` long; the argument must be a string.
+    pub fn strings(&self, i: usize) -> Result<StringArray> {
+        let options = CastOptions {
+            safe: true,
+            format_options: FormatOptions::new().with_timestamp_format(Some(TIMESTAMP_TEXT)),
+        };
+        let a = cast_with_options(&self.array(i)?, &DataType::Utf8, &options)?;
+        Ok(a.as_string::<i32>().clone())
+    }
+
+    /// Argument `i` as BIGINT, `rows()` long; the argument must be an integer.
+    pub fn integers(&self, i: usize) -> Result<Int64Array> {
+        let a = cast(&self.array(i)?, &DataType::Int64)?;
+        Ok(a.as_primitive::<Int64Type>().clone())
+    }
+
+    /// The value of a literal argument (a unit, a format), when it is a scalar string.
+    pub fn literal_str(&self, i: usize) -> Option<String> {
+        let a = self.args.get(i)?;
+        if !a.scalar || !is_string(a.data_type()) {
+            return None;
+        }
+        let s = cast(&a.array, &DataType::Utf8).ok()?;
+        let s = s.as_string::<i32>();
+        s.is_valid(0).then(|| s.value(0).to_string())
+    }
+
+    /// The argument types are `kinds`: `s` string, `i` integer, `n` number, `*` anything; an
+    /// untyped NULL fits every kind.
+    pub fn expect(&self, kinds: &str) -> Result<()> {
+        for (a, kind) in self.args.iter().zip(kinds.chars()) {
+            let t = a.data_type();
+            let fits = t == &DataType::Null
+                || match kind {
+                    's' => is_string(t),
+                    'i' => is_integer(t),
+                    'n' => is_numeric(t),
+                    _ => true,
+                };
+            if !fits {
+                return Err(self.bad_arguments());
+            }
+        }
+        Ok(())
+    }
+
+    fn nullif(&self) -> Result<Value> {
+        let (value, other) = (&self.args[0], &self.args[1]);
+        let equal = compare(BinOp::Eq, value.clone(), other.clone(), self.pos, self.len).map_err(|_| {
+            let message = format!(
+                "Cannot apply nullif to {} and {}",
+                sql_name(value.data_type()),
+                sql_name(other.data_type())
+            );
+            sql_error("TYPE_MISMATCH", self.pos, message)
+        })?;
+        let n = self.rows();
+        let equal = equal.into_array(n)?;
+        Ok(self.result(nullif(&self.array(0)?, equal.as_boolean())?))
+    }
+
+    fn change_case(&self, upper: bool) -> Result<Value> {
+        self.expect("s")?;
+        if self.any_null_literal() {
+            return Ok(self.nulls(&DataType::Utf8));
+        }
+        let s = self.strings(0)?;
+        let out = if s.is_ascii() {
+            // Same offsets, same validity; only the bytes change.
+            let mut bytes = s.values().to_vec();
+            if upper {
+                bytes.make_ascii_uppercase();
+            } else {
+                bytes.make_ascii_lowercase();
+            }
+            StringArray::new(s.offsets().clone(), Buffer::from_vec(bytes), s.nulls().cloned())
+        } else if upper {
+            s.iter().map(|v| v.map(str::to_uppercase)).collect()
+        } else {
+            s.iter().map(|v| v.map(str::to_lowercase)).collect()
+        };
+        Ok(self.result(Arc::new(out)))
+    }
+
+    fn trim(&self) -> Result<Value> {
+        self.expect("ss")?;
+        if self.any_null_literal() {
+            return Ok(self.nulls(&DataType::Utf8));
+        }
+        let s = self.strings(0)?;
+        let chars = if self.args.len() == 2 {
+            Some(self.strings(1)?)
+        } else {
+            None
+        };
+        let (left, right) = match self.func {
+            Func::Ltrim => (true, false),
+            Func::Rtrim => (false, true),
+            _ => (true, true),
+        };
+        let out: StringArray = (0..s.len())
+            .map(|i| {
+                if s.is_null(i) {
+                    return None;
+                }
+                let v = s.value(i);
+                match &chars {
+                    None => Some(trim_with(v, left, right, char::is_whitespace)),
+                    Some(c) if c.is_null(i) => None,
+                    Some(c) => {
+                        let set = c.value(i);
+                        Some(trim_with(v, left, right, |ch| set.contains(ch)))
+                    }
+                }
+            })
+            .collect();
+        Ok(self.result(Arc::new(out)))
+    }
+
+    fn length(&self) -> Result<Value> {
+        self.expect("s")?;
+        if self.any_null_literal() {
+            return Ok(self.nulls(&DataType::Int64));
+        }
+        let s = self.strings(0)?;
+        let out: ArrayRef = if s.is_ascii() {
+            cast(&length(&s)?, &DataType::Int64)?
+        } else {
+            Arc::new(
+                s.iter()
+                    .map(|v| v.map(|v| v.chars().count() as i64))
+                    .collect::<Int64Array>(),
+            )
+        };
+        Ok(self.result(out))
+    }
+
+    /// `concat(a, b, ...)` and `a || b`: NULL if any argument is NULL (Athena and Spark agree).
+    fn concat(&self) -> Result<Value> {
+        for a in &self.args {
+            let t = a.data_type();
+            let printable =
+                t == &DataType::Null || is_string(t) || is_numeric(t) || t.is_temporal() || t == &DataType::Boolean;
+            if !printable {
+                return Err(self.bad_arguments());
+            }
+        }
+        if self.any_null_literal() {
+            return Ok(self.nulls(&DataType::Utf8));
+        }
+        let mut out = self.strings(0)?;
+        for i in 1..self.args.len() {
+            out = concat_elements_utf8(&out, &self.strings(i)?)?;
+        }
+        Ok(self.result(Arc::new(out)))
+    }
+
+    /// `substr(s, start[, length])`, 1-based; a negative start counts from the end; start 0 or
+    /// past either end gives `''` (Athena).
+    fn substr(&self) -> Result<Value> {
+        self.expect("sii")?;
+        if self.any_null_literal() {
+            return Ok(self.nulls(&DataType::Utf8));
+        }
+        let s = self.strings(0)?;
+        let start = self.integers(1)?;
+        let count = if self.args.len() == 3 {
+            Some(self.integers(2)?)
+        } else {
+            None
+        };
+        let scalar_start = self.args[1].scalar.then(|| start.is_valid(0).then(|| start.value(0)));
+        let scalar_count = match &count {
+            None => Some(None),
+            Some(c) if self.args[2].scalar && c.is_valid(0) => Some(Some(c.value(0))),
+            Some(_) => None,
+        };
+        // The kernel's 0-based start and length fit the common case of a positive start.
+        if let (Some(Some(start)), Some(count)) = (scalar_start, scalar_count) {
+            if start >= 1 && count.is_none_or(|c| c >= 0) {
+                let out = substring_by_char(&s, start - 1, count.map(|c| c as u64))?;
+                return Ok(self.result(Arc::new(out)));
+            }
+        }
+        let out: StringArray = (0..s.len())
+            .map(|i| {
+                if s.is_null(i) || start.is_null(i) || count.as_ref().is_some_and(|c| c.is_null(i)) {
+                    return None;
+                }
+                Some(substr_one(
+                    s.value(i),
+                    start.value(i),
+                    count.as_ref().map(|c| c.value(i)),
+                ))
+            })
+            .collect();
+        Ok(self.result(Arc::new(out)))
+    }
+
+    /// `replace(s, search[, replacement])`: every occurrence; without a replacement, removed.
+    fn replace(&self) -> Result<Value> {
+        self.expect("sss")?;
+        if self.any_null_literal() {
+            return Ok(self.nulls(&DataType::Utf8));
+        }
+        let s = self.strings(0)?;
+        let search = self.strings(1)?;
+        let with = if self.args.len() == 3 {
+            Some(self.strings(2)?)
+        } else {
+            None
+        };
+        let out: StringArray = (0..s.len())
+            .map(|i| {
+                if s.is_null(i) || search.is_null(i) || with.as_ref().is_some_and(|w| w.is_null(i)) {
+                    return None;
+                }
+                let to = with.as_ref().map_or("", |w| w.value(i));
+                Some(s.value(i).replace(search.value(i), to))
+            })
+            .collect();
+        Ok(self.result(Arc::new(out)))
+    }
+
+    /// `split_part(s, delimiter, n)`: the n-th field (1-based), NULL past the last one.
+    fn split_part(&self) -> Result<Value> {
+        self.expect("ssi")?;
+        if self.any_null_literal() {
+            return Ok(self.nulls(&DataType::Utf8));
+        }
+        let (s, delimiter, index) = (self.strings(0)?, self.strings(1)?, self.integers(2)?);
+        let mut out = Vec::with_capacity(s.len());
+        for i in 0..s.len() {
+            if s.is_null(i) || delimiter.is_null(i) || index.is_null(i) {
+                out.push(None);
+                continue;
+            }
+            let n = index.value(i);
+            if n < 1 {
+                return Err(self.invalid("Index must be greater than zero"));
+            }
+            let (v, d) = (s.value(i), delimiter.value(i));
+            let part = if d.is_empty() {
+                (n == 1).then_some(v)
+            } else {
+                v.split(d).nth(n as usize - 1)
+            };
+            out.push(part.map(str::to_string));
+        }
+        Ok(self.result(Arc::new(StringArray::from(out))))
+    }
+
+    /// `lpad(s, size, padding)` / `rpad`: padded or truncated to exactly `size` characters.
+    fn pad(&self, left: bool) -> Result<Value> {
+        self.expect("sis")?;
+        if self.any_null_literal() {
+            return Ok(self.nulls(&DataType::Utf8));
+        }
+        let (s, size, padding) = (self.strings(0)?, self.integers(1)?, self.strings(2)?);
+        let mut out = Vec::with_capacity(s.len());
+        for i in 0..s.len() {
+            if s.is_null(i) || size.is_null(i) || padding.is_null(i) {
+                out.push(None);
+                continue;
+            }
+            let (v, n, p) = (s.value(i), size.value(i), padding.value(i));
+            if !(0..=1_000_000).contains(&n) {
+                return Err(self.invalid("Target length must be in the range [0..1000000]"));
+            }
+            if p.is_empty() {
+                return Err(self.invalid("Padding string must not be empty"));
+            }
+            out.push(Some(pad_one(v, n as usize, p, left)));
+        }
+        Ok(self.result(Arc::new(StringArray::from(out))))
+    }
+
+    /// `regexp_like(s, pattern)`: the pattern matches somewhere in `s` (Arrow's regex kernels).
+    fn regexp_like(&self) -> Result<Value> {
+        self.expect("ss")?;
+        if self.any_null_literal() {
+            return Ok(self.nulls(&DataType::Boolean));
+        }
+        let s = self.strings(0)?;
+        let bad_pattern = |e: ArrowError| match e {
+            ArrowError::ComputeError(m) => self.invalid(m),
+            other => Error::from(other),
+        };
+        let out = match self.literal_str(1) {
+            Some(pattern) => regexp_is_match_scalar(&s, &pattern, None).map_err(bad_pattern)?,
+            None => {
+                let patterns = self.strings(1)?;
+                regexp_is_match(&s, &patterns, None::<&StringArray>).map_err(bad_pattern)?
+            }
+        };
+        Ok(self.result(Arc::new(out)))
+    }
+
+    /// `abs(x)`, of x's type; `abs` of the smallest BIGINT overflows, as in Athena.
+    fn abs(&self) -> Result<Value> {
+        self.expect("n")?;
+        let t = self.args[0].data_type().clone();
+        let a = self.array(0)?;
+        let out: ArrayRef = match &t {
+            DataType::Null => return Ok(self.nulls(&DataType::Int64)),
+            t if is_integer(t) => {
+                let a = cast(&a, &DataType::Int64)?;
+                let out = a.as_primitive::<Int64Type>().try_unary::<_, Int64Type, _>(|v| {
+                    v.checked_abs()
+                        .ok_or_else(|| ArrowError::ArithmeticOverflow(format!("bigint overflow: abs({v})")))
+                });
+                let out = out.map_err(|e| super::eval::arithmetic_error(e, self.pos))?;
+                cast(&(Arc::new(out) as ArrayRef), t)?
+            }
+            DataType::Decimal128(p, s) => {
+                let out: Decimal128Array = a.as_primitive::<Decimal128Type>().unary(|v: i128| v.abs());
+                Arc::new(out.with_precision_and_scale(*p, *s)?)
+            }
+            _ => {
+                let a = cast(&a, &DataType::Float64)?;
+                let out: Float64Array = a.as_primitive::<Float64Type>().unary(f64::abs);
+                cast(&(Arc::new(out) as ArrayRef), &t)?
+            }
+        };
+        Ok(self.result(out))
+    }
+
+    /// `round(x[, d])`: half away from zero, to `d` decimal places (negative: tens, hundreds);
+    /// the result keeps x's type.
+    fn round(&self) -> Result<Value> {
+        self.expect("ni")?;
+        let digits = if self.args.len() == 2 {
+            let d = &self.args[1];
+            if d.data_type() == &DataType::Null {
+                return Ok(self.nulls(self.args[0].data_type()));
+            }
+            if !d.scalar {
+                return Err(super::plan::not_supported(
+                    self.pos,
+                    "round(x, d) with a d that is not a constant",
+                ));
+            }
+            self.integers(1)?.value(0)
+        } else {
+            0
+        };
+        let digits = digits.clamp(-40, 40) as i32;
+        let t = self.args[0].data_type().clone();
+        let a = self.array(0)?;
+        let out: ArrayRef = match &t {
+            DataType::Null => return Ok(self.nulls(&DataType::Int64)),
+            t if is_integer(t) => {
+                if digits >= 0 {
+                    a
+                } else {
+                    let factor = 10i128.pow(digits.unsigned_abs());
+                    let a = cast(&a, &DataType::Int64)?;
+                    let out = a.as_primitive::<Int64Type>().try_unary::<_, Int64Type, _>(|v| {
+                        let r = round_half_away(v as i128, factor) * factor;
+                        i64::try_from(r)
+                            .map_err(|_| ArrowError::ArithmeticOverflow(format!("bigint overflow: round({v})")))
+                    });
+                    let out = out.map_err(|e| super::eval::arithmetic_error(e, self.pos))?;
+                    cast(&(Arc::new(out) as ArrayRef), t)?
+                }
+            }
+            DataType::Decimal128(p, s) => {
+                let drop = i32::from(*s) - digits;
+                if drop <= 0 {
+                    a
+                } else {
+                    let factor = 10i128.checked_pow(drop as u32).unwrap_or(i128::MAX);
+                    let out: Decimal128Array = a
+                        .as_primitive::<Decimal128Type>()
+                        .unary(|v: i128| round_half_away(v, factor).saturating_mul(factor));
+                    Arc::new(out.with_precision_and_scale(*p, *s)?)
+                }
+            }
+            _ => {
+                let a = cast(&a, &DataType::Float64)?;
+                let scale = 10f64.powi(digits);
+                let out: Float64Array = a.as_primitive::<Float64Type>().unary(|v| {
+                    let r = (v * scale).round() / scale;
+                    if r.is_finite() {
+                        r
+                    } else {
+                        v
+                    }
+                });
+                cast(&(Arc::new(out) as ArrayRef), &t)?
+            }
+        };
+        Ok(self.result(out))
+    }
+
+    /// `floor(x)` / `ceil(x)`: integers unchanged, doubles stay double, decimals get scale 0.
+    fn floor_ceil(&self, ceil: bool) -> Result<Value> {
+        self.expect("n")?;
+        let t = self.args[0].data_type().clone();
+        let a = self.array(0)?;
+        let out: ArrayRef = match &t {
+            DataType::Null => return Ok(self.nulls(&DataType::Int64)),
+            t if is_integer(t) => a,
+            DataType::Decimal128(p, s) => {
+                let factor = 10i128.pow(u32::from(*s as u8));
+                let out: Decimal128Array = a.as_primitive::<Decimal128Type>().unary(|v: i128| {
+                    if ceil {
+                        -(-v).div_euclid(factor)
+                    } else {
+                        v.div_euclid(factor)
+                    }
+                });
+                let precision = (*p as i16 - *s as i16 + i16::from(*s > 0)).clamp(1, 38) as u8;
+                Arc::new(out.with_precision_and_scale(precision, 0)?)
+            }
+            _ => {
+                let a = cast(&a, &DataType::Float64)?;
+                let f = if ceil { f64::ceil } else { f64::floor };
+                let out: Float64Array = a.as_primitive::<Float64Type>().unary(f);
+                cast(&(Arc::new(out) as ArrayRef), &t)?
+            }
+        };
+        Ok(self.result(out))
+    }
+}
+
+fn trim_with(v: &str, left: bool, right: bool, f: impl Fn(char) -> bool + Copy) -> String {
+    let v = if left { v.trim_start_matches(f) } else { v };
+    let v = if right { v.trim_end_matches(f) } else { v };
+    v.to_string()
+}
+
+/// Athena's `substr` on one value, in characters.
+fn substr_one(v: &str, start: i64, count: Option<i64>) -> String {
+    let chars = v.chars().count() as i64;
+    let from = match start {
+        0 => return String::new(),
+        s if s > 0 => s - 1,
+        s => chars + s,
+    };
+    if from < 0 || from >= chars {
+        return String::new();
+    }
+    let take_n = count.map_or(chars - from, |c| c.clamp(0, chars - from));
+    v.chars().skip(from as usize).take(take_n as usize).collect()
+}
+
+fn pad_one(v: &str, size: usize, padding: &str, left: bool) -> String {
+    let have = v.chars().count();
+    if have >= size {
+        return v.chars().take(size).collect();
+    }
+    let fill: String = padding.chars().cycle().take(size - have).collect();
+    if left {
+        fill + v
+    } else {
+        format!("{v}{fill}")
+    }
+}
+
+/// `v / factor` rounded half away from zero.
+fn round_half_away(v: i128, factor: i128) -> i128 {
+    let (q, r) = (v / factor, v % factor);
+    if 2 * r.abs() >= factor {
+        q + v.signum()
+    } else {
+        q
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{column, error, type_of};
+    use super::*;
+
+    #[test]
+    fn case_changes_with_and_without_ascii() {
+        assert_eq!(column("upper(name)"), ["  ANN ", "BOB", "", "ÉLODIE"]);
+        assert_eq!(column("lower(name)"), ["  ann ", "bob", "", "élodie"]);
+        assert_eq!(column("upper(substr(name, 2))"), [" ANN ", "OB", "", "LODIE"]);
+        assert_eq!(column("upper('x') || lower(NULL)"), ["", "", "", ""]);
+    }
+
+    #[test]
+    fn trims() {
+        assert_eq!(column("'[' || trim(name) || ']'"), ["[Ann]", "[bob]", "", "[Élodie]"]);
+        assert_eq!(column("'[' || ltrim(name) || ']'")[0], "[Ann ]");
+        assert_eq!(column("'[' || rtrim(name) || ']'")[0], "[  Ann]");
+        assert_eq!(column("trim('xxhixx', 'x')")[0], "hi");
+        assert_eq!(column("trim(BOTH 'x' FROM 'xxhixx')")[0], "hi");
+        assert_eq!(column("trim(LEADING 'x' FROM 'xxhixx')")[0], "hixx");
+    }
+
+    #[test]
+    fn length_counts_characters() {
+        assert_eq!(column("length(name)"), ["6", "3", "", "6"]);
+        assert_eq!(type_of("length(name)"), DataType::Int64);
+        assert_eq!(column("char_length('ab')")[0], "2");
+    }
+
+    #[test]
+    fn concat_and_the_pipe_operator() {
+        assert_eq!(column("concat(name, '-', id)"), ["  Ann -1", "bob-2", "", "Élodie-4"]);
+        assert_eq!(
+            column("'#' || id || ':' || flag"),
+            ["#1:true", "#2:false", "", "#4:true"]
+        );
+        assert_eq!(column("concat('a', 'b', 'c')")[0], "abc");
+        assert_eq!(column("'d=' || day")[0], "d=2024-01-31");
+        assert_eq!(column("concat(ts, '')")[0], "2024-01-31 23:59:59.500");
+    }
+
+    #[test]
+    fn substrings() {
+        assert_eq!(column("substr(name, 3, 3)"), ["Ann", "b", "", "odi"]);
+        assert_eq!(column("substring(name, 2)"), [" Ann ", "ob", "", "lodie"]);
+        assert_eq!(column("substr(name, -3)"), ["nn ", "bob", "", "die"]);
+        assert_eq!(column("substr(name, -2, 1)"), ["n", "o", "", "i"]);
+        assert_eq!(column("substr('abc', 0)")[0], "");
+        assert_eq!(column("substr('abc', 5)")[0], "");
+        assert_eq!(column("substr('abc', -5)")[0], "");
+        assert_eq!(column("SUBSTRING('abcdef' FROM 2 FOR 3)")[0], "bcd");
+        assert_eq!(column("substr('abcdef', id, id)"), ["a", "bc", "", "def"]);
+    }
+
+    #[test]
+    fn replace_split_part_and_pads() {
+        assert_eq!(column("replace(name, 'b', 'B')"), ["  Ann ", "BoB", "", "Élodie"]);
+        assert_eq!(column("replace(name, ' ')"), ["Ann", "bob", "", "Élodie"]);
+        assert_eq!(column("split_part('a,b,c', ',', id)"), ["a", "b", "", ""]);
+        assert_eq!(column("split_part(iso, '-', 2)"), ["01", "02", "", "12"]);
+        assert!(error("split_part('a,b', ',', 0)")
+            .contains("INVALID_FUNCTION_ARGUMENT: line 1:8: Index must be greater than zero"));
+        assert_eq!(column("lpad(CAST(id AS varchar), 3, '0')"), ["001", "002", "", "004"]);
+        assert_eq!(column("rpad('ab', 5, 'xy')")[0], "abxyx");
+        assert_eq!(column("lpad('abcdef', 3, '0')")[0], "abc");
+        assert!(error("lpad('a', 3, '')").contains("Padding string must not be empty"));
+    }
+
+    #[test]
+    fn regexp_like_uses_arrows_kernel() {
+        assert_eq!(column("regexp_like(name, '^[a-z]+$')"), ["false", "true", "", "false"]);
+        assert_eq!(column("regexp_like(iso, 'T')"), ["false", "true", "", "false"]);
+        assert!(error("regexp_like(name, '(')").contains("INVALID_FUNCTION_ARGUMENT"));
+    }
+
+    #[test]
+    fn nullif_gives_null_on_equality() {
+        assert_eq!(column("nullif(qty, 0)"), ["2", "", "", "-7"]);
+        assert_eq!(column("nullif(name, 'bob')"), ["  Ann ", "", "", "Élodie"]);
+        assert_eq!(column("100 / nullif(qty, 0)"), ["50", "", "", "-14"]);
+        assert!(error("nullif(name, 1)").contains("TYPE_MISMATCH"));
+    }
+
+    #[test]
+    fn abs_round_floor_ceil() {
+        assert_eq!(column("abs(qty)"), ["2", "0", "", "7"]);
+        assert_eq!(type_of("abs(qty)"), DataType::Int32);
+        assert_eq!(column("abs(amount)"), ["12.5", "3.25", "", "100.0"]);
+        assert_eq!(column("abs(price)"), ["1.25", "2.50", "", "3.55"]);
+        assert_eq!(column("round(amount)"), ["13.0", "-3.0", "", "100.0"]);
+        assert_eq!(column("round(amount, 1)"), ["12.5", "-3.3", "", "100.0"]);
+        assert_eq!(column("round(price, 1)"), ["1.30", "2.50", "", "-3.60"]);
+        assert_eq!(type_of("round(price, 1)"), DataType::Decimal128(10, 2));
+        assert_eq!(column("round(id * 15, -1)"), ["20", "30", "", "60"]);
+        assert_eq!(column("floor(amount)"), ["12.0", "-4.0", "", "100.0"]);
+        assert_eq!(column("ceil(amount)"), ["13.0", "-3.0", "", "100.0"]);
+        assert_eq!(column("ceiling(price)"), ["2", "3", "", "-3"]);
+        assert_eq!(column("floor(price)"), ["1", "2", "", "-4"]);
+        assert_eq!(column("floor(id)"), ["1", "2", "", "4"]);
+        assert!(error("abs(-9223372036854775807 - 1)").contains("NUMERIC_VALUE_OUT_OF_RANGE"));
+    }
+
+    #[test]
+    fn wrong_types_and_counts_name_the_function() {
+        let e = error("upper(id)");
+        assert!(
+            e.contains("FUNCTION_NOT_FOUND: line 1:8: Unexpected parameters (bigint) for function upper. Expected: upper(varchar)"),
+            "{e}"
+        );
+        let e = error("round(amount, 1, 2)");
+        assert!(
+            e.contains("FUNCTION_NOT_FOUND: line 1:8: Unexpected parameters (3 arguments) for function round"),
+            "{e}"
+        );
+        let e = error("abs(name)");
+        assert!(e.contains("Unexpected parameters (varchar) for function abs"), "{e}");
+    }
+
+    #[test]
+    fn unknown_functions_suggest_close_names() {
+        let e = error("uper(name)");
+        assert!(
+            e.contains("FUNCTION_NOT_FOUND: line 1:8: Function 'uper' not registered (did you mean upper?)"),
+            "{e}"
+        );
+        assert!(error("datediff_days(day)").contains("did you mean"));
+        let e = error("frobnicate(name)");
+        assert!(e.ends_with("Function 'frobnicate' not registered"), "{e}");
+        let e = error("current_date");
+        assert!(
+            e.contains("NOT_SUPPORTED: line 1:8: current_date is not available"),
+            "{e}"
+        );
+        assert!(error("rand()").contains("rand is not available"));
+    }
+
+    #[test]
+    fn edit_distance_is_levenshtein() {
+        assert_eq!(edit_distance("uper", "upper"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert!(is_close("datediff", "date_diff"));
+        assert!(!is_close("abs", "avg"));
+    }
+}
