@@ -43,10 +43,19 @@ pub enum ProgressStage {
     Committing,
 }
 
+/// Sees the frame a preview run has after reading (`None`) and after each step (`Some(i)`),
+/// with that step's warnings and error records.
+pub(crate) type StepWatcher<'a> = &'a mut dyn FnMut(Option<usize>, &Frame, &[String], &[transform::ErrorRecord]);
+
+/// What a preview run says when it stops before writing.
+pub(crate) const PREVIEW_END: &str = "preview: the run stops before its sinks";
+
 /// The observer of one run and the totals reported to it so far.
 struct Progress<'a> {
     observer: &'a mut dyn FnMut(&RunProgress),
     last: RunProgress,
+    /// A preview run: frames go to the watcher and the run stops before writing anything.
+    preview: Option<StepWatcher<'a>>,
 }
 
 impl Progress<'_> {
@@ -185,7 +194,30 @@ impl Workspace {
                 bytes_done: 0,
                 bytes_total: 0,
             },
+            preview: None,
         };
+        self.drive_job_run(run_id, &mut progress)
+    }
+
+    /// Runs a RUNNING run's steps on this workspace, showing each frame to `watcher` and
+    /// stopping before the sinks (the run ends FAILED with [`PREVIEW_END`]). For previews on a
+    /// scratch copy of the workspace.
+    pub(crate) fn preview_job_run(&mut self, run_id: &str, watcher: StepWatcher) -> Result<()> {
+        let mut progress = Progress {
+            observer: &mut |_| {},
+            last: RunProgress {
+                stage: ProgressStage::Selecting,
+                objects_done: 0,
+                objects_total: 0,
+                bytes_done: 0,
+                bytes_total: 0,
+            },
+            preview: Some(watcher),
+        };
+        self.drive_job_run(run_id, &mut progress)
+    }
+
+    fn drive_job_run(&mut self, run_id: &str, progress: &mut Progress) -> Result<()> {
         let mut current = run_id.to_string();
         loop {
             let index = self.runs.iter().position(|r| r.id == current).expect("the run exists");
@@ -197,7 +229,7 @@ impl Workspace {
                 )));
             }
             let job = self.job(&run.job_name)?.clone();
-            self.complete(index, &job, &mut progress);
+            self.complete(index, &job, progress);
             let run = &self.runs[index];
             if run.state != RunState::Failed || run.attempt >= job.max_retries {
                 return Ok(());
@@ -407,11 +439,17 @@ impl Workspace {
         let mut frame = union(frames)?;
         run.rows_read = frame.num_rows() as u64;
 
+        if let Some(watch) = progress.preview.as_mut() {
+            watch(None, &frame, &[], &[]);
+        }
         let lookups = TableLookups(self);
         let mut errors_so_far = 0;
         for (index, step) in job_plan.transforms.iter().enumerate() {
             let applied = transform::apply_step(step, frame, &lookups, errors_so_far)
                 .map_err(|e| Stop::in_step(e, index, step.transform.name()))?;
+            if let Some(watch) = progress.preview.as_mut() {
+                watch(Some(index), &applied.frame, &applied.warnings, &applied.errors);
+            }
             for w in applied.warnings {
                 run.log(now, LogStream::Error, format!("WARN {w}"));
             }
@@ -436,6 +474,9 @@ impl Workspace {
             frame = applied.frame;
         }
 
+        if progress.preview.is_some() {
+            return Err(Stop::failed(PREVIEW_END));
+        }
         if fail_at == Some(FailurePoint::BeforeWrite) {
             return Err(Stop::failed(
                 "Injected failure before the write: nothing was written and the bookmark is not saved",

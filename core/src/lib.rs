@@ -12,6 +12,7 @@ pub mod clock;
 pub mod demo;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod format;
 mod jdbc;
 pub mod job;

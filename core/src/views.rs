@@ -156,6 +156,82 @@ impl Workspace {
     }
 }
 
+/// What the data looks like after reading (`step: None`) or after one step of a job, for the
+/// job editor's live preview (as Glue Studio's data preview shows it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepPreview {
+    pub step: Option<usize>,
+    /// `read`, or the step's transform name.
+    pub name: String,
+    pub columns: Vec<String>,
+    /// The first rows, as text.
+    pub rows: Vec<Vec<String>>,
+    pub row_count: usize,
+    pub warnings: Vec<String>,
+    pub errors: Vec<crate::transform::ErrorRecord>,
+    /// The step failed: why (the steps after it are not previewed).
+    pub failure: Option<String>,
+}
+
+impl crate::workspace::Workspace {
+    /// Runs the job's plan on a scratch copy with bookmarks disabled (every source row, nothing
+    /// written, no bookmark touched) and returns the first `sample_rows` rows after reading and
+    /// after each step. A failing step ends the list with its error.
+    pub fn preview_steps(&self, job: &str, sample_rows: usize) -> Result<Vec<StepPreview>> {
+        let mut scratch = self.clone();
+        let definition = scratch
+            .jobs
+            .get_mut(job)
+            .ok_or_else(|| crate::Error::EntityNotFound(format!("Job {job} not found")))?;
+        definition.max_concurrent_runs = u32::MAX;
+        definition.max_retries = 0;
+        let names: Vec<&'static str> = definition.plan.transforms.iter().map(|s| s.transform.name()).collect();
+        let request = crate::RunRequest::new(job).arg("--job-bookmark-option", "job-bookmark-disable");
+        let id = scratch.begin_job_run(request)?;
+        let mut previews = vec![];
+        scratch.preview_job_run(&id, &mut |step, frame, warnings, errors| {
+            let schema = frame.batch.schema();
+            let shown = frame.num_rows().min(sample_rows);
+            previews.push(StepPreview {
+                step,
+                name: step.map_or("read", |i| names[i]).to_string(),
+                columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
+                rows: (0..shown)
+                    .map(|r| {
+                        (0..frame.batch.num_columns())
+                            .map(|c| crate::transform::cell_text(frame.batch.column(c).as_ref(), r))
+                            .collect()
+                    })
+                    .collect(),
+                row_count: frame.num_rows(),
+                warnings: warnings.to_vec(),
+                errors: errors.to_vec(),
+                failure: None,
+            });
+        })?;
+        let run = scratch.run(&id)?;
+        if let Some(message) = run
+            .error_message
+            .as_deref()
+            .filter(|m| *m != crate::engine::PREVIEW_END)
+        {
+            // The step after the last one that showed a frame failed (or the read, if none did).
+            let step = previews.last().map(|p| p.step.map_or(0, |i| i + 1));
+            previews.push(StepPreview {
+                step,
+                name: step.map_or("read", |i| names[i]).to_string(),
+                columns: vec![],
+                rows: vec![],
+                row_count: 0,
+                warnings: vec![],
+                errors: vec![],
+                failure: Some(message.to_string()),
+            });
+        }
+        Ok(previews)
+    }
+}
+
 /// `jr_1a6a256c…`: enough of a run id to tell runs apart on screen.
 pub fn short_run_id(run_id: &str) -> String {
     run_id.chars().take(11).collect::<String>() + "…"

@@ -175,3 +175,57 @@ E001,acme,M,1990-04-01,2024-03,extra
     );
     assert_eq!(detail.line, Some(2));
 }
+
+#[test]
+fn the_editor_preview_shows_every_step_without_touching_the_workspace() {
+    let mut ws = hr::hr_workspace().unwrap();
+    upload(&mut ws, 0);
+    let before = ws.clone();
+    let previews = ws.preview_steps(hr::JOB_NAME, 3).unwrap();
+    assert_eq!(ws, before, "a preview changes nothing");
+    let names: Vec<&str> = previews.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "read",
+            "ApplyMapping",
+            "Map",
+            "ValueMapping",
+            "ValueMapping",
+            "Map",
+            "Aggregate"
+        ]
+    );
+    assert_eq!(previews[0].row_count, 6);
+    assert_eq!(previews[0].rows.len(), 3);
+    // " Globex " is trimmed by step 2.
+    let company = previews[2].columns.iter().position(|c| c == "company").unwrap();
+    assert_eq!(previews[1].rows[..].len(), 3);
+    assert_eq!(previews[3].errors.len(), 1, "Initech is unmapped");
+    assert_eq!(previews[3].row_count, 5);
+    assert_eq!(previews[6].row_count, 2);
+    assert_eq!(
+        previews[6].columns,
+        ["tenant_id", "company", "month", "employees", "female_employees"]
+    );
+    assert!(previews[2].rows.iter().all(|r| r[company] == r[company].trim()));
+
+    // A rule that cannot work ends the preview at its step, with the error.
+    let mut job = ws.job(hr::JOB_NAME).unwrap().clone();
+    job.plan.transforms[1] = gluelab_core::transform::Transform::Map {
+        columns: vec![gluelab_core::transform::DerivedColumn {
+            name: "company".into(),
+            expression: "trim(compnay)".into(),
+        }],
+    }
+    .into();
+    ws.jobs.insert(job.name.clone(), job);
+    let previews = ws.preview_steps(hr::JOB_NAME, 3).unwrap();
+    let last = previews.last().unwrap();
+    assert_eq!((last.step, last.name.as_str()), (Some(1), "Map"));
+    assert!(
+        last.failure.as_deref().unwrap().contains("compnay"),
+        "{:?}",
+        last.failure
+    );
+}
