@@ -9,6 +9,7 @@ use crate::job::{JobDefinition, JobPlan, SinkSpec, SourceSpec};
 use crate::transform::Transform;
 use crate::workspace::Workspace;
 
+pub mod examples;
 pub mod hr;
 
 /// The seed article's files, verbatim (see `core/fixtures/seed/README.md`).

@@ -1,0 +1,458 @@
+//! Ready examples and their guided tours: each a workspace plus the steps a trainer clicks
+//! through in front of a room ("upload file 1", "run", "reset", "run again"...), with what to
+//! say at each step. The steps are data and run through [`Workspace::apply_tour_step`], so the
+//! browser and the CLI tell the same story the same way.
+
+use std::collections::BTreeMap;
+
+use crate::catalog::{Column, Table};
+use crate::clock::parse_duration;
+use crate::error::{Error, Result};
+use crate::format::{Format, ParseMode};
+use crate::job::{JobDefinition, JobPlan, KeySortOrder, SinkMode, SinkSpec, SourceSpec};
+use crate::run::FailurePoint;
+use crate::store::S3Uri;
+use crate::transform::Transform;
+use crate::workspace::Workspace;
+use crate::RunRequest;
+
+/// One ready example, as the example picker lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
+    /// The job the tour drives.
+    pub job: &'static str,
+}
+
+/// What one tour step does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TourAction {
+    /// Upload (or overwrite) a file into the job's source prefix.
+    Upload { name: String, body: String },
+    /// Start a run with these arguments (replacing the job's defaults key by key).
+    Run {
+        arguments: BTreeMap<String, String>,
+        fail_at: Option<FailurePoint>,
+    },
+    /// `ResetJobBookmark` without a run id.
+    Reset,
+    /// `ResetJobBookmark --run-id` of the job's `run`-th run (1-based, in start order).
+    RewindTo { run: usize },
+    /// Delete every object under these `s3://` prefixes (the article's clean-up).
+    DeletePrefixes { prefixes: Vec<String> },
+    /// Let time pass on the virtual clock (`15m`).
+    Advance { duration: String },
+    /// A SQL statement against the warehouse.
+    Statement { sql: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TourStep {
+    pub title: String,
+    /// What the trainer says (and the room should then see).
+    pub say: String,
+    pub action: TourAction,
+}
+
+fn step(title: &str, say: &str, action: TourAction) -> TourStep {
+    TourStep {
+        title: title.into(),
+        say: say.into(),
+        action,
+    }
+}
+
+fn upload(name: &str, body: &str) -> TourAction {
+    TourAction::Upload {
+        name: name.into(),
+        body: body.into(),
+    }
+}
+
+fn run() -> TourAction {
+    run_with(&[])
+}
+
+fn run_with(arguments: &[(&str, &str)]) -> TourAction {
+    TourAction::Run {
+        arguments: arguments.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        fail_at: None,
+    }
+}
+
+pub fn examples() -> Vec<Example> {
+    vec![
+        Example {
+            id: "seed",
+            title: "Reset and rewind (the seed article)",
+            summary: "Two JSON files, two runs; a reset reads everything again and the target gets every row twice; a rewind to run 1 re-reads file 2.",
+            job: super::JOB_NAME,
+        },
+        Example {
+            id: "csv-header",
+            title: "A CSV job with a header row",
+            summary: "A catalog table over CSV with skip.header.line.count = 1: the header is not a row, and each new file is read once.",
+            job: CSV_JOB,
+        },
+        Example {
+            id: "modified-file",
+            title: "A modified file is read again in full",
+            summary: "Bookmarks track whole files by modification time: overwrite a file and every line of it reaches the target again.",
+            job: super::JOB_NAME,
+        },
+        Example {
+            id: "failed-run",
+            title: "A failed run does not move the bookmark",
+            summary: "A run fails after writing but before job.commit(): its output stays, its bookmark is not saved, and the next run writes the same rows again.",
+            job: super::JOB_NAME,
+        },
+        Example {
+            id: "pause-from-to",
+            title: "Pause with --job-bookmark-from / --job-bookmark-to",
+            summary: "Replay exactly what runs after 'from' up to 'to' processed, without moving the bookmark.",
+            job: super::JOB_NAME,
+        },
+        Example {
+            id: "jdbc-keys",
+            title: "JDBC bookmarks track keys, not rows",
+            summary: "A warehouse table read with jobBookmarkKeys: new keys are read once, an updated row is missed, a key that does not grow is missed for good.",
+            job: JDBC_JOB,
+        },
+        Example {
+            id: "hr-rules",
+            title: "Transform rules: HR exports to monthly counts",
+            summary: "Value-mapping rules stored as data, an aggregate per company and month, upserted into the warehouse (the second seed's job).",
+            job: super::hr::JOB_NAME,
+        },
+    ]
+}
+
+/// The example's workspace, before its tour's first step.
+pub fn load(id: &str) -> Result<Workspace> {
+    match id {
+        "seed" | "modified-file" | "failed-run" | "pause-from-to" => super::seed_workspace(),
+        "csv-header" => csv_workspace(),
+        "jdbc-keys" => jdbc_workspace(),
+        "hr-rules" => super::hr::hr_workspace(),
+        other => Err(unknown(other)),
+    }
+}
+
+fn unknown(id: &str) -> Error {
+    let ids: Vec<&str> = examples().iter().map(|e| e.id).collect();
+    Error::EntityNotFound(format!("no example {id} (examples: {})", ids.join(", ")))
+}
+
+/// The example's guided tour.
+pub fn tour(id: &str) -> Result<Vec<TourStep>> {
+    let [(_, file1), (_, file2)] = super::raw_files();
+    let seed_sink = format!("s3://{}/integrated-data/", super::analytics_bucket());
+    let seed_raw = format!("s3://{}/raw-data/", super::raw_bucket());
+    Ok(match id {
+        "seed" => vec![
+            step("Upload file 1", "raw-data-1.json lands in the raw bucket with an ETag and a LastModified time.", upload("raw-data-1.json", file1)),
+            step("Run the job", "The bookmark is enabled: file 1 is read, its rows are written, and job.commit() saves the bookmark.", run()),
+            step("Upload file 2", "A second file arrives.", upload("raw-data-2.json", file2)),
+            step("Run again", "Only file 2 is read: file 1 is skipped because run 1 committed it.", run()),
+            step("Reset the bookmark", "ResetJobBookmark forgets everything the job processed. Targets are not tracked…", TourAction::Reset),
+            step("Run after the reset", "…so both files are read again and every row is now in the target twice.", run()),
+            step("Clean up", "The article empties both folders and resets again, to try a rewind from scratch.", TourAction::DeletePrefixes { prefixes: vec![seed_raw, seed_sink] }),
+            step("Reset", "A clean bookmark.", TourAction::Reset),
+            step("Upload file 1", "Same story again.", upload("raw-data-1.json", file1)),
+            step("Run", "Run 4 reads file 1.", run()),
+            step("Upload file 2", "", upload("raw-data-2.json", file2)),
+            step("Run", "Run 5 reads file 2.", run()),
+            step("Rewind to run 4", "ResetJobBookmark --run-id restores the state run 4 committed: file 2 was processed after it.", TourAction::RewindTo { run: 4 }),
+            step("Run after the rewind", "File 2 is read again; the appending sink now holds its rows twice (GLUE-SEMANTICS §5.4: the article saw otherwise).", run()),
+        ],
+        "csv-header" => vec![
+            step("Upload January", "A CSV export with a header row.", upload("sales-2024-01.csv", CSV_JANUARY)),
+            step("Run", "The header is not a row: the table's SerDe skips one line.", run()),
+            step("Upload February", "", upload("sales-2024-02.csv", CSV_FEBRUARY)),
+            step("Run again", "Only February is read.", run()),
+        ],
+        "modified-file" => vec![
+            step("Upload file 1", "", upload("raw-data-1.json", file1)),
+            step("Run", "File 1 is read and committed.", run()),
+            step("Let 20 minutes pass", "Past the bookmark's 15-minute band.", TourAction::Advance { duration: "20m".into() }),
+            step("Overwrite file 1 with one more line", "Same key, new content: a new LastModified.", upload("raw-data-1.json", &format!("{file1}{}", file2))),
+            step("Run again", "Bookmarks track whole files: file 1 is read again in full, so its old lines are written a second time.", run()),
+        ],
+        "failed-run" => vec![
+            step("Upload file 1", "", upload("raw-data-1.json", file1)),
+            step("Run, failing before job.commit()", "The rows are written, then the run fails: the bookmark is not saved.", TourAction::Run { arguments: BTreeMap::new(), fail_at: Some(FailurePoint::BeforeCommit) }),
+            step("Run again", "File 1 is read again (nothing was committed) and its rows reach the target a second time.", run()),
+        ],
+        "pause-from-to" => vec![
+            step("Upload file 1", "", upload("raw-data-1.json", file1)),
+            step("Run 1", "", run()),
+            step("Upload file 2", "", upload("raw-data-2.json", file2)),
+            step("Run 2", "", run()),
+            step("Upload file 3", "", upload("raw-data-3.json", file2)),
+            step("Run 3", "", run()),
+            step(
+                "Replay run 2's input",
+                "job-bookmark-pause with --job-bookmark-from run 1 and --job-bookmark-to run 2 reads what run 2 processed (file 2) and nothing after; the bookmark does not move.",
+                TourAction::Run { arguments: BTreeMap::from([("--job-bookmark-option".into(), "job-bookmark-pause".into()), ("--job-bookmark-from".into(), "{run 1}".into()), ("--job-bookmark-to".into(), "{run 2}".into())]), fail_at: None },
+            ),
+        ],
+        "jdbc-keys" => vec![
+            step("Insert three employees", "", TourAction::Statement { sql: "INSERT INTO hr.employees VALUES (1, 'Ana', 'ops', 100), (2, 'Bo', 'dev', 200), (3, 'Cy', 'dev', 300)".into() }),
+            step("Run", "Every row is read; the bookmark keeps the last key, empno 3.", run()),
+            step("Insert two, update one", "Rows 4 and 5 are new; Ana's salary changes.", TourAction::Statement { sql: "INSERT INTO hr.employees VALUES (4, 'Di', 'ops', 400), (5, 'Ed', 'ops', 500)".into() }),
+            step("Update Ana", "", TourAction::Statement { sql: "UPDATE hr.employees SET salary = 150 WHERE empno = 1".into() }),
+            step("Run again", "Only keys above 3 are read: the update never reaches the target.", run()),
+            step("Insert a smaller key", "empno 0 was inserted after the bookmark passed it.", TourAction::Statement { sql: "INSERT INTO hr.employees VALUES (0, 'Zed', 'ops', 50)".into() }),
+            step("Run again", "Key 0 is not beyond the last key (5): it is missed for good, and the log says the key is not monotonic.", run()),
+        ],
+        "hr-rules" => {
+            let [(jan_name, jan), (feb_name, feb)] = super::hr::employee_files();
+            vec![
+                step("Upload January's export", "Messy company names and gender values, in two languages.", upload(jan_name, jan)),
+                step("Run", "Rules map the values; Initech is not in the company rules and becomes an error record; monthly counts are upserted into the warehouse.", run()),
+                step("Upload February's export", "", upload(feb_name, feb)),
+                step("Run", "Only February is read; two new rows in analytics.monthly_employees.", run()),
+                step("Reset and run", "Both months are read again, but the upsert on (tenant, company, month) keeps the table clean.", TourAction::Reset),
+                step("Run after the reset", "", run()),
+            ]
+        }
+        other => return Err(unknown(other)),
+    })
+}
+
+impl Workspace {
+    /// Carries out one tour step for `job`; returns a one-line outcome to show.
+    pub fn apply_tour_step(&mut self, job: &str, action: &TourAction) -> Result<String> {
+        match action {
+            TourAction::Upload { name, body } => {
+                let uri = self.upload_to_source(job, name, body.as_bytes().to_vec())?;
+                Ok(format!("uploaded {uri}"))
+            }
+            TourAction::Run { arguments, fail_at } => {
+                let mut request = RunRequest::new(job);
+                request.fail_at = *fail_at;
+                for (key, value) in arguments {
+                    request.arguments.insert(key.clone(), self.tour_value(job, value)?);
+                }
+                let id = self.start_job_run(request)?;
+                let run = self.run(&id)?;
+                Ok(format!(
+                    "run {} {}: read {} row(s), wrote {}",
+                    crate::views::short_run_id(&id),
+                    run.state.as_str(),
+                    run.rows_read,
+                    run.rows_written
+                ))
+            }
+            TourAction::Reset => {
+                self.reset_job_bookmark(job, None)?;
+                Ok("job bookmark reset".into())
+            }
+            TourAction::RewindTo { run } => {
+                let id = self.tour_value(job, &format!("{{run {run}}}"))?;
+                self.reset_job_bookmark(job, Some(&id))?;
+                Ok(format!(
+                    "job bookmark rewound to run {}",
+                    crate::views::short_run_id(&id)
+                ))
+            }
+            TourAction::DeletePrefixes { prefixes } => {
+                let mut deleted = 0;
+                for prefix in prefixes {
+                    deleted += self.store.delete_prefix(&S3Uri::parse(prefix)?)?.len();
+                }
+                Ok(format!("deleted {deleted} object(s)"))
+            }
+            TourAction::Advance { duration } => {
+                let ms = parse_duration(duration)
+                    .ok_or_else(|| Error::InvalidInput(format!("{duration} is not a duration (15m, 90s, 2h)")))?;
+                self.clock.advance(ms);
+                Ok(format!("{duration} passed"))
+            }
+            TourAction::Statement { sql } => Ok(self.execute_warehouse_statement(sql)?.to_string()),
+        }
+    }
+
+    /// `{run N}` in a tour argument is the job's N-th run id.
+    fn tour_value(&self, job: &str, value: &str) -> Result<String> {
+        let Some(number) = value.strip_prefix("{run ").and_then(|v| v.strip_suffix('}')) else {
+            return Ok(value.to_string());
+        };
+        let n: usize = number
+            .parse()
+            .map_err(|_| Error::InvalidInput(format!("{value} is not a run reference")))?;
+        self.runs_of(job)
+            .filter(|r| r.attempt == 0)
+            .nth(n.saturating_sub(1))
+            .map(|r| r.id.clone())
+            .ok_or_else(|| Error::InvalidInput(format!("the job has no run {n} yet")))
+    }
+}
+
+const CSV_JOB: &str = "sales-csv-etl";
+const CSV_JANUARY: &str = "order_id,region,amount\n1001,north,25.50\n1002,south,10.00\n1003,north,7.25\n";
+const CSV_FEBRUARY: &str = "order_id,region,amount\n1004,east,12.00\n1005,south,30.75\n";
+
+fn csv_workspace() -> Result<Workspace> {
+    let mut ws = Workspace::default();
+    ws.create_bucket("sales-raw")?;
+    ws.create_bucket("sales-curated")?;
+    ws.catalog.create_database("sales")?;
+    let columns = vec![
+        Column::new("order_id", "bigint"),
+        Column::new("region", "string"),
+        Column::new("amount", "decimal(10,2)"),
+    ];
+    let mut raw = Table::new(
+        "sales",
+        "orders_raw",
+        "s3://sales-raw/orders",
+        Format::Csv,
+        columns.clone(),
+    );
+    raw.parameters.insert("skip.header.line.count".into(), "1".into());
+    raw.serde_library = Some("org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe".into());
+    raw.serde_parameters.insert("field.delim".into(), ",".into());
+    ws.catalog.create_table(raw)?;
+    ws.catalog.create_table(Table::new(
+        "sales",
+        "orders",
+        "s3://sales-curated/orders",
+        Format::Json,
+        columns,
+    ))?;
+    let mut source = SourceSpec::catalog("sales", "orders_raw", Some("orders_raw"));
+    source.mode = ParseMode::FailFast;
+    let plan = JobPlan {
+        required_arguments: vec!["JOB_NAME".into()],
+        sources: vec![source],
+        transforms: vec![Transform::Filter {
+            predicate: "amount > 0".into(),
+        }
+        .into()],
+        sinks: vec![SinkSpec::catalog("sales", "orders", Some("orders"))],
+        commits: true,
+    };
+    let mut job = JobDefinition::new(CSV_JOB, plan);
+    job.default_arguments
+        .insert("--job-bookmark-option".into(), "job-bookmark-enable".into());
+    ws.create_job(job)?;
+    Ok(ws)
+}
+
+const JDBC_JOB: &str = "employees-to-warehouse";
+
+fn jdbc_workspace() -> Result<Workspace> {
+    let mut ws = Workspace::default();
+    ws.execute_warehouse_statement(
+        "CREATE TABLE hr.employees (empno INT PRIMARY KEY, name VARCHAR(40), dept VARCHAR(10), salary INT)",
+    )?;
+    let plan = JobPlan {
+        required_arguments: vec!["JOB_NAME".into()],
+        sources: vec![SourceSpec::jdbc(
+            "hr.employees",
+            &["empno"],
+            KeySortOrder::Asc,
+            Some("employees"),
+        )],
+        transforms: vec![],
+        sinks: vec![SinkSpec::jdbc("analytics.employees", SinkMode::Append)],
+        commits: true,
+    };
+    let mut job = JobDefinition::new(JDBC_JOB, plan);
+    job.default_arguments
+        .insert("--job-bookmark-option".into(), "job-bookmark-enable".into());
+    ws.create_job(job)?;
+    Ok(ws)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lineage::{Reason, VerdictKind};
+
+    fn play(id: &str) -> Workspace {
+        let example = examples().into_iter().find(|e| e.id == id).unwrap();
+        let mut ws = load(id).unwrap();
+        for step in tour(id).unwrap() {
+            ws.apply_tour_step(example.job, &step.action)
+                .unwrap_or_else(|e| panic!("{id}: {}: {e}", step.title));
+        }
+        ws
+    }
+
+    fn last_run(ws: &Workspace, job: &str) -> crate::run::JobRun {
+        ws.runs_of(job).last().unwrap().clone()
+    }
+
+    #[test]
+    fn every_tour_plays_to_its_end() {
+        for example in examples() {
+            play(example.id);
+        }
+        assert!(load("nope").is_err());
+    }
+
+    #[test]
+    fn the_seed_tour_ends_with_file_2_twice_in_the_sink() {
+        let ws = play("seed");
+        let last = last_run(&ws, super::super::JOB_NAME);
+        let file2 = last
+            .lineage
+            .files
+            .iter()
+            .find(|f| f.object.ends_with("raw-data-2.json"))
+            .unwrap();
+        assert!(matches!(file2.reason, Reason::AfterRewind { .. }));
+        let (_, rows) = ws.job_sink_rows(super::super::JOB_NAME).unwrap();
+        assert_eq!(rows.iter().filter(|r| r.duplicate_of.is_some()).count(), 1);
+    }
+
+    #[test]
+    fn the_csv_tour_skips_headers_and_reads_each_file_once() {
+        let ws = play("csv-header");
+        let result = ws
+            .query("SELECT count(*), sum(amount) FROM sales.orders", None)
+            .unwrap();
+        assert_eq!(result.rows_as_strings(), [["5", "85.50"]]);
+    }
+
+    #[test]
+    fn the_modified_file_tour_re_reads_the_file_in_full() {
+        let ws = play("modified-file");
+        let last = last_run(&ws, super::super::JOB_NAME);
+        assert_eq!(last.lineage.files[0].kind, VerdictKind::ReRead);
+        assert!(matches!(last.lineage.files[0].reason, Reason::ModifiedSince { .. }));
+    }
+
+    #[test]
+    fn the_pause_tour_replays_only_file_2() {
+        let ws = play("pause-from-to");
+        let last = last_run(&ws, super::super::JOB_NAME);
+        let read: Vec<&str> = last
+            .lineage
+            .files
+            .iter()
+            .filter(|f| f.kind != VerdictKind::Skipped)
+            .map(|f| f.object.rsplit('/').next().unwrap())
+            .collect();
+        assert_eq!(read, ["raw-data-2.json"]);
+    }
+
+    #[test]
+    fn the_jdbc_tour_misses_the_update_and_the_small_key() {
+        let ws = play("jdbc-keys");
+        let last = last_run(&ws, JDBC_JOB);
+        assert!(last
+            .lineage
+            .files
+            .iter()
+            .any(|f| matches!(f.reason, Reason::KeyNotAfterBookmark { .. })));
+        let result = ws
+            .query("SELECT salary FROM analytics.employees WHERE empno = 1", None)
+            .unwrap();
+        assert_eq!(result.rows_as_strings(), [["100"]]);
+    }
+}
