@@ -65,6 +65,52 @@ pub fn load(bytes: &[u8]) -> Result<Workspace> {
     Ok(owned.workspace)
 }
 
+/// The most characters a share link's code may have: chat tools and address bars cut longer
+/// links, and a bigger workspace belongs in an exported file.
+pub const SHARE_CODE_LIMIT: usize = 48 * 1024;
+/// The most bytes a share code may expand to, so a crafted link cannot exhaust memory.
+const SHARE_EXPANDED_LIMIT: usize = 32 * 1024 * 1024;
+
+/// A workspace as the code of a share link (`#w=<code>`): the snapshot, Snappy-compressed and
+/// base64url-encoded. Too large a workspace is an error saying to export a file instead.
+pub fn to_share_code(workspace: &Workspace) -> Result<String> {
+    use base64::Engine as _;
+    let compressed = snap::raw::Encoder::new()
+        .compress_vec(&save(workspace))
+        .map_err(|e| Error::Snapshot(e.to_string()))?;
+    let code = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(compressed);
+    if code.len() > SHARE_CODE_LIMIT {
+        return Err(Error::InvalidInput(format!(
+            "this workspace needs a {} KB link; share links hold up to {} KB: export it as a file instead",
+            code.len() / 1024,
+            SHARE_CODE_LIMIT / 1024
+        )));
+    }
+    Ok(code)
+}
+
+/// The workspace a share code holds. The code is untrusted input: every layer is checked
+/// (encoding, compression, size, then everything [`load`] checks) and nothing is half-loaded.
+pub fn from_share_code(code: &str) -> Result<Workspace> {
+    use base64::Engine as _;
+    let bad = |why: String| Error::Snapshot(format!("this share link is damaged or was not made by gluelab ({why})"));
+    let code = code.trim();
+    if code.len() > SHARE_CODE_LIMIT {
+        return Err(bad(format!("{} characters, more than a share link holds", code.len())));
+    }
+    let compressed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(code.as_bytes())
+        .map_err(|e| bad(format!("not base64url: {e}")))?;
+    let expanded = snap::raw::decompress_len(&compressed).map_err(|e| bad(e.to_string()))?;
+    if expanded > SHARE_EXPANDED_LIMIT {
+        return Err(bad(format!("it claims to expand to {expanded} bytes")));
+    }
+    let bytes = snap::raw::Decoder::new()
+        .decompress_vec(&compressed)
+        .map_err(|e| bad(e.to_string()))?;
+    load(&bytes)
+}
+
 /// Serde adapter that stores object bodies as base64 text inside the JSON snapshot.
 pub(crate) mod bytes {
     use std::sync::Arc;
@@ -126,5 +172,42 @@ mod tests {
             .contains("expected \"format\""));
         let bad_body = text.replacen("\"body\":\"", "\"body\":\"!!", 1);
         assert!(load(bad_body.as_bytes()).unwrap_err().to_string().contains("base64"));
+    }
+
+    #[test]
+    fn share_codes_round_trip_and_tampered_ones_are_refused_whole() {
+        let ws = story();
+        let code = to_share_code(&ws).unwrap();
+        assert!(code.len() < SHARE_CODE_LIMIT, "{} characters", code.len());
+        assert_eq!(from_share_code(&code).unwrap(), ws);
+        let refused = |code: &str| from_share_code(code).unwrap_err().to_string();
+        assert!(refused("not a code!").contains("not base64url"));
+        let mut flipped = code.clone().into_bytes();
+        let middle = flipped.len() / 2;
+        flipped[middle] = if flipped[middle] == b'A' { b'B' } else { b'A' };
+        let flipped = String::from_utf8(flipped).unwrap();
+        assert!(
+            refused(&flipped).starts_with("snapshot rejected:"),
+            "{}",
+            refused(&flipped)
+        );
+        assert!(refused(&code[..code.len() / 2]).starts_with("snapshot rejected:"));
+        // Valid compression of something that is not a workspace.
+        use base64::Engine as _;
+        let stranger = snap::raw::Encoder::new().compress_vec(br#"{"hello":1}"#).unwrap();
+        let stranger = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(stranger);
+        assert!(refused(&stranger).contains("expected \"format\""));
+    }
+
+    #[test]
+    fn a_workspace_too_big_for_a_link_says_to_export_it() {
+        let mut ws = story();
+        let noise: Vec<u8> = (0..200_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        ws.put_object(&S3Uri::new(demo::raw_bucket(), "raw-data/noise.bin"), noise)
+            .unwrap();
+        let e = to_share_code(&ws).unwrap_err().to_string();
+        assert!(e.contains("export it as a file instead"), "{e}");
     }
 }
