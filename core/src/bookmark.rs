@@ -146,6 +146,72 @@ impl BookmarkEntry {
     }
 }
 
+/// One field of a bookmark entry that differs between two versions (`before`/`after` are
+/// `None` where the field is absent), for the inspector's highlighted diff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    /// `Version`, `RunId`, or `JobBookmark.<ctx>.<field>` (`CURR_RUN_START_TIME`, ...).
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl BookmarkEntry {
+    /// Every field as (path, text), in the order the CLI prints them, inner states flattened.
+    pub fn fields(&self) -> Vec<(String, String)> {
+        let mut fields = vec![
+            ("Version".to_string(), self.version.to_string()),
+            ("Run".to_string(), self.run.to_string()),
+            ("Attempt".to_string(), self.attempt.to_string()),
+        ];
+        if let Some(id) = &self.previous_run_id {
+            fields.push(("PreviousRunId".into(), id.clone()));
+        }
+        if let Some(id) = &self.run_id {
+            fields.push(("RunId".into(), id.clone()));
+        }
+        for (ctx, state) in &self.states {
+            let inner: serde_json::Value = serde_json::from_str(&state_json(state)).expect("state JSON is valid");
+            flatten(&format!("JobBookmark.{ctx}"), &inner, &mut fields);
+        }
+        fields
+    }
+
+    /// What changed from `before` to this entry, field by field.
+    pub fn changes_since(&self, before: &BookmarkEntry) -> Vec<FieldChange> {
+        let old: BTreeMap<String, String> = before.fields().into_iter().collect();
+        let new = self.fields();
+        let mut changes: Vec<FieldChange> = new
+            .iter()
+            .filter(|(k, v)| old.get(k) != Some(v))
+            .map(|(k, v)| FieldChange {
+                field: k.clone(),
+                before: old.get(k).cloned(),
+                after: Some(v.clone()),
+            })
+            .collect();
+        let kept: BTreeSet<&String> = new.iter().map(|(k, _)| k).collect();
+        changes.extend(old.iter().filter(|(k, _)| !kept.contains(k)).map(|(k, v)| FieldChange {
+            field: k.clone(),
+            before: Some(v.clone()),
+            after: None,
+        }));
+        changes
+    }
+}
+
+fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                flatten(&format!("{prefix}.{k}"), v, out);
+            }
+        }
+        serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        other => out.push((prefix.to_string(), other.to_string())),
+    }
+}
+
 /// JSON pretty-printed with 4 spaces, as the AWS CLI does.
 pub fn pretty_json<T: Serialize>(value: &T) -> String {
     let mut out = Vec::new();

@@ -443,3 +443,35 @@ fn a_malformed_line_read_permissively_reaches_the_sink_with_its_raw_text() {
     assert_eq!(rows[1].values[corrupt], "{not json");
     assert_eq!(rows[1].origin.as_ref().unwrap().line, 2);
 }
+
+#[test]
+fn each_bookmark_version_says_what_changed_from_the_one_before() {
+    let mut ws = ws();
+    seed_files(&mut ws);
+    let first = run(&mut ws);
+    let history = &ws.bookmark(demo::JOB_NAME).unwrap().history;
+    // job.init reads the entry (Version 1), job.commit() saves it (Version 2).
+    let (before, after) = (&history[0].1, &history[1].1);
+    let changes = after.changes_since(before);
+    let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+    assert!(fields.contains(&"Version") && fields.contains(&"RunId"), "{fields:?}");
+    let run_id = changes.iter().find(|c| c.field == "RunId").unwrap();
+    assert_eq!(
+        (run_id.before.as_deref(), run_id.after.as_deref()),
+        (None, Some(first.as_str()))
+    );
+    assert!(
+        fields.contains(&"JobBookmark.datasource.timestamps.CURR_RUN_START_TIME"),
+        "{fields:?}"
+    );
+    ws.reset_job_bookmark(demo::JOB_NAME, None).unwrap();
+    let history = &ws.bookmark(demo::JOB_NAME).unwrap().history;
+    let reset = history[history.len() - 1]
+        .1
+        .changes_since(&history[history.len() - 2].1);
+    let gone = reset
+        .iter()
+        .find(|c| c.field == "JobBookmark.datasource.timestamps.INCLUDE_LIST")
+        .unwrap();
+    assert_eq!(gone.after, None, "a reset drops the state");
+}
