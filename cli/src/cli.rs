@@ -74,9 +74,14 @@ pub enum Command {
     /// CloudWatch Logs: a run's output and error logs
     #[command(subcommand)]
     Logs(LogsCommand),
+    /// Amazon Redshift Data API: SQL statements on the simulated warehouse (JDBC sources and sinks)
+    #[command(subcommand, name = "redshift-data", long_about = crate::commands::redshift_data::ABOUT)]
+    RedshiftData(RedshiftDataCommand),
     /// Run a SQL query over the catalog and print the rows as a table (Athena's console, in short)
     Query(QueryArgs),
-    /// Explain a run: per source object what the bookmark made the run do and why, and the rows it wrote
+    /// Explain a run: per source object (or warehouse row) what the bookmark made the run do and why,
+    /// where a failed run failed (rule, object, line, field), the rows its transforms could not
+    /// process (error records), and the rows it wrote (S3 parts or a warehouse table)
     Explain(ExplainArgs),
     /// The virtual clock: every action moves it on by one step; `advance` lets time pass
     #[command(subcommand)]
@@ -84,6 +89,9 @@ pub enum Command {
     /// Run a file of gluelab (or aws) commands and print a transcript
     #[command(subcommand)]
     Scenario(ScenarioCommand),
+    /// Start from a shipped example (the seed article, the HR worked example)
+    #[command(subcommand)]
+    Example(ExampleCommand),
 }
 
 impl Command {
@@ -91,6 +99,8 @@ impl Command {
     pub fn mutates(&self) -> bool {
         match self {
             Command::Sts(_) | Command::Logs(_) | Command::Query(_) | Command::Explain(_) => false,
+            Command::RedshiftData(c) => matches!(c, RedshiftDataCommand::ExecuteStatement(_)),
+            Command::Example(c) => matches!(c, ExampleCommand::Load(_)),
             Command::Cloudformation(c) => matches!(c, CfnCommand::Deploy(_)),
             Command::S3(c) => !matches!(c, S3Command::Ls(_)),
             Command::Glue(c) => matches!(
@@ -195,7 +205,9 @@ pub enum GlueCommand {
     /// Start a job run. The run is local and quick: it has ended (SUCCEEDED, FAILED, ...) when this
     /// command returns {"JobRunId": ...}; see its state with get-job-run
     StartJobRun(StartJobRunArgs),
-    /// One job run: {"JobRun": {...}}
+    /// One job run: {"JobRun": {...}} with Glue's fields (a failure is in ErrorMessage). When the run has
+    /// error records or a failure gluelab can place (rule, object, line, field), a gluelab-only
+    /// "Gluelab" key beside "JobRun" holds them as data; `.JobRun` reads as on AWS
     GetJobRun(JobRunArgs),
     /// Every run of a job, newest first
     GetJobRuns(JobNameArgs),
@@ -336,6 +348,85 @@ pub struct StartQueryArgs {
 pub struct QueryIdArgs {
     #[arg(long)]
     pub query_execution_id: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RedshiftDataCommand {
+    /// Run one SQL statement on the warehouse; prints {"Id": ...}
+    ///
+    /// CREATE TABLE, DROP TABLE, INSERT ... VALUES, UPDATE, DELETE, TRUNCATE or SELECT. The
+    /// statement has finished (or failed) when this returns: see it with describe-statement, its
+    /// rows with get-statement-result. A statement the database rejects FAILS; the call succeeds
+    ExecuteStatement(ExecuteStatementArgs),
+    /// A statement's status (FINISHED or FAILED), Error, ResultRows and HasResultSet
+    DescribeStatement(StatementIdArgs),
+    /// The rows of a finished statement that has a result set (a SELECT)
+    GetStatementResult(StatementIdArgs),
+    /// The statements run so far, newest first
+    ListStatements,
+}
+
+#[derive(Args, Debug)]
+pub struct ExecuteStatementArgs {
+    /// One SQL statement
+    #[arg(long)]
+    pub sql: String,
+    /// The database [default: dev] (one warehouse: the name is recorded, not used to pick data)
+    #[arg(long)]
+    pub database: Option<String>,
+    /// A provisioned cluster's identifier (recorded; there is one simulated warehouse)
+    #[arg(long)]
+    pub cluster_identifier: Option<String>,
+    /// A serverless workgroup's name (recorded; there is one simulated warehouse)
+    #[arg(long)]
+    pub workgroup_name: Option<String>,
+    /// Recorded and echoed (there is no authentication)
+    #[arg(long)]
+    pub db_user: Option<String>,
+    /// Recorded and echoed (there is no authentication)
+    #[arg(long)]
+    pub secret_arn: Option<String>,
+    /// Accepted for compatibility
+    #[arg(long)]
+    pub statement_name: Option<String>,
+    /// Accepted for compatibility (statements are always synchronous here)
+    #[arg(long)]
+    pub with_event: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct StatementIdArgs {
+    /// The statement's Id, as execute-statement returned it
+    #[arg(long)]
+    pub id: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExampleCommand {
+    /// The shipped examples
+    List,
+    /// Replace the (empty) workspace with an example's starting point; --force to replace a non-empty one
+    Load(ExampleLoadArgs),
+    /// Write the files an example's story uploads (for example the HR monthly exports) to a directory
+    Files(ExampleFilesArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ExampleLoadArgs {
+    /// seed or hr (see `gluelab example list`)
+    pub name: String,
+    /// Replace a workspace that is not empty (its jobs, runs, objects and tables are lost)
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExampleFilesArgs {
+    /// seed or hr
+    pub name: String,
+    /// Where to write them [default: the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

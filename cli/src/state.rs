@@ -1,5 +1,5 @@
 //! The workspace directory: the core snapshot (`workspace.json`), the CLI's own state
-//! (`cli-state.json`: Athena query executions) and a lock file.
+//! (`cli-state.json`: Athena query executions, Redshift Data API statements) and a lock file.
 //!
 //! Every command takes the lock (shared to read, exclusive to change), so two commands never
 //! write one workspace at once; a second one is refused at once with a clear message. Files
@@ -29,6 +29,9 @@ pub struct CliState {
     pub format: String,
     pub version: u32,
     pub query_executions: Vec<QueryExecution>,
+    /// Redshift Data API statements, oldest first (absent in files written before they existed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statements: Vec<Statement>,
 }
 
 impl Default for CliState {
@@ -37,8 +40,42 @@ impl Default for CliState {
             format: STATE_FORMAT.into(),
             version: STATE_VERSION,
             query_executions: vec![],
+            statements: vec![],
         }
     }
+}
+
+impl CliState {
+    pub fn is_empty(&self) -> bool {
+        self.query_executions.is_empty() && self.statements.is_empty()
+    }
+}
+
+/// One Redshift Data API statement, with its outcome and (for a SELECT) its result as it was
+/// when it ran.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Statement {
+    pub id: String,
+    pub sql: String,
+    pub database: String,
+    pub cluster_identifier: Option<String>,
+    pub workgroup_name: Option<String>,
+    pub db_user: Option<String>,
+    pub secret_arn: Option<String>,
+    pub created: Millis,
+    pub updated: Millis,
+    /// `FINISHED` or `FAILED`.
+    pub status: String,
+    pub error: Option<String>,
+    pub has_result_set: bool,
+    /// Rows returned (SELECT) or affected (INSERT, UPDATE, DELETE); -1 when it failed.
+    pub result_rows: i64,
+    /// The result's columns (a SELECT's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<StatementColumn>,
+    /// Cells as the Data API returns them (`{"stringValue": ...}`, `{"isNull": true}`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<Vec<serde_json::Value>>,
 }
 
 /// One Athena query, with its result as it was when it ran.
@@ -54,6 +91,15 @@ pub struct QueryExecution {
     pub columns: Vec<ResultColumn>,
     /// Cells as Athena returns them; `None` is SQL NULL.
     pub rows: Vec<Vec<Option<String>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatementColumn {
+    pub name: String,
+    /// Redshift's type name: `int8`, `varchar`, `float8`, `bool`, `numeric`, ...
+    pub type_name: String,
+    pub precision: i64,
+    pub scale: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -445,8 +445,20 @@ impl Workspace {
         let lookups = TableLookups(self);
         let mut errors_so_far = 0;
         for (index, step) in job_plan.transforms.iter().enumerate() {
-            let applied = transform::apply_step(step, frame, &lookups, errors_so_far)
+            let applied = transform::run_step(step, frame, &lookups)
                 .map_err(|e| Stop::in_step(e, index, step.transform.name()))?;
+            if let Some(e) = transform::threshold_breach(step, &applied.errors, errors_so_far) {
+                // The records stay inspectable, and the detail points at the first one.
+                let first = applied.errors[0].clone();
+                run.error_records.extend(applied.errors);
+                let mut stop = Stop::in_step(e, index, step.transform.name());
+                if let Some(detail) = &mut stop.detail {
+                    detail.object = Some(first.origin.source.clone());
+                    detail.line = Some(first.origin.line);
+                    detail.field = first.field;
+                }
+                return Err(stop);
+            }
             if let Some(watch) = progress.preview.as_mut() {
                 watch(Some(index), &applied.frame, &applied.warnings, &applied.errors);
             }
@@ -650,7 +662,27 @@ impl Workspace {
                     schema: schema.clone(),
                     corrupt_record_as_data: false,
                 };
-                let output = format::read_object(uri, &object.body, &options)?;
+                let output = match format::read_object(uri, &object.body, &options) {
+                    Ok(output) => output,
+                    Err(e) => {
+                        // The file that stopped the run is part of its story.
+                        run.lineage.files.push(FileVerdict {
+                            transformation_ctx: plan.ctx.clone(),
+                            object: uri.clone(),
+                            etag: object.etag.clone(),
+                            last_modified: object.last_modified,
+                            size: object.size(),
+                            kind,
+                            reason: reason.clone(),
+                            explanation: format!(
+                                "{} Reading it failed: {e}",
+                                explain(&reason, uri, plan.ctx.as_deref())
+                            ),
+                            rows: 0,
+                        });
+                        return Err(e.into());
+                    }
+                };
                 for m in &output.malformed {
                     let field = m
                         .field
@@ -1165,7 +1197,7 @@ pub fn explain_named(reason: &Reason, name: &str, ctx: Option<&str>) -> String {
             "{name} was skipped: it was last modified before the bookmark's low edge (CURR_RUN_START_TIME − HIGH_BAND), so it is never read — a late arrival."
         ),
         Reason::AfterReset { run_id } => format!(
-            "{name} was read again: run {} had processed it, but the bookmark was reset since; its rows are written to the target a second time.",
+            "{name} was read again: run {} had processed it, but the bookmark was reset since; its rows are written to the target again (an appending target now holds them twice).",
             short(run_id)
         ),
         Reason::AfterRewind { to_run_id, run_id } => format!(

@@ -34,7 +34,6 @@ use crate::transform::{Frame, RowOrigin};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Warehouse {
     pub tables: BTreeMap<String, WarehouseTable>,
-    next_row_id: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,11 +44,15 @@ pub struct WarehouseTable {
     /// Declared, not enforced (Redshift's rule). The default JDBC bookmark key.
     pub primary_key: Vec<String>,
     pub rows: Vec<WarehouseRow>,
+    /// The last row id given out: ids count per table and are never reused, even after a
+    /// `DELETE`, so a row's read history stays its own.
+    #[serde(default)]
+    pub last_row_id: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WarehouseRow {
-    /// Identity in insertion order; never reused.
+    /// Identity in the table, in insertion order (1, 2, ...); never reused.
     pub id: u64,
     /// 1 when inserted, +1 per `UPDATE` that touches it.
     pub version: u64,
@@ -157,6 +160,7 @@ impl Warehouse {
                 columns,
                 primary_key,
                 rows: vec![],
+                last_row_id: 0,
             },
         );
         Ok(())
@@ -164,12 +168,11 @@ impl Warehouse {
 
     /// Appends rows given as values in column order (already checked against the types).
     fn push_rows(&mut self, table: &str, rows: Vec<(Vec<Value>, Option<String>, Option<RowOrigin>)>, at: Millis) {
-        let mut next = self.next_row_id;
         let t = self.tables.get_mut(table).expect("checked by the caller");
         for (values, written_by, origin) in rows {
-            next += 1;
+            t.last_row_id += 1;
             t.rows.push(WarehouseRow {
-                id: next,
+                id: t.last_row_id,
                 version: 1,
                 values,
                 inserted_at: at,
@@ -178,7 +181,6 @@ impl Warehouse {
                 origin,
             });
         }
-        self.next_row_id = next;
     }
 
     /// Writes a job's frame into `table` (created from the frame's schema if missing), as Glue's

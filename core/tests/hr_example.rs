@@ -147,6 +147,13 @@ fn a_threshold_turns_unmapped_companies_into_a_failed_run_with_structured_detail
         "{}",
         detail.message
     );
+    assert_eq!(detail.line, Some(7));
+    assert!(detail.object.as_deref().unwrap().ends_with("employees-2024-01.csv"));
+    assert_eq!(
+        run.error_records.len(),
+        1,
+        "the records that broke the threshold stay inspectable"
+    );
     // A failed run writes nothing and saves no bookmark: the next run reads January again.
     assert!(table(&ws).is_empty());
     assert_eq!(

@@ -118,7 +118,7 @@ fn find<'a>(ctx: &'a Ctx, id: &str, operation: &str) -> Result<&'a QueryExecutio
 }
 
 /// A UUID-shaped id derived from the query and when it ran, so a story replays identically.
-fn execution_id(sequence: usize, sql: &str, at: i64) -> String {
+pub(super) fn execution_id(sequence: usize, sql: &str, at: i64) -> String {
     let h: String = Sha256::digest(format!("{sequence}\u{0}{sql}\u{0}{at}").as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -1,11 +1,14 @@
 //! `gluelab explain --job-name N --run-id R`: what a run did to each source object and why
-//! (core's verdicts and explanations), and the rows it wrote with their origins and duplicates.
+//! (core's verdicts and explanations), where a failed run failed (rule, object, line, field),
+//! the rows its transforms could not process (error records), and the rows it wrote with their
+//! origins and duplicates — in S3 part files or in a warehouse table.
 
 use gluelab_core::clock::iso8601;
 use gluelab_core::format::{CsvOptions, Format};
 use gluelab_core::lineage::{FileVerdict, SinkRow, VerdictKind};
-use gluelab_core::run::JobRun;
+use gluelab_core::run::{ErrorDetail, JobRun};
 use gluelab_core::store::S3Uri;
+use gluelab_core::transform::ErrorRecord;
 use gluelab_core::views::short_run_id;
 use gluelab_core::Workspace;
 use serde::Serialize;
@@ -24,7 +27,7 @@ pub fn run(args: ExplainArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
         .lineage
         .written
         .iter()
-        .map(|part| written_part(ws, part))
+        .map(|part| written_part(ws, &run.id, part))
         .collect::<Result<Vec<_>, _>>()?;
     if ctx.output == Some(OutputFormat::Json) {
         return Ok(Reply::doc(&Explained {
@@ -33,24 +36,32 @@ pub fn run(args: ExplainArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
             attempt: run.attempt,
             job_run_state: run.state.as_str(),
             error_message: run.error_message.as_deref(),
+            error_detail: run.error_detail.as_ref(),
+            error_records: &run.error_records,
             bookmark_option: run.bookmark_option.map(|b| b.as_str()),
             files: &run.lineage.files,
             older_not_itemised: run.lineage.older_not_itemised,
             written,
         }));
     }
-    Ok(Reply::lines(text(ws, run, &written)))
+    Ok(Reply::lines(text(run, &written)))
 }
 
-/// A part file the run wrote and its rows as they are now.
+/// A part file (or a warehouse table, `jdbc:schema.table`) the run wrote and its rows as they
+/// are now.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct WrittenPart {
     part: String,
-    /// False when the part was deleted (or overwritten) since.
+    /// False when the part was deleted (or overwritten) since, or the table dropped.
     present: bool,
     columns: Vec<String>,
+    /// For a warehouse table: the rows this run wrote that it still holds (a later run's upsert
+    /// or an UPDATE takes a row over).
     rows: Vec<SinkRow>,
+    /// For each row that duplicates an earlier one: the run that wrote the earlier one.
+    #[serde(skip)]
+    first_writers: Vec<Option<String>>,
 }
 
 #[derive(Serialize)]
@@ -61,15 +72,50 @@ struct Explained<'a> {
     attempt: u32,
     job_run_state: &'static str,
     error_message: Option<&'a str>,
+    error_detail: Option<&'a ErrorDetail>,
+    error_records: &'a [ErrorRecord],
     bookmark_option: Option<&'static str>,
     files: &'a [FileVerdict],
     older_not_itemised: bool,
     written: Vec<WrittenPart>,
 }
 
-/// The sink a part belongs to: the catalog table whose location holds it, else its folder.
-fn written_part(ws: &Workspace, part: &str) -> Result<WrittenPart, CliError> {
+/// The sink a part belongs to: the catalog table whose location holds it, else its folder; or
+/// for `jdbc:schema.table`, the warehouse table.
+fn written_part(ws: &Workspace, run_id: &str, part: &str) -> Result<WrittenPart, CliError> {
     let fail = |e: gluelab_core::Error| CliError::core("GetJobRun", &e);
+    if let Some(table) = part.strip_prefix("jdbc:") {
+        let Ok((columns, all)) = ws.warehouse.sink_rows(table) else {
+            return Ok(WrittenPart {
+                part: part.into(),
+                present: false,
+                columns: vec![],
+                rows: vec![],
+                first_writers: vec![],
+            });
+        };
+        let rows: Vec<SinkRow> = all
+            .iter()
+            .filter(|r| r.written_by.as_deref() == Some(run_id))
+            .cloned()
+            .collect();
+        let first_writers = rows
+            .iter()
+            .map(|r| {
+                r.duplicate_of
+                    .as_ref()
+                    .and_then(|(_, index)| all.get(*index))
+                    .and_then(|first| first.written_by.clone())
+            })
+            .collect();
+        return Ok(WrittenPart {
+            part: part.into(),
+            present: true,
+            columns,
+            rows,
+            first_writers,
+        });
+    }
     let in_table = ws.catalog.databases().flat_map(|d| d.tables.values()).find(|t| {
         t.location_uri()
             .map(|u| part.starts_with(&S3Uri::new(&u.bucket, u.folder_prefix()).to_string()))
@@ -97,14 +143,26 @@ fn written_part(ws: &Workspace, part: &str) -> Result<WrittenPart, CliError> {
             present: false,
             columns: vec![],
             rows: vec![],
+            first_writers: vec![],
         });
     }
     let (columns, rows) = ws.sink_rows(&location, format, &csv).map_err(fail)?;
+    let rows: Vec<SinkRow> = rows.into_iter().filter(|r| r.part == part).collect();
+    let first_writers = rows
+        .iter()
+        .map(|r| {
+            r.duplicate_of
+                .as_ref()
+                .and_then(|(first, _)| ws.parts.get(first))
+                .map(|p| p.run_id.clone())
+        })
+        .collect();
     Ok(WrittenPart {
         part: part.into(),
         present: true,
         columns,
-        rows: rows.into_iter().filter(|r| r.part == part).collect(),
+        rows,
+        first_writers,
     })
 }
 
@@ -116,7 +174,7 @@ fn file_name(uri: &str) -> &str {
     uri.rsplit('/').next().unwrap_or(uri)
 }
 
-fn text(ws: &Workspace, run: &JobRun, written: &[WrittenPart]) -> String {
+fn text(run: &JobRun, written: &[WrittenPart]) -> String {
     let mut out = vec![format!(
         "Job run {} of {} (attempt {}): {}",
         run.id,
@@ -139,6 +197,9 @@ fn text(ws: &Workspace, run: &JobRun, written: &[WrittenPart]) -> String {
     out.push(format!("  {}", facts.join("; ")));
     if let Some(error) = &run.error_message {
         out.push(format!("  Error: {error}"));
+    }
+    if let Some(detail) = &run.error_detail {
+        out.extend(where_it_failed(detail));
     }
 
     let files = &run.lineage.files;
@@ -177,6 +238,17 @@ fn text(ws: &Workspace, run: &JobRun, written: &[WrittenPart]) -> String {
         out.push("  (objects older than the bookmark's band were skipped without being listed one by one)".into());
     }
 
+    if !run.error_records.is_empty() {
+        out.push(String::new());
+        out.push(format!(
+            "Error records ({}): rows a transform could not process",
+            run.error_records.len()
+        ));
+        for record in &run.error_records {
+            out.extend(error_record(record));
+        }
+    }
+
     out.push(String::new());
     if written.is_empty() {
         out.push("Rows written: none".into());
@@ -184,27 +256,43 @@ fn text(ws: &Workspace, run: &JobRun, written: &[WrittenPart]) -> String {
         out.push("Rows written:".into());
     }
     for part in written {
+        let table = part.part.strip_prefix("jdbc:");
         if !part.present {
-            out.push(format!("  {} (deleted or overwritten since)", part.part));
+            let gone = match table {
+                Some(t) => format!("  warehouse table {t} (dropped since)"),
+                None => format!("  {} (deleted or overwritten since)", part.part),
+            };
+            out.push(gone);
             continue;
         }
-        out.push(format!("  {} ({})", part.part, plural(part.rows.len() as u64, "row")));
+        match table {
+            Some(t) => out.push(format!(
+                "  warehouse table {t} ({} from this run, as the table holds them now)",
+                plural(part.rows.len() as u64, "row")
+            )),
+            None => out.push(format!("  {} ({})", part.part, plural(part.rows.len() as u64, "row"))),
+        }
         if !part.columns.is_empty() {
             out.push(format!("    {}", part.columns.join(" | ")));
         }
-        for row in &part.rows {
+        for (row, first_writer) in part.rows.iter().zip(&part.first_writers) {
             let origin = row
                 .origin
                 .as_ref()
-                .map(|o| format!("   <- {} line {}", file_name(&o.source), o.line))
+                .map(|o| match o.source.starts_with("jdbc:") {
+                    // A warehouse row's address already names the row (`jdbc:hr.employees#3`).
+                    true => format!("   <- {}", o.source),
+                    false => format!("   <- {} line {}", file_name(&o.source), o.line),
+                })
                 .unwrap_or_default();
             out.push(format!("    {}{origin}", row.values.join(" | ")));
             if let Some((first_part, index)) = &row.duplicate_of {
-                let by = match ws.parts.get(first_part) {
-                    Some(p) if p.run_id == run.id => " (written by this run too)".to_string(),
-                    Some(p) => format!(" (written by run {})", short_run_id(&p.run_id)),
+                let by = match first_writer {
+                    Some(id) if *id == run.id => " (written by this run too)".to_string(),
+                    Some(id) => format!(" (written by run {})", short_run_id(id)),
                     None => String::new(),
                 };
+                let first_part = first_part.strip_prefix("jdbc:").unwrap_or(first_part);
                 out.push(format!(
                     "      DUPLICATE of row {} of {}{by}: same source line, same values (targets are not tracked)",
                     index + 1,
@@ -214,4 +302,46 @@ fn text(ws: &Workspace, run: &JobRun, written: &[WrittenPart]) -> String {
         }
     }
     out.join("\n")
+}
+
+/// A failed run's structured detail, when it says more than the message: the rule (the step
+/// that failed), the object, the line and the field.
+fn where_it_failed(detail: &ErrorDetail) -> Vec<String> {
+    let mut out = vec![];
+    if let Some(rule) = &detail.rule {
+        out.push(format!("    rule:   {rule}"));
+    }
+    if let Some(object) = &detail.object {
+        out.push(format!("    object: {object}"));
+    }
+    if let Some(line) = detail.line {
+        out.push(format!("    line:   {line}"));
+    }
+    if let Some(field) = &detail.field {
+        out.push(format!("    field:  {field}"));
+    }
+    out
+}
+
+/// `ValueMapping  s3://.../employees-2024-01.csv:7  field company: message`, then the row.
+fn error_record(record: &ErrorRecord) -> Vec<String> {
+    let field = record
+        .field
+        .as_deref()
+        .map(|f| format!("field {f}: "))
+        .unwrap_or_default();
+    let fate = if record.row_dropped {
+        "row dropped"
+    } else {
+        "row kept, field set to null"
+    };
+    let values: Vec<String> = record.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let origin = match record.origin.source.starts_with("jdbc:") {
+        true => record.origin.source.clone(),
+        false => format!("{}:{}", record.origin.source, record.origin.line),
+    };
+    vec![
+        format!("  {}  {origin}  {field}{} ({fate})", record.transform, record.message),
+        format!("      {}", values.join(", ")),
+    ]
 }

@@ -27,6 +27,7 @@ pub fn run(command: GlueCommand, ctx: &mut Ctx) -> Result<Reply, CliError> {
                 .map_err(|e| CliError::core(op, &e))?;
             Ok(Reply::doc(&JobRunResponse {
                 job_run: JobRunView::of(run),
+                gluelab: GluelabRunDetail::of(run),
             }))
         }
         GlueCommand::GetJobRuns(args) => {
@@ -192,10 +193,91 @@ struct NameResponse {
     name: String,
 }
 
+/// `GetJobRun`'s response: `JobRun` holds exactly the fields Glue returns; what gluelab knows
+/// beyond them (where a run failed, as data; its error records) sits beside it under `Gluelab`,
+/// and only for runs that have any, so `.JobRun` reads as on AWS.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct JobRunResponse<'a> {
     job_run: JobRunView<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gluelab: Option<GluelabRunDetail<'a>>,
+}
+
+/// gluelab only (not in AWS Glue's GetJobRun): core's `ErrorDetail` and error records.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct GluelabRunDetail<'a> {
+    note: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_detail: Option<ErrorDetailView<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    error_records: Vec<ErrorRecordView<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ErrorDetailView<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ErrorRecordView<'a> {
+    transform: &'a str,
+    object: &'a str,
+    line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    message: &'a str,
+    row_dropped: bool,
+    values: serde_json::Map<String, Value>,
+}
+
+impl<'a> GluelabRunDetail<'a> {
+    fn of(run: &'a JobRun) -> Option<Self> {
+        let error_detail = run
+            .error_detail
+            .as_ref()
+            .filter(|d| d.rule.is_some() || d.object.is_some() || d.line.is_some() || d.field.is_some())
+            .map(|d| ErrorDetailView {
+                rule: d.rule.as_deref(),
+                object: d.object.as_deref(),
+                line: d.line,
+                field: d.field.as_deref(),
+                message: &d.message,
+            });
+        let error_records: Vec<ErrorRecordView> = run
+            .error_records
+            .iter()
+            .map(|r| ErrorRecordView {
+                transform: &r.transform,
+                object: &r.origin.source,
+                line: r.origin.line,
+                field: r.field.as_deref(),
+                message: &r.message,
+                row_dropped: r.row_dropped,
+                values: r
+                    .values
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect(),
+            })
+            .collect();
+        (error_detail.is_some() || !error_records.is_empty()).then_some(Self {
+            note: "gluelab only, not part of AWS Glue's GetJobRun response; see gluelab explain",
+            error_detail,
+            error_records,
+        })
+    }
 }
 
 #[derive(Serialize)]

@@ -3,9 +3,11 @@
 
 mod athena;
 mod cfn;
+mod example;
 mod explain;
 mod glue;
 mod logs;
+pub mod redshift_data;
 mod s3;
 
 use std::collections::BTreeMap;
@@ -53,6 +55,8 @@ pub fn run(command: Command, ctx: &mut Ctx) -> Result<Reply, CliError> {
         Command::Glue(c) => glue::run(c, ctx),
         Command::Athena(c) => athena::run(c, ctx),
         Command::Logs(c) => logs::run(c, ctx),
+        Command::RedshiftData(c) => redshift_data::run(c, ctx),
+        Command::Example(c) => example::run(c, ctx),
         Command::Query(q) => athena::query(q, ctx),
         Command::Explain(e) => explain::run(e, ctx),
         Command::Clock(c) => clock(c, ctx),

@@ -42,7 +42,7 @@ pub use aggregate::{Agg, AggFunction, GroupKey};
 pub use choice::{ChoiceAction, ChoiceSpec};
 pub use expr::DerivedColumn;
 pub use lookup::{JoinHow, Unmapped};
-pub use step::{apply_step, ErrorRecord, Step};
+pub use step::{apply_step, run_step, threshold_breach, ErrorRecord, Step};
 
 /// Where one row came from: the object (and which write of it) and its line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

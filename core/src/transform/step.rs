@@ -157,10 +157,19 @@ impl From<Transform> for Step {
     }
 }
 
-/// Applies `step` to `frame`, then checks its thresholds. `errors_so_far` is the number of
-/// error records of the steps before it in this run (for `total_threshold`); add this step's
-/// `errors.len()` to it for the next one.
+/// Applies `step` to `frame`, then checks its thresholds (see [`threshold_breach`]).
+/// `errors_so_far` is the number of error records of the steps before it in this run (for
+/// `total_threshold`); add this step's `errors.len()` to it for the next one.
 pub fn apply_step(step: &Step, frame: Frame, lookups: &dyn Lookups, errors_so_far: u64) -> Result<Applied> {
+    let applied = run_step(step, frame, lookups)?;
+    match threshold_breach(step, &applied.errors, errors_so_far) {
+        Some(e) => Err(e),
+        None => Ok(applied),
+    }
+}
+
+/// Applies `step` (a disabled one passes the frame through) without judging its error records.
+pub fn run_step(step: &Step, frame: Frame, lookups: &dyn Lookups) -> Result<Applied> {
     if !step.enabled {
         return Ok(Applied {
             frame,
@@ -169,23 +178,25 @@ pub fn apply_step(step: &Step, frame: Frame, lookups: &dyn Lookups, errors_so_fa
             errors: vec![],
         });
     }
-    let applied = apply(&step.transform, frame, lookups)?;
-    let own = applied.errors.len() as u64;
+    apply(&step.transform, frame, lookups)
+}
+
+/// The error a step's error records raise when they reach its `stage_threshold`, or with the
+/// earlier steps' `errors_so_far` its `total_threshold`; `None` while under both.
+pub fn threshold_breach(step: &Step, errors: &[ErrorRecord], errors_so_far: u64) -> Option<Error> {
+    let own = errors.len() as u64;
     let check = |count: u64, threshold: Option<u64>, which: &str| match threshold {
-        Some(limit) if limit > 0 && count >= limit => {
-            let first = &applied.errors[0];
-            Err(Error::transform(
-                step.transform.name(),
-                format!("{count} error record(s) reached {which} {limit}; first: {first}"),
-            ))
-        }
-        _ => Ok(()),
+        Some(limit) if limit > 0 && count >= limit => Some(Error::transform(
+            step.transform.name(),
+            format!("{count} error record(s) reached {which} {limit}; first: {}", errors[0]),
+        )),
+        _ => None,
     };
-    check(own, step.stage_threshold, "stageThreshold")?;
-    if own > 0 {
-        check(errors_so_far + own, step.total_threshold, "totalThreshold")?;
-    }
-    Ok(applied)
+    check(own, step.stage_threshold, "stageThreshold").or_else(|| {
+        (own > 0)
+            .then(|| check(errors_so_far + own, step.total_threshold, "totalThreshold"))
+            .flatten()
+    })
 }
 
 #[cfg(test)]
