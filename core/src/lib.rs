@@ -25,6 +25,7 @@ pub mod snapshot;
 pub mod store;
 pub mod tables;
 pub mod transform;
+pub mod validate;
 pub mod views;
 pub mod warehouse;
 pub mod workspace;

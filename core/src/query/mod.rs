@@ -172,6 +172,12 @@ pub fn predicate_mask(batch: &RecordBatch, predicate: &str) -> Result<BooleanArr
     )
 }
 
+/// Checks that `expression` parses as a scalar expression (for editors); positions in the
+/// error are within `expression`. Whether its columns exist is a question for the data.
+pub fn check_expression(expression: &str) -> Result<()> {
+    parse::parse_predicate(expression).map(|_| ())
+}
+
 /// Evaluates a scalar SQL expression (`upper(name)`, `price * 2`) over every row of `batch`, for
 /// transforms that derive columns (Glue's `Map`, derived columns). Positions in errors are
 /// within `expression`.
