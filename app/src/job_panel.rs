@@ -19,10 +19,12 @@ pub fn JobPanel() -> impl IntoView {
             let source = job.plan.sources.first().map(|s| match &s.input {
                 SourceInput::Catalog { database, table } => format!("{database}.{table}"),
                 SourceInput::S3 { path, .. } => path.clone(),
+                SourceInput::Jdbc { table, .. } => format!("JDBC {table}"),
             });
             let sink = job.plan.sinks.first().map(|s| match &s.output {
                 SinkOutput::Catalog { database, table } => format!("{database}.{table}"),
                 SinkOutput::S3 { path, .. } => path.clone(),
+                SinkOutput::Jdbc { table, .. } => format!("JDBC {table}"),
             });
             let default_option = job
                 .default_arguments
@@ -71,7 +73,7 @@ pub fn JobPanel() -> impl IntoView {
             "timeout" => Some(FailurePoint::Timeout),
             _ => None,
         };
-        if let Some(id) = studio.act(|ws| ws.start_job_run(request)) {
+        if let Some(id) = crate::runner::start(studio, request) {
             studio.selected_run.set(Some(id));
         }
     };

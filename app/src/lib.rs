@@ -4,22 +4,26 @@
 mod bookmark_panel;
 mod explain_panel;
 mod job_panel;
+mod runner;
 mod runs_panel;
 mod s3_browser;
 mod sink_panel;
 mod state;
 mod timeline;
 mod topbar;
+pub mod worker;
 
 use leptos::prelude::*;
 
-pub use state::{use_studio, Notice, Studio};
+pub use state::{use_studio, Notice, RunInFlight, Studio};
 
 #[component]
 pub fn App() -> impl IntoView {
     let studio = Studio::restore();
     studio.persist();
     provide_context(studio);
+    // The job-run worker loads while the page settles, so the first run does not wait for it.
+    set_timeout(move || runner::warm_up(studio), std::time::Duration::from_millis(300));
     view! {
         <topbar::TopBar/>
         <NoticeBar/>

@@ -1,10 +1,11 @@
 //! The job's runs, newest last: state, files read/skipped/re-read, rows. Click to inspect.
 
+use gluelab_core::engine::{ProgressStage, RunProgress};
 use gluelab_core::lineage::VerdictKind;
 use gluelab_core::views::short_run_id;
 use leptos::prelude::*;
 
-use crate::state::use_studio;
+use crate::state::{use_studio, RunInFlight};
 
 #[derive(Clone, PartialEq)]
 struct RunRow {
@@ -42,6 +43,7 @@ pub fn RunsPanel() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="runs-title">
             <h2 id="runs-title">"Runs"</h2>
+            <RunProgressBar/>
             <Show when=move || !rows().is_empty() fallback=|| view! { <p class="empty">"No runs yet."</p> }>
                 <table class="runs">
                     <thead>
@@ -74,4 +76,66 @@ pub fn RunsPanel() -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// The run in flight: a progress bar (from the worker's reports) and Stop.
+#[component]
+fn RunProgressBar() -> impl IntoView {
+    let studio = use_studio();
+    move || {
+        studio.in_flight.get().map(|run| {
+            let (percent, label) = describe(&run);
+            view! {
+                <div class="run-progress">
+                    <div class="progress" id="run-progress" role="progressbar" aria-label="Job run progress"
+                        aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent.to_string() aria-valuetext=label.clone()>
+                        <div class="progress-fill" style=format!("width: {percent}%")></div>
+                    </div>
+                    <span class="hint progress-label" id="run-progress-label">
+                        {format!("{} RUNNING · {label}", short_run_id(&run.run_id))}
+                    </span>
+                    <button class="btn danger" id="stop-run" title="BatchStopJobRun: stop the run; nothing it did is kept"
+                        on:click=move |_| crate::runner::stop(studio)>
+                        "■ Stop run"
+                    </button>
+                </div>
+            }
+        })
+    }
+}
+
+/// How far the run is, in percent, and what it is doing. Reading weighs most: it is where the
+/// bytes are.
+fn describe(run: &RunInFlight) -> (u32, String) {
+    let Some(p) = run.progress else {
+        return (0, run.phase.unwrap_or("starting").to_string());
+    };
+    let part = |done: u64, total: u64| if total == 0 { 1.0 } else { done as f64 / total as f64 };
+    let (from, to, within) = match p.stage {
+        ProgressStage::Selecting => (0.0, 5.0, 0.0),
+        ProgressStage::Reading => (5.0, 70.0, part(p.bytes_done, p.bytes_total)),
+        ProgressStage::Transforming => (70.0, 75.0, 0.0),
+        ProgressStage::Writing => (75.0, 95.0, 0.0),
+        ProgressStage::Committing => (95.0, 100.0, 0.0),
+    };
+    let percent = (from + (to - from) * within).round() as u32;
+    (percent, stage_label(&p))
+}
+
+fn stage_label(p: &RunProgress) -> String {
+    let mb = |b: u64| b as f64 / 1e6;
+    let stage = match p.stage {
+        ProgressStage::Selecting => "selecting objects",
+        ProgressStage::Reading => "reading",
+        ProgressStage::Transforming => "transforming",
+        ProgressStage::Writing => "writing the sink",
+        ProgressStage::Committing => "job.commit()",
+    };
+    format!(
+        "{stage}: {} of {} objects, {:.1} of {:.1} MB",
+        p.objects_done,
+        p.objects_total,
+        mb(p.bytes_done),
+        mb(p.bytes_total)
+    )
 }

@@ -6,13 +6,48 @@ use leptos::prelude::*;
 
 use crate::state::use_studio;
 
+/// The table shows this many rows; the summary counts them all.
+const SHOWN_ROWS: usize = 500;
+/// Sinks larger than this are not listed (a large run writes millions of rows).
+const LIST_LIMIT_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The size of the objects under the job's first sink, if it is a catalog table or S3 path.
+fn sink_bytes(ws: &gluelab_core::Workspace, job: &str) -> u64 {
+    use gluelab_core::job::SinkOutput;
+    use gluelab_core::store::S3Uri;
+    let location = ws.job(job).ok().and_then(|j| match &j.plan.sinks.first()?.output {
+        SinkOutput::Catalog { database, table } => ws.catalog.table(database, table).ok()?.location_uri().ok(),
+        SinkOutput::S3 { path, .. } => S3Uri::parse(path).ok(),
+        _ => None,
+    });
+    location
+        .and_then(|l| ws.store.list(&S3Uri::new(&l.bucket, l.folder_prefix())).ok())
+        .map(|objects| objects.iter().map(|o| o.size()).sum())
+        .unwrap_or(0)
+}
+
 #[component]
 pub fn SinkPanel() -> impl IntoView {
     let studio = use_studio();
-    let sink = move || {
+    // Read once per change of the workspace: the summary and the table share it.
+    let sink = Memo::new(move |_| {
         let job = studio.job_name()?;
-        studio.workspace.with(|ws| ws.job_sink_rows(&job).ok())
+        studio.workspace.with(|ws| {
+            // Listing rows parses every part file on this thread: not for a large sink.
+            let bytes = sink_bytes(ws, &job);
+            if bytes > LIST_LIMIT_BYTES {
+                return Some(Err(bytes));
+            }
+            ws.job_sink_rows(&job).ok().map(Ok)
+        })
+    });
+    let too_large = move || {
+        sink.with(|s| match s {
+            Some(Err(bytes)) => Some(*bytes),
+            _ => None,
+        })
     };
+    let sink = move || sink.get().and_then(Result::ok);
     // Each run gets a colour slot by its position among the job's runs.
     let run_slot = move |run_id: &str| {
         let job = studio.job_name().unwrap_or_default();
@@ -29,8 +64,15 @@ pub fn SinkPanel() -> impl IntoView {
         <section class="panel" aria-labelledby="sink-title">
             <h2 id="sink-title">"Sink"</h2>
             <p class="hint" id="sink-summary">{move || {
+                if let Some(bytes) = too_large() {
+                    return format!(
+                        "The sink holds {:.1} MB: too large to list here (listing it parses every part on the page's thread); query it below.",
+                        bytes as f64 / 1e6
+                    );
+                }
                 let rows = sink().map(|(_, r)| r.len()).unwrap_or(0);
-                format!("{rows} rows · {} duplicates (same source line written again)", duplicates())
+                let shown = if rows > SHOWN_ROWS { format!(" · the first {SHOWN_ROWS} shown") } else { String::new() };
+                format!("{rows} rows · {} duplicates (same source line written again){shown}", duplicates())
             }}</p>
             {move || sink().map(|(columns, rows)| view! {
                 <table class="sink">
@@ -41,7 +83,7 @@ pub fn SinkPanel() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        {rows.into_iter().map(|row| {
+                        {rows.into_iter().take(SHOWN_ROWS).map(|row| {
                             let slot = row.written_by.as_deref().and_then(run_slot).map(|s| format!("run-{s}")).unwrap_or_default();
                             let origin = row.origin.as_ref().map(|o| format!(
                                 "{}:{}", o.source.rsplit('/').next().unwrap_or(&o.source), o.line

@@ -128,3 +128,110 @@ async fn the_seed_articles_story_reset_then_rewind() {
     );
     browser.close().await;
 }
+
+/// A few MB of device readings as JSON lines (the demo job's table format), written to a temp
+/// file for the page's file input.
+fn generated_readings(name: &str, bytes: usize) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("gluelab-e2e-{}-{name}", std::process::id()));
+    std::fs::write(&path, gluelab_tests::bench::json_input(bytes)).expect("write the generated file");
+    path
+}
+
+/// Uploads a file through the page's file picker, as a user choosing it would, and waits for
+/// it to be listed.
+async fn upload_file(browser: &BrowserSession, path: &std::path::Path) {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a file name")
+        .to_string();
+    browser
+        .find("#file-picker")
+        .await
+        .send_keys(path.to_str().expect("a UTF-8 path"))
+        .await
+        .expect("choose the file");
+    browser.wait_text("table.objects", |t| t.contains(&name)).await;
+}
+
+const LARGE_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_large_run_goes_to_the_worker_with_a_progress_bar_and_succeeds() {
+    let (server, browser) = open().await;
+    let file = generated_readings("readings.json", LARGE_FILE_BYTES);
+    upload_file(&browser, &file).await;
+    let bookmark_before = browser.text("#bookmark-json").await;
+    browser.click("#run-job").await;
+    // RUNNING at once, with an accessible progress bar and Stop, while the worker works.
+    let bar = browser.find("[role=progressbar]").await;
+    let value = bar.attr("aria-valuenow").await.expect("attribute").unwrap_or_default();
+    assert!(value.parse::<u32>().is_ok_and(|v| v <= 100), "aria-valuenow {value:?}");
+    browser.find("#stop-run").await;
+    browser.screenshot("05-large-run-in-progress").await;
+    let runs = browser.wait_text(".runs tbody", |t| !t.contains("RUNNING")).await;
+    let notice = browser.texts("[role=alert]").await;
+    assert!(runs.contains("SUCCEEDED"), "{runs} ({notice:?})");
+    let summary = browser.text("#sink-summary").await;
+    let rows: usize = summary.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(rows > 50_000, "every generated line lands in the sink: {summary}");
+    assert!(
+        browser.texts("[role=progressbar]").await.is_empty(),
+        "the bar goes when the run ends"
+    );
+    assert_ne!(
+        browser.text("#bookmark-json").await,
+        bookmark_before,
+        "the run committed"
+    );
+    browser.screenshot("06-large-run-succeeded").await;
+    let origin = server.url.trim_end_matches('/').to_string();
+    let origins = browser.resource_origins().await;
+    assert!(
+        origins.iter().all(|o| *o == origin),
+        "requests left the page: {origins:?}"
+    );
+    let _ = std::fs::remove_file(file);
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn stopping_a_running_run_leaves_it_stopped_and_the_bookmark_unchanged() {
+    let (_server, browser) = open().await;
+    // A committed run first, so the bookmark has something to keep.
+    upload_and_run(&browser, 1, 1).await;
+    let bookmark_before = browser.text("#bookmark-json").await;
+    let file = generated_readings("stopped.json", LARGE_FILE_BYTES);
+    upload_file(&browser, &file).await;
+    browser.click("#run-job").await;
+    browser.click("#stop-run").await;
+    browser
+        .wait_text(".runs tbody", |t| t.contains("STOPPED") && !t.contains("RUNNING"))
+        .await;
+    assert_eq!(
+        browser.text(".runs tbody").await.matches("SUCCEEDED").count(),
+        1,
+        "the stopped run did not finish after all"
+    );
+    assert_eq!(
+        browser.text("#bookmark-json").await,
+        bookmark_before,
+        "a stopped run saves no bookmark"
+    );
+    assert!(browser.texts("[role=progressbar]").await.is_empty());
+    browser.screenshot("07-run-stopped").await;
+    // A fresh worker takes the next run: the file the stopped run did not commit is read now.
+    browser.click("#run-job").await;
+    browser
+        .wait_text(".runs tbody", |t| t.matches("SUCCEEDED").count() == 2)
+        .await;
+    assert_ne!(
+        browser.text("#bookmark-json").await,
+        bookmark_before,
+        "the next run committed"
+    );
+    let _ = std::fs::remove_file(file);
+    browser.close().await;
+}

@@ -133,5 +133,87 @@ fn native_tests() -> Result {
 }
 
 pub fn bench() -> Result {
-    status(cargo().args(["bench", "--package", "gluelab-core"]))
+    status(cargo().args(["bench", "--package", "gluelab-core"]))?;
+    browser_vs_native()
+}
+
+/// The same 100 MB CSV workload (`tests/src/bench.rs`) natively and in headless Chromium, then
+/// both figures side by side with their ratio.
+fn browser_vs_native() -> Result {
+    install::all(Needs {
+        web: true,
+        browser: false,
+    })?;
+    let browser = install::browser()?;
+    println!("\n==> browser vs native: native half");
+    let native = captured(cargo().args(["bench", "--package", TESTS_PACKAGE, "--bench", "run_native"]))?;
+    println!("\n==> browser vs native: browser half (headless Chromium, release build)");
+    let wasm = captured(
+        cargo()
+            .args([
+                "test",
+                "--package",
+                TESTS_PACKAGE,
+                "--target",
+                "wasm32-unknown-unknown",
+                "--release",
+                "--test",
+                "bench_browser",
+                "--",
+                "--nocapture",
+            ])
+            .env("CHROMEDRIVER", &browser.chromedriver)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "900"),
+    )?;
+    let (native, wasm) = (bench_figures(&native, "native"), bench_figures(&wasm, "browser"));
+    println!("\nbrowser vs native, same core functions on the same 100 MB CSV:");
+    println!(
+        "  {:<22} {:>12} {:>12} {:>14}",
+        "workload", "native MB/s", "browser MB/s", "browser/native"
+    );
+    for (name, native_mbps) in &native {
+        let Some((_, browser_mbps)) = wasm.iter().find(|(n, _)| n == name) else {
+            continue;
+        };
+        println!(
+            "  {name:<22} {native_mbps:>12.1} {browser_mbps:>12.1} {:>14.2}",
+            browser_mbps / native_mbps
+        );
+    }
+    if native.is_empty() || wasm.is_empty() {
+        return Err("a half of the browser-vs-native benchmark printed no figures".into());
+    }
+    Ok(())
+}
+
+/// Runs a command, echoing and returning its standard output and error.
+fn captured(cmd: &mut std::process::Command) -> Result<String> {
+    let shown = format!("{cmd:?}");
+    println!("$ {shown}");
+    let out = cmd.output().map_err(|e| format!("could not start {shown}: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    print!("{text}");
+    if out.status.success() {
+        Ok(text)
+    } else {
+        Err(format!("{shown} failed ({})", out.status))
+    }
+}
+
+/// `(name, MB/s)` from the lines `gluelab-bench <side> <name> <bytes> <seconds>`.
+fn bench_figures(output: &str, side: &str) -> Vec<(String, f64)> {
+    output
+        .lines()
+        .filter_map(|line| {
+            let rest = &line[line.find("gluelab-bench ")? + "gluelab-bench ".len()..];
+            let mut words = rest.split_whitespace();
+            if words.next()? != side {
+                return None;
+            }
+            let name = words.next()?.to_string();
+            let bytes: f64 = words.next()?.parse().ok()?;
+            let seconds: f64 = words.next()?.parse().ok()?;
+            Some((name, bytes / 1e6 / seconds))
+        })
+        .collect()
 }

@@ -1,0 +1,153 @@
+//! The page's side of job runs: a run begins on the main thread (it is RUNNING at once), its
+//! second half runs in the job-run worker (`crate::worker`), progress comes back as messages,
+//! and Stop terminates the worker. Every run takes this path, small or large.
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use gluelab_core::{snapshot, RunRequest};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker};
+
+use crate::state::{Notice, Studio};
+use crate::worker::{self, Reply};
+
+/// The loader Trunk writes for the worker binary (`data-loader-shim` in index.html).
+const WORKER_URL: &str = "./gluelab-worker_loader.js";
+
+/// The worker and what waits for it. One run at a time: the app refuses a second while one is
+/// in flight (see [`Studio::begin_run`]).
+#[derive(Default)]
+struct Runner {
+    worker: Option<Worker>,
+    ready: bool,
+    /// A run handed over before the worker was ready: `(run_id, snapshot)`.
+    queued: Option<(String, Vec<u8>)>,
+}
+
+thread_local! {
+    static RUNNER: RefCell<Runner> = RefCell::new(Runner::default());
+}
+
+/// Starts a job run: RUNNING now, finished by the worker. Returns the run id.
+pub fn start(studio: Studio, request: RunRequest) -> Option<String> {
+    let run_id = studio.begin_run(request)?;
+    let id = run_id.clone();
+    // Let the page paint the RUNNING run before the workspace is serialised.
+    set_timeout(
+        move || {
+            if studio
+                .in_flight
+                .with_untracked(|f| f.as_ref().map(|f| f.run_id != id).unwrap_or(true))
+            {
+                return; // stopped meanwhile
+            }
+            let snapshot = studio.workspace.with_untracked(snapshot::save);
+            studio.set_phase("waiting for the worker");
+            send(studio, id, snapshot);
+        },
+        Duration::from_millis(20),
+    );
+    Some(run_id)
+}
+
+/// Stops the run in flight: the worker is terminated (nothing it did is kept) and the run
+/// becomes STOPPED. A fresh worker is started for the next run.
+pub fn stop(studio: Studio) {
+    RUNNER.with_borrow_mut(|runner| {
+        if let Some(worker) = runner.worker.take() {
+            worker.terminate();
+        }
+        *runner = Runner::default();
+    });
+    studio.stop_run();
+    ensure_worker(studio);
+}
+
+/// Starts the worker early, so the first run does not wait for it to load.
+pub fn warm_up(studio: Studio) {
+    ensure_worker(studio);
+}
+
+fn send(studio: Studio, run_id: String, snapshot: Vec<u8>) {
+    if !ensure_worker(studio) {
+        // No Web Workers here (never in a browser the app supports): run it on this thread.
+        run_inline(studio, &run_id);
+        return;
+    }
+    RUNNER.with_borrow_mut(|runner| match (&runner.worker, runner.ready) {
+        (Some(worker), true) => post(worker, &run_id, &snapshot),
+        _ => runner.queued = Some((run_id, snapshot)),
+    });
+}
+
+fn post(worker: &Worker, run_id: &str, snapshot: &[u8]) {
+    let (message, transfer) = worker::run_message(run_id, snapshot);
+    worker
+        .post_message_with_transfer(&message, &transfer)
+        .expect("a worker accepts messages");
+}
+
+fn run_inline(studio: Studio, run_id: &str) {
+    let mut workspace = studio.workspace.get_untracked();
+    match workspace.finish_job_run(run_id) {
+        Ok(()) => studio.finish_run(workspace),
+        Err(e) => studio.fail_run(e.to_string()),
+    }
+}
+
+/// Makes sure a worker exists; false if none can be created.
+fn ensure_worker(studio: Studio) -> bool {
+    if RUNNER.with_borrow(|r| r.worker.is_some()) {
+        return true;
+    }
+    let Ok(worker) = Worker::new(WORKER_URL) else {
+        return false;
+    };
+    let on_message =
+        Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| match Reply::parse(&event.data()) {
+            Some(Reply::Ready) => RUNNER.with_borrow_mut(|runner| {
+                runner.ready = true;
+                if let (Some(worker), Some((run_id, snapshot))) = (&runner.worker, runner.queued.take()) {
+                    post(worker, &run_id, &snapshot);
+                }
+            }),
+            Some(Reply::Progress(progress)) => studio.set_progress(progress),
+            Some(Reply::Done(bytes)) => match snapshot::load(&bytes) {
+                Ok(workspace) => studio.finish_run(workspace),
+                Err(e) => studio.fail_run(format!("the worker's result did not load: {e}")),
+            },
+            Some(Reply::Failed(message)) => studio.fail_run(message),
+            None => {}
+        });
+    let on_error = Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+        event.prevent_default();
+        // The worker is gone (it crashed, ran out of memory or did not load): start afresh.
+        RUNNER.with_borrow_mut(|runner| {
+            if let Some(worker) = runner.worker.take() {
+                worker.terminate();
+            }
+            *runner = Runner::default();
+        });
+        web_sys::console::error_1(&format!("gluelab: the job-run worker failed: {}", event.message()).into());
+        if studio.in_flight.with_untracked(Option::is_some) {
+            studio.stop_run();
+            studio.notice.set(Some(Notice::Error(format!(
+                "The job run's worker failed ({}); the run was stopped.",
+                event.message()
+            ))));
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // The worker lives as long as the page or until stopped; its handlers as long as the page.
+    on_message.forget();
+    on_error.forget();
+    RUNNER.with_borrow_mut(|runner| {
+        runner.worker = Some(worker);
+        runner.ready = false;
+    });
+    true
+}

@@ -1,0 +1,111 @@
+//! The browser-vs-native benchmark's workload, shared by both sides so they run the same core
+//! functions on the same bytes: `benches/run_native.rs` (native, `cargo bench`) and
+//! `tests/bench_browser.rs` (wasm in headless Chromium). `cargo xtask bench` runs both and
+//! prints the ratio. Timing is the caller's: this module only builds inputs and does the work.
+
+use gluelab_core::catalog::{Column, Table};
+use gluelab_core::format::{self, CsvOptions, Format, ReadOptions};
+use gluelab_core::job::SourceSpec;
+use gluelab_core::store::S3Uri;
+use gluelab_core::{demo, snapshot, RunRequest, Workspace};
+
+/// The size of the benchmark's CSV object (100 MiB, as in `core/benches/throughput.rs`).
+pub const INPUT_BYTES: usize = 100 * 1024 * 1024;
+
+/// The CSV table the benchmark's job reads, next to the demo's JSON one.
+pub const CSV_TABLE: &str = "devices_raw_csv";
+
+/// Deterministic device readings as CSV (no header), about `bytes` long: the generator of
+/// `core/benches/throughput.rs`, so the figures compare.
+pub fn csv_input(bytes: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes + 100);
+    let mut i: u64 = 0;
+    while out.len() < bytes {
+        let id = format!("{:08x}", i.wrapping_mul(2_654_435_761) & 0xffff_ffff);
+        out.extend_from_slice(format!("{id},{},{}\n", 1_609_348_014 + i, !i.is_multiple_of(3)).as_bytes());
+        i += 1;
+    }
+    out
+}
+
+/// The same readings as JSON lines (what the demo job's table holds), about `bytes` long.
+pub fn json_input(bytes: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes + 100);
+    let mut i: u64 = 0;
+    while out.len() < bytes {
+        let id = format!("{:08x}", i.wrapping_mul(2_654_435_761) & 0xffff_ffff);
+        let line = format!(
+            "{{\"device_id\": \"{id}\", \"timestamp\": {}, \"state\": {}}}\n",
+            1_609_348_014 + i,
+            !i.is_multiple_of(3)
+        );
+        out.extend_from_slice(line.as_bytes());
+        i += 1;
+    }
+    out
+}
+
+/// The seed demo with its job reading a CSV table instead, and `body` uploaded into it.
+pub fn csv_workspace(body: Vec<u8>) -> Workspace {
+    let mut ws = demo::seed_workspace().expect("the demo workspace");
+    ws.catalog.create_table(csv_table()).expect("a new table");
+    let job = ws.jobs.get_mut(demo::JOB_NAME).expect("the demo job");
+    job.plan.sources = vec![SourceSpec::catalog(demo::DATABASE, CSV_TABLE, Some("datasource"))];
+    ws.put_object(&S3Uri::new(demo::raw_bucket(), "raw-csv/devices.csv"), body)
+        .expect("upload");
+    ws
+}
+
+/// The CSV table: the demo's columns under `raw-csv/` of the demo's raw bucket.
+fn csv_table() -> Table {
+    let location = format!("s3://{}/raw-csv", demo::raw_bucket());
+    let columns = vec![
+        Column::new("device_id", "string"),
+        Column::new("timestamp", "bigint"),
+        Column::new("state", "boolean"),
+    ];
+    Table::new(demo::DATABASE, CSV_TABLE, &location, Format::Csv, columns)
+}
+
+/// One job run, start to end, as the app's worker does it: `begin_job_run` then
+/// `finish_job_run`. Returns the rows read.
+pub fn job_run(ws: &mut Workspace) -> u64 {
+    let id = ws
+        .begin_job_run(RunRequest::new(demo::JOB_NAME))
+        .expect("the run starts");
+    ws.finish_job_run(&id).expect("the run ends");
+    let run = ws.run(&id).expect("the run");
+    assert_eq!(run.state.as_str(), "SUCCEEDED", "{:?}", run.error_message);
+    run.rows_read
+}
+
+/// CSV → Arrow → Parquet, the format pipeline of `core/benches/throughput.rs`. Returns the
+/// Parquet size.
+pub fn csv_to_parquet(body: &[u8]) -> usize {
+    let options = ReadOptions {
+        format: Format::Csv,
+        schema: Some(csv_table().schema().expect("a valid schema")),
+        ..ReadOptions::default()
+    };
+    let read = format::read_object("s3://bench/input.csv", body, &options).expect("valid input");
+    format::write_batch(&read.batch, Format::Parquet, &CsvOptions::default())
+        .expect("parquet")
+        .len()
+}
+
+/// The workspace's snapshot (what the app would hand a worker with `snapshot::save`).
+pub fn snapshot_round_trip(ws: &Workspace) -> usize {
+    let bytes = snapshot::save(ws);
+    let back = snapshot::load(&bytes).expect("loads");
+    assert_eq!(back.runs.len(), ws.runs.len());
+    bytes.len()
+}
+
+/// One measured figure, printed the same way on both sides so `cargo xtask bench` can pair them:
+/// `gluelab-bench <side> <name> <bytes> <seconds>`.
+pub fn report_line(side: &str, name: &str, bytes: usize, seconds: f64) -> String {
+    format!(
+        "gluelab-bench {side} {name} {bytes} {seconds:.4}   ({:.1} MB/s)",
+        bytes as f64 / 1e6 / seconds
+    )
+}
