@@ -2,6 +2,7 @@
 //! decision about data, runs and bookmarks is core's (see ARCHITECTURE.md).
 
 mod bookmark_panel;
+mod editor;
 mod explain_panel;
 mod job_panel;
 mod runner;
