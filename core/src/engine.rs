@@ -896,7 +896,7 @@ impl Workspace {
                 run_id: run.id.clone(),
                 job_name: job.name.clone(),
                 etag: object.etag.clone(),
-                origins: frame.origins.clone(),
+                origins: frame.origins.iter().collect(),
             },
         );
         run.log(
@@ -984,7 +984,7 @@ impl Workspace {
             let lineage = self.parts.get(uri).filter(|p| p.etag == object.etag);
             let origins = (0..output.batch.num_rows())
                 .map(|i| {
-                    lineage.and_then(|l| l.origins.get(i).cloned()).unwrap_or(RowOrigin {
+                    lineage.and_then(|l| l.origins.get(i)).unwrap_or(RowOrigin {
                         source: uri.clone(),
                         version: object.version,
                         line: output.lines[i],
@@ -1040,7 +1040,7 @@ impl Workspace {
                     part: uri.clone(),
                     values,
                     written_by: lineage.map(|l| l.run_id.clone()),
-                    origin: lineage.and_then(|l| l.origins.get(i).cloned()),
+                    origin: lineage.and_then(|l| l.origins.get(i)),
                     duplicate_of: None,
                 });
             }

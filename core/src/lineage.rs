@@ -109,7 +109,127 @@ pub struct PartLineage {
     pub job_name: String,
     /// The ETag the part had when written: a part overwritten by hand loses its lineage.
     pub etag: String,
-    pub origins: Vec<RowOrigin>,
+    pub origins: RowOrigins,
+}
+
+/// Row origins stored as runs of consecutive lines of one object: a part written from a
+/// 1.5-million-line file is one entry, not 1.5 million addresses (what keeps a big workspace's
+/// snapshot, memory and worker hand-over small).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowOrigins {
+    runs: Vec<OriginRun>,
+    /// Index of each run's first row (derived; not stored).
+    starts: Vec<usize>,
+}
+
+/// `count` rows: `line`, `line + 1`, ... of one version of one object. Serialised without
+/// `count` when it is 1, which is exactly a `RowOrigin`: older snapshots read as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct OriginRun {
+    source: String,
+    version: u64,
+    line: u64,
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    count: u64,
+}
+
+fn one() -> u64 {
+    1
+}
+
+fn is_one(n: &u64) -> bool {
+    *n == 1
+}
+
+impl RowOrigins {
+    pub fn len(&self) -> usize {
+        self.starts
+            .last()
+            .zip(self.runs.last())
+            .map_or(0, |(s, r)| s + r.count as usize)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty()
+    }
+
+    /// The origin of row `i`.
+    pub fn get(&self, i: usize) -> Option<RowOrigin> {
+        let run = self.starts.partition_point(|&s| s <= i).checked_sub(1)?;
+        let r = &self.runs[run];
+        let offset = (i - self.starts[run]) as u64;
+        (offset < r.count).then(|| RowOrigin {
+            source: r.source.clone(),
+            version: r.version,
+            line: r.line + offset,
+        })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = RowOrigin> + '_ {
+        self.runs.iter().flat_map(|r| {
+            (0..r.count).map(move |k| RowOrigin {
+                source: r.source.clone(),
+                version: r.version,
+                line: r.line + k,
+            })
+        })
+    }
+
+    /// Runs that continue one another are merged, so equal origins have one representation.
+    fn from_runs(given: Vec<OriginRun>) -> Self {
+        let mut runs: Vec<OriginRun> = Vec::with_capacity(given.len());
+        for r in given {
+            match runs.last_mut() {
+                Some(last)
+                    if last.source == r.source && last.version == r.version && last.line + last.count == r.line =>
+                {
+                    last.count += r.count
+                }
+                _ => runs.push(r),
+            }
+        }
+        let mut starts = Vec::with_capacity(runs.len());
+        let mut at = 0;
+        for r in &runs {
+            starts.push(at);
+            at += r.count as usize;
+        }
+        Self { runs, starts }
+    }
+}
+
+impl<'a> FromIterator<&'a RowOrigin> for RowOrigins {
+    fn from_iter<I: IntoIterator<Item = &'a RowOrigin>>(origins: I) -> Self {
+        let mut runs: Vec<OriginRun> = vec![];
+        for o in origins {
+            match runs.last_mut() {
+                Some(r) if r.source == o.source && r.version == o.version && r.line + r.count == o.line => r.count += 1,
+                _ => runs.push(OriginRun {
+                    source: o.source.clone(),
+                    version: o.version,
+                    line: o.line,
+                    count: 1,
+                }),
+            }
+        }
+        Self::from_runs(runs)
+    }
+}
+
+impl Serialize for RowOrigins {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.runs.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for RowOrigins {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let runs = Vec::<OriginRun>::deserialize(d)?;
+        if runs.iter().any(|r| r.count == 0) {
+            return Err(serde::de::Error::custom("a lineage run of 0 rows"));
+        }
+        Ok(Self::from_runs(runs))
+    }
 }
 
 /// A row of a sink table, as the sink viewer shows it.
@@ -140,5 +260,44 @@ pub fn mark_duplicates(rows: &mut [SinkRow]) {
             }
         }
         *index += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin(source: &str, line: u64) -> RowOrigin {
+        RowOrigin {
+            source: source.into(),
+            version: 1,
+            line,
+        }
+    }
+
+    #[test]
+    fn consecutive_lines_collapse_and_every_row_reads_back() {
+        let rows = vec![
+            origin("a", 1),
+            origin("a", 2),
+            origin("a", 3),
+            origin("b", 1),
+            origin("a", 9),
+            origin("a", 10),
+        ];
+        let compact: RowOrigins = rows.iter().collect();
+        assert_eq!(compact.runs.len(), 3);
+        assert_eq!(compact.len(), rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            assert_eq!(compact.get(i).as_ref(), Some(row));
+        }
+        assert_eq!(compact.get(6), None);
+        assert_eq!(compact.iter().collect::<Vec<_>>(), rows);
+        let json = serde_json::to_string(&compact).unwrap();
+        assert_eq!(serde_json::from_str::<RowOrigins>(&json).unwrap(), compact);
+        // One row per entry is exactly the older `Vec<RowOrigin>` form.
+        let old = serde_json::to_string(&rows).unwrap();
+        assert_eq!(serde_json::from_str::<RowOrigins>(&old).unwrap(), compact);
+        assert!(serde_json::from_str::<RowOrigins>(r#"[{"source":"a","version":1,"line":1,"count":0}]"#).is_err());
     }
 }
