@@ -21,7 +21,8 @@ Tasks:
   serve [--port N]  build and serve the app on http://127.0.0.1:N/ (default 8080)
   test              everything CI runs: fmt, clippy, native tests, browser tests
                     (wasm-bindgen-test in headless Chromium) and end-to-end tests of the built app
-  bench             run the native benchmarks (divan): format throughput, bookmarked runs
+  bench             benchmarks: format throughput, bookmarked runs (divan, native), and the
+                    same 100 MB CSV and job run natively and in headless Chromium, as ratios
 ";
 
 fn main() -> ExitCode {
