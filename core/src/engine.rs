@@ -56,6 +56,8 @@ struct Progress<'a> {
     last: RunProgress,
     /// A preview run: frames go to the watcher and the run stops before writing anything.
     preview: Option<StepWatcher<'a>>,
+    /// A selection preview: verdicts only; no object is read and the run stops after them.
+    select_only: bool,
 }
 
 impl Progress<'_> {
@@ -195,6 +197,26 @@ impl Workspace {
                 bytes_total: 0,
             },
             preview: None,
+            select_only: false,
+        };
+        self.drive_job_run(run_id, &mut progress)
+    }
+
+    /// Runs a RUNNING run only as far as its selection: every verdict, no object read, nothing
+    /// written (the run ends FAILED with [`PREVIEW_END`]). What previews of a reset or rewind
+    /// need, at the cost of a listing, whatever the data's size.
+    pub(crate) fn select_job_run(&mut self, run_id: &str) -> Result<()> {
+        let mut progress = Progress {
+            observer: &mut |_| {},
+            last: RunProgress {
+                stage: ProgressStage::Selecting,
+                objects_done: 0,
+                objects_total: 0,
+                bytes_done: 0,
+                bytes_total: 0,
+            },
+            preview: None,
+            select_only: true,
         };
         self.drive_job_run(run_id, &mut progress)
     }
@@ -213,6 +235,7 @@ impl Workspace {
                 bytes_total: 0,
             },
             preview: Some(watcher),
+            select_only: false,
         };
         self.drive_job_run(run_id, &mut progress)
     }
@@ -435,6 +458,9 @@ impl Workspace {
                 frames.push(self.read_source(job, run, plan, option, &mut read_keys, progress)?);
             }
         }
+        if progress.select_only {
+            return Err(Stop::failed(PREVIEW_END));
+        }
         progress.report(ProgressStage::Transforming);
         let mut frame = union(frames)?;
         run.rows_read = frame.num_rows() as u64;
@@ -654,7 +680,7 @@ impl Workspace {
                 *selection,
             );
             let mut rows = 0;
-            if *selection == Selection::Read {
+            if *selection == Selection::Read && !progress.select_only {
                 let options = ReadOptions {
                     format: plan.format,
                     csv: plan.csv.clone(),
