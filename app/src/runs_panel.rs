@@ -17,6 +17,7 @@ struct RunRow {
     skipped: usize,
     rows_read: u64,
     rows_written: u64,
+    error_records: usize,
 }
 
 #[component]
@@ -36,6 +37,7 @@ pub fn RunsPanel() -> impl IntoView {
                     skipped: r.lineage.count(VerdictKind::Skipped),
                     rows_read: r.rows_read,
                     rows_written: r.rows_written,
+                    error_records: r.error_records.len(),
                 })
                 .collect::<Vec<_>>()
         })
@@ -47,7 +49,7 @@ pub fn RunsPanel() -> impl IntoView {
             <Show when=move || !rows().is_empty() fallback=|| view! { <p class="empty">"No runs yet."</p> }>
                 <table class="runs">
                     <thead>
-                        <tr><th>"#"</th><th>"Run id"</th><th>"State"</th><th>"read"</th><th>"re-read"</th><th>"skipped"</th><th>"rows in → out"</th></tr>
+                        <tr><th>"#"</th><th>"Run id"</th><th>"State"</th><th>"read"</th><th>"re-read"</th><th>"skipped"</th><th>"rows in → out"</th><th>"error records"</th></tr>
                     </thead>
                     <tbody>
                         <For each=rows key=|r| (r.id.clone(), r.state) let:row>
@@ -67,6 +69,7 @@ pub fn RunsPanel() -> impl IntoView {
                                         <td>{row.reread}</td>
                                         <td>{row.skipped}</td>
                                         <td>{format!("{} → {}", row.rows_read, row.rows_written)}</td>
+                                        <td class:warn-text=row.error_records != 0>{row.error_records}</td>
                                     </tr>
                                 }
                             }

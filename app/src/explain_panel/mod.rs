@@ -9,6 +9,8 @@ use leptos::prelude::*;
 
 use crate::state::use_studio;
 
+mod status_record;
+
 #[component]
 pub fn ExplainPanel() -> impl IntoView {
     let studio = use_studio();
@@ -35,6 +37,7 @@ pub fn ExplainPanel() -> impl IntoView {
                             " · started " <span class="mono">{iso8601(run.started_on)}</span>
                         </p>
                         {run.error_message.clone().map(|m| view! { <p class="run-error" id="run-error">{m}</p> })}
+                        <status_record::StatusRecord run=run.clone()/>
                         <ul class="verdicts" id="verdicts">
                             {run.lineage.files.iter().map(|f| {
                                 let kind = f.kind.as_str();

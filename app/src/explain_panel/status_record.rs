@@ -1,0 +1,56 @@
+//! A run's status record: where a failed run failed (rule, file, line, field) and the rows its
+//! transforms could not process (Glue's error records) — what the second seed's users read in
+//! their job's web UI. Both come from core as data (`JobRun::error_detail`, `error_records`).
+
+use gluelab_core::run::JobRun;
+use leptos::prelude::*;
+
+/// How many error records are listed; the rest are counted.
+const RECORDS_SHOWN: usize = 50;
+
+#[component]
+pub fn StatusRecord(run: JobRun) -> impl IntoView {
+    let detail = run.error_detail.clone().filter(|_| run.error_message.is_some());
+    let records = run.error_records.clone();
+    let hidden = records.len().saturating_sub(RECORDS_SHOWN);
+    view! {
+        {detail.map(|d| {
+            let facts: Vec<(&'static str, String)> = [
+                ("Rule", d.rule.clone()),
+                ("File", d.object.clone()),
+                ("Line", d.line.map(|l| l.to_string())),
+                ("Field", d.field.clone()),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect();
+            (!facts.is_empty()).then(|| view! {
+                <dl class="facts error-detail" id="error-detail" aria-label="Where the run failed">
+                    {facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd class="mono">{v}</dd> }).collect_view()}
+                </dl>
+            })
+        })}
+        {(!records.is_empty()).then(|| view! {
+            <h3>{format!("Error records ({})", records.len())}</h3>
+            <table class="error-records" id="error-records">
+                <thead><tr><th>"Step"</th><th>"Where"</th><th>"Field"</th><th>"Problem"</th><th>"Row"</th></tr></thead>
+                <tbody>
+                    {records.iter().take(RECORDS_SHOWN).map(|r| {
+                        let file = r.origin.source.rsplit('/').next().unwrap_or(&r.origin.source).to_string();
+                        let values = r.values.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
+                        view! {
+                            <tr class:dropped=r.row_dropped>
+                                <td>{r.transform.clone()}</td>
+                                <td class="mono" title=r.origin.source.clone()>{format!("{file}:{}", r.origin.line)}</td>
+                                <td class="mono">{r.field.clone().unwrap_or_default()}</td>
+                                <td>{r.message.clone()}{r.row_dropped.then_some(" (row dropped)")}</td>
+                                <td class="mono row-values">{values}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {(hidden > 0).then(|| view! { <p class="hint">{format!("…and {hidden} more.")}</p> })}
+        })}
+    }
+}
