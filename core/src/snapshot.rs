@@ -3,6 +3,8 @@
 //! A snapshot is checked completely before anything is returned, so a corrupt, truncated or
 //! newer-version file is rejected with a clear error and never half-loaded.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -59,9 +61,14 @@ pub fn load(bytes: &[u8]) -> Result<Workspace> {
             )))
         }
     }
+    let workspace = parse(bytes)?;
+    workspace.check()?;
+    Ok(workspace)
+}
+
+fn parse(bytes: &[u8]) -> Result<Workspace> {
     let owned: Owned =
         serde_json::from_slice(bytes).map_err(|e| Error::Snapshot(format!("damaged workspace file: {e}")))?;
-    owned.workspace.check()?;
     Ok(owned.workspace)
 }
 
@@ -111,23 +118,82 @@ pub fn from_share_code(code: &str) -> Result<Workspace> {
     load(&bytes)
 }
 
-/// Serde adapter that stores object bodies as base64 text inside the JSON snapshot.
+/// A workspace split for a hand-over between threads of one page (the app's run worker): the
+/// document without object bodies, and the bodies themselves, to move as transferable buffers
+/// with no base64 and no JSON around them.
+pub fn save_handover(workspace: &Workspace) -> (Vec<u8>, Vec<Arc<Vec<u8>>>) {
+    bytes::SIDE_TABLE.with(|t| *t.borrow_mut() = Some(vec![]));
+    let document = save(workspace);
+    let bodies = bytes::SIDE_TABLE.with(|t| t.borrow_mut().take()).unwrap_or_default();
+    (document, bodies)
+}
+
+/// Loads what [`save_handover`] split. The bodies come from the same page, so their ETags are
+/// not hashed again (what costs most for a big workspace); everything else is checked as
+/// [`load`] does.
+pub fn load_handover(document: &[u8], bodies: Vec<Vec<u8>>) -> Result<Workspace> {
+    let bodies = bodies.into_iter().map(|b| Some(Arc::new(b))).collect();
+    bytes::SIDE_BODIES.with(|t| *t.borrow_mut() = Some(bodies));
+    let loaded = parse(document);
+    bytes::SIDE_BODIES.with(|t| t.borrow_mut().take());
+    let workspace = loaded?;
+    workspace.check_structure()?;
+    Ok(workspace)
+}
+
+/// Serde adapter that stores object bodies as base64 text inside the JSON snapshot, or, during
+/// a hand-over, as an index into a side table of bodies.
 pub(crate) mod bytes {
+    use std::cell::RefCell;
     use std::sync::Arc;
 
     use base64::Engine as _;
     use serde::{Deserialize, Deserializer, Serializer};
 
+    /// Bodies a hand-over document points at, each taken once.
+    pub(super) type SideBodies = Vec<Option<Arc<Vec<u8>>>>;
+
+    thread_local! {
+        /// Set by `save_handover`: bodies go here and the document holds their index.
+        pub(super) static SIDE_TABLE: RefCell<Option<Vec<Arc<Vec<u8>>>>> = const { RefCell::new(None) };
+        /// Set by `load_handover`: the bodies the document's indexes point at.
+        pub(super) static SIDE_BODIES: RefCell<Option<SideBodies>> = const { RefCell::new(None) };
+    }
+
     pub fn serialize<S: Serializer>(body: &Arc<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(body.as_slice()))
+        let index = SIDE_TABLE.with(|t| {
+            t.borrow_mut().as_mut().map(|table| {
+                table.push(body.clone());
+                table.len() - 1
+            })
+        });
+        match index {
+            Some(i) => s.serialize_u64(i as u64),
+            None => s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(body.as_slice())),
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Text(String),
+        Index(u64),
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<Vec<u8>>, D::Error> {
-        let text = String::deserialize(d)?;
-        base64::engine::general_purpose::STANDARD
-            .decode(text.as_bytes())
-            .map(Arc::new)
-            .map_err(|e| serde::de::Error::custom(format!("object body is not valid base64: {e}")))
+        match Stored::deserialize(d)? {
+            Stored::Text(text) => base64::engine::general_purpose::STANDARD
+                .decode(text.as_bytes())
+                .map(Arc::new)
+                .map_err(|e| serde::de::Error::custom(format!("object body is not valid base64: {e}"))),
+            Stored::Index(i) => SIDE_BODIES
+                .with(|t| {
+                    t.borrow_mut()
+                        .as_mut()
+                        .and_then(|bodies| bodies.get_mut(i as usize).and_then(Option::take))
+                })
+                .ok_or_else(|| serde::de::Error::custom(format!("object body {i} is missing from the hand-over"))),
+        }
     }
 }
 
@@ -197,6 +263,23 @@ mod tests {
         let stranger = snap::raw::Encoder::new().compress_vec(br#"{"hello":1}"#).unwrap();
         let stranger = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(stranger);
         assert!(refused(&stranger).contains("expected \"format\""));
+    }
+
+    #[test]
+    fn a_hand_over_moves_bodies_beside_the_document_and_back() {
+        let ws = story();
+        let (document, bodies) = save_handover(&ws);
+        assert_eq!(
+            bodies.len(),
+            ws.store.buckets().map(|b| b.objects().len()).sum::<usize>()
+        );
+        assert!(document.len() < save(&ws).len());
+        let bodies: Vec<Vec<u8>> = bodies.iter().map(|b| b.as_ref().clone()).collect();
+        assert_eq!(load_handover(&document, bodies.clone()).unwrap(), ws);
+        // The side tables are per call: a normal save afterwards is base64 again.
+        assert_eq!(load(&save(&ws)).unwrap(), ws);
+        let e = load_handover(&document, bodies[..1].to_vec()).unwrap_err().to_string();
+        assert!(e.contains("missing from the hand-over"), "{e}");
     }
 
     #[test]
