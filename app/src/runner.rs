@@ -23,8 +23,8 @@ const WORKER_URL: &str = "./gluelab-worker_loader.js";
 struct Runner {
     worker: Option<Worker>,
     ready: bool,
-    /// A run handed over before the worker was ready: `(run_id, snapshot)`.
-    queued: Option<(String, Vec<u8>)>,
+    /// A run handed over before the worker was ready: the message and its transfer list.
+    queued: Option<(js_sys::Array, js_sys::Array)>,
 }
 
 thread_local! {
@@ -44,9 +44,9 @@ pub fn start(studio: Studio, request: RunRequest) -> Option<String> {
             {
                 return; // stopped meanwhile
             }
-            let snapshot = studio.workspace.with_untracked(snapshot::save);
+            let message = studio.workspace.with_untracked(|ws| worker::run_message(&id, ws));
             studio.set_phase("waiting for the worker");
-            send(studio, id, snapshot);
+            send(studio, id, message);
         },
         Duration::from_millis(20),
     );
@@ -71,22 +71,21 @@ pub fn warm_up(studio: Studio) {
     ensure_worker(studio);
 }
 
-fn send(studio: Studio, run_id: String, snapshot: Vec<u8>) {
+fn send(studio: Studio, run_id: String, message: (js_sys::Array, js_sys::Array)) {
     if !ensure_worker(studio) {
         // No Web Workers here (never in a browser the app supports): run it on this thread.
         run_inline(studio, &run_id);
         return;
     }
     RUNNER.with_borrow_mut(|runner| match (&runner.worker, runner.ready) {
-        (Some(worker), true) => post(worker, &run_id, &snapshot),
-        _ => runner.queued = Some((run_id, snapshot)),
+        (Some(worker), true) => post(worker, &message),
+        _ => runner.queued = Some(message),
     });
 }
 
-fn post(worker: &Worker, run_id: &str, snapshot: &[u8]) {
-    let (message, transfer) = worker::run_message(run_id, snapshot);
+fn post(worker: &Worker, (message, transfer): &(js_sys::Array, js_sys::Array)) {
     worker
-        .post_message_with_transfer(&message, &transfer)
+        .post_message_with_transfer(message, transfer)
         .expect("a worker accepts messages");
 }
 
@@ -110,12 +109,12 @@ fn ensure_worker(studio: Studio) -> bool {
         Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| match Reply::parse(&event.data()) {
             Some(Reply::Ready) => RUNNER.with_borrow_mut(|runner| {
                 runner.ready = true;
-                if let (Some(worker), Some((run_id, snapshot))) = (&runner.worker, runner.queued.take()) {
-                    post(worker, &run_id, &snapshot);
+                if let (Some(worker), Some(message)) = (&runner.worker, runner.queued.take()) {
+                    post(worker, &message);
                 }
             }),
             Some(Reply::Progress(progress)) => studio.set_progress(progress),
-            Some(Reply::Done(bytes)) => match snapshot::load(&bytes) {
+            Some(Reply::Done(document, bodies)) => match snapshot::load_handover(&document, bodies) {
                 Ok(workspace) => studio.finish_run(workspace),
                 Err(e) => studio.fail_run(format!("the worker's result did not load: {e}")),
             },

@@ -5,11 +5,13 @@
 //!
 //! The protocol, every message a JS array:
 //! - worker → page: `["ready"]` once it listens; `["progress", stage, objects_done,
-//!   objects_total, bytes_done, bytes_total]` while a run goes; `["done", bytes]` with the
-//!   workspace after the run, or `["failed", message]`.
-//! - page → worker: `["run", run_id, bytes]`, the workspace with the run RUNNING.
+//!   objects_total, bytes_done, bytes_total]` while a run goes; `["done", document, bodies]`
+//!   with the workspace after the run, or `["failed", message]`.
+//! - page → worker: `["run", run_id, document, bodies]`, the workspace with the run RUNNING.
 //!
-//! Workspaces travel as [`gluelab_core::snapshot`] documents in a transferred `ArrayBuffer`.
+//! Workspaces travel as [`gluelab_core::snapshot::save_handover`] splits them: the document
+//! without object bodies, and each body as its own transferred `ArrayBuffer` (no base64, no
+//! JSON, no second MD5 pass on the way back).
 
 use gluelab_core::engine::{ProgressStage, RunProgress};
 use gluelab_core::{snapshot, Workspace};
@@ -31,14 +33,12 @@ pub fn serve() {
             return;
         }
         let run_id = message.get(1).as_string().unwrap_or_default();
-        let bytes = Uint8Array::new(&message.get(2)).to_vec();
-        let reply = match run(&replies, &run_id, &bytes) {
+        let (document, bodies) = from_js(&message.get(2), &message.get(3));
+        let reply = match run(&replies, &run_id, &document, bodies) {
             Ok(workspace) => {
-                let bytes = snapshot::save(&workspace);
-                let body = Uint8Array::from(bytes.as_slice());
-                drop(bytes);
-                let reply = Array::of2(&"done".into(), &body);
-                replies.post_message_with_transfer(&reply, &Array::of1(&body.buffer()))
+                let (reply, transfer) = to_js("done", None, &workspace);
+                drop(workspace);
+                replies.post_message_with_transfer(&reply, &transfer)
             }
             Err(message) => replies.post_message(&Array::of2(&"failed".into(), &message.into())),
         };
@@ -52,8 +52,13 @@ pub fn serve() {
         .expect("the page listens");
 }
 
-fn run(scope: &DedicatedWorkerGlobalScope, run_id: &str, bytes: &[u8]) -> Result<Workspace, String> {
-    let mut workspace = snapshot::load(bytes).map_err(|e| e.to_string())?;
+fn run(
+    scope: &DedicatedWorkerGlobalScope,
+    run_id: &str,
+    document: &[u8],
+    bodies: Vec<Vec<u8>>,
+) -> Result<Workspace, String> {
+    let mut workspace = snapshot::load_handover(document, bodies).map_err(|e| e.to_string())?;
     let mut last: Option<(ProgressStage, f64)> = None;
     let mut observer = |progress: &RunProgress| {
         let now = js_sys::Date::now();
@@ -111,7 +116,8 @@ fn stage_named(name: &str) -> Option<ProgressStage> {
 pub enum Reply {
     Ready,
     Progress(RunProgress),
-    Done(Vec<u8>),
+    /// The finished workspace: document and bodies (see the module doc).
+    Done(Vec<u8>, Vec<Vec<u8>>),
     Failed(String),
 }
 
@@ -128,16 +134,45 @@ impl Reply {
                 bytes_done: number(4) as u64,
                 bytes_total: number(5) as u64,
             }),
-            "done" => Reply::Done(Uint8Array::new(&message.get(1)).to_vec()),
+            "done" => {
+                let (document, bodies) = from_js(&message.get(1), &message.get(2));
+                Reply::Done(document, bodies)
+            }
             "failed" => Reply::Failed(message.get(1).as_string().unwrap_or_default()),
             _ => return None,
         })
     }
 }
 
-/// The page's request: run `run_id` of this workspace snapshot (its buffer is transferred).
-pub fn run_message(run_id: &str, snapshot: &[u8]) -> (Array, Array) {
-    let body = Uint8Array::from(snapshot);
-    let transfer = Array::of1(&body.buffer());
-    (Array::of3(&"run".into(), &run_id.into(), &body), transfer)
+/// The page's request: run `run_id` of `workspace`. Returns the message and its transfer list.
+pub fn run_message(run_id: &str, workspace: &Workspace) -> (Array, Array) {
+    to_js("run", Some(run_id), workspace)
+}
+
+/// `[kind, (run_id,) document, bodies]` with every buffer in the transfer list.
+fn to_js(kind: &str, run_id: Option<&str>, workspace: &Workspace) -> (Array, Array) {
+    let (document, bodies) = snapshot::save_handover(workspace);
+    let document = Uint8Array::from(document.as_slice());
+    let transfer = Array::of1(&document.buffer());
+    let list = Array::new();
+    for body in &bodies {
+        let body = Uint8Array::from(body.as_slice());
+        transfer.push(&body.buffer());
+        list.push(&body);
+    }
+    let message = Array::of1(&kind.into());
+    if let Some(id) = run_id {
+        message.push(&id.into());
+    }
+    message.push(&document);
+    message.push(&list);
+    (message, transfer)
+}
+
+fn from_js(document: &JsValue, bodies: &JsValue) -> (Vec<u8>, Vec<Vec<u8>>) {
+    let bodies = Array::from(bodies)
+        .iter()
+        .map(|b| Uint8Array::new(&b).to_vec())
+        .collect();
+    (Uint8Array::new(document).to_vec(), bodies)
 }

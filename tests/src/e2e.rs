@@ -151,7 +151,8 @@ impl BrowserSession {
     /// returns it; fails with the last text seen.
     pub async fn wait_text(&self, css: &str, check: impl Fn(&str) -> bool) -> String {
         let mut last = String::new();
-        for _ in 0..100 {
+        // Up to 30 s: the first paint compiles ~10 MB of wasm, slow on a busy 2-core machine.
+        for _ in 0..300 {
             if let Ok(element) = self.client.find(Locator::Css(css)).await {
                 last = element.text().await.unwrap_or_default();
                 if check(&last) {
