@@ -28,6 +28,14 @@ fn main() {
     println!("gluelab-bench native rows {rows}");
 
     let start = Instant::now();
+    let document = bench::handover_round_trip(&ws);
+    println!(
+        "{}",
+        bench::report_line("native", "handover_round_trip", len, start.elapsed().as_secs_f64())
+    );
+    println!("gluelab-bench native handover_document_bytes {document}");
+
+    let start = Instant::now();
     let snapshot = bench::snapshot_round_trip(&ws);
     println!(
         "{}",

@@ -101,6 +101,17 @@ pub fn snapshot_round_trip(ws: &Workspace) -> usize {
     bytes.len()
 }
 
+/// The workspace through the run worker's hand-over and back (`snapshot::save_handover` /
+/// `load_handover`, bodies copied as the page's transfer copies them). Returns the document's
+/// size (the bodies travel beside it).
+pub fn handover_round_trip(ws: &Workspace) -> usize {
+    let (document, bodies) = snapshot::save_handover(ws);
+    let bodies: Vec<Vec<u8>> = bodies.iter().map(|b| b.as_ref().clone()).collect();
+    let back = snapshot::load_handover(&document, bodies).expect("loads");
+    assert_eq!(back.runs.len(), ws.runs.len());
+    document.len()
+}
+
 /// One measured figure, printed the same way on both sides so `cargo xtask bench` can pair them:
 /// `gluelab-bench <side> <name> <bytes> <seconds>`.
 pub fn report_line(side: &str, name: &str, bytes: usize, seconds: f64) -> String {
