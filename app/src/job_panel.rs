@@ -12,6 +12,26 @@ pub fn JobPanel() -> impl IntoView {
     let studio = use_studio();
     let option = RwSignal::new(String::new());
     let fail_at = RwSignal::new(String::new());
+    // The editor's draft lives here, so closing the editor keeps unsaved edits.
+    let draft = RwSignal::new(crate::editor::empty_draft());
+    let editing = RwSignal::new(false);
+    let open_editor = move |_| {
+        let Some(name) = studio.job_name() else { return };
+        if draft.with_untracked(|d| d.name != name) {
+            if let Some(job) = studio.workspace.with_untracked(|ws| ws.jobs.get(&name).cloned()) {
+                draft.set(job);
+            }
+        }
+        editing.set(true);
+    };
+    let close_editor = move || {
+        editing.set(false);
+        crate::editor::focus("edit-job");
+    };
+    let unsaved = move || {
+        let Some(name) = studio.job_name() else { return false };
+        draft.with(|d| d.name == name && studio.workspace.with(|ws| ws.jobs.get(&name) != Some(d)))
+    };
     let summary = move || {
         let name = studio.job_name()?;
         studio.workspace.with(|ws| {
@@ -134,7 +154,11 @@ pub fn JobPanel() -> impl IntoView {
                     <option value="timeout">"time out"</option>
                 </select>
                 <button class="btn primary" id="run-job" on:click=run title="Run the job (r)">"▶ Run job"</button>
+                <button class="btn secondary" id="edit-job" on:click=open_editor disabled=move || studio.job_name().is_none()>
+                    "Edit job" {move || unsaved().then_some(" (unsaved draft)")}
+                </button>
             </div>
+            {move || editing.get().then(|| view! { <crate::editor::JobEditor draft=draft on_close=close_editor/> })}
         </section>
     }
 }

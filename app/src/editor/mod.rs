@@ -2,3 +2,230 @@
 //! with validation next to each field, a live preview after each step and the equivalent Glue
 //! script. Every check and preview is core's (`Workspace::validate_job`, `preview_steps`,
 //! `export::pyspark_script`).
+//!
+//! The editor works on a draft `JobDefinition` (owned by the job panel, so closing the dialog
+//! keeps it); Save replaces the job with it in one undo step, Revert drops it. The job's name is
+//! read-only: Glue's `UpdateJob` cannot rename a job either.
+
+mod arguments;
+mod fields;
+mod preview;
+mod script;
+mod sinks;
+mod sources;
+mod step_fields;
+mod step_rows;
+mod steps;
+
+use gluelab_core::job::{JobDefinition, JobPlan, SinkSpec, SourceSpec};
+use gluelab_core::transform::Step;
+use gluelab_core::validate::Problem;
+use leptos::html::Dialog;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::state::{use_studio, Notice, Studio};
+
+/// The editor's shared state, handed to its sections through context.
+#[derive(Clone, Copy)]
+pub struct Editor {
+    pub draft: RwSignal<JobDefinition>,
+    /// Core's problems with the draft, recomputed on each change (it is cheap: no data is read).
+    problems: Memo<Vec<Problem>>,
+}
+
+impl Editor {
+    fn new(studio: Studio, draft: RwSignal<JobDefinition>) -> Self {
+        let problems = Memo::new(move |_| draft.with(|job| studio.workspace.with(|ws| ws.validate_job(job))));
+        Self { draft, problems }
+    }
+
+    /// Core's message(s) about exactly `field`, joined.
+    pub fn problem(&self, field: &str) -> Option<String> {
+        self.problems.with(|problems| {
+            let messages: Vec<&str> = problems
+                .iter()
+                .filter(|p| p.field == field)
+                .map(|p| p.message.as_str())
+                .collect();
+            (!messages.is_empty()).then(|| messages.join("; "))
+        })
+    }
+
+    pub fn edit(&self, change: impl FnOnce(&mut JobDefinition)) {
+        self.draft.update(change);
+    }
+
+    /// Reads step `i`; a default when it is gone (a list re-renders after a removal).
+    pub fn step<T: Default>(&self, i: usize, read: impl FnOnce(&Step) -> T) -> T {
+        self.draft
+            .with(|d| d.plan.transforms.get(i).map(read).unwrap_or_default())
+    }
+
+    pub fn edit_step(&self, i: usize, change: impl FnOnce(&mut Step)) {
+        self.draft.update(|d| {
+            if let Some(step) = d.plan.transforms.get_mut(i) {
+                change(step);
+            }
+        });
+    }
+
+    pub fn source<T: Default>(&self, i: usize, read: impl FnOnce(&SourceSpec) -> T) -> T {
+        self.draft.with(|d| d.plan.sources.get(i).map(read).unwrap_or_default())
+    }
+
+    pub fn edit_source(&self, i: usize, change: impl FnOnce(&mut SourceSpec)) {
+        self.draft.update(|d| {
+            if let Some(source) = d.plan.sources.get_mut(i) {
+                change(source);
+            }
+        });
+    }
+
+    pub fn sink<T: Default>(&self, i: usize, read: impl FnOnce(&SinkSpec) -> T) -> T {
+        self.draft.with(|d| d.plan.sinks.get(i).map(read).unwrap_or_default())
+    }
+
+    pub fn edit_sink(&self, i: usize, change: impl FnOnce(&mut SinkSpec)) {
+        self.draft.update(|d| {
+            if let Some(sink) = d.plan.sinks.get_mut(i) {
+                change(sink);
+            }
+        });
+    }
+}
+
+/// A draft that is no job yet: the job panel's starting value before the editor first opens.
+pub fn empty_draft() -> JobDefinition {
+    JobDefinition::new(
+        "",
+        JobPlan {
+            required_arguments: vec![],
+            sources: vec![],
+            transforms: vec![],
+            sinks: vec![],
+            commits: true,
+        },
+    )
+}
+
+/// Moves keyboard focus to the element with `id`, if it is there.
+pub fn focus(id: &str) {
+    if let Some(element) = document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// The editor as a modal dialog: Escape or Close closes it (the draft is kept).
+#[component]
+pub fn JobEditor(draft: RwSignal<JobDefinition>, #[prop(into)] on_close: Callback<()>) -> impl IntoView {
+    let studio = use_studio();
+    let editor = Editor::new(studio, draft);
+    provide_context(editor);
+    provide_context(preview::Previews::new(studio, editor));
+    let dialog = NodeRef::<Dialog>::new();
+    Effect::new(move |_| {
+        if let Some(dialog) = dialog.get() {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
+            }
+        }
+    });
+    let name = move || draft.with(|d| d.name.clone());
+    let saved = move || {
+        studio
+            .workspace
+            .with(|ws| ws.jobs.get(&draft.with(|d| d.name.clone())).cloned())
+    };
+    let dirty = move || saved().is_none_or(|job| draft.with(|d| *d != job));
+    let status = RwSignal::new(None::<Result<String, String>>);
+    let save = move |_| {
+        let count = editor.problems.with_untracked(Vec::len);
+        if count > 0 {
+            status.set(Some(Err(format!(
+                "Not saved: fix the {count} problem(s) listed here first."
+            ))));
+            return;
+        }
+        let job = draft.get_untracked();
+        let saved = studio.act(|ws| {
+            ws.jobs.insert(job.name.clone(), job);
+            Ok(())
+        });
+        status.set(Some(match (saved, studio.notice.get_untracked()) {
+            (Some(()), _) => Ok("Saved: the next run uses this definition (undo with Ctrl+Z).".into()),
+            (None, Some(Notice::Error(why))) => Err(format!("Not saved: {why}")),
+            (None, _) => Err("Not saved.".into()),
+        }));
+    };
+    let revert = move |_| {
+        if let Some(job) = saved() {
+            draft.set(job);
+            status.set(Some(Ok("Reverted to the saved job.".into())));
+        }
+    };
+    // Keys typed in the editor are the editor's: the workbench's shortcuts (r runs the job,
+    // z undoes) listen on the window, and must not act behind the modal. Escape still closes it.
+    let keep_keys = |ev: web_sys::KeyboardEvent| ev.stop_propagation();
+    view! {
+        <dialog class="editor-dialog" node_ref=dialog aria-labelledby="editor-title"
+            on:keydown=keep_keys on:close=move |_| on_close.run(())>
+            <header class="editor-head">
+                <h2 id="editor-title">"Edit job " <span class="mono">{name}</span></h2>
+                <span class="muted small">"The name is read-only: Glue's UpdateJob cannot rename a job."</span>
+                <span class="spacer"></span>
+                {move || dirty().then(|| view! { <span class="dirty" id="editor-dirty">"unsaved changes"</span> })}
+                <button class="btn secondary" id="editor-close" on:click=move |_| on_close.run(())
+                    title="Close (Escape); the draft is kept">"Close"</button>
+            </header>
+            <div class="editor-body">
+                <div class="editor-form">
+                    <sources::Sources/>
+                    <steps::Steps/>
+                    <sinks::Sinks/>
+                    <arguments::Arguments/>
+                </div>
+                <script::ScriptView/>
+            </div>
+            <footer class="editor-foot">
+                <ProblemSummary/>
+                <p class="editor-status" id="editor-status" role="status">{move || status.get().map(|s| match s {
+                    Ok(text) => view! { <span class="ok">{text}</span> }.into_any(),
+                    Err(text) => view! { <span class="field-error">{text}</span> }.into_any(),
+                })}</p>
+                <button class="btn secondary" id="editor-revert" on:click=revert disabled=move || !dirty()>"Revert"</button>
+                <button class="btn primary" id="editor-save" on:click=save>"Save"</button>
+            </footer>
+        </dialog>
+    }
+}
+
+/// How many problems the draft has; each one a link to its field.
+#[component]
+fn ProblemSummary() -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let count = move || editor.problems.with(Vec::len);
+    view! {
+        <details class="problems" id="editor-problems">
+            <summary class=move || { if count() > 0 { "bad" } else { "" } }>{move || match count() {
+                0 => "No problems: ready to save".to_string(),
+                1 => "1 problem".to_string(),
+                n => format!("{n} problems"),
+            }}</summary>
+            <ul>
+                {move || editor.problems.get().into_iter().map(|p| {
+                    let target = fields::input_id(&p.field);
+                    view! {
+                        <li>
+                            <button class="link mono" on:click=move |_| focus(&target)>{p.field.clone()}</button>
+                            ": " {p.message.clone()}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </details>
+    }
+}

@@ -1,0 +1,175 @@
+//! Small labelled inputs shared by the editor's sections. Each one edits one field of the
+//! draft, names the validation path it answers for (`sources[0].path`), and shows core's
+//! message for that path right under it, linked with `aria-describedby`.
+
+use leptos::prelude::*;
+
+use super::Editor;
+
+/// `sources[0].path` → `sources-0-path`: a path as an HTML id.
+pub fn slug(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    for c in field.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// The id of the input editing `field`.
+pub fn input_id(field: &str) -> String {
+    format!("f-{}", slug(field))
+}
+
+/// The id of the message about `field`.
+pub fn error_id(field: &str) -> String {
+    format!("err-{}", slug(field))
+}
+
+/// Core's message(s) about `field`, when there are any.
+#[component]
+pub fn FieldError(#[prop(into)] field: String) -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let id = error_id(&field);
+    move || {
+        editor.problem(&field).map(|message| {
+            view! { <p class="field-error" id=id.clone()>{message}</p> }
+        })
+    }
+}
+
+/// A one-line text input; every keystroke edits the draft (validation is cheap).
+#[component]
+pub fn TextField(
+    #[prop(into)] label: String,
+    /// The validation path this input answers for.
+    #[prop(into)]
+    field: String,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] set: Callback<String>,
+    #[prop(optional, into)] placeholder: String,
+    /// A hint under the input (also read out with it).
+    #[prop(optional, into)]
+    hint: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let (id, err) = (input_id(&field), error_id(&field));
+    let hint_id = format!("{id}-hint");
+    let described = format!("{err} {hint_id}");
+    let invalid = {
+        let field = field.clone();
+        move || editor.problem(&field).is_some()
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input type="text" class="input mono" id=id spellcheck="false" placeholder=placeholder
+                aria-describedby=described aria-invalid=move || if invalid() { "true" } else { "false" }
+                prop:value=move || value.get()
+                on:input:target=move |ev| set.run(ev.target().value())/>
+            {move || hint.and_then(|h| h.get()).map(|text| view! { <p class="field-hint" id=hint_id.clone()>{text}</p> })}
+            <FieldError field=field/>
+        </div>
+    }
+}
+
+/// A comma-separated list (paths, keys). It is written to the draft when the input loses
+/// focus or Enter is pressed, so typing a comma is not undone by the round trip.
+#[component]
+pub fn ListField(
+    #[prop(into)] label: String,
+    #[prop(into)] field: String,
+    #[prop(into)] value: Signal<Vec<String>>,
+    #[prop(into)] set: Callback<Vec<String>>,
+    #[prop(optional, into)] placeholder: String,
+) -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let (id, err) = (input_id(&field), error_id(&field));
+    let invalid = {
+        let field = field.clone();
+        move || editor.problem(&field).is_some()
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label} <span class="muted">" (comma-separated)"</span></label>
+            <input type="text" class="input mono" id=id spellcheck="false" placeholder=placeholder
+                aria-describedby=err aria-invalid=move || if invalid() { "true" } else { "false" }
+                prop:value=move || value.get().join(", ")
+                on:change:target=move |ev| set.run(split_list(&ev.target().value()))/>
+            <FieldError field=field/>
+        </div>
+    }
+}
+
+/// `"a, b,,c "` → `["a", "b", "c"]`.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A whole number, or empty for none (thresholds, rows).
+#[component]
+pub fn NumberField(
+    #[prop(into)] label: String,
+    #[prop(into)] id: String,
+    #[prop(into)] value: Signal<Option<u64>>,
+    #[prop(into)] set: Callback<Option<u64>>,
+    #[prop(optional, into)] placeholder: String,
+) -> impl IntoView {
+    view! {
+        <div class="field narrow">
+            <label for=id.clone()>{label}</label>
+            <input type="number" min="0" step="1" class="input mono" id=id placeholder=placeholder
+                prop:value=move || value.get().map(|v| v.to_string()).unwrap_or_default()
+                on:change:target=move |ev| set.run(ev.target().value().trim().parse().ok())/>
+        </div>
+    }
+}
+
+/// A `<select>` over fixed choices `(value, label)`.
+#[component]
+pub fn SelectField(
+    #[prop(into)] label: String,
+    #[prop(into)] field: String,
+    choices: Vec<(&'static str, &'static str)>,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] set: Callback<String>,
+) -> impl IntoView {
+    let (id, err) = (input_id(&field), error_id(&field));
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select class="select" id=id aria-describedby=err
+                prop:value=move || value.get()
+                on:change:target=move |ev| set.run(ev.target().value())>
+                {choices.into_iter().map(|(v, text)| view! {
+                    <option value=v selected=move || value.get() == v>{text}</option>
+                }).collect_view()}
+            </select>
+            <FieldError field=field/>
+        </div>
+    }
+}
+
+/// A labelled checkbox.
+#[component]
+pub fn CheckField(
+    #[prop(into)] label: String,
+    #[prop(into)] id: String,
+    #[prop(into)] value: Signal<bool>,
+    #[prop(into)] set: Callback<bool>,
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input type="checkbox" id=id prop:checked=move || value.get()
+                on:change:target=move |ev| set.run(ev.target().checked())/>
+            " " {label}
+        </label>
+    }
+}

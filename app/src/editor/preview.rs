@@ -1,0 +1,238 @@
+//! The data preview after each step, as Glue Studio's data preview shows it: core runs the
+//! draft on a scratch copy (`Workspace::preview_steps`, bookmarks disabled, nothing written).
+//!
+//! It reads every source object on the page's thread, so it is computed only while a preview
+//! is switched on, after the draft has been still for a moment, and never for a large source.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use gluelab_core::job::JobDefinition;
+use gluelab_core::views::StepPreview;
+use gluelab_core::Workspace;
+use leptos::prelude::*;
+
+use super::Editor;
+use crate::state::Studio;
+
+/// Sources larger than this are not previewed at all (as in the bookmark panel).
+const PREVIEW_LIMIT_BYTES: u64 = 16 * 1024 * 1024;
+/// Up to this size the preview follows the draft by itself; above it, on request.
+const LIVE_LIMIT_BYTES: u64 = 2 * 1024 * 1024;
+/// The draft must be still this long before the preview follows it.
+const SETTLE: Duration = Duration::from_millis(400);
+/// Rows shown after each step.
+const SAMPLE_ROWS: usize = 5;
+/// Error records listed per step.
+const SHOWN_ERRORS: usize = 5;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Outcome {
+    Skipped(String),
+    Failed(String),
+    Ready(Vec<StepPreview>),
+}
+
+/// Which previews are switched on, and the last one computed (with the draft it is of).
+#[derive(Clone, Copy)]
+pub struct Previews {
+    studio: Studio,
+    editor: Editor,
+    shown: RwSignal<BTreeSet<Option<usize>>>,
+    result: RwSignal<Option<(JobDefinition, Outcome)>>,
+    source_bytes: StoredValue<u64>,
+    ticket: StoredValue<u64>,
+}
+
+impl Previews {
+    pub fn new(studio: Studio, editor: Editor) -> Self {
+        let previews = Self {
+            studio,
+            editor,
+            shown: RwSignal::new(BTreeSet::new()),
+            result: RwSignal::new(None),
+            source_bytes: StoredValue::new(0),
+            ticket: StoredValue::new(0),
+        };
+        // Follow the draft (and new data), once it has settled, while a preview is shown.
+        Effect::new(move |_| {
+            editor.draft.track();
+            studio.workspace.track();
+            let wanted = previews.shown.with_untracked(|s| !s.is_empty());
+            if !wanted || previews.source_bytes.get_value() > LIVE_LIMIT_BYTES {
+                return;
+            }
+            let ticket = previews.ticket.get_value() + 1;
+            previews.ticket.set_value(ticket);
+            set_timeout(
+                move || {
+                    // The editor may have closed meanwhile: then there is nothing to refresh.
+                    if previews.ticket.try_get_value() == Some(ticket) {
+                        previews.refresh();
+                    }
+                },
+                SETTLE,
+            );
+        });
+        previews
+    }
+
+    /// Previews the draft now.
+    pub fn refresh(self) {
+        let draft = self.editor.draft.get_untracked();
+        let (bytes, outcome) = self.studio.workspace.with_untracked(|ws| compute(ws, &draft));
+        self.source_bytes.set_value(bytes);
+        self.result.set(Some((draft, outcome)));
+    }
+
+    fn is_stale(&self) -> bool {
+        self.result
+            .with(|r| r.as_ref().is_none_or(|(of, _)| self.editor.draft.with(|d| d != of)))
+    }
+}
+
+/// The draft run on a copy of the workspace: its source's size, and the previews.
+fn compute(ws: &Workspace, draft: &JobDefinition) -> (u64, Outcome) {
+    let mut scratch = ws.clone();
+    scratch.jobs.insert(draft.name.clone(), draft.clone());
+    let bytes: u64 = scratch
+        .source_prefix(&draft.name)
+        .and_then(|prefix| scratch.store.list(&prefix))
+        .map(|objects| objects.iter().map(|o| o.size()).sum())
+        .unwrap_or(0);
+    if bytes > PREVIEW_LIMIT_BYTES {
+        let text = format!(
+            "Not previewed: the source holds {:.1} MB, and a preview reads all of it on the page's thread. Run the job instead.",
+            bytes as f64 / 1e6
+        );
+        return (bytes, Outcome::Skipped(text));
+    }
+    let outcome = match scratch.preview_steps(&draft.name, SAMPLE_ROWS) {
+        Ok(previews) => Outcome::Ready(previews),
+        Err(e) => Outcome::Failed(e.to_string()),
+    };
+    (bytes, outcome)
+}
+
+fn preview_id(step: Option<usize>) -> String {
+    step.map_or("preview-read".into(), |i| format!("preview-step-{i}"))
+}
+
+/// Switches the preview after `step` (`None`: as read) on and off.
+#[component]
+pub fn PreviewToggle(step: Option<usize>) -> impl IntoView {
+    let previews = expect_context::<Previews>();
+    let on = move || previews.shown.with(|s| s.contains(&step));
+    let toggle = move |_| {
+        let now_on = !on();
+        previews.shown.update(|s| {
+            if now_on {
+                s.insert(step);
+            } else {
+                s.remove(&step);
+            }
+        });
+        if now_on && previews.is_stale() {
+            previews.refresh();
+        }
+    };
+    let label = match step {
+        None => "Preview rows read".to_string(),
+        Some(i) => format!("Preview after step {}", i + 1),
+    };
+    view! {
+        <button class="btn secondary small preview-toggle" id=format!("{}-toggle", preview_id(step))
+            aria-pressed=move || if on() { "true" } else { "false" } aria-controls=preview_id(step)
+            on:click=toggle>{move || if on() { "Hide preview" } else { "Preview" }}</button>
+        <span class="visually-hidden">{label}</span>
+    }
+}
+
+/// The rows after `step` when its preview is on, and a failure of that step whenever the
+/// last preview found one.
+#[component]
+pub fn StepPreviewView(step: Option<usize>) -> impl IntoView {
+    let previews = expect_context::<Previews>();
+    let on = move || previews.shown.with(|s| s.contains(&step));
+    let body = move || {
+        let outcome = previews.result.with(|r| r.as_ref().map(|(_, o)| o.clone()));
+        let failure = match &outcome {
+            Some(Outcome::Ready(list)) => list.iter().find(|p| p.step == step && p.failure.is_some()).cloned(),
+            _ => None,
+        };
+        if !on() {
+            return failure.map(|p| view! { <StepFailure preview=p/> }.into_any());
+        }
+        let stale = previews.is_stale();
+        let content = match outcome {
+            None => view! { <p class="hint">"Reading the sources…"</p> }.into_any(),
+            Some(Outcome::Skipped(text)) | Some(Outcome::Failed(text)) => {
+                view! { <p class="field-error">"Preview: " {text}</p> }.into_any()
+            }
+            Some(Outcome::Ready(list)) => match list.into_iter().find(|p| p.step == step) {
+                Some(p) if p.failure.is_some() => view! { <StepFailure preview=p/> }.into_any(),
+                Some(p) => view! { <PreviewTable preview=p/> }.into_any(),
+                None => view! { <p class="hint">"Not previewed: an earlier step fails (see above)."</p> }.into_any(),
+            },
+        };
+        let note = stale.then(|| {
+            if previews.source_bytes.get_value() > LIVE_LIMIT_BYTES {
+                view! {
+                    <p class="hint">"This preview is of an earlier draft. "
+                        <button class="link" on:click=move |_| previews.refresh()>"Refresh"</button></p>
+                }
+                .into_any()
+            } else {
+                view! { <p class="hint stale">"Updating…"</p> }.into_any()
+            }
+        });
+        Some(view! { {note} {content} }.into_any())
+    };
+    view! { <div class="step-preview" id=preview_id(step) aria-live="polite">{body}</div> }
+}
+
+#[component]
+fn StepFailure(preview: StepPreview) -> impl IntoView {
+    let what = match preview.step {
+        None => "Reading the sources fails".to_string(),
+        Some(i) => format!("Step {} ({}) fails on the data", i + 1, preview.name),
+    };
+    view! {
+        <p class="field-error step-failure" role="alert">{what} ": " {preview.failure.unwrap_or_default()}</p>
+    }
+}
+
+#[component]
+fn PreviewTable(preview: StepPreview) -> impl IntoView {
+    let summary = format!(
+        "{} row(s) · {} column(s){}",
+        preview.row_count,
+        preview.columns.len(),
+        if preview.row_count > preview.rows.len() {
+            format!(" · the first {} shown", preview.rows.len())
+        } else {
+            String::new()
+        }
+    );
+    let errors = preview.errors.len();
+    view! {
+        <p class="hint preview-summary">{summary}</p>
+        <div class="preview-scroll">
+            <table class="preview-table">
+                <thead><tr>{preview.columns.iter().map(|c| view! { <th class="mono">{c.clone()}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {preview.rows.into_iter().map(|row| view! {
+                        <tr>{row.into_iter().map(|v| view! { <td class="mono">{v}</td> }).collect_view()}</tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {preview.warnings.into_iter().map(|w| view! { <p class="warning">{w}</p> }).collect_view()}
+        {(errors > 0).then(|| view! {
+            <p class="field-error">{format!("{errors} error record(s): rows this step could not process")}</p>
+            <ul class="error-records">
+                {preview.errors.into_iter().take(SHOWN_ERRORS).map(|e| view! { <li class="mono">{e.to_string()}</li> }).collect_view()}
+            </ul>
+        })}
+    }
+}

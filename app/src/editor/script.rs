@@ -1,0 +1,71 @@
+//! The equivalent Glue script, read-only, and the files to take to real AWS Glue.
+
+use gluelab_core::export::{create_job_json, pyspark_script};
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::Editor;
+
+/// Where the exported `CreateJob` request says the script lives, when the job names no place.
+fn script_location(job: &gluelab_core::job::JobDefinition) -> String {
+    job.script_location
+        .clone()
+        .unwrap_or_else(|| format!("s3://aws-glue-assets-123456789012-us-east-1/scripts/{}.py", job.name))
+}
+
+#[component]
+pub fn ScriptView() -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let script = move || editor.draft.with(pyspark_script);
+    let failed = RwSignal::new(None::<String>);
+    let save = move |name: String, mime: &'static str, text: String| {
+        failed.set(
+            download(&name, mime, &text)
+                .err()
+                .map(|e| format!("The download did not start: {e:?}")),
+        );
+    };
+    let download_script = move |_| {
+        let (name, text) = editor.draft.with(|d| (format!("{}.py", d.name), pyspark_script(d)));
+        save(name, "text/x-python", text);
+    };
+    let download_job = move |_| {
+        let (name, text) = editor
+            .draft
+            .with(|d| (format!("{}.json", d.name), create_job_json(d, &script_location(d))));
+        save(name, "application/json", text);
+    };
+    view! {
+        <aside class="editor-script" aria-labelledby="ed-script">
+            <h3 id="ed-script">"Equivalent Glue script (read-only)"</h3>
+            <div class="row">
+                <button class="btn secondary small" id="download-script" on:click=download_script>"Download script"</button>
+                <button class="btn secondary small" id="download-job" on:click=download_job
+                    title="For aws glue create-job --cli-input-json">"Download job definition"</button>
+            </div>
+            {move || failed.get().map(|e| view! { <p class="field-error">{e}</p> })}
+            <pre class="script mono" id="script-view" tabindex="0" aria-label="Glue PySpark script">{script}</pre>
+        </aside>
+    }
+}
+
+/// Saves `text` as a file through a Blob URL and a temporary link: nothing leaves the page.
+fn download(file_name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let link: web_sys::HtmlAnchorElement = document().create_element("a")?.dyn_into()?;
+    link.set_href(&url);
+    link.set_download(file_name);
+    link.click();
+    // The browser has the file once the click is handled; the URL can go a moment later.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(1),
+    );
+    Ok(())
+}

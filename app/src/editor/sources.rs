@@ -1,0 +1,249 @@
+//! Sources: what the script reads, with format options and the transformation_ctx that keys
+//! each source's bookmark.
+
+use gluelab_core::format::{CsvOptions, Format, ParseMode};
+use gluelab_core::job::{KeySortOrder, SourceInput, SourceSpec};
+use leptos::prelude::*;
+
+use super::fields::{CheckField, FieldError, ListField, NumberField, SelectField, TextField};
+use super::Editor;
+
+fn kind(input: &SourceInput) -> &'static str {
+    match input {
+        SourceInput::Catalog { .. } => "catalog",
+        SourceInput::S3 { .. } => "s3",
+        SourceInput::Jdbc { .. } => "jdbc",
+    }
+}
+
+/// An empty input of the chosen kind.
+fn blank_input(kind: &str) -> SourceInput {
+    match kind {
+        "s3" => SourceInput::S3 {
+            path: "s3://".into(),
+            format: Format::Json,
+            csv: CsvOptions::default(),
+        },
+        "jdbc" => SourceInput::Jdbc {
+            table: String::new(),
+            bookmark_keys: vec![],
+            sort_order: KeySortOrder::Asc,
+        },
+        _ => SourceInput::Catalog {
+            database: String::new(),
+            table: String::new(),
+        },
+    }
+}
+
+#[component]
+pub fn Sources() -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let rows = move || {
+        editor.draft.with(|d| {
+            d.plan
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i, kind(&s.input)))
+                .collect::<Vec<_>>()
+        })
+    };
+    let add = move |_| {
+        editor.edit(|d| {
+            let n = d.plan.sources.len();
+            let mut source = SourceSpec::catalog("", "", None);
+            source.transformation_ctx = Some(format!("datasource{n}"));
+            d.plan.sources.push(source);
+        })
+    };
+    view! {
+        <section class="editor-section" aria-labelledby="ed-sources">
+            <h3 id="ed-sources">"Sources"</h3>
+            <FieldError field="sources"/>
+            <For each=rows key=|row| *row children=move |(i, _)| view! { <SourceCard i=i/> }/>
+            <button class="btn secondary small" id="add-source" on:click=add>"+ Add source"</button>
+        </section>
+    }
+}
+
+#[component]
+fn SourceCard(i: usize) -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let at = move |f: &str| format!("sources[{i}].{f}");
+    let kind_now = Signal::derive(move || editor.source(i, |s| kind(&s.input).to_string()));
+    let ctx = Signal::derive(move || editor.source(i, |s| s.transformation_ctx.clone().unwrap_or_default()));
+    let ctx_hint = Signal::derive(move || {
+        ctx.get().trim().is_empty().then(|| {
+            "No transformation_ctx: this source is never bookmarked and is read in full every run.".to_string()
+        })
+    });
+    let mode = Signal::derive(move || editor.source(i, |s| s.mode.as_spark().to_string()));
+    view! {
+        <div class="card" role="group" aria-label=format!("Source {}", i + 1)>
+            <div class="card-head">
+                <strong>{format!("Source {}", i + 1)}</strong>
+                <span class="spacer"></span>
+                <button class="btn secondary small" on:click=move |_| editor.edit(|d| { if i < d.plan.sources.len() { d.plan.sources.remove(i); } })
+                    aria-label=format!("Remove source {}", i + 1)>"Remove"</button>
+            </div>
+            <div class="grid">
+                <SelectField label="Reads from" field=at("kind")
+                    choices=vec![("catalog", "Data Catalog table"), ("s3", "S3 path (from_options)"), ("jdbc", "Warehouse table (JDBC)")]
+                    value=kind_now
+                    set=move |k: String| editor.edit_source(i, |s| s.input = blank_input(&k))/>
+                <TextField label="transformation_ctx" field=at("transformation_ctx") value=ctx
+                    placeholder="datasource0" hint=ctx_hint
+                    set=move |v: String| editor.edit_source(i, |s| s.transformation_ctx = (!v.trim().is_empty()).then_some(v))/>
+            </div>
+            {move || match kind_now.get().as_str() {
+                "s3" => view! { <S3Fields i=i/> }.into_any(),
+                "jdbc" => view! { <JdbcFields i=i/> }.into_any(),
+                _ => view! { <CatalogFields i=i/> }.into_any(),
+            }}
+            <div class="grid">
+                <SelectField label="Malformed records (mode)" field=at("mode")
+                    choices=vec![("PERMISSIVE", "PERMISSIVE"), ("DROPMALFORMED", "DROPMALFORMED"), ("FAILFAST", "FAILFAST")]
+                    value=mode
+                    set=move |v: String| editor.edit_source(i, |s| s.mode = ParseMode::from_spark(&v).unwrap_or_default())/>
+                <NumberField label="maxBand (ms)" id=format!("f-sources-{i}-max-band")
+                    value=Signal::derive(move || editor.source(i, |s| Some(s.max_band.max(0) as u64)))
+                    set={move |v: Option<u64>| if let Some(v) = v { editor.edit_source(i, |s| s.max_band = v as i64) }}/>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn CatalogFields(i: usize) -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let part = move |which: u8| {
+        Signal::derive(move || {
+            editor.source(i, |s| match &s.input {
+                SourceInput::Catalog { database, table } => if which == 0 { database } else { table }.clone(),
+                _ => String::new(),
+            })
+        })
+    };
+    let set = move |which: u8, v: String| {
+        editor.edit_source(i, |s| {
+            if let SourceInput::Catalog { database, table } = &mut s.input {
+                *(if which == 0 { database } else { table }) = v;
+            }
+        })
+    };
+    view! {
+        <div class="grid">
+            <TextField label="Database" field=format!("sources[{i}].database") value=part(0) set=move |v| set(0, v)/>
+            <TextField label="Table" field=format!("sources[{i}].table") value=part(1) set=move |v| set(1, v)/>
+        </div>
+    }
+}
+
+#[component]
+fn S3Fields(i: usize) -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let read = move |f: fn(&str, &Format, &CsvOptions) -> String| {
+        Signal::derive(move || {
+            editor.source(i, |s| match &s.input {
+                SourceInput::S3 { path, format, csv } => f(path, format, csv),
+                _ => String::new(),
+            })
+        })
+    };
+    let edit = move |change: &dyn Fn(&mut String, &mut Format, &mut CsvOptions)| {
+        editor.edit_source(i, |s| {
+            if let SourceInput::S3 { path, format, csv } = &mut s.input {
+                change(path, format, csv);
+            }
+        })
+    };
+    let is_csv = move || read(|_, f, _| f.name().into()).get() == "csv";
+    let flag = move |f: fn(&CsvOptions) -> bool| {
+        Signal::derive(move || {
+            editor.source(i, |s| match &s.input {
+                SourceInput::S3 { csv, .. } => f(csv),
+                _ => false,
+            })
+        })
+    };
+    view! {
+        <div class="grid">
+            <TextField label="Path" field=format!("sources[{i}].path") value=read(|p, _, _| p.into())
+                placeholder="s3://bucket/prefix/" set=move |v: String| edit(&|p, _, _| *p = v.clone())/>
+            <SelectField label="Format" field=format!("sources[{i}].format")
+                choices=vec![("json", "JSON lines"), ("csv", "CSV"), ("parquet", "Parquet")]
+                value=read(|_, f, _| f.name().into())
+                set=move |v: String| edit(&|_, f, _| *f = Format::from_glue(&v).unwrap_or_default())/>
+        </div>
+        <Show when=is_csv>
+            <fieldset class="grid csv-options">
+                <legend>"CSV format options"</legend>
+                <TextField label="separator" field=format!("sources[{i}].separator")
+                    value=read(|_, _, c| byte_text(Some(c.separator)))
+                    set=move |v: String| edit(&|_, _, c| if let Some(b) = v.bytes().next() { c.separator = b })/>
+                <TextField label="quoteChar (empty: none)" field=format!("sources[{i}].quote")
+                    value=read(|_, _, c| byte_text(c.quote))
+                    set=move |v: String| edit(&|_, _, c| c.quote = v.bytes().next())/>
+                <TextField label="escaper (empty: none)" field=format!("sources[{i}].escape")
+                    value=read(|_, _, c| byte_text(c.escape))
+                    set=move |v: String| edit(&|_, _, c| c.escape = v.bytes().next())/>
+                <CheckField label="withHeader" id=format!("f-sources-{i}-with-header") value=flag(|c| c.with_header)
+                    set=move |on: bool| edit(&|_, _, c| c.with_header = on)/>
+                <CheckField label="skipFirst" id=format!("f-sources-{i}-skip-first") value=flag(|c| c.skip_first)
+                    set=move |on: bool| edit(&|_, _, c| c.skip_first = on)/>
+            </fieldset>
+        </Show>
+    }
+}
+
+#[component]
+fn JdbcFields(i: usize) -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let table = Signal::derive(move || {
+        editor.source(i, |s| match &s.input {
+            SourceInput::Jdbc { table, .. } => table.clone(),
+            _ => String::new(),
+        })
+    });
+    let keys = Signal::derive(move || {
+        editor.source(i, |s| match &s.input {
+            SourceInput::Jdbc { bookmark_keys, .. } => bookmark_keys.clone(),
+            _ => vec![],
+        })
+    });
+    let order = Signal::derive(move || {
+        editor.source(i, |s| match &s.input {
+            SourceInput::Jdbc { sort_order, .. } => sort_order.as_str().to_string(),
+            _ => String::new(),
+        })
+    });
+    let edit = move |change: &dyn Fn(&mut String, &mut Vec<String>, &mut KeySortOrder)| {
+        editor.edit_source(i, |s| {
+            if let SourceInput::Jdbc {
+                table,
+                bookmark_keys,
+                sort_order,
+            } = &mut s.input
+            {
+                change(table, bookmark_keys, sort_order);
+            }
+        })
+    };
+    view! {
+        <div class="grid">
+            <TextField label="Table (schema.table)" field=format!("sources[{i}].table") value=table
+                set=move |v: String| edit(&|t, _, _| *t = v.clone())/>
+            <ListField label="jobBookmarkKeys (empty: the primary key)" field=format!("sources[{i}].bookmark_keys") value=keys
+                set={move |v: Vec<String>| edit(&|_, k, _| *k = v.clone())}/>
+            <SelectField label="jobBookmarkKeysSortOrder" field=format!("sources[{i}].sort_order")
+                choices=vec![("asc", "asc"), ("desc", "desc")] value=order
+                set=move |v: String| edit(&|_, _, o| *o = KeySortOrder::parse(&v).unwrap_or_default())/>
+        </div>
+    }
+}
+
+/// A CSV option byte as the one-character text a user types.
+fn byte_text(b: Option<u8>) -> String {
+    b.map(|b| (b as char).to_string()).unwrap_or_default()
+}

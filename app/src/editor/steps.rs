@@ -1,0 +1,116 @@
+//! The steps (transform rules): add, remove, reorder, disable, thresholds; each step's own
+//! fields, its PySpark line, and its data preview on demand.
+
+use gluelab_core::transform::Step;
+use leptos::prelude::*;
+
+use super::fields::NumberField;
+use super::preview::{PreviewToggle, StepPreviewView};
+use super::step_fields::{blank, StepFields, KINDS};
+use super::{focus, Editor};
+
+#[component]
+pub fn Steps() -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let rows = move || {
+        editor.draft.with(|d| {
+            d.plan
+                .transforms
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i, s.transform.name()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let kind = RwSignal::new("Filter".to_string());
+    let add = move |_| {
+        let mut added = 0;
+        editor.edit(|d| {
+            d.plan.transforms.push(Step::new(blank(&kind.get_untracked())));
+            added = d.plan.transforms.len() - 1;
+        });
+        request_animation_frame(move || focus(&format!("step-{added}-title")));
+    };
+    view! {
+        <section class="editor-section" aria-labelledby="ed-steps">
+            <h3 id="ed-steps">"Steps (transform rules)"</h3>
+            <div class="card read-card">
+                <span>"Rows as read from the sources"</span>
+                <span class="spacer"></span>
+                <PreviewToggle step=None/>
+            </div>
+            <StepPreviewView step=None/>
+            <ol class="steps" id="steps">
+                <For each=rows key=|row| *row children=move |(i, _)| view! { <StepCard i=i/> }/>
+            </ol>
+            <div class="row">
+                <label for="add-step-kind" class="visually-hidden">"Transform to add"</label>
+                <select class="select" id="add-step-kind" prop:value=move || kind.get()
+                    on:change:target=move |ev| kind.set(ev.target().value())>
+                    {KINDS.iter().map(|(k, text)| view! { <option value=*k>{*text}</option> }).collect_view()}
+                </select>
+                <button class="btn secondary small" id="add-step" on:click=add>"+ Add step"</button>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn StepCard(i: usize) -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let count = move || editor.draft.with(|d| d.plan.transforms.len());
+    let name = move || editor.step(i, |s| s.transform.name());
+    let enabled = move || editor.step(i, |s| s.enabled);
+    let pyspark = move || editor.step(i, |s| s.transform.to_pyspark("df"));
+    let move_to = move |j: usize, button: &'static str| {
+        editor.edit(|d| {
+            if i < d.plan.transforms.len() && j < d.plan.transforms.len() {
+                d.plan.transforms.swap(i, j);
+            }
+        });
+        request_animation_frame(move || focus(&format!("step-{j}-{button}")));
+    };
+    let remove = move |_| {
+        editor.edit(|d| {
+            if i < d.plan.transforms.len() {
+                d.plan.transforms.remove(i);
+            }
+        });
+        request_animation_frame(|| focus("add-step-kind"));
+    };
+    let label = move |what: &str| format!("{what} step {} ({})", i + 1, name());
+    view! {
+        <li class="card step" class:disabled=move || !enabled() id=format!("step-{i}")>
+            <div class="card-head">
+                <h4 id=format!("step-{i}-title") tabindex="-1">
+                    <span class="step-no">{i + 1}</span> {name}
+                    {move || (!enabled()).then(|| view! { <span class="muted">" (disabled: passes rows through)"</span> })}
+                </h4>
+                <span class="spacer"></span>
+                <label class="check">
+                    <input type="checkbox" id=format!("step-{i}-enabled") prop:checked=enabled
+                        on:change:target=move |ev| { let on = ev.target().checked(); editor.edit_step(i, |s| s.enabled = on) }/>
+                    " enabled"
+                </label>
+                <button class="btn secondary small" id=format!("step-{i}-up") aria-label=move || label("Move up")
+                    disabled=move || i == 0 on:click=move |_| move_to(i.saturating_sub(1), "up")>"↑"</button>
+                <button class="btn secondary small" id=format!("step-{i}-down") aria-label=move || label("Move down")
+                    disabled=move || { i + 1 >= count() } on:click=move |_| move_to(i + 1, "down")>"↓"</button>
+                <button class="btn secondary small" id=format!("step-{i}-remove") aria-label=move || label("Remove")
+                    on:click=remove>"Remove"</button>
+            </div>
+            <StepFields i=i/>
+            <div class="grid thresholds">
+                <NumberField label="stageThreshold" id=format!("f-steps-{i}-stage-threshold") placeholder="0 = never"
+                    value=Signal::derive(move || editor.step(i, |s| s.stage_threshold))
+                    set={move |v: Option<u64>| editor.edit_step(i, |s| s.stage_threshold = v)}/>
+                <NumberField label="totalThreshold" id=format!("f-steps-{i}-total-threshold") placeholder="0 = never"
+                    value=Signal::derive(move || editor.step(i, |s| s.total_threshold))
+                    set={move |v: Option<u64>| editor.edit_step(i, |s| s.total_threshold = v)}/>
+                <div class="field preview-cell"><PreviewToggle step=Some(i)/></div>
+            </div>
+            <pre class="pyspark mono" aria-label=move || label("PySpark for")>{pyspark}</pre>
+            <StepPreviewView step=Some(i)/>
+        </li>
+    }
+}

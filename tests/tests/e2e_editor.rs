@@ -1,0 +1,181 @@
+//! End-to-end test of the job editor: the *built* app in headless Chromium at 1280×720.
+//! Run by `cargo xtask test` after it builds `dist/`; plain `cargo test` skips it.
+//! Screenshots land in `target/e2e/editor-*.png`.
+
+use fantoccini::Locator;
+use gluelab_tests::e2e::{dist_dir, BrowserSession, StaticServer};
+
+/// WebDriver's key code for Escape.
+const ESCAPE: &str = "\u{e00c}";
+
+async fn open() -> (StaticServer, BrowserSession) {
+    let server = StaticServer::start(&dist_dir());
+    let browser = BrowserSession::start().await;
+    browser
+        .client
+        .set_window_size(1280, 720)
+        .await
+        .expect("resize the window");
+    browser.client.goto(&server.url).await.expect("open the app");
+    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
+    (server, browser)
+}
+
+/// Types into the input `css` (appending to what it holds).
+async fn type_into(browser: &BrowserSession, css: &str, text: &str) {
+    browser
+        .find(css)
+        .await
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into `{css}`: {e}"));
+}
+
+/// Scrolls the editor so the element `id` is in view (screenshots keep the dialog's scroll).
+async fn scroll_to(browser: &BrowserSession, id: &str) {
+    let script = format!("document.getElementById('{id}').scrollIntoView({{block: 'center'}})");
+    browser.client.execute(&script, vec![]).await.expect("scroll");
+}
+
+/// Adds a step of `kind` from the editor's menu.
+async fn add_step(browser: &BrowserSession, kind: &str) {
+    browser.choose("#add-step-kind", kind).await;
+    browser.click("#add-step").await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_filter_and_a_map_edited_previewed_saved_and_run() {
+    let (_server, browser) = open().await;
+    // The article's two files, so the preview and the run have rows.
+    for button in browser
+        .client
+        .find_all(Locator::Css("button.upload-seed"))
+        .await
+        .expect("seed buttons")
+    {
+        button.click().await.expect("upload a seed file");
+    }
+    browser
+        .wait_text("table.objects", |t| t.contains("raw-data-2.json"))
+        .await;
+
+    browser.click("#edit-job").await;
+    browser
+        .wait_text("#editor-title", |t| t.contains("devices-data-etl"))
+        .await;
+    browser.screenshot("editor-00-open").await;
+    // The dark theme, for people to check its contrast.
+    let theme = |name: &str| format!("document.documentElement.dataset.theme = '{name}'");
+    browser
+        .client
+        .execute(&theme("dark"), vec![])
+        .await
+        .expect("dark theme");
+    browser.screenshot("editor-00-open-dark").await;
+    browser
+        .client
+        .execute(&theme("light"), vec![])
+        .await
+        .expect("light theme");
+
+    // The seed job's step 1 is show(); the Filter becomes step 2, with a syntax error first.
+    add_step(&browser, "Filter").await;
+    type_into(&browser, "#f-steps-1-predicate", "device_id =").await;
+    let error = browser
+        .wait_text("#err-steps-1-predicate", |t| t.contains("SYNTAX_ERROR"))
+        .await;
+    assert!(!error.is_empty());
+    let described = browser
+        .find("#f-steps-1-predicate")
+        .await
+        .attr("aria-describedby")
+        .await
+        .expect("attribute")
+        .unwrap_or_default();
+    assert!(described.contains("err-steps-1-predicate"), "{described}");
+    browser
+        .wait_text("#editor-problems summary", |t| t.contains("problem"))
+        .await;
+    browser.screenshot("editor-01-syntax-error").await;
+
+    // Fixed: the message goes.
+    type_into(&browser, "#f-steps-1-predicate", " 'e36b7dfa'").await;
+    browser
+        .wait_text("#editor-problems summary", |t| t.starts_with("No problems"))
+        .await;
+    assert!(browser
+        .client
+        .find(Locator::Css("#err-steps-1-predicate"))
+        .await
+        .is_err());
+
+    // A Map step, and the preview after it: one row, with the derived column.
+    add_step(&browser, "Map").await;
+    type_into(&browser, "#f-steps-2-columns-0-name", "device").await;
+    type_into(&browser, "#f-steps-2-columns-0-expression", "upper(device_id)").await;
+    browser.click("#preview-step-2-toggle").await;
+    let preview = browser
+        .wait_text("#preview-step-2", |t| t.contains("E36B7DFA") && !t.contains("Updating"))
+        .await;
+    assert!(preview.contains("1 row(s)"), "{preview}");
+    assert!(!preview.contains("3ff9c44a"), "{preview}");
+    scroll_to(&browser, "preview-step-2").await;
+    browser.screenshot("editor-02-preview").await;
+
+    // A rule the data cannot satisfy fails clearly in its own card; removed again.
+    add_step(&browser, "RenameField").await;
+    type_into(&browser, "#f-steps-3-old-name", "nope").await;
+    type_into(&browser, "#f-steps-3-new-name", "x").await;
+    let failure = browser
+        .wait_text("#preview-step-3", |t| t.contains("fails on the data"))
+        .await;
+    assert!(failure.contains("nope"), "{failure}");
+    scroll_to(&browser, "preview-step-3").await;
+    browser.screenshot("editor-03-step-fails").await;
+    browser.click("#step-3-remove").await;
+
+    // The script shows the rules as PySpark.
+    let script = browser.text("#script-view").await;
+    assert!(
+        script.contains(".filter(\"device_id = 'e36b7dfa'\")") && script.contains("upper(device_id)"),
+        "{script}"
+    );
+
+    browser.click("#editor-save").await;
+    browser.wait_text("#editor-status", |t| t.starts_with("Saved")).await;
+
+    // The workbench's shortcuts do not act behind the editor ("r" would run the job).
+    let press_r =
+        "document.getElementById('editor-save').dispatchEvent(new KeyboardEvent('keydown', {key: 'r', bubbles: true}))";
+    browser.client.execute(press_r, vec![]).await.expect("press r");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let runs = browser.text("section[aria-labelledby='runs-title']").await;
+    assert!(!runs.contains("RUNNING") && !runs.contains("SUCCEEDED"), "{runs}");
+
+    // Escape closes the dialog and gives focus back to "Edit job".
+    browser
+        .client
+        .active_element()
+        .await
+        .expect("focused element")
+        .send_keys(ESCAPE)
+        .await
+        .expect("press Escape");
+    for _ in 0..50 {
+        if browser.client.find(Locator::Css("#editor-title")).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(browser.client.find(Locator::Css("#editor-title")).await.is_err());
+
+    // The run writes only the filtered row, with the derived column.
+    browser.click("#run-job").await;
+    browser.wait_text(".runs tbody", |t| t.contains("SUCCEEDED")).await;
+    let sink = browser.wait_text("table.sink", |t| t.contains("E36B7DFA")).await;
+    assert!(!sink.contains("3ff9c44a"), "{sink}");
+    browser.wait_text("#sink-summary", |t| t.starts_with("1 rows")).await;
+    browser.screenshot("editor-04-after-run").await;
+    browser.close().await;
+}
