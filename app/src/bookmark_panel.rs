@@ -1,6 +1,9 @@
 //! The bookmark as `aws glue get-job-bookmark` prints it, with reset and rewind — each showing
-//! beforehand what the next run would then read again.
+//! beforehand what the next run would then read again — and its history: every version, the
+//! event that made it, and which fields it changed.
 
+use gluelab_core::bookmark::{BookmarkEntry, BookmarkEvent};
+use gluelab_core::clock::iso8601;
 use gluelab_core::lineage::{RunLineage, VerdictKind};
 use gluelab_core::views::{short_run_id, BookmarkAction};
 use leptos::prelude::*;
@@ -93,6 +96,7 @@ pub fn BookmarkPanel() -> impl IntoView {
                             }).collect_view()}
                         </select>
                         <button class="btn warn" id="rewind-bookmark" on:click=rewind
+                            title="Rewind (w)" aria-keyshortcuts="W"
                             disabled=move || committed_runs().is_empty()>"Rewind"</button>
                     </div>
                     <p class="preview" id="rewind-preview">{move || {
@@ -102,6 +106,7 @@ pub fn BookmarkPanel() -> impl IntoView {
                     }}</p>
                 </div>
             </div>
+            <BookmarkHistory/>
             <p class="modelled">
                 "Modelled, not verified: INCLUDE_LIST tokens (MD5 of the object's address) and the Version/Run arithmetic, "
                 "chosen to reproduce the seed article's numbers."
@@ -142,4 +147,152 @@ fn describe(lineage: &RunLineage) -> String {
         list(&reread),
         list(&skipped)
     )
+}
+
+/// One row of the history list: (index in `history`, event in words, version).
+#[derive(Clone, PartialEq)]
+struct VersionRow {
+    index: usize,
+    event: String,
+    version: u64,
+}
+
+/// A field of the selected version, with what it was before if the version changed it.
+#[derive(Clone, PartialEq)]
+struct FieldRow {
+    field: String,
+    value: Option<String>,
+    /// `Some` when this version changed the field: its value before (`None` if it was absent).
+    before: Option<Option<String>>,
+}
+
+/// The bookmark's versions, newest first; the selected one's fields, changed ones highlighted.
+#[component]
+fn BookmarkHistory() -> impl IntoView {
+    let studio = use_studio();
+    // The version picked in the list; `None` follows the newest.
+    let picked = RwSignal::new(None::<usize>);
+    let versions = move || -> Vec<VersionRow> {
+        let Some(job) = studio.job_name() else { return vec![] };
+        studio.workspace.with(|ws| {
+            let Ok(bookmark) = ws.bookmark(&job) else { return vec![] };
+            bookmark
+                .history
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(index, (event, entry))| VersionRow {
+                    index,
+                    event: describe_event(event),
+                    version: entry.version,
+                })
+                .collect()
+        })
+    };
+    // The picked version if it still exists (an undo may have removed it), else the newest.
+    let selected = move || {
+        let newest = versions().first().map(|v| v.index)?;
+        Some(picked.get().filter(|&i| i <= newest).unwrap_or(newest))
+    };
+    let fields = move || -> Vec<FieldRow> {
+        let (Some(job), Some(index)) = (studio.job_name(), selected()) else {
+            return vec![];
+        };
+        studio.workspace.with(|ws| {
+            let Ok(bookmark) = ws.bookmark(&job) else { return vec![] };
+            let Some((_, entry)) = bookmark.history.get(index) else {
+                return vec![];
+            };
+            let before = match index.checked_sub(1).and_then(|i| bookmark.history.get(i)) {
+                Some((_, previous)) => previous.clone(),
+                None => BookmarkEntry::new(&job),
+            };
+            let changes = entry.changes_since(&before);
+            let mut rows: Vec<FieldRow> = entry
+                .fields()
+                .into_iter()
+                .map(|(field, value)| FieldRow {
+                    before: changes.iter().find(|c| c.field == field).map(|c| c.before.clone()),
+                    field,
+                    value: Some(value),
+                })
+                .collect();
+            rows.extend(changes.into_iter().filter(|c| c.after.is_none()).map(|c| FieldRow {
+                field: c.field,
+                value: None,
+                before: Some(c.before),
+            }));
+            rows
+        })
+    };
+    view! {
+        <details class="bookmark-history" open>
+            <summary>"History: every version and what it changed"</summary>
+            {move || {
+                let rows = versions();
+                if rows.is_empty() {
+                    return view! { <p class="empty">"No versions yet: the first run makes one."</p> }.into_any();
+                }
+                let current = selected();
+                view! {
+                    <div class="history-grid">
+                        <ol class="versions" id="bookmark-versions" aria-label="Bookmark versions, newest first">
+                            {rows.into_iter().map(|row| {
+                                let index = row.index;
+                                view! {
+                                    <li>
+                                        <button class="version" class:selected=current == Some(index)
+                                            aria-pressed=if current == Some(index) { "true" } else { "false" }
+                                            on:click=move |_| picked.set(Some(index))>
+                                            <span class="version-number">"v" {row.version}</span>
+                                            <span class="version-event">{row.event}</span>
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                        <table class="fields" id="bookmark-fields">
+                            <thead><tr><th>"Field"</th><th>"Value"</th></tr></thead>
+                            <tbody>
+                                {fields().into_iter().map(|row| {
+                                    let class = match (&row.before, &row.value) {
+                                        (None, _) => "field-row",
+                                        (Some(_), None) => "field-row changed removed",
+                                        (Some(_), Some(_)) => "field-row changed",
+                                    };
+                                    let value = match (row.before, row.value) {
+                                        (None, Some(v)) => view! { <span>{v}</span> }.into_any(),
+                                        (Some(before), after) => view! {
+                                            <span class="before">{before.unwrap_or_else(|| "(absent)".into())}</span>
+                                            " → "
+                                            <span class="after">{after.unwrap_or_else(|| "(removed)".into())}</span>
+                                        }.into_any(),
+                                        (None, None) => ().into_any(),
+                                    };
+                                    view! {
+                                        <tr class=class>
+                                            <td class="mono field-name">{row.field}</td>
+                                            <td class="mono field-value">{value}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </details>
+    }
+}
+
+/// "committed by run 3ff9c44a · 2021-01-01T..." — a history event in words.
+fn describe_event(event: &BookmarkEvent) -> String {
+    let (what, at) = match event {
+        BookmarkEvent::RunStarted { run_id, at } => (format!("run {} started", short_run_id(run_id)), at),
+        BookmarkEvent::Committed { run_id, at } => (format!("committed by run {}", short_run_id(run_id)), at),
+        BookmarkEvent::RunFailed { run_id, at } => (format!("run {} failed", short_run_id(run_id)), at),
+        BookmarkEvent::Reset { at } => ("reset".to_string(), at),
+        BookmarkEvent::Rewound { to_run_id, at } => (format!("rewound to run {}", short_run_id(to_run_id)), at),
+    };
+    format!("{what} · {}", iso8601(*at))
 }

@@ -153,7 +153,7 @@ pub fn JobPanel() -> impl IntoView {
                     <option value="before-commit">"fail after the write, before job.commit()"</option>
                     <option value="timeout">"time out"</option>
                 </select>
-                <button class="btn primary" id="run-job" on:click=run title="Run the job (r)">"▶ Run job"</button>
+                <button class="btn primary" id="run-job" on:click=run title="Run the job (r)" aria-keyshortcuts="R">"▶ Run job"</button>
                 <button class="btn secondary" id="edit-job" on:click=open_editor disabled=move || studio.job_name().is_none()>
                     "Edit job" {move || unsaved().then_some(" (unsaved draft)")}
                 </button>

@@ -3,46 +3,89 @@
 
 mod bookmark_panel;
 mod editor;
+mod examples;
 mod explain_panel;
 mod job_panel;
+mod persistence;
 mod runner;
 mod runs_panel;
 mod s3_browser;
+mod share;
+mod shortcuts;
 mod sink_panel;
 mod state;
 mod timeline;
 mod topbar;
+mod tour;
 pub mod worker;
 
+use gluelab_core::Workspace;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-pub use state::{use_studio, Notice, RunInFlight, Studio};
+pub use state::{use_studio, Notice, RunInFlight, SaveStatus, Studio};
+
+/// The performance mark set once the workbench first shows the workspace (for measuring).
+pub const FIRST_RENDER_MARK: &str = "gluelab-first-render";
 
 #[component]
 pub fn App() -> impl IntoView {
-    let studio = Studio::restore();
-    studio.persist();
+    let studio = Studio::new(Workspace::default());
+    let tour = tour::Tour::new();
+    let overlays = shortcuts::Overlays::new();
     provide_context(studio);
+    provide_context(tour);
+    provide_context(overlays);
+    studio.persist();
+    shortcuts::install(studio, tour, overlays);
+    spawn_local(async move {
+        let first_visit = studio.restore().await;
+        let shared = share::open_fragment(studio);
+        if first_visit && !shared {
+            tour.offer("seed");
+        }
+        studio.ready.set(true);
+        // A share link pasted into this tab's address bar changes only the fragment.
+        let _listening = window_event_listener(leptos::ev::hashchange, move |_| {
+            if share::open_fragment(studio) {
+                tour.close();
+            }
+        });
+        // Marked on the frame after the panels render: what "ready" costs a first visitor.
+        request_animation_frame(|| {
+            if let Some(performance) = window().performance() {
+                let _ = performance.mark(FIRST_RENDER_MARK);
+            }
+        });
+    });
     // The job-run worker loads while the page settles, so the first run does not wait for it.
     set_timeout(move || runner::warm_up(studio), std::time::Duration::from_millis(300));
     view! {
         <topbar::TopBar/>
         <NoticeBar/>
-        <main class="layout">
-            <div class="column">
-                <s3_browser::S3Browser/>
-                <job_panel::JobPanel/>
-                <runs_panel::RunsPanel/>
-            </div>
-            <div class="column">
-                <bookmark_panel::BookmarkPanel/>
-                <timeline::Timeline/>
-            </div>
-            <div class="column wide">
-                <explain_panel::ExplainPanel/>
-                <sink_panel::SinkPanel/>
-            </div>
-        </main>
+        <Show
+            when=move || studio.ready.get()
+            fallback=|| view! { <p class="opening" id="opening">"Opening your workspace…"</p> }
+        >
+            <tour::TourPanel/>
+            <main class="layout">
+                <div class="column">
+                    <s3_browser::S3Browser/>
+                    <job_panel::JobPanel/>
+                    <runs_panel::RunsPanel/>
+                </div>
+                <div class="column">
+                    <bookmark_panel::BookmarkPanel/>
+                    <timeline::Timeline/>
+                </div>
+                <div class="column wide">
+                    <explain_panel::ExplainPanel/>
+                    <sink_panel::SinkPanel/>
+                </div>
+            </main>
+        </Show>
+        <examples::ExamplesDialog/>
+        <shortcuts::ShortcutHelp/>
     }
 }
 
@@ -56,7 +99,7 @@ fn NoticeBar() -> impl IntoView {
                 Notice::Error(t) => ("notice error", t),
             };
             view! {
-                <div class=class role="alert">
+                <div class=class role="alert" id="notice">
                     <span class="notice-text">{text}</span>
                     <button class="link" on:click=move |_| studio.notice.set(None) aria-label="Dismiss">"×"</button>
                 </div>

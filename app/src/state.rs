@@ -1,24 +1,39 @@
 //! The workbench's state: the workspace plus undo/redo, the selected run and the last notice.
 //! Every change goes through [`Studio::act`], so each user action is one undo step; a job run
-//! is one undo step too, from its start to its end (see [`Studio::begin_run`]).
+//! is one undo step too, from its start to its end (see [`Studio::begin_run`]). The workspace
+//! is saved in IndexedDB after every change (see `persistence.rs`).
 
-use gloo_storage::Storage;
+use std::time::Duration;
+
 use gluelab_core::engine::RunProgress;
 use gluelab_core::{demo, snapshot, RunRequest, Workspace};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-/// Where the workspace survives a reload (localStorage; see ARCHITECTURE.md for the size note).
-const STORAGE_KEY: &str = "gluelab.workspace.v1";
-/// A stored workspace that failed to load is kept here rather than lost.
-const REJECTED_KEY: &str = "gluelab.workspace.rejected";
-/// Workspaces whose objects hold more than this are not saved to localStorage: it holds about
-/// 5 MB, and serialising a much larger workspace after every change would stall the page.
-const PERSIST_LIMIT_BYTES: u64 = 3 * 1024 * 1024;
+use crate::persistence;
+
+/// Workspaces whose objects hold more than this are not saved: serialising one after every
+/// change would stall the page (IndexedDB itself would take far more).
+const PERSIST_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
+/// Changes closer together than this are saved once.
+const SAVE_DELAY: Duration = Duration::from_millis(150);
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Notice {
     Info(String),
     Error(String),
+}
+
+/// Whether the workspace on screen is the one saved in this browser: the size note.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveStatus {
+    /// Start-up has not read the saved workspace yet.
+    Opening,
+    Saving,
+    /// Saved; the snapshot's size in bytes.
+    Saved(usize),
+    /// Not saved, and why (too large, no IndexedDB, a failed write).
+    NotSaved(String),
 }
 
 #[derive(Clone, Copy)]
@@ -32,6 +47,11 @@ pub struct Studio {
     pub in_flight: RwSignal<Option<RunInFlight>>,
     /// The workspace before the run in flight began: its undo step.
     before_run: RwSignal<Option<Workspace>>,
+    /// False until start-up has read the saved workspace: nothing is saved before that.
+    pub ready: RwSignal<bool>,
+    pub save_status: RwSignal<SaveStatus>,
+    /// Bumped by every change; a delayed save goes ahead only if no change followed it.
+    save_generation: RwSignal<u64>,
 }
 
 /// A job run that has begun and not yet ended, as the runs panel shows it.
@@ -58,64 +78,71 @@ impl Studio {
             notice: RwSignal::new(None),
             in_flight: RwSignal::new(None),
             before_run: RwSignal::new(None),
+            ready: RwSignal::new(false),
+            save_status: RwSignal::new(SaveStatus::Opening),
+            save_generation: RwSignal::new(0),
         }
     }
 
-    /// The workspace saved in this browser, or the seed demo on a first visit. A stored copy
-    /// that does not load is set aside (never deleted) and the reason shown.
-    pub fn restore() -> Self {
-        let stored: Option<String> = gloo_storage::LocalStorage::raw().get_item(STORAGE_KEY).ok().flatten();
-        let (workspace, notice) = match stored.map(|text| snapshot::load(text.as_bytes()).map_err(|e| (text, e))) {
-            Some(Ok(ws)) => (ws, None),
-            Some(Err((text, e))) => {
-                let _ = gloo_storage::LocalStorage::raw().set_item(REJECTED_KEY, &text);
-                (
-                    demo_workspace(),
-                    Some(Notice::Error(format!(
-                        "The saved workspace was not loaded ({e}); it is kept aside."
-                    ))),
-                )
-            }
-            None => (demo_workspace(), None),
-        };
-        let studio = Self::new(workspace);
-        studio.notice.set(notice);
-        studio
+    /// Puts the workspace saved in this browser on screen (not an undo step), or the seed demo
+    /// when there is none. A stored copy that does not load is set aside (never deleted) and
+    /// the reason shown. Returns true on a first visit (nothing was saved).
+    pub async fn restore(self) -> bool {
+        let saved = persistence::load_saved().await;
+        let first_visit = saved.workspace.is_none() && saved.problem.is_none();
+        self.workspace.set(saved.workspace.unwrap_or_else(demo_workspace));
+        if let Some(problem) = saved.problem {
+            self.notice.set(Some(Notice::Error(problem)));
+        }
+        first_visit
     }
 
-    /// Saves to localStorage whenever the workspace changes, except while a run is in flight
-    /// (its end is saved) or when the workspace is too large for localStorage.
+    /// Saves to IndexedDB whenever the workspace changes (changes in quick succession once),
+    /// except before start-up has read the saved one, while a run is in flight (its end is
+    /// saved), or when the workspace is too large to serialise after every change.
     pub fn persist(self) {
         Effect::new(move |_| {
-            let object_bytes: u64 = self.workspace.with(|ws| {
+            self.workspace.track();
+            if !self.ready.get() || self.in_flight.with_untracked(Option::is_some) {
+                return;
+            }
+            let object_bytes: u64 = self.workspace.with_untracked(|ws| {
                 ws.store
                     .buckets()
                     .flat_map(|b| b.objects().values())
                     .map(|o| o.size())
                     .sum()
             });
-            if self.in_flight.with_untracked(Option::is_some) {
-                return;
-            }
             if object_bytes > PERSIST_LIMIT_BYTES {
-                // Never hide an error the change itself reported.
-                if self.notice.with_untracked(|n| matches!(n, Some(Notice::Error(_)))) {
-                    return;
-                }
-                self.notice.set(Some(Notice::Info(format!(
-                    "This workspace holds {:.1} MB of objects, more than the browser's storage keeps: \
-                     it is not saved, and is lost on reload.",
+                self.save_status.set(SaveStatus::NotSaved(format!(
+                    "not saved: {:.0} MB of objects is more than gluelab saves after every change; export it to keep it",
                     object_bytes as f64 / 1e6
-                ))));
+                )));
                 return;
             }
-            let bytes = self.workspace.with_untracked(snapshot::save);
-            let text = String::from_utf8(bytes).expect("snapshots are JSON");
-            if gloo_storage::LocalStorage::raw().set_item(STORAGE_KEY, &text).is_err() {
-                self.notice.set(Some(Notice::Error(
-                    "This workspace is too large for the browser's storage: export it to keep it.".into(),
-                )));
-            }
+            let generation = self.save_generation.get_untracked() + 1;
+            self.save_generation.set(generation);
+            self.save_status.set(SaveStatus::Saving);
+            set_timeout(
+                move || {
+                    if self.save_generation.get_untracked() != generation
+                        || self.in_flight.with_untracked(Option::is_some)
+                    {
+                        return; // a later change (or a run) saves instead
+                    }
+                    let bytes = self.workspace.with_untracked(snapshot::save);
+                    spawn_local(async move {
+                        let status = match persistence::save_current(&bytes).await {
+                            Ok(()) => SaveStatus::Saved(bytes.len()),
+                            Err(e) => SaveStatus::NotSaved(format!("not saved ({e}): export it to keep it")),
+                        };
+                        if self.save_generation.get_untracked() == generation {
+                            self.save_status.set(status);
+                        }
+                    });
+                },
+                SAVE_DELAY,
+            );
         });
     }
 

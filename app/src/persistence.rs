@@ -1,0 +1,266 @@
+//! Where the workspace survives a reload: the snapshot's bytes in IndexedDB, under one key.
+//! localStorage (the first home) holds about 5 MB of text; IndexedDB stores bytes and holds
+//! far more (a share of the disk, per origin). The old localStorage copy is read once and
+//! moved over. A stored snapshot that does not load is set aside under its own key, never
+//! deleted. web-sys's IndexedDB bindings are wrapped here in one small future, [`Settled`].
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use gloo_storage::Storage;
+use gluelab_core::{snapshot, Workspace};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{IdbDatabase, IdbRequest, IdbTransactionMode};
+
+const DB_NAME: &str = "gluelab";
+const DB_VERSION: u32 = 1;
+const STORE: &str = "snapshots";
+/// The workspace the page shows.
+const CURRENT_KEY: &str = "workspace";
+/// A stored snapshot that failed to load: `rejected-<ms since 1970>`.
+const REJECTED_PREFIX: &str = "rejected-";
+/// Where gluelab kept the workspace before IndexedDB (localStorage, UTF-8 JSON).
+const LEGACY_KEY: &str = "gluelab.workspace.v1";
+/// Where a legacy copy that did not load was set aside.
+const LEGACY_REJECTED_KEY: &str = "gluelab.workspace.rejected";
+
+/// What was found in this browser at start-up.
+pub struct Saved {
+    pub workspace: Option<Workspace>,
+    /// Why a stored workspace was not loaded (it is kept aside), or why nothing can be saved.
+    pub problem: Option<String>,
+}
+
+thread_local! {
+    static DB: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
+}
+
+/// The saved workspace, if any; migrates the legacy localStorage copy on the way.
+pub async fn load_saved() -> Saved {
+    let db = match database().await {
+        Ok(db) => db,
+        Err(e) => {
+            return Saved {
+                workspace: None,
+                problem: Some(format!(
+                    "This browser keeps no IndexedDB here ({e}): the workspace is not saved."
+                )),
+            }
+        }
+    };
+    match get(&db, CURRENT_KEY).await {
+        Ok(Some(bytes)) => match snapshot::load(&bytes) {
+            Ok(ws) => Saved {
+                workspace: Some(ws),
+                problem: None,
+            },
+            Err(e) => {
+                let key = format!("{REJECTED_PREFIX}{}", js_sys::Date::now() as u64);
+                let kept = put(&db, &key, &bytes).await.is_ok();
+                Saved {
+                    workspace: None,
+                    problem: Some(rejected_message(&e, kept.then_some(key.as_str()))),
+                }
+            }
+        },
+        Ok(None) => migrate_legacy(&db).await,
+        Err(e) => Saved {
+            workspace: None,
+            problem: Some(format!("The saved workspace could not be read ({e}).")),
+        },
+    }
+}
+
+/// The localStorage copy an older gluelab saved: loaded, moved to IndexedDB, then removed
+/// there (only once the move succeeded). One that does not load stays where it is.
+async fn migrate_legacy(db: &IdbDatabase) -> Saved {
+    let storage = gloo_storage::LocalStorage::raw();
+    let Some(text) = storage.get_item(LEGACY_KEY).ok().flatten() else {
+        return Saved {
+            workspace: None,
+            problem: None,
+        };
+    };
+    match snapshot::load(text.as_bytes()) {
+        Ok(ws) => {
+            if put(db, CURRENT_KEY, text.as_bytes()).await.is_ok() {
+                let _ = storage.remove_item(LEGACY_KEY);
+            }
+            Saved {
+                workspace: Some(ws),
+                problem: None,
+            }
+        }
+        Err(e) => {
+            let _ = storage.set_item(LEGACY_REJECTED_KEY, &text);
+            Saved {
+                workspace: None,
+                problem: Some(rejected_message(&e, Some(LEGACY_REJECTED_KEY))),
+            }
+        }
+    }
+}
+
+fn rejected_message(e: &gluelab_core::Error, kept_as: Option<&str>) -> String {
+    match kept_as {
+        Some(key) => format!("The saved workspace was not loaded ({e}); it is kept aside as {key}."),
+        None => format!("The saved workspace was not loaded ({e})."),
+    }
+}
+
+/// Saves a snapshot as the current workspace; resolves once the transaction has committed.
+pub async fn save_current(bytes: &[u8]) -> Result<(), String> {
+    let db = database().await?;
+    put(&db, CURRENT_KEY, bytes).await
+}
+
+/// "1.2 MB", "640 KB": what the size note says.
+pub fn human_size(bytes: usize) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    } else {
+        format!("{} KB", bytes.div_ceil(1000))
+    }
+}
+
+async fn database() -> Result<IdbDatabase, String> {
+    if let Some(db) = DB.with_borrow(Clone::clone) {
+        return Ok(db);
+    }
+    let factory = web_sys::window()
+        .and_then(|w| w.indexed_db().ok().flatten())
+        .ok_or("IndexedDB is unavailable")?;
+    let request = factory.open_with_u32(DB_NAME, DB_VERSION).map_err(js_message)?;
+    let upgrading = request.clone();
+    let on_upgrade = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        if let Ok(db) = upgrading.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
+            let _ = db.create_object_store(STORE);
+        }
+    });
+    request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+    let opened = Settled::request(&request).await;
+    request.set_onupgradeneeded(None);
+    drop(on_upgrade);
+    let db: IdbDatabase = opened?.dyn_into().map_err(js_message)?;
+    DB.with_borrow_mut(|slot| *slot = Some(db.clone()));
+    Ok(db)
+}
+
+async fn get(db: &IdbDatabase, key: &str) -> Result<Option<Vec<u8>>, String> {
+    let store = db
+        .transaction_with_str(STORE)
+        .and_then(|tx| tx.object_store(STORE))
+        .map_err(js_message)?;
+    let request = store.get(&JsValue::from_str(key)).map_err(js_message)?;
+    let value = Settled::request(&request).await?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(js_sys::Uint8Array::new(&value).to_vec()))
+}
+
+async fn put(db: &IdbDatabase, key: &str, bytes: &[u8]) -> Result<(), String> {
+    let tx = db
+        .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
+        .map_err(js_message)?;
+    let store = tx.object_store(STORE).map_err(js_message)?;
+    store
+        .put_with_key(&js_sys::Uint8Array::from(bytes), &JsValue::from_str(key))
+        .map_err(js_message)?;
+    // Done when the transaction has committed, not merely when the request succeeded.
+    let (ok, fail) = (tx.clone(), tx.clone());
+    let settled = Settled::new(
+        move || Ok(JsValue::UNDEFINED),
+        move || {
+            fail.error()
+                .map(|e| e.message())
+                .unwrap_or_else(|| "the transaction was aborted".into())
+        },
+    );
+    ok.set_oncomplete(Some(settled.on_ok.as_ref().unchecked_ref()));
+    ok.set_onerror(Some(settled.on_err.as_ref().unchecked_ref()));
+    ok.set_onabort(Some(settled.on_err.as_ref().unchecked_ref()));
+    settled.await.map(|_| ())
+}
+
+fn js_message(value: JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.dyn_ref::<web_sys::DomException>().map(|e| e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
+}
+
+type Handler = Closure<dyn FnMut(web_sys::Event)>;
+
+#[derive(Default)]
+struct Slot {
+    result: Option<Result<JsValue, String>>,
+    waker: Option<Waker>,
+}
+
+/// A future over an IndexedDB callback pair (success / error): it owns both handlers, so they
+/// live exactly as long as someone waits.
+struct Settled {
+    slot: Rc<RefCell<Slot>>,
+    on_ok: Handler,
+    on_err: Handler,
+}
+
+impl Settled {
+    fn new(ok: impl Fn() -> Result<JsValue, String> + 'static, err: impl Fn() -> String + 'static) -> Self {
+        let slot = Rc::new(RefCell::new(Slot::default()));
+        let finish = |slot: &Rc<RefCell<Slot>>, result: Result<JsValue, String>| {
+            let mut slot = slot.borrow_mut();
+            if slot.result.is_none() {
+                slot.result = Some(result);
+            }
+            if let Some(waker) = slot.waker.take() {
+                waker.wake();
+            }
+        };
+        let (ok_slot, err_slot) = (slot.clone(), slot.clone());
+        Self {
+            slot,
+            on_ok: Closure::new(move |_| finish(&ok_slot, ok())),
+            on_err: Closure::new(move |_| finish(&err_slot, Err(err()))),
+        }
+    }
+
+    fn request(request: &IdbRequest) -> Self {
+        let (ok, fail) = (request.clone(), request.clone());
+        let settled = Self::new(
+            move || ok.result().map_err(js_message),
+            move || {
+                fail.error()
+                    .ok()
+                    .flatten()
+                    .map(|e| e.message())
+                    .unwrap_or_else(|| "the request failed".into())
+            },
+        );
+        request.set_onsuccess(Some(settled.on_ok.as_ref().unchecked_ref()));
+        request.set_onerror(Some(settled.on_err.as_ref().unchecked_ref()));
+        settled
+    }
+}
+
+impl Future for Settled {
+    type Output = Result<JsValue, String>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut slot = self.slot.borrow_mut();
+        match slot.result.take() {
+            Some(result) => Poll::Ready(result),
+            None => {
+                slot.waker = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}

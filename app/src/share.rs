@@ -1,0 +1,200 @@
+//! Taking a workspace elsewhere: export it as a `*.gluelab.json` file, import one, or share it
+//! as a link (`#w=<code>`). Files and links are untrusted: core checks them completely, and a
+//! failed load leaves the workspace as it was.
+
+use gluelab_core::snapshot;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::state::{use_studio, Notice, Studio};
+use crate::tour::use_tour;
+
+/// The fragment that carries a shared workspace.
+const FRAGMENT_PREFIX: &str = "#w=";
+
+/// Export, import and share link, for the top bar.
+#[component]
+pub fn ShareMenu() -> impl IntoView {
+    let studio = use_studio();
+    let tour = use_tour();
+    // The last share link made, shown so it can be copied by hand too.
+    let link = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(None::<bool>);
+    let export = move |_| {
+        let bytes = studio.workspace.with_untracked(snapshot::save);
+        let name = format!(
+            "{}.gluelab.json",
+            studio.job_name().unwrap_or_else(|| "workspace".into())
+        );
+        if let Err(e) = download(&name, &bytes) {
+            studio.notice.set(Some(Notice::Error(format!(
+                "The workspace could not be exported ({e})."
+            ))));
+        }
+    };
+    let import = move |files: Option<web_sys::FileList>| {
+        let Some(file) = files.and_then(|f| f.item(0)) else {
+            return;
+        };
+        let file = gloo_file::File::from(file);
+        spawn_local(async move {
+            let name = file.name();
+            let loaded = gloo_file::futures::read_as_bytes(&file)
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| snapshot::load(&bytes).map_err(|e| e.to_string()));
+            match loaded {
+                Ok(workspace) => {
+                    studio.replace(workspace);
+                    tour.close();
+                    studio.notice.set(Some(Notice::Info(format!(
+                        "Imported {name}. Undo returns to the workspace you had."
+                    ))));
+                }
+                Err(e) => studio.notice.set(Some(Notice::Error(format!(
+                    "{name} was not imported: {e}. Your workspace is unchanged."
+                )))),
+            }
+        });
+    };
+    let share = move |_| match studio.workspace.with_untracked(snapshot::to_share_code) {
+        Ok(code) => {
+            let url = share_url(&code);
+            copied.set(None);
+            copy_to_clipboard(&url, copied);
+            link.set(Some(url));
+        }
+        Err(e) => {
+            link.set(None);
+            studio
+                .notice
+                .set(Some(Notice::Error(format!("No share link for this workspace: {e}"))));
+        }
+    };
+    view! {
+        <button class="btn secondary" id="export-workspace" on:click=export
+            title="Download the whole workspace as a .gluelab.json file">"Export"</button>
+        <label class="btn secondary" id="import-label" title="Open a .gluelab.json file">
+            "Import"
+            <input type="file" accept=".json,application/json" class="visually-hidden" id="import-file"
+                on:change:target=move |ev| {
+                    import(ev.target().files());
+                    ev.target().set_value("");
+                }/>
+        </label>
+        <button class="btn secondary" id="share-workspace" on:click=share
+            title="Copy a link that opens this workspace">"Share link"</button>
+        {move || link.get().map(|url| view! {
+            <div class="share-box" id="share-box" role="dialog" aria-label="Share link">
+                <p class="hint" id="share-status">{move || match copied.get() {
+                    Some(true) => "Link copied to the clipboard. Anyone who opens it gets this workspace.",
+                    Some(false) => "Copy the link below (the clipboard is not available here).",
+                    None => "Copying…",
+                }}</p>
+                <input class="mono share-link" id="share-link" readonly prop:value=url
+                    on:focus:target=move |ev| ev.target().select()/>
+                <button class="link" on:click=move |_| link.set(None) aria-label="Close">"×"</button>
+            </div>
+        })}
+    }
+}
+
+/// Opens the workspace of a `#w=` link the page was opened with, as an undoable replacement,
+/// then clears the fragment (so a reload does not open it again). A damaged link is reported
+/// and the workspace kept. Returns true when a shared workspace was opened.
+pub fn open_fragment(studio: Studio) -> bool {
+    let Some(code) = fragment_code() else { return false };
+    let opened = match snapshot::from_share_code(&code) {
+        Ok(workspace) => {
+            studio.replace(workspace);
+            studio.notice.set(Some(Notice::Info(
+                "Opened the workspace from the link. Undo returns to the one you had.".into(),
+            )));
+            true
+        }
+        Err(e) => {
+            studio.notice.set(Some(Notice::Error(format!(
+                "The link's workspace was not opened: {e}. Your workspace is unchanged."
+            ))));
+            false
+        }
+    };
+    clear_fragment();
+    opened
+}
+
+fn fragment_code() -> Option<String> {
+    let hash = window().location().hash().ok()?;
+    hash.strip_prefix(FRAGMENT_PREFIX).map(str::to_string)
+}
+
+fn clear_fragment() {
+    let location = window().location();
+    let url = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    let _ = window()
+        .history()
+        .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&url)));
+}
+
+fn share_url(code: &str) -> String {
+    let location = window().location();
+    format!(
+        "{}{}{FRAGMENT_PREFIX}{code}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default()
+    )
+}
+
+/// `navigator.clipboard.writeText`, called through JS reflection (web-sys has it only behind
+/// its unstable-API flag); `copied` says whether it worked.
+fn copy_to_clipboard(text: &str, copied: RwSignal<Option<bool>>) {
+    let navigator: JsValue = window().navigator().into();
+    let write = js_sys::Reflect::get(&navigator, &"clipboard".into())
+        .ok()
+        .filter(|c| !c.is_undefined())
+        .and_then(|clipboard| {
+            let write_text = js_sys::Reflect::get(&clipboard, &"writeText".into()).ok()?;
+            let write_text: &js_sys::Function = write_text.dyn_ref()?;
+            write_text.call1(&clipboard, &text.into()).ok()
+        })
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+    let Some(promise) = write else {
+        copied.set(Some(false));
+        return;
+    };
+    // One-shot callbacks that free themselves once called.
+    let ok = Closure::once_into_js(move |_: JsValue| copied.set(Some(true)));
+    let fail = Closure::once_into_js(move |_: JsValue| copied.set(Some(false)));
+    let then = js_sys::Reflect::get(&promise, &"then".into()).ok();
+    if let Some(then) = then.as_ref().and_then(|t| t.dyn_ref::<js_sys::Function>()) {
+        let _ = then.call2(&promise, &ok, &fail);
+    }
+}
+
+/// Offers bytes as a file download (a Blob behind a temporary object URL).
+fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let message = |e: JsValue| format!("{e:?}");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(message)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(message)?;
+    let anchor: web_sys::HtmlAnchorElement = document().create_element("a").map_err(message)?.unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    // The download has started from the URL by now; free it a little later all the same.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(10),
+    );
+    Ok(())
+}

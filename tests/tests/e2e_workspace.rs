@@ -1,0 +1,318 @@
+//! End-to-end tests of the workspace-level features: examples and their guided tours, share
+//! links, import, IndexedDB persistence across a reload, keyboard shortcuts. The *built* app in
+//! headless Chromium; run by `cargo xtask test` after it builds `dist/`. Screenshots land in
+//! `target/e2e/`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::Locator;
+use gluelab_core::{demo, snapshot};
+use gluelab_tests::e2e::{dist_dir, BrowserSession, StaticServer};
+
+/// Opens the app on a first visit and waits for the demo workspace (or says what the page shows).
+async fn open() -> (StaticServer, BrowserSession) {
+    let server = StaticServer::start(&dist_dir());
+    let browser = BrowserSession::start().await;
+    browser.client.goto(&server.url).await.expect("open the app");
+    for _ in 0..150 {
+        if browser.client.find(Locator::Css("#job-name")).await.is_ok() {
+            browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
+            return (server, browser);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let state = browser
+        .client
+        .execute(
+            "return document.body.innerText.slice(0, 200) + ' | loaded: ' + JSON.stringify(performance.getEntriesByType('resource').map(e => e.name))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    panic!("the app did not show its workspace within 15 s: {state}");
+}
+
+/// Presses one key as a user would (WebDriver key actions, to whatever has the focus).
+async fn press(browser: &BrowserSession, key: char) {
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    browser.client.perform_actions(keys).await.expect("press a key");
+}
+
+/// Waits until the workspace on screen is saved in IndexedDB.
+async fn wait_saved(browser: &BrowserSession) -> String {
+    browser
+        .wait_text("#save-status", |t| t.starts_with("saved in this browser"))
+        .await
+}
+
+async fn value(browser: &BrowserSession, css: &str) -> String {
+    browser
+        .find(css)
+        .await
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default()
+}
+
+async fn count(browser: &BrowserSession, css: &str) -> usize {
+    browser
+        .client
+        .find_all(Locator::Css(css))
+        .await
+        .expect("find_all")
+        .len()
+}
+
+/// Asserts that `css` matches nothing, now and a moment later (the UI settles).
+async fn assert_absent(browser: &BrowserSession, css: &str) {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(count(browser, css).await, 0, "`{css}` should not be on the page");
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_first_visit_offers_the_seed_tour_and_the_csv_tour_plays_to_the_end() {
+    let (_server, browser) = open().await;
+    // A first visit: the seed example with its tour offered, and how long the page took.
+    browser.wait_text("#tour-progress", |t| t == "Step 1 of 14").await;
+    assert_eq!(browser.text("#tour-step-title").await, "Upload file 1");
+    let first_render = browser
+        .client
+        .execute(
+            "const m = performance.getEntriesByName('gluelab-first-render'); return m.length ? m[0].startTime : null",
+            vec![],
+        )
+        .await
+        .expect("execute script");
+    let first_render = first_render.as_f64().expect("the app marks its first render");
+    eprintln!("first interactive render of the demo workspace: {first_render:.0} ms after navigation start");
+    browser.screenshot("ws-01-first-visit").await;
+
+    // The example picker: titles and summaries; the CSV example replaces the workspace.
+    browser.click("#open-examples").await;
+    let dialog = browser.text("#examples-dialog").await;
+    assert!(
+        dialog.contains("A CSV job with a header row") && dialog.contains("skip.header.line.count = 1"),
+        "{dialog}"
+    );
+    assert_eq!(count(&browser, ".example-card").await, 7, "{dialog}");
+    browser.screenshot("ws-02-examples").await;
+    browser.click(".example-card[data-example='csv-header']").await;
+    browser.wait_text("#job-name", |t| t == "sales-csv-etl").await;
+    assert_absent(&browser, "#examples-dialog").await;
+    browser.wait_text("#tour-progress", |t| t == "Step 1 of 4").await;
+    assert_eq!(browser.text("#tour-step-title").await, "Upload January");
+
+    // Step 1: the upload lands in the table's location.
+    browser.click("#tour-next").await;
+    browser.wait_text("#tour-progress", |t| t == "Step 2 of 4").await;
+    let outcome = browser.text("#tour-outcome").await;
+    assert!(
+        outcome.contains("uploaded s3://sales-raw/orders/sales-2024-01.csv"),
+        "{outcome}"
+    );
+    browser
+        .wait_text(".object-row", |t| t.contains("sales-2024-01.csv"))
+        .await;
+
+    // Step 2: the run reads three rows, not the header.
+    browser.click("#tour-next").await;
+    browser.wait_text("#tour-progress", |t| t == "Step 3 of 4").await;
+    let outcome = browser.text("#tour-outcome").await;
+    assert!(outcome.contains("SUCCEEDED: read 3 row(s)"), "{outcome}");
+    browser
+        .wait_text(".runs tbody", |t| t.matches("SUCCEEDED").count() == 1)
+        .await;
+
+    // Back undoes the run; doing it again gives the same run.
+    browser.click("#tour-back").await;
+    browser.wait_text("#tour-progress", |t| t == "Step 2 of 4").await;
+    browser
+        .wait_text("section[aria-labelledby='runs-title']", |t| t.contains("No runs yet"))
+        .await;
+    browser.click("#tour-next").await;
+    browser.wait_text("#tour-progress", |t| t == "Step 3 of 4").await;
+
+    // Steps 3 and 4: only February is read.
+    browser.click("#tour-next").await;
+    browser.wait_text("#tour-progress", |t| t == "Step 4 of 4").await;
+    browser.click("#tour-next").await;
+    browser.wait_text("#tour-progress", |t| t == "4 of 4 done").await;
+    assert_eq!(browser.text("#tour-step-title").await, "Tour complete");
+    let outcome = browser.text("#tour-outcome").await;
+    assert!(outcome.contains("read 2 row(s)"), "{outcome}");
+    assert!(browser
+        .find("#tour-next")
+        .await
+        .attr("disabled")
+        .await
+        .unwrap()
+        .is_some());
+
+    // The bookmark's history: newest first, the commit's changed fields highlighted.
+    let versions = browser.texts("#bookmark-versions li").await;
+    assert!(versions.len() >= 4, "{versions:?}");
+    assert!(versions[0].contains("committed by run"), "{versions:?}");
+    let changed = browser.texts("#bookmark-fields tr.changed").await;
+    assert!(changed.iter().any(|r| r.starts_with("Version")), "{changed:?}");
+    assert!(
+        changed.iter().any(|r| r.starts_with("PreviousRunId")),
+        "the second commit names the first run: {changed:?}"
+    );
+    assert!(changed.iter().all(|r| r.contains('→')), "{changed:?}");
+    browser.screenshot("ws-03-csv-tour-done").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_share_link_opens_the_workspace_and_a_tampered_one_is_refused() {
+    let (server, browser) = open().await;
+    browser.click("button.upload-seed").await;
+    browser
+        .wait_text(".object-row", |t| t.contains("raw-data-1.json"))
+        .await;
+    browser.click("#share-workspace").await;
+    let link = value(&browser, "#share-link").await;
+    assert!(link.starts_with(&format!("{}#w=", server.url)), "{link}");
+    browser.screenshot("ws-04-share-link").await;
+
+    // Someone else's workspace, then the link: the shared workspace, undoably.
+    browser.choose("select[aria-label='Load a workspace']", "empty").await;
+    browser
+        .wait_text("section[aria-labelledby='job-title']", |t| t.contains("No job"))
+        .await;
+    wait_saved(&browser).await;
+    browser.client.goto("about:blank").await.unwrap();
+    browser.client.goto(&link).await.unwrap();
+    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
+    browser
+        .wait_text(".object-row", |t| t.contains("raw-data-1.json"))
+        .await;
+    let notice = browser.text("#notice").await;
+    assert!(notice.contains("Opened the workspace from the link"), "{notice}");
+    let url = browser.client.current_url().await.unwrap();
+    assert!(!url.as_str().contains("#w="), "the fragment is cleared: {url}");
+    browser.click("#undo").await;
+    browser
+        .wait_text("section[aria-labelledby='job-title']", |t| t.contains("No job"))
+        .await;
+    browser.click("#redo").await;
+    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
+    wait_saved(&browser).await;
+
+    // A damaged link: a clear error, and the workspace stays.
+    let tampered = &link[..link.len() - 12];
+    browser.client.goto("about:blank").await.unwrap();
+    browser.client.goto(tampered).await.unwrap();
+    let notice = browser.wait_text("#notice", |t| t.contains("was not opened")).await;
+    assert!(notice.contains("damaged or was not made by gluelab"), "{notice}");
+    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
+    browser
+        .wait_text(".object-row", |t| t.contains("raw-data-1.json"))
+        .await;
+    browser.screenshot("ws-05-tampered-link").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn an_imported_file_replaces_the_workspace_and_survives_a_reload() {
+    let (_server, browser) = open().await;
+    wait_saved(&browser).await;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bytes = snapshot::save(&demo::examples::load("csv-header").unwrap());
+    let good = dir.join("csv-header.gluelab.json");
+    std::fs::write(&good, &bytes).unwrap();
+    let damaged = dir.join("damaged.gluelab.json");
+    std::fs::write(&damaged, &bytes[..bytes.len() / 2]).unwrap();
+    let good = good.canonicalize().unwrap();
+    let damaged = damaged.canonicalize().unwrap();
+
+    browser
+        .find("#import-file")
+        .await
+        .send_keys(good.to_str().unwrap())
+        .await
+        .expect("choose a file");
+    browser.wait_text("#job-name", |t| t == "sales-csv-etl").await;
+    let notice = browser.text("#notice").await;
+    assert!(notice.contains("Imported csv-header.gluelab.json"), "{notice}");
+
+    // A damaged file: its error, and nothing replaced.
+    browser
+        .find("#import-file")
+        .await
+        .send_keys(damaged.to_str().unwrap())
+        .await
+        .expect("choose a file");
+    let notice = browser.wait_text("#notice", |t| t.contains("was not imported")).await;
+    assert!(notice.contains("damaged.gluelab.json"), "{notice}");
+    assert_eq!(browser.text("#job-name").await, "sales-csv-etl");
+
+    // A reload opens what was saved in IndexedDB, with its size, and offers no tour.
+    let saved = wait_saved(&browser).await;
+    assert!(saved.ends_with(" KB") || saved.ends_with(" MB"), "{saved}");
+    browser.client.refresh().await.unwrap();
+    browser.wait_text("#job-name", |t| t == "sales-csv-etl").await;
+    wait_saved(&browser).await;
+    assert_absent(&browser, "#tour").await;
+    browser.screenshot("ws-06-after-reload").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn shortcuts_run_the_job_but_not_while_typing() {
+    let (_server, browser) = open().await;
+    browser.click("button.upload-seed").await;
+    browser
+        .wait_text(".object-row", |t| t.contains("raw-data-1.json"))
+        .await;
+    assert_eq!(
+        browser
+            .find("#undo")
+            .await
+            .attr("aria-keyshortcuts")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Z Control+Z")
+    );
+
+    // r runs the job.
+    browser.click("#clock-now").await;
+    press(&browser, 'r').await;
+    browser
+        .wait_text(".runs tbody", |t| t.matches("SUCCEEDED").count() == 1)
+        .await;
+
+    // Typing r in the SQL box types it and runs nothing.
+    let before = value(&browser, "#sql").await;
+    browser.click("#sql").await;
+    press(&browser, 'r').await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let after = value(&browser, "#sql").await;
+    assert_eq!(after.matches('r').count(), before.matches('r').count() + 1, "{after}");
+    assert_eq!(browser.text(".runs tbody").await.matches("SUCCEEDED").count(), 1);
+
+    // ? shows the help, Escape closes it; z undoes the run.
+    browser.click("#clock-now").await;
+    press(&browser, '?').await;
+    let help = browser.text("#shortcut-help").await;
+    assert!(help.contains("Run the job") && help.contains("Undo"), "{help}");
+    browser.screenshot("ws-07-shortcut-help").await;
+    press(&browser, '\u{e00c}').await;
+    assert_absent(&browser, "#shortcut-help").await;
+    press(&browser, 'z').await;
+    browser
+        .wait_text("section[aria-labelledby='runs-title']", |t| t.contains("No runs yet"))
+        .await;
+    browser.close().await;
+}
