@@ -39,6 +39,8 @@ async fn scroll_to(browser: &BrowserSession, id: &str) {
 
 /// Adds a step of `kind` from the editor's menu.
 async fn add_step(browser: &BrowserSession, kind: &str) {
+    // The dialog's footer stays at its bottom: bring the button clear of it first.
+    scroll_to(browser, "add-step").await;
     browser.choose("#add-step-kind", kind).await;
     browser.click("#add-step").await;
 }
