@@ -56,6 +56,8 @@ pub fn S3Browser() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="s3-title">
             <h2 id="s3-title">"S3"</h2>
+            // The article's files are one click away wherever its job is the workbench's job.
+            <Show when=move || studio.job_name().as_deref() == Some(demo::JOB_NAME)>
             <div class="actions">
                 {demo::raw_files()
                     .into_iter()
@@ -70,6 +72,7 @@ pub fn S3Browser() -> impl IntoView {
                     })
                     .collect_view()}
             </div>
+            </Show>
             <DropZone on_file=upload/>
             <Show
                 when=move || !rows().is_empty()
