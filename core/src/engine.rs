@@ -60,7 +60,22 @@ struct Progress<'a> {
     select_only: bool,
 }
 
-impl Progress<'_> {
+impl<'a> Progress<'a> {
+    fn new(observer: &'a mut dyn FnMut(&RunProgress), preview: Option<StepWatcher<'a>>, select_only: bool) -> Self {
+        Self {
+            observer,
+            last: RunProgress {
+                stage: ProgressStage::Selecting,
+                objects_done: 0,
+                objects_total: 0,
+                bytes_done: 0,
+                bytes_total: 0,
+            },
+            preview,
+            select_only,
+        }
+    }
+
     fn report(&mut self, stage: ProgressStage) {
         self.last.stage = stage;
         (self.observer)(&self.last);
@@ -187,57 +202,21 @@ impl Workspace {
 
     /// [`Workspace::finish_job_run`], telling `observer` how far each attempt has got.
     pub fn finish_job_run_observed(&mut self, run_id: &str, observer: &mut dyn FnMut(&RunProgress)) -> Result<()> {
-        let mut progress = Progress {
-            observer,
-            last: RunProgress {
-                stage: ProgressStage::Selecting,
-                objects_done: 0,
-                objects_total: 0,
-                bytes_done: 0,
-                bytes_total: 0,
-            },
-            preview: None,
-            select_only: false,
-        };
-        self.drive_job_run(run_id, &mut progress)
+        self.drive_job_run(run_id, &mut Progress::new(observer, None, false))
     }
 
     /// Runs a RUNNING run only as far as its selection: every verdict, no object read, nothing
     /// written (the run ends FAILED with [`PREVIEW_END`]). What previews of a reset or rewind
     /// need, at the cost of a listing, whatever the data's size.
     pub(crate) fn select_job_run(&mut self, run_id: &str) -> Result<()> {
-        let mut progress = Progress {
-            observer: &mut |_| {},
-            last: RunProgress {
-                stage: ProgressStage::Selecting,
-                objects_done: 0,
-                objects_total: 0,
-                bytes_done: 0,
-                bytes_total: 0,
-            },
-            preview: None,
-            select_only: true,
-        };
-        self.drive_job_run(run_id, &mut progress)
+        self.drive_job_run(run_id, &mut Progress::new(&mut |_| {}, None, true))
     }
 
     /// Runs a RUNNING run's steps on this workspace, showing each frame to `watcher` and
     /// stopping before the sinks (the run ends FAILED with [`PREVIEW_END`]). For previews on a
     /// scratch copy of the workspace.
     pub(crate) fn preview_job_run(&mut self, run_id: &str, watcher: StepWatcher) -> Result<()> {
-        let mut progress = Progress {
-            observer: &mut |_| {},
-            last: RunProgress {
-                stage: ProgressStage::Selecting,
-                objects_done: 0,
-                objects_total: 0,
-                bytes_done: 0,
-                bytes_total: 0,
-            },
-            preview: Some(watcher),
-            select_only: false,
-        };
-        self.drive_job_run(run_id, &mut progress)
+        self.drive_job_run(run_id, &mut Progress::new(&mut |_| {}, Some(watcher), false))
     }
 
     fn drive_job_run(&mut self, run_id: &str, progress: &mut Progress) -> Result<()> {
@@ -1099,7 +1078,7 @@ pub(crate) fn read_key(job: &str, ctx: &str, object: &str) -> String {
 }
 
 /// Hadoop's input listing skips names starting with `_` or `.` (`_SUCCESS`, `_temporary/`).
-fn is_hidden(relative_key: &str) -> bool {
+pub(crate) fn is_hidden(relative_key: &str) -> bool {
     relative_key
         .split('/')
         .any(|seg| seg.starts_with('_') || seg.starts_with('.'))
