@@ -4,8 +4,10 @@
 use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
 
+use crate::catalog::Table;
+use crate::engine::is_hidden;
 use crate::error::{Error, Result};
-use crate::format::{self, ReadOptions};
+use crate::format::{self, ReadOptions, ReadOutput};
 use crate::query::{self, QueryResult, TableSource};
 use crate::store::S3Uri;
 use crate::transform::{Frame, RowOrigin};
@@ -34,32 +36,30 @@ impl TableSource for CatalogTables<'_> {
     }
 }
 
+/// How a catalog table's objects are read: its format, SerDe options and declared schema.
+fn table_read_options(t: &Table) -> Result<ReadOptions> {
+    Ok(ReadOptions {
+        format: t.format,
+        csv: t.csv_options(),
+        schema: Some(t.schema()?),
+        ..Default::default()
+    })
+}
+
 impl Workspace {
     /// The current rows of a catalog table (its objects, skipping Hadoop's hidden files).
     pub fn table_batches(&self, database: &str, table: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
         let t = self.catalog.table(database, table)?;
         let schema = t.schema()?;
-        let location = t.location_uri()?;
-        let prefix = S3Uri::new(&location.bucket, location.folder_prefix());
+        // Athena's SerDe: a `_corrupt_record` field a job wrote is data like any other.
         let options = ReadOptions {
-            format: t.format,
-            csv: t.csv_options(),
-            schema: Some(schema.clone()),
-            // Athena's SerDe: a `_corrupt_record` field a job wrote is data like any other.
             corrupt_record_as_data: true,
-            ..Default::default()
+            ..table_read_options(t)?
         };
         let mut batches = vec![];
-        for object in self.store.list(&prefix)? {
-            let relative = &object.key[prefix.key.len()..];
-            if relative.split('/').any(|s| s.starts_with('_') || s.starts_with('.')) {
-                continue;
-            }
-            let uri = S3Uri::new(&location.bucket, &object.key).to_string();
-            let output = format::read_object(&uri, &object.body, &options)?;
+        for (_, output) in self.read_table_objects(t, &options)? {
             // PERMISSIVE reads may add `_corrupt_record`; a query sees the declared columns.
-            let batch = output.batch.project(&(0..schema.fields().len()).collect::<Vec<_>>())?;
-            batches.push(batch);
+            batches.push(output.batch.project(&(0..schema.fields().len()).collect::<Vec<_>>())?);
         }
         Ok((schema, batches))
     }
@@ -77,30 +77,18 @@ impl Workspace {
             })?;
             return t.frame_of(t.rows.iter());
         };
-        let schema = t.schema()?;
-        let location = t.location_uri()?;
-        let prefix = S3Uri::new(&location.bucket, location.folder_prefix());
         let options = ReadOptions {
-            format: t.format,
-            csv: t.csv_options(),
-            schema: Some(schema.clone()),
             mode: crate::format::ParseMode::FailFast,
-            ..Default::default()
+            ..table_read_options(t)?
         };
         let mut frames = vec![];
-        for object in self.store.list(&prefix)? {
-            let relative = &object.key[prefix.key.len()..];
-            if relative.split('/').any(|s| s.starts_with('_') || s.starts_with('.')) {
-                continue;
-            }
-            let uri = S3Uri::new(&location.bucket, &object.key).to_string();
-            let output = format::read_object(&uri, &object.body, &options)?;
+        for ((uri, version), output) in self.read_table_objects(t, &options)? {
             let origins = output
                 .lines
                 .iter()
                 .map(|&line| RowOrigin {
                     source: uri.clone(),
-                    version: object.version,
+                    version,
                     line,
                 })
                 .collect();
@@ -109,7 +97,25 @@ impl Workspace {
                 origins,
             });
         }
+        let schema = t.schema()?;
         Frame::concat(frames, schema)
+    }
+
+    /// Every object of a catalog table (Hadoop's hidden files skipped), read with `options`, with
+    /// its address and write version.
+    fn read_table_objects(&self, t: &Table, options: &ReadOptions) -> Result<Vec<((String, u64), ReadOutput)>> {
+        let location = t.location_uri()?;
+        let prefix = S3Uri::new(&location.bucket, location.folder_prefix());
+        let mut read = vec![];
+        for object in self.store.list(&prefix)? {
+            if is_hidden(&object.key[prefix.key.len()..]) {
+                continue;
+            }
+            let uri = S3Uri::new(&location.bucket, &object.key).to_string();
+            let output = format::read_object(&uri, &object.body, options)?;
+            read.push(((uri, object.version), output));
+        }
+        Ok(read)
     }
 
     /// Runs an Athena-style query over the catalog.
