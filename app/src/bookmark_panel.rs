@@ -10,9 +10,6 @@ use leptos::prelude::*;
 
 use crate::state::use_studio;
 
-/// Sources larger than this are not previewed (a preview reads them all on the main thread).
-const PREVIEW_LIMIT_BYTES: u64 = 16 * 1024 * 1024;
-
 #[component]
 pub fn BookmarkPanel() -> impl IntoView {
     let studio = use_studio();
@@ -42,21 +39,10 @@ pub fn BookmarkPanel() -> impl IntoView {
     };
     let preview = move |action: BookmarkAction| {
         let job = studio.job_name()?;
-        studio.workspace.with(|ws| {
-            // A preview runs the job on a copy, on this thread: not for a large source.
-            let source_bytes: u64 = ws
-                .source_prefix(&job)
-                .and_then(|prefix| ws.store.list(&prefix))
-                .map(|objects| objects.iter().map(|o| o.size()).sum())
-                .unwrap_or(0);
-            if source_bytes > PREVIEW_LIMIT_BYTES {
-                return Some(format!(
-                    "Not previewed: the source holds {:.1} MB, and a preview runs the job on the page's thread.",
-                    source_bytes as f64 / 1e6
-                ));
-            }
-            ws.preview_next_run(&job, &action).ok().map(|l| describe(&l))
-        })
+        // Core's preview lists and selects only (no object is read), so any source size is fine.
+        studio
+            .workspace
+            .with(|ws| ws.preview_next_run(&job, &action).ok().map(|l| describe(&l)))
     };
     let reset = move |_| {
         let Some(job) = studio.job_name() else { return };
