@@ -92,13 +92,19 @@ pub enum Command {
     /// Start from a shipped example (the seed article, the HR worked example)
     #[command(subcommand)]
     Example(ExampleCommand),
+    /// Write what takes a job to real AWS Glue: its PySpark script (NAME.py), its CreateJob request
+    /// (NAME.json, for `aws glue create-job --cli-input-json`) and a CloudFormation template of the
+    /// buckets, catalog tables, IAM role and job it needs (NAME.template.json)
+    ExportJob(ExportJobArgs),
 }
 
 impl Command {
     /// Whether the command may change the workspace (it then holds the lock exclusively).
     pub fn mutates(&self) -> bool {
         match self {
-            Command::Sts(_) | Command::Logs(_) | Command::Query(_) | Command::Explain(_) => false,
+            Command::Sts(_) | Command::Logs(_) | Command::Query(_) | Command::Explain(_) | Command::ExportJob(_) => {
+                false
+            }
             Command::RedshiftData(c) => matches!(c, RedshiftDataCommand::ExecuteStatement(_)),
             Command::Example(c) => matches!(c, ExampleCommand::Load(_)),
             Command::Cloudformation(c) => matches!(c, CfnCommand::Deploy(_)),
@@ -427,6 +433,20 @@ pub struct ExampleFilesArgs {
     /// Where to write them [default: the current directory]
     #[arg(long, value_name = "DIR")]
     pub to: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportJobArgs {
+    /// The job's name
+    #[arg(long)]
+    pub job_name: String,
+    /// Where to write the three files [default: the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Where the script will be on S3: Command.ScriptLocation and the template's default [default: the
+    /// job's ScriptLocation, else s3://aws-glue-assets-123456789012-us-east-1/scripts/NAME.py]
+    #[arg(long, value_name = "S3URI")]
+    pub script_location: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,5 +1,6 @@
-//! Export: a prototyped job as the files real AWS Glue needs — its PySpark script and its
-//! `CreateJob` request (for `aws glue create-job --cli-input-json`).
+//! Export: a prototyped job as the files real AWS Glue needs — its PySpark script, its
+//! `CreateJob` request (for `aws glue create-job --cli-input-json`) and a CloudFormation
+//! template of everything around it ([`cloudformation_template`], in `export/template.rs`).
 //!
 //! The script is what a Glue user would write for the plan: `getResolvedOptions`, `job.init`,
 //! one `create_dynamic_frame` per source (with its `transformation_ctx`, and `jobBookmarkKeys`
@@ -9,14 +10,74 @@
 //! users get them: `purge_s3_path` before an overwrite, Redshift `preactions`/`postactions`
 //! for a truncate or a merge through a staging table.
 
+use std::collections::BTreeMap;
+
 use serde_json::json;
 
 use crate::format::{CsvOptions, Format};
 use crate::job::{JobDefinition, SinkMode, SinkOutput, SourceInput};
-use crate::transform::Step;
+use crate::transform::{Step, Transform};
+
+mod template;
+
+pub use template::cloudformation_template;
 
 /// The Glue connection exported JDBC sources and sinks use (create it in Glue to match).
 pub const WAREHOUSE_CONNECTION: &str = "gluelab-warehouse";
+
+/// The region of the default Glue assets bucket the exports name (Glue's own convention is
+/// `aws-glue-assets-<account>-<region>`; gluelab's account is [`crate::demo::ACCOUNT_ID`]).
+pub const ASSETS_REGION: &str = "us-east-1";
+
+/// `aws-glue-assets-<account>-<region>`: where Glue Studio keeps scripts and temporary files, and
+/// a bucket the `AWSGlueServiceRole` managed policy already lets a job read and write.
+pub fn assets_bucket() -> String {
+    format!("aws-glue-assets-{}-{ASSETS_REGION}", crate::demo::ACCOUNT_ID)
+}
+
+/// Where the exported job says its script lives: the job's own `ScriptLocation`, else Glue
+/// Studio's convention `s3://aws-glue-assets-<account>-<region>/scripts/<job>.py`. The
+/// `CreateJob` request, the template's `ScriptLocation` default and the CLI all use this.
+pub fn script_location(job: &JobDefinition) -> String {
+    job.script_location
+        .clone()
+        .unwrap_or_else(|| format!("s3://{}/scripts/{}.py", assets_bucket(), job.name))
+}
+
+/// The job's `DefaultArguments` as exported: its own, plus `--job-language python`, plus a
+/// `--TempDir` in the assets bucket when the script needs one (a Redshift sink stages its rows
+/// there, `Relationalize` its child frames) and the job gives none.
+pub fn job_arguments(job: &JobDefinition) -> BTreeMap<String, String> {
+    let mut arguments = job.default_arguments.clone();
+    arguments
+        .entry("--job-language".into())
+        .or_insert_with(|| "python".into());
+    let plan = &job.plan;
+    let needs_temp_dir = plan.sinks.iter().any(|s| matches!(s.output, SinkOutput::Jdbc { .. }))
+        || plan
+            .transforms
+            .iter()
+            .any(|s| s.enabled && matches!(s.transform, Transform::Relationalize { .. }));
+    if needs_temp_dir && !job.non_overridable_arguments.contains_key("--TempDir") {
+        arguments
+            .entry("--TempDir".into())
+            .or_insert_with(|| format!("s3://{}/temporary/", assets_bucket()));
+    }
+    arguments
+}
+
+/// Whether the job reads or writes the warehouse, and so needs [`WAREHOUSE_CONNECTION`].
+fn uses_warehouse(job: &JobDefinition) -> bool {
+    job.plan
+        .sources
+        .iter()
+        .any(|s| matches!(s.input, SourceInput::Jdbc { .. }))
+        || job
+            .plan
+            .sinks
+            .iter()
+            .any(|s| matches!(s.output, SinkOutput::Jdbc { .. }))
+}
 
 /// The job's plan as a Glue PySpark script.
 pub fn pyspark_script(job: &JobDefinition) -> String {
@@ -177,17 +238,21 @@ pub fn pyspark_script(job: &JobDefinition) -> String {
     text
 }
 
-/// The `CreateJob` request for the exported script at `script_location`.
+/// The `CreateJob` request for the exported script at `script_location` (see
+/// [`script_location`]), as pretty JSON.
 pub fn create_job_json(job: &JobDefinition, script_location: &str) -> String {
-    let mut arguments = job.default_arguments.clone();
-    arguments
-        .entry("--job-language".into())
-        .or_insert_with(|| "python".into());
+    crate::bookmark::pretty_json(&create_job_request(job, script_location))
+}
+
+/// The `CreateJob` request as a JSON value; the template's `AWS::Glue::Job` is built from it,
+/// so both say the same. No `WorkerType`/`NumberOfWorkers`: gluelab does not model capacity, and
+/// Glue then gives a `glueetl` job its default capacity.
+pub fn create_job_request(job: &JobDefinition, script_location: &str) -> serde_json::Value {
     let mut request = json!({
         "Name": job.name,
         "Role": if job.role.is_empty() { "arn:aws:iam::123456789012:role/GlueJobRole" } else { job.role.as_str() },
         "Command": {"Name": "glueetl", "ScriptLocation": script_location, "PythonVersion": "3"},
-        "DefaultArguments": arguments,
+        "DefaultArguments": job_arguments(job),
         "ExecutionProperty": {"MaxConcurrentRuns": job.max_concurrent_runs},
         "MaxRetries": job.max_retries,
         "Timeout": job.timeout_minutes,
@@ -196,20 +261,13 @@ pub fn create_job_json(job: &JobDefinition, script_location: &str) -> String {
     if !job.description.is_empty() {
         request["Description"] = json!(job.description);
     }
-    if job
-        .plan
-        .sources
-        .iter()
-        .any(|s| matches!(s.input, SourceInput::Jdbc { .. }))
-        || job
-            .plan
-            .sinks
-            .iter()
-            .any(|s| matches!(s.output, SinkOutput::Jdbc { .. }))
-    {
+    if !job.non_overridable_arguments.is_empty() {
+        request["NonOverridableArguments"] = json!(job.non_overridable_arguments);
+    }
+    if uses_warehouse(job) {
         request["Connections"] = json!({"Connections": [WAREHOUSE_CONNECTION]});
     }
-    crate::bookmark::pretty_json(&request)
+    request
 }
 
 fn step_line(step: &Step) -> String {
@@ -342,6 +400,13 @@ mod tests {
         assert_eq!(request["Command"]["ScriptLocation"], "s3://scripts/hr.py");
         assert_eq!(request["DefaultArguments"]["--tenant_id"], "acme-holdings");
         assert_eq!(request["Connections"]["Connections"][0], WAREHOUSE_CONNECTION);
+        // The Redshift write stages in --TempDir, which the job does not set: the export adds one.
+        assert_eq!(
+            request["DefaultArguments"]["--TempDir"],
+            format!("s3://{}/temporary/", assets_bucket())
+        );
+        assert_eq!(request["DefaultArguments"]["--job-language"], "python");
+        assert!(request.get("NonOverridableArguments").is_none());
     }
 
     /// The exported seed job, run by gluelab's own script runner, is the same plan.

@@ -1,21 +1,16 @@
 //! The equivalent Glue script, read-only, and the files to take to real AWS Glue.
 
-use gluelab_core::export::{create_job_json, pyspark_script};
+use gluelab_core::export::{cloudformation_template, create_job_json, pyspark_script, script_location};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::Editor;
-
-/// Where the exported `CreateJob` request says the script lives, when the job names no place.
-fn script_location(job: &gluelab_core::job::JobDefinition) -> String {
-    job.script_location
-        .clone()
-        .unwrap_or_else(|| format!("s3://aws-glue-assets-123456789012-us-east-1/scripts/{}.py", job.name))
-}
+use crate::state::use_studio;
 
 #[component]
 pub fn ScriptView() -> impl IntoView {
     let editor = expect_context::<Editor>();
+    let studio = use_studio();
     let script = move || editor.draft.with(pyspark_script);
     let failed = RwSignal::new(None::<String>);
     let save = move |name: String, mime: &'static str, text: String| {
@@ -35,6 +30,19 @@ pub fn ScriptView() -> impl IntoView {
             .with(|d| (format!("{}.json", d.name), create_job_json(d, &script_location(d))));
         save(name, "application/json", text);
     };
+    // Core builds the template from the draft and the workspace's buckets and tables; a draft
+    // that names a table the workspace lacks cannot be exported, and says why.
+    let download_template = move |_| {
+        let exported = editor.draft.with(|d| {
+            studio
+                .workspace
+                .with(|ws| cloudformation_template(ws, d).map(|text| (format!("{}.template.json", d.name), text)))
+        });
+        match exported {
+            Ok((name, text)) => save(name, "application/json", text),
+            Err(e) => failed.set(Some(format!("The template cannot be exported: {e}"))),
+        }
+    };
     view! {
         <aside class="editor-script" aria-labelledby="ed-script">
             <h3 id="ed-script">"Equivalent Glue script (read-only)"</h3>
@@ -42,6 +50,10 @@ pub fn ScriptView() -> impl IntoView {
                 <button class="btn secondary small" id="download-script" on:click=download_script>"Download script"</button>
                 <button class="btn secondary small" id="download-job" on:click=download_job
                     title="For aws glue create-job --cli-input-json">"Download job definition"</button>
+                <button class="btn secondary small" id="download-template" on:click=download_template
+                    title="A CloudFormation template of the job's buckets, catalog tables, IAM role and job: aws cloudformation deploy --capabilities CAPABILITY_NAMED_IAM">
+                    "Download infrastructure template"
+                </button>
             </div>
             {move || failed.get().map(|e| view! { <p class="field-error">{e}</p> })}
             <pre class="script mono" id="script-view" tabindex="0" aria-label="Glue PySpark script">{script}</pre>

@@ -5,6 +5,7 @@ mod athena;
 mod cfn;
 mod example;
 mod explain;
+mod export;
 mod glue;
 mod logs;
 pub mod redshift_data;
@@ -59,6 +60,7 @@ pub fn run(command: Command, ctx: &mut Ctx) -> Result<Reply, CliError> {
         Command::Example(c) => example::run(c, ctx),
         Command::Query(q) => athena::query(q, ctx),
         Command::Explain(e) => explain::run(e, ctx),
+        Command::ExportJob(args) => export::run(args, ctx),
         Command::Clock(c) => clock(c, ctx),
         Command::Scenario(_) => Err(CliError::usage("a scenario cannot run another scenario")),
     }
