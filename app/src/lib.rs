@@ -25,6 +25,13 @@ use leptos::task::spawn_local;
 
 pub use state::{use_studio, Notice, RunInFlight, SaveStatus, Studio};
 
+/// Public for the component tests (`tests/tests/browser_components.rs`), which mount these
+/// panels on their own, with the context they expect (`Studio`, `Tour`, `Overlays`).
+pub use self::{
+    bookmark_panel::BookmarkPanel, explain_panel::ExplainPanel, job_panel::JobPanel, runs_panel::RunsPanel,
+    shortcuts::Overlays, sink_panel::SinkPanel, timeline::Timeline, topbar::TopBar, tour::Tour,
+};
+
 /// The performance mark set once the workbench first shows the workspace (for measuring).
 pub const FIRST_RENDER_MARK: &str = "gluelab-first-render";
 

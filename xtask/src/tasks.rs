@@ -86,6 +86,9 @@ fn test_stages(stages: &mut Stages) -> Result {
                     "wasm32-unknown-unknown",
                     "--test",
                     "browser",
+                    // The app's panels mounted alone and driven as a user would.
+                    "--test",
+                    "browser_components",
                 ])
                 .env("CHROMEDRIVER", &browser.chromedriver)
                 .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
