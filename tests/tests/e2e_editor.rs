@@ -1,6 +1,7 @@
 //! End-to-end test of the job editor: the *built* app in headless Chromium at 1280×720.
 //! Run by `cargo xtask test` after it builds `dist/`; plain `cargo test` skips it.
 //! Screenshots land in `target/e2e/editor-*.png`.
+#![cfg(not(target_arch = "wasm32"))]
 
 use fantoccini::Locator;
 use gluelab_tests::e2e::{dist_dir, BrowserSession, StaticServer};
