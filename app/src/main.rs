@@ -1,6 +1,12 @@
 //! Entry point that Trunk builds: mounts the workbench into the page.
+//!
+//! The same module also runs in the job-run worker (see `gluelab_app::runner`), where there is
+//! no window to mount into: there the bootstrap script calls `serveJobRuns` instead.
 
 fn main() {
+    if web_sys::window().is_none() {
+        return;
+    }
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(gluelab_app::App);
 }

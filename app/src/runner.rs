@@ -14,8 +14,18 @@ use web_sys::{MessageEvent, Worker};
 use crate::state::{Notice, Studio};
 use crate::worker::{self, Reply};
 
-/// The loader Trunk writes for the worker binary (`data-loader-shim` in index.html).
-const WORKER_URL: &str = "./gluelab-worker_loader.js";
+/// The worker's bootstrap: a module worker that imports the page's wasm-bindgen glue and
+/// instantiates the page's already compiled module (sent as the first message), then serves
+/// runs. One wasm file for page and worker: nothing more to download or compile.
+const WORKER_BOOTSTRAP: &str = r#"
+self.onmessage = async (event) => {
+  self.onmessage = null;
+  const [glue, module] = event.data;
+  const bindings = await import(glue);
+  await bindings.default({ module_or_path: module });
+  bindings.serveJobRuns();
+};
+"#;
 
 /// The worker and what waits for it. One run at a time: the app refuses a second while one is
 /// in flight (see [`Studio::begin_run`]).
@@ -97,12 +107,47 @@ fn run_inline(studio: Studio, run_id: &str) {
     }
 }
 
+/// Starts a worker on this page's own module: a Blob URL bootstrap (module type) gets the
+/// URL of the page's glue script and the compiled `WebAssembly.Module`.
+fn start_worker() -> Option<Worker> {
+    let glue = glue_script_url()?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(WORKER_BOOTSTRAP));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let worker_options = web_sys::WorkerOptions::new();
+    worker_options.set_type(web_sys::WorkerType::Module);
+    let worker = Worker::new_with_options(&url, &worker_options).ok();
+    // The worker has its script by the time it runs, and Blob URLs are only read once fetched.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        Duration::from_secs(30),
+    );
+    let worker = worker?;
+    worker
+        .post_message(&js_sys::Array::of2(&JsValue::from_str(&glue), &wasm_bindgen::module()))
+        .ok()?;
+    Some(worker)
+}
+
+/// The URL of the wasm-bindgen glue that loaded this page's module: Trunk preloads it with
+/// the only `modulepreload` link in the page.
+fn glue_script_url() -> Option<String> {
+    let link = document().query_selector("link[rel=modulepreload]").ok()??;
+    let href = link.get_attribute("href")?;
+    let base = document().base_uri().ok()??;
+    web_sys::Url::new_with_base(&href, &base).ok().map(|u| u.href())
+}
+
 /// Makes sure a worker exists; false if none can be created.
 fn ensure_worker(studio: Studio) -> bool {
     if RUNNER.with_borrow(|r| r.worker.is_some()) {
         return true;
     }
-    let Ok(worker) = Worker::new(WORKER_URL) else {
+    let Some(worker) = start_worker() else {
         return false;
     };
     let on_message =

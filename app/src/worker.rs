@@ -1,7 +1,7 @@
-//! The job-run worker: a Web Worker (the `gluelab-worker` binary, built by Trunk next to the
-//! app) that runs a job run's second half, `Workspace::finish_job_run_observed`, off the page's
-//! main thread, so the page stays responsive during a long run and a run can be stopped by
-//! terminating the worker.
+//! The job-run worker: a Web Worker running the page's own wasm module (one download, one
+//! compile; see `crate::runner`) that runs a job run's second half,
+//! `Workspace::finish_job_run_observed`, off the page's main thread, so the page stays responsive
+//! during a long run and a run can be stopped by terminating the worker.
 //!
 //! The protocol, every message a JS array:
 //! - worker → page: `["ready"]` once it listens; `["progress", stage, objects_done,
@@ -23,8 +23,11 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 /// Progress messages are sent at most this often (stage changes always go).
 const PROGRESS_EVERY_MS: f64 = 50.0;
 
-/// The worker's entry point: listens for runs until the page terminates it.
+/// The worker's entry point, called by the worker's bootstrap script once the module is
+/// instantiated there: listens for runs until the page terminates it.
+#[wasm_bindgen(js_name = serveJobRuns)]
 pub fn serve() {
+    console_error_panic_hook::set_once();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let replies = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {

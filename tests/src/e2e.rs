@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -40,6 +40,9 @@ pub fn dist_dir() -> PathBuf {
 pub struct StaticServer {
     pub url: String,
     server: Arc<tiny_http::Server>,
+    /// Every request served, as "METHOD /path", in order: what the page (and its worker) asked of
+    /// the network, beyond what the page's own Resource Timing shows.
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl StaticServer {
@@ -47,8 +50,14 @@ impl StaticServer {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
         let port = server.server_addr().to_ip().expect("an IP address").port();
         let (root, worker) = (root.to_path_buf(), Arc::clone(&server));
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let served = Arc::clone(&log);
         thread::spawn(move || {
             for request in worker.incoming_requests() {
+                served
+                    .lock()
+                    .expect("the log")
+                    .push(format!("{} {}", request.method(), request.url()));
                 let path = request
                     .url()
                     .split('?')
@@ -72,7 +81,13 @@ impl StaticServer {
         Self {
             url: format!("http://127.0.0.1:{port}/"),
             server,
+            log,
         }
+    }
+
+    /// The requests served so far ("METHOD /path").
+    pub fn requests(&self) -> Vec<String> {
+        self.log.lock().expect("the log").clone()
     }
 }
 
@@ -88,6 +103,7 @@ fn content_type(file: &Path) -> &'static str {
         Some("js") => "Content-Type: text/javascript",
         Some("wasm") => "Content-Type: application/wasm",
         Some("css") => "Content-Type: text/css",
+        Some("svg") => "Content-Type: image/svg+xml",
         _ => "Content-Type: application/octet-stream",
     }
 }

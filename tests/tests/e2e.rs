@@ -1,6 +1,7 @@
 //! End-to-end tests: the *built* app in headless Chromium, clicked as a trainer would.
 //! Run by `cargo xtask test` after it builds `dist/`; plain `cargo test` skips them.
 //! Screenshots of each step land in `target/e2e/`.
+#![cfg(not(target_arch = "wasm32"))]
 
 use gluelab_tests::e2e::{dist_dir, BrowserSession, StaticServer};
 
@@ -192,6 +193,23 @@ async fn a_large_run_goes_to_the_worker_with_a_progress_bar_and_succeeds() {
         origins.iter().all(|o| *o == origin),
         "requests left the page: {origins:?}"
     );
+    // The server saw the page and its worker load the app's own files, and nothing else: the
+    // 4 MB upload and the run's data never went over the network.
+    let dist = gluelab_tests::e2e::dist_dir();
+    for request in server.requests() {
+        let path = request
+            .strip_prefix("GET /")
+            .unwrap_or_else(|| panic!("not a GET: {request}"));
+        let file = if path.is_empty() {
+            "index.html"
+        } else {
+            path.split('?').next().unwrap_or(path)
+        };
+        assert!(
+            dist.join(file).is_file(),
+            "a request for something the app does not ship: {request}"
+        );
+    }
     let _ = std::fs::remove_file(file);
     browser.close().await;
 }
