@@ -1,10 +1,13 @@
 //! The guided tour: an example's steps one at a time, with what the trainer says. "Do it"
-//! applies the step through core (`Workspace::apply_tour_step`), one undo step; Back undoes it.
+//! applies the step through core (`Workspace::apply_tour_step`), one undo step; a `Run` step
+//! runs in the job-run worker like any run (`crate::runner`). Back undoes the step.
 
 use gluelab_core::demo::examples::{self, Example, TourAction, TourStep};
+use gluelab_core::views::short_run_id;
 use leptos::prelude::*;
 
-use crate::state::{use_studio, Studio};
+use crate::runner;
+use crate::state::{use_studio, Notice, Studio};
 
 /// The tour on screen, if any (view state: which example, which step comes next).
 #[derive(Clone, Copy)]
@@ -18,8 +21,16 @@ struct ActiveTour {
     steps: Vec<TourStep>,
     /// The step "Do it" applies next (== steps.len() when the tour is over).
     next: usize,
-    /// What core said the last step did.
-    outcome: Option<String>,
+    /// What the last step did.
+    outcome: Option<Outcome>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Outcome {
+    /// Core's one-line report of a step that is done.
+    Done(String),
+    /// A run the step started: reported from the workspace once the worker has finished it.
+    Run(String),
 }
 
 pub fn use_tour() -> Tour {
@@ -56,21 +67,32 @@ impl Tour {
         self.active.with(Option::is_some)
     }
 
-    /// Applies the next step. A `Run` step runs the job synchronously through core on this
-    /// thread, not through the worker (`Studio::begin_run`): an example's data is a few lines,
-    /// so it takes milliseconds, and the step stays one call into core, exactly as the CLI
-    /// replays it.
+    /// Applies the next step; nothing while a run is in flight (its step is not over).
     pub fn step(&self, studio: Studio) {
+        if studio.in_flight.with_untracked(Option::is_some) {
+            return;
+        }
         let Some((job, action)) = self.active.with_untracked(|t| {
             let t = t.as_ref()?;
             Some((t.example.job, t.steps.get(t.next)?.action.clone()))
         }) else {
             return;
         };
-        if let Some(outcome) = studio.act(|ws| ws.apply_tour_step(job, &action)) {
-            if matches!(action, TourAction::Run { .. }) {
-                studio.selected_run.set(None); // the panels show the latest run: this one
-            }
+        let outcome = if matches!(action, TourAction::Run { .. }) {
+            let request = studio.workspace.with_untracked(|ws| ws.tour_run_request(job, &action));
+            let run_id = match request {
+                Ok(request) => runner::start(studio, request),
+                Err(e) => {
+                    studio.notice.set(Some(Notice::Error(e.to_string())));
+                    None
+                }
+            };
+            studio.selected_run.set(None); // the panels show the latest run: this one
+            run_id.map(Outcome::Run)
+        } else {
+            studio.act(|ws| ws.apply_tour_step(job, &action)).map(Outcome::Done)
+        };
+        if let Some(outcome) = outcome {
             self.active.update(|t| {
                 if let Some(t) = t {
                     t.next += 1;
@@ -116,6 +138,21 @@ pub fn TourPanel() -> impl IntoView {
                 "Every step is done: explore the panels, or pick another example.".to_string(),
             ),
         };
+        let outcome = active.outcome.map(|outcome| match outcome {
+            Outcome::Done(text) => text,
+            Outcome::Run(run_id)
+                if studio
+                    .in_flight
+                    .with(|f| f.as_ref().is_some_and(|f| f.run_id == run_id)) =>
+            {
+                format!("run {} RUNNING: the worker is on it…", short_run_id(&run_id))
+            }
+            Outcome::Run(run_id) => studio
+                .workspace
+                .with(|ws| ws.run_outcome(&run_id))
+                .unwrap_or_else(|e| e.to_string()),
+        });
+        let running = studio.in_flight.with(Option::is_some);
         let progress = if done {
             format!("{total} of {total} done")
         } else {
@@ -132,15 +169,15 @@ pub fn TourPanel() -> impl IntoView {
                     <div class="tour-text">
                         <h2 class="tour-title" id="tour-step-title">{title}</h2>
                         <p class="tour-say" id="tour-say">{say}</p>
-                        {active.outcome.map(|o| view! { <p class="tour-outcome" id="tour-outcome">"✓ " {o}</p> })}
+                        {outcome.map(|o| view! { <p class="tour-outcome" id="tour-outcome">{o}</p> })}
                     </div>
                     <div class="tour-buttons">
                         <button class="btn secondary" id="tour-back" aria-keyshortcuts="B"
                             title="Back: undo the last step (b)"
-                            disabled=active.next == 0 on:click=move |_| tour.back(studio)>"Back"</button>
+                            disabled=active.next == 0 || running on:click=move |_| tour.back(studio)>"Back"</button>
                         <button class="btn primary" id="tour-next" aria-keyshortcuts="N"
                             title="Do this step (n)"
-                            disabled=done on:click=move |_| tour.step(studio)>"Do it"</button>
+                            disabled=done || running on:click=move |_| tour.step(studio)>"Do it"</button>
                     </div>
                 </div>
             </aside>

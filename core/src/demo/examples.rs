@@ -230,21 +230,9 @@ impl Workspace {
                 let uri = self.upload_to_source(job, name, body.as_bytes().to_vec())?;
                 Ok(format!("uploaded {uri}"))
             }
-            TourAction::Run { arguments, fail_at } => {
-                let mut request = RunRequest::new(job);
-                request.fail_at = *fail_at;
-                for (key, value) in arguments {
-                    request.arguments.insert(key.clone(), self.tour_value(job, value)?);
-                }
-                let id = self.start_job_run(request)?;
-                let run = self.run(&id)?;
-                Ok(format!(
-                    "run {} {}: read {} row(s), wrote {}",
-                    crate::views::short_run_id(&id),
-                    run.state.as_str(),
-                    run.rows_read,
-                    run.rows_written
-                ))
+            TourAction::Run { .. } => {
+                let id = self.start_job_run(self.tour_run_request(job, action)?)?;
+                self.run_outcome(&id)
             }
             TourAction::Reset => {
                 self.reset_job_bookmark(job, None)?;
@@ -273,6 +261,32 @@ impl Workspace {
             }
             TourAction::Statement { sql } => Ok(self.execute_warehouse_statement(sql)?.to_string()),
         }
+    }
+
+    /// The run a `Run` step starts, with `{run N}` arguments resolved. The workbench hands it
+    /// to its job-run worker; [`Workspace::apply_tour_step`] runs it at once.
+    pub fn tour_run_request(&self, job: &str, action: &TourAction) -> Result<RunRequest> {
+        let TourAction::Run { arguments, fail_at } = action else {
+            return Err(Error::InvalidInput("this tour step does not run the job".into()));
+        };
+        let mut request = RunRequest::new(job);
+        request.fail_at = *fail_at;
+        for (key, value) in arguments {
+            request.arguments.insert(key.clone(), self.tour_value(job, value)?);
+        }
+        Ok(request)
+    }
+
+    /// A finished run in one line, as a tour step reports it.
+    pub fn run_outcome(&self, run_id: &str) -> Result<String> {
+        let run = self.run(run_id)?;
+        Ok(format!(
+            "run {} {}: read {} row(s), wrote {}",
+            crate::views::short_run_id(run_id),
+            run.state.as_str(),
+            run.rows_read,
+            run.rows_written
+        ))
     }
 
     /// `{run N}` in a tour argument is the job's N-th run id.
@@ -393,6 +407,35 @@ mod tests {
             play(example.id);
         }
         assert!(load("nope").is_err());
+    }
+
+    /// The workbench runs a tour's `Run` steps in two halves (begin here, finish in its worker):
+    /// every tour played that way ends where `apply_tour_step` ends, with `{run N}` resolved.
+    #[test]
+    fn run_steps_begun_and_finished_apart_end_as_applied_steps_do() {
+        for example in examples() {
+            let mut ws = load(example.id).unwrap();
+            for step in tour(example.id).unwrap() {
+                if matches!(step.action, TourAction::Run { .. }) {
+                    let request = ws.tour_run_request(example.job, &step.action).unwrap();
+                    let id = ws.begin_job_run(request).unwrap();
+                    ws.finish_job_run(&id).unwrap();
+                    assert!(ws.run_outcome(&id).unwrap().starts_with("run "));
+                } else {
+                    assert!(ws.tour_run_request(example.job, &step.action).is_err());
+                    ws.apply_tour_step(example.job, &step.action).unwrap();
+                }
+            }
+            let played = play(example.id);
+            let bookmark = |ws: &Workspace| ws.get_job_bookmark(example.job, None).unwrap().to_cli_json();
+            assert_eq!(bookmark(&ws), bookmark(&played), "{}", example.id);
+            assert_eq!(
+                ws.job_sink_rows(example.job).ok(),
+                played.job_sink_rows(example.job).ok(),
+                "{}",
+                example.id
+            );
+        }
     }
 
     #[test]
