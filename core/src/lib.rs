@@ -6,6 +6,7 @@
 
 pub mod args;
 pub mod bookmark;
+pub mod browse;
 pub mod catalog;
 pub mod cfn;
 pub mod clock;

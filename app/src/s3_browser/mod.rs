@@ -1,0 +1,121 @@
+//! The simulated S3, as the S3 console shows it: buckets and prefixes as a tree (choosing one
+//! sets where uploads go), drag-and-drop or a file picker into that prefix with a progress bar
+//! for large files, and per object its size, ETag, LastModified, a preview of its first rows
+//! and delete.
+//!
+//! Core builds the tree, picks the upload target, names overwrites and reads previews
+//! (`gluelab_core::browse`); this module renders them and keeps view state only: which prefix
+//! the user chose, which folders are open and which object is previewed. One file per part:
+//! `tree` (the prefix tree), `upload` (drop zone, picker and progress), `objects` (the table)
+//! and `preview` (an object's first rows).
+
+mod objects;
+mod preview;
+mod tree;
+mod upload;
+
+use gluelab_core::browse::{Expansion, FolderNode};
+use gluelab_core::demo;
+use gluelab_core::store::S3Uri;
+use leptos::prelude::*;
+
+use crate::state::{use_studio, Notice, Studio};
+
+/// The browser's view state, shared by its parts through context.
+#[derive(Clone, Copy)]
+struct Browser {
+    /// The prefix the user chose; `None` follows core's default (the job's source prefix).
+    chosen: RwSignal<Option<S3Uri>>,
+    expansion: RwSignal<Expansion>,
+    /// The object whose first rows are shown under its row.
+    previewing: RwSignal<Option<S3Uri>>,
+    /// Where files go now, as core decides from the choice and the workspace.
+    target: Memo<Option<S3Uri>>,
+    tree: Memo<Vec<FolderNode>>,
+}
+
+impl Browser {
+    fn new(studio: Studio) -> Self {
+        let chosen = RwSignal::new(None::<S3Uri>);
+        let target = Memo::new(move |_| {
+            let job = studio.job_name();
+            chosen.with(|c| studio.workspace.with(|ws| ws.upload_target(job.as_deref(), c.as_ref())))
+        });
+        // The target is pinned so a new folder shows before any file is in it.
+        let tree = Memo::new(move |_| {
+            let extra: Vec<S3Uri> = target.get().into_iter().collect();
+            studio.workspace.with(|ws| ws.browse_tree(&extra))
+        });
+        let expansion = RwSignal::new(Expansion::default());
+        // Wherever the target moves (a choice, another workspace), the way to it opens.
+        Effect::new(move |_| {
+            if let Some(target) = target.get() {
+                expansion.update(|e| e.reveal(&target));
+            }
+        });
+        Self {
+            chosen,
+            expansion,
+            previewing: RwSignal::new(None),
+            target,
+            tree,
+        }
+    }
+}
+
+fn use_browser() -> Browser {
+    expect_context::<Browser>()
+}
+
+#[component]
+pub fn S3Browser() -> impl IntoView {
+    let studio = use_studio();
+    provide_context(Browser::new(studio));
+    view! {
+        <section class="panel s3-browser" aria-labelledby="s3-title">
+            <h2 id="s3-title">"S3"</h2>
+            // The article's files are one click away wherever its job is the workbench's job.
+            <Show when=move || studio.job_name().as_deref() == Some(demo::JOB_NAME)>
+                <SeedUploads/>
+            </Show>
+            <div class="s3-top">
+                <tree::PrefixTree/>
+                <upload::Uploads/>
+            </div>
+            <objects::ObjectTable/>
+        </section>
+    }
+}
+
+/// The seed article's two files, uploaded where the article uploads them: the job's source
+/// prefix, whatever prefix is chosen (which then follows, so the file is in view).
+#[component]
+fn SeedUploads() -> impl IntoView {
+    let studio = use_studio();
+    let browser = use_browser();
+    let upload = move |name: &'static str, body: &'static str| {
+        let Some(job) = studio.job_name() else { return };
+        let uploaded = studio.act(|ws| {
+            let prefix = ws.source_prefix(&job)?;
+            ws.upload_into(&prefix, name, body.as_bytes().to_vec())
+        });
+        if let Some(uploaded) = uploaded {
+            browser.chosen.set(None);
+            studio.notice.set(Some(Notice::Info(uploaded.to_string())));
+        }
+    };
+    view! {
+        <div class="actions">
+            {demo::raw_files()
+                .into_iter()
+                .map(|(key, body)| {
+                    let name = key.rsplit('/').next().unwrap_or(key);
+                    let label = format!("Upload {name}");
+                    view! {
+                        <button class="btn upload-seed" on:click=move |_| upload(name, body)>{label}</button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}

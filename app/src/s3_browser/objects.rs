@@ -1,0 +1,150 @@
+//! The objects under the chosen prefix, in key order: size (exact bytes in its title), ETag,
+//! LastModified, and per object a preview of its first rows and delete.
+
+use gluelab_core::browse::{find_folder, human_size, ObjectSummary};
+use gluelab_core::clock::iso8601;
+use gluelab_core::store::S3Uri;
+use leptos::prelude::*;
+
+use super::preview::ObjectPreviewView;
+use super::use_browser;
+use crate::state::{use_studio, Notice};
+
+#[component]
+pub fn ObjectTable() -> impl IntoView {
+    let browser = use_browser();
+    let objects = Memo::new(move |_| {
+        browser.target.with(|target| {
+            browser.tree.with(|tree| {
+                target
+                    .as_ref()
+                    .and_then(|t| find_folder(tree, t))
+                    .map(|folder| folder.objects_below().into_iter().cloned().collect::<Vec<_>>())
+                    .unwrap_or_default()
+            })
+        })
+    });
+    let title = move || {
+        let count = objects.with(Vec::len);
+        let s = if count == 1 { "" } else { "s" };
+        browser
+            .target
+            .get()
+            .map(|t| format!("{count} object{s} under {t}"))
+            .unwrap_or_default()
+    };
+    view! {
+        <h3 class="objects-title" id="objects-title">{title}</h3>
+        <Show
+            when=move || !objects.with(Vec::is_empty)
+            fallback=|| view! { <p class="empty">"No objects yet: upload a file."</p> }
+        >
+            <table class="objects" aria-labelledby="objects-title">
+                <thead>
+                    <tr>
+                        <th>"Key"</th>
+                        <th>"Size"</th>
+                        <th>"ETag"</th>
+                        <th>"LastModified"</th>
+                        <th><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For
+                        each=move || objects.get()
+                        key=|o| (o.uri.clone(), o.etag.clone(), o.last_modified)
+                        children=move |object| view! { <ObjectRow object/> }
+                    />
+                </tbody>
+            </table>
+        </Show>
+    }
+}
+
+/// A key or address with a line-break opportunity after each `/`, so a narrow column breaks it
+/// between folders rather than inside a name.
+pub fn breakable_path(path: &str) -> impl IntoView {
+    path.split_inclusive('/')
+        .map(|segment| view! { {segment.to_string()}<wbr/> })
+        .collect_view()
+}
+
+/// An id for the object's preview row (ids cannot hold '/' comfortably in CSS selectors).
+fn preview_id(uri: &S3Uri) -> String {
+    let safe: String = uri
+        .key
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("preview-{safe}")
+}
+
+#[component]
+fn ObjectRow(object: ObjectSummary) -> impl IntoView {
+    let studio = use_studio();
+    let browser = use_browser();
+    let uri = object.uri.clone();
+    let open = {
+        let uri = uri.clone();
+        move || browser.previewing.with(|p| p.as_ref() == Some(&uri))
+    };
+    let toggle = {
+        let uri = uri.clone();
+        move |_| {
+            browser.previewing.update(|p| {
+                *p = if p.as_ref() == Some(&uri) {
+                    None
+                } else {
+                    Some(uri.clone())
+                };
+            })
+        }
+    };
+    let delete = {
+        let uri = uri.clone();
+        move |_| {
+            if studio.act(|ws| ws.store.delete(&uri)).is_some() {
+                browser.previewing.update(|p| {
+                    if p.as_ref() == Some(&uri) {
+                        *p = None;
+                    }
+                });
+                studio.notice.set(Some(Notice::Info(format!("Deleted {uri}."))));
+            }
+        }
+    };
+    let id = preview_id(&uri);
+    let bytes = format!("{} bytes", object.size);
+    let modified = iso8601(object.last_modified).replace('T', " ");
+    let open_label = open.clone();
+    let open_aria = open.clone();
+    view! {
+        <tr class="object-row" class:previewing=open.clone()>
+            <td class="mono key" title=uri.to_string()>{breakable_path(&object.uri.key)}</td>
+            <td class="size" title=bytes>{human_size(object.size)}</td>
+            <td class="mono etag">{object.etag.clone()}</td>
+            <td class="mono modified">{modified}</td>
+            <td class="object-actions">
+                <button
+                    class="link preview-object"
+                    aria-expanded=move || open_aria().to_string()
+                    aria-controls=id.clone()
+                    aria-label=format!("Preview {}", object.name)
+                    on:click=toggle
+                >
+                    {move || if open_label() { "hide" } else { "preview" }}
+                </button>
+                <button class="link delete-object" aria-label=format!("Delete {}", object.name) on:click=delete>
+                    "delete"
+                </button>
+            </td>
+        </tr>
+        <Show when=open>
+            <tr class="object-preview-row" id=id.clone()>
+                <td colspan="5">
+                    <ObjectPreviewView uri=uri.clone()/>
+                </td>
+            </tr>
+        </Show>
+    }
+}

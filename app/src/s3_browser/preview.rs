@@ -1,0 +1,76 @@
+//! An object's first rows, as core reads them (`Workspace::preview_object`): a small table with
+//! each row's line, the problems among them, or why there is no preview.
+
+use gluelab_core::browse::ObjectPreview;
+use gluelab_core::store::S3Uri;
+use leptos::prelude::*;
+
+use crate::state::use_studio;
+
+/// Rows shown: enough to see the shape of the data, few enough to keep the table short.
+const PREVIEW_ROWS: usize = 10;
+
+#[component]
+pub fn ObjectPreviewView(uri: S3Uri) -> impl IntoView {
+    let studio = use_studio();
+    // Recomputed when the workspace changes, so an overwrite shows its new rows at once.
+    let preview = Memo::new(move |_| {
+        studio
+            .workspace
+            .with(|ws| ws.preview_object(&uri, PREVIEW_ROWS))
+            .map_err(|e| e.to_string())
+    });
+    view! {
+        <div class="object-preview">
+            {move || match preview.get() {
+                Ok(p) => view! { <PreviewTable preview=p/> }.into_any(),
+                Err(e) => view! { <p class="preview-error" role="status">{e}</p> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn PreviewTable(preview: ObjectPreview) -> impl IntoView {
+    let summary = preview.summary();
+    let header = preview
+        .columns
+        .iter()
+        .map(|c| view! { <th>{c.clone()}</th> })
+        .collect_view();
+    let body = preview
+        .lines
+        .iter()
+        .zip(&preview.rows)
+        .map(|(line, cells)| {
+            let cells = cells.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view();
+            view! {
+                <tr>
+                    <td class="line muted">{*line}</td>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    let problems = preview
+        .problems
+        .iter()
+        .map(|p| view! { <li>{p.to_string()}</li> })
+        .collect_view();
+    let has_problems = !preview.problems.is_empty();
+    view! {
+        <p class="preview-summary hint">{summary}</p>
+        <div class="preview-scroll">
+            <table class="preview-table s3-preview">
+                <thead>
+                    <tr>
+                        <th class="line" title="line in the object">"line"</th>
+                        {header}
+                    </tr>
+                </thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+        {has_problems.then(|| view! { <ul class="preview-problems">{problems}</ul> })}
+    }
+}

@@ -1,0 +1,329 @@
+//! End-to-end tests of the S3 browser: the *built* app in headless Chromium, used as a trainer
+//! would: choose a prefix in the tree (by keyboard), make a folder, upload through the file
+//! picker, watch a large file's progress bar, preview rows, overwrite and delete.
+//! Run by `cargo xtask test` after it builds `dist/`; screenshots land in `target/e2e/`.
+
+use std::path::{Path, PathBuf};
+
+use fantoccini::key::Key;
+use fantoccini::Locator;
+use gluelab_tests::e2e::{dist_dir, BrowserSession, StaticServer};
+
+const RAW_BUCKET: &str = "devices-raw-data-123456789012-ap-northeast-1";
+
+/// The first and second versions of the small file, and their MD5s (S3's ETag for a
+/// single-part upload), computed outside gluelab with `md5sum`.
+const FIRST: &str = "id,name,score\n1,ada,90\n2,grace,85\n";
+const FIRST_ETAG: &str = "\"215bfa885817ec2ee5f2a8fc1e194247\"";
+const SECOND: &str = "id,name,score\n1,ada,95\n2,grace,85\n3,linus,70\n";
+const SECOND_ETAG: &str = "\"dae25ad7dc15f504f3ae49d3d6d23a72\"";
+
+/// Large enough to be read in several slices (the app reads 4 MiB at a time).
+const LARGE_CSV_BYTES: usize = 24 * 1024 * 1024;
+
+async fn open() -> (StaticServer, BrowserSession) {
+    let server = StaticServer::start(&dist_dir());
+    let browser = BrowserSession::start().await;
+    browser.client.goto(&server.url).await.expect("open the app");
+    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
+    (server, browser)
+}
+
+/// This test's files on disk, for the page's file input; removed when dropped.
+struct TempFiles(PathBuf);
+
+impl TempFiles {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("gluelab-e2e-s3-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create the temp dir");
+        Self(dir)
+    }
+
+    /// Writes `body` as `name` in the sub-directory `version`, so two versions keep one name.
+    fn write(&self, version: &str, name: &str, body: &[u8]) -> PathBuf {
+        let dir = self.0.join(version);
+        std::fs::create_dir_all(&dir).expect("create a version dir");
+        let path = dir.join(name);
+        std::fs::write(&path, body).expect("write the file");
+        path
+    }
+}
+
+impl Drop for TempFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `rows` lines of made-up readings, padded to about `bytes`.
+fn large_csv(bytes: usize) -> Vec<u8> {
+    let mut body = Vec::with_capacity(bytes + 64);
+    let mut i = 0u64;
+    while body.len() < bytes {
+        body.extend_from_slice(format!("{i},device-{:04},{}\n", i % 7919, i % 1000).as_bytes());
+        i += 1;
+    }
+    body
+}
+
+/// Chooses `path` in the page's file picker, as a user picking it would.
+async fn pick(browser: &BrowserSession, path: &Path) {
+    browser
+        .find("#file-picker")
+        .await
+        .send_keys(path.to_str().expect("a UTF-8 path"))
+        .await
+        .expect("choose the file");
+}
+
+/// Sends one key to the element that has the focus.
+async fn press(browser: &BrowserSession, key: Key) {
+    browser
+        .client
+        .active_element()
+        .await
+        .expect("a focused element")
+        .send_keys(&char::from(key).to_string())
+        .await
+        .expect("send a key");
+}
+
+async fn attr(browser: &BrowserSession, css: &str, name: &str) -> String {
+    browser
+        .find(css)
+        .await
+        .attr(name)
+        .await
+        .expect("read an attribute")
+        .unwrap_or_default()
+}
+
+/// The `.object-row` whose text holds `key`, waiting for it (and for `check`).
+async fn object_row(browser: &BrowserSession, key: &str, check: impl Fn(&str) -> bool) -> String {
+    let mut last = vec![];
+    for _ in 0..300 {
+        last = browser.texts(".object-row").await;
+        if let Some(row) = last.iter().find(|r| r.contains(key) && check(r)) {
+            return row.clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no object row for {key} as expected; rows: {last:?}");
+}
+
+/// Saves a picture of the S3 panel alone next to the page screenshots in `target/e2e/`: at
+/// 1280×720 the page screenshot (taken from the top) shows the tree but not the table below it,
+/// so the window grows for the picture (same width, same layout) and shrinks back.
+async fn panel_screenshot(browser: &BrowserSession, name: &str) {
+    browser.client.set_window_size(1280, 1600).await.expect("resize");
+    let png = browser
+        .find(".s3-browser")
+        .await
+        .screenshot()
+        .await
+        .expect("a screenshot of the panel");
+    browser.client.set_window_size(1280, 720).await.expect("resize");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
+    std::fs::create_dir_all(&dir).expect("create target/e2e");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("write the screenshot");
+}
+
+/// The body cells of the open preview, row by row.
+async fn preview_cells(browser: &BrowserSession) -> Vec<Vec<String>> {
+    let mut rows = vec![];
+    for row in browser
+        .client
+        .find_all(Locator::Css(".object-preview table.s3-preview tbody tr"))
+        .await
+        .expect("find_all")
+    {
+        let mut cells = vec![];
+        for cell in row.find_all(Locator::Css("td")).await.expect("cells") {
+            cells.push(cell.text().await.expect("cell text"));
+        }
+        rows.push(cells);
+    }
+    rows
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn upload_into_a_chosen_prefix_preview_overwrite_and_delete() {
+    let (_server, browser) = open().await;
+    browser.client.set_window_size(1280, 720).await.expect("resize");
+    let files = TempFiles::new();
+
+    // By default files go to the job's source prefix, chosen in the tree.
+    let source = format!("s3://{RAW_BUCKET}/raw-data/");
+    browser.wait_text("#upload-target", |t| t == source).await;
+    let chosen = "[role=treeitem][aria-selected=true]";
+    assert_eq!(attr(&browser, chosen, "title").await, source);
+    assert_eq!(attr(&browser, chosen, "aria-level").await, "2");
+    let tree = browser.text("#s3-tree").await;
+    assert!(
+        tree.contains("raw-data") && tree.contains("integrated-data") && tree.contains("TABLE"),
+        "both table locations are in the tree, with their role: {tree}"
+    );
+    browser.screenshot("s3-01-tree").await;
+
+    // Keyboard: from the chosen folder, Left goes to its bucket and Enter chooses it.
+    browser
+        .find(chosen)
+        .await
+        .click()
+        .await
+        .expect("focus the chosen folder");
+    press(&browser, Key::Left).await;
+    press(&browser, Key::Enter).await;
+    let root = format!("s3://{RAW_BUCKET}/");
+    browser.wait_text("#upload-target", |t| t == root).await;
+    assert_eq!(attr(&browser, chosen, "aria-level").await, "1");
+    assert_eq!(
+        attr(&browser, chosen, "tabindex").await,
+        "0",
+        "the chosen row holds the tab stop"
+    );
+
+    // A new folder in the bucket becomes the target and shows in the tree before any file.
+    browser
+        .find("#new-folder-name")
+        .await
+        .send_keys("uploads/2024")
+        .await
+        .expect("type a folder name");
+    browser.click("#new-folder").await;
+    let folder = format!("s3://{RAW_BUCKET}/uploads/2024/");
+    browser.wait_text("#upload-target", |t| t == folder).await;
+    assert_eq!(attr(&browser, chosen, "aria-level").await, "3");
+    assert_eq!(browser.text(&format!("{chosen} .tree-name")).await, "2024");
+    browser
+        .wait_text(".s3-browser .empty", |t| t.starts_with("No objects yet"))
+        .await;
+
+    // A small file through the picker lands in that folder, with its size and ETag.
+    let first = files.write("v1", "scores.csv", FIRST.as_bytes());
+    pick(&browser, &first).await;
+    let row = object_row(&browser, "uploads/2024/scores.csv", |_| true).await;
+    assert!(row.contains(FIRST_ETAG), "{row}");
+    assert!(row.contains(" 34 B "), "human-readable size: {row}");
+    assert_eq!(attr(&browser, ".object-row td.size", "title").await, "34 bytes");
+    let notice = browser.wait_text("#notice", |t| t.contains("Uploaded")).await;
+    assert!(notice.contains(&format!("{folder}scores.csv")), "{notice}");
+    browser
+        .wait_text(&format!("{chosen} .tree-counts"), |t| t == "1 · 34 B")
+        .await;
+
+    // A large CSV is read in slices behind a progress bar, then listed.
+    let large = files.write("big", "readings.csv", &large_csv(LARGE_CSV_BYTES));
+    let large_size = std::fs::metadata(&large).expect("size").len();
+    pick(&browser, &large).await;
+    let bar = browser.find("progress.upload-bar").await;
+    browser.screenshot("s3-02-large-upload-progress").await;
+    assert_eq!(
+        bar.attr("max").await.unwrap().as_deref(),
+        Some(large_size.to_string().as_str())
+    );
+    let text = bar.attr("aria-valuetext").await.unwrap().unwrap_or_default();
+    assert!(text.contains(" of 25.2 MB · "), "{text}");
+    assert!(
+        bar.attr("aria-labelledby").await.unwrap().is_some(),
+        "the bar is labelled by its file's name"
+    );
+    browser
+        .wait_text(".s3-transfers", |t| t.contains("25.2 of 25.2 MB · stored"))
+        .await;
+    let row = object_row(&browser, "uploads/2024/readings.csv", |_| true).await;
+    assert!(row.contains("25.2 MB"), "{row}");
+
+    // Preview: the first rows as Glue reads a .csv with default options (no header).
+    browser.click("button[aria-label='Preview scores.csv']").await;
+    browser
+        .wait_text(".object-preview .preview-summary", |t| {
+            t.starts_with("All 3 rows · csv")
+        })
+        .await;
+    let header = browser.texts(".object-preview table.s3-preview th").await;
+    assert_eq!(header, ["line", "col0", "col1", "col2"]);
+    assert_eq!(
+        preview_cells(&browser).await,
+        [
+            ["1", "id", "name", "score"],
+            ["2", "1", "ada", "90"],
+            ["3", "2", "grace", "85"]
+        ]
+    );
+    browser.screenshot("s3-03-preview").await;
+    panel_screenshot(&browser, "s3-03-preview-panel").await;
+
+    // The large file's preview reads only its beginning.
+    browser.click("button[aria-label='Preview readings.csv']").await;
+    let summary = browser
+        .wait_text(".object-preview .preview-summary", |t| t.starts_with("First 10 rows"))
+        .await;
+    assert!(
+        summary.contains("only the first") && summary.contains("of 25.2 MB read"),
+        "{summary}"
+    );
+    assert_eq!(preview_cells(&browser).await[0], ["1", "0", "device-0000", "0"]);
+    browser.click("button[aria-label='Preview scores.csv']").await;
+
+    // The same name again: S3 overwrites, and the notice names both ETags.
+    let second = files.write("v2", "scores.csv", SECOND.as_bytes());
+    pick(&browser, &second).await;
+    let row = object_row(&browser, "uploads/2024/scores.csv", |r| r.contains(SECOND_ETAG)).await;
+    assert!(row.contains(" 45 B "), "{row}");
+    let notice = browser.wait_text("#notice", |t| t.contains("Overwrote")).await;
+    assert!(
+        notice.contains(FIRST_ETAG) && notice.contains(SECOND_ETAG),
+        "old and new ETag: {notice}"
+    );
+    let cells = preview_cells(&browser).await;
+    assert_eq!(cells.len(), 4, "the open preview shows the new content: {cells:?}");
+    assert_eq!(cells[1], ["2", "1", "ada", "95"]);
+    browser.screenshot("s3-04-overwritten").await;
+    panel_screenshot(&browser, "s3-04-overwritten-panel").await;
+
+    // Dark theme, same layout.
+    browser.click("button[aria-label='Toggle dark theme']").await;
+    browser.screenshot("s3-05-dark").await;
+    panel_screenshot(&browser, "s3-05-dark-panel").await;
+
+    // Delete: gone from the listing, the other file stays.
+    browser.click("button[aria-label='Delete scores.csv']").await;
+    browser
+        .wait_text("#notice", |t| t.contains(&format!("Deleted {folder}scores.csv")))
+        .await;
+    for _ in 0..100 {
+        if browser.texts(".object-row").await.len() == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let rows = browser.texts(".object-row").await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("readings.csv"), "{rows:?}");
+    browser
+        .wait_text(&format!("{chosen} .tree-counts"), |t| t == "1 · 25.2 MB")
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_binary_file_previews_as_a_clear_error() {
+    let (_server, browser) = open().await;
+    let files = TempFiles::new();
+    // A PNG's first bytes under the source table's prefix, which holds JSON lines.
+    let png = files.write("png", "picture.json", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01");
+    pick(&browser, &png).await;
+    object_row(&browser, "raw-data/picture.json", |_| true).await;
+    browser.click("button[aria-label='Preview picture.json']").await;
+    let error = browser
+        .wait_text(".object-preview .preview-error", |t| !t.is_empty())
+        .await;
+    assert!(
+        error.contains("raw-data/picture.json") && error.contains("binary content, not json text"),
+        "{error}"
+    );
+    browser.close().await;
+}
