@@ -1,17 +1,15 @@
 //! The job: what it reads and writes, the switches that matter for bookmarks, and Run.
 
 use gluelab_core::job::{SinkMode, SinkOutput, SourceInput};
-use gluelab_core::run::FailurePoint;
-use gluelab_core::RunRequest;
 use leptos::prelude::*;
 
+use crate::run_options::{RunOptions, RunOptionsFields};
 use crate::state::use_studio;
 
 #[component]
 pub fn JobPanel() -> impl IntoView {
     let studio = use_studio();
-    let option = RwSignal::new(String::new());
-    let fail_at = RwSignal::new(String::new());
+    let options = RunOptions::new();
     // The editor's draft lives here, so closing the editor keeps unsaved edits.
     let draft = RwSignal::new(crate::editor::empty_draft());
     let editing = RwSignal::new(false);
@@ -83,16 +81,7 @@ pub fn JobPanel() -> impl IntoView {
     let appends = flag(|j| j.plan.sinks.first().is_some_and(|s| s.mode == SinkMode::Append));
     let run = move |_| {
         let Some(name) = studio.job_name() else { return };
-        let mut request = RunRequest::new(&name);
-        if !option.get_untracked().is_empty() {
-            request = request.arg("--job-bookmark-option", &option.get_untracked());
-        }
-        request.fail_at = match fail_at.get_untracked().as_str() {
-            "before-write" => Some(FailurePoint::BeforeWrite),
-            "before-commit" => Some(FailurePoint::BeforeCommit),
-            "timeout" => Some(FailurePoint::Timeout),
-            _ => None,
-        };
+        let Some(request) = options.request(&name) else { return };
         if let Some(id) = crate::runner::start(studio, request) {
             studio.selected_run.set(Some(id));
         }
@@ -138,21 +127,8 @@ pub fn JobPanel() -> impl IntoView {
                     " sink appends (Glue's default; off = overwrite)"
                 </label>
             </div>
+            <RunOptionsFields options=options/>
             <div class="actions">
-                <select class="select" id="run-option" aria-label="--job-bookmark-option for this run"
-                    on:change:target=move |ev| option.set(ev.target().value())>
-                    <option value="">"job's default option"</option>
-                    <option value="job-bookmark-enable">"job-bookmark-enable"</option>
-                    <option value="job-bookmark-pause">"job-bookmark-pause"</option>
-                    <option value="job-bookmark-disable">"job-bookmark-disable"</option>
-                </select>
-                <select class="select" id="fail-at" aria-label="Make this run fail"
-                    on:change:target=move |ev| fail_at.set(ev.target().value())>
-                    <option value="">"run normally"</option>
-                    <option value="before-write">"fail before the write"</option>
-                    <option value="before-commit">"fail after the write, before job.commit()"</option>
-                    <option value="timeout">"time out"</option>
-                </select>
                 <button class="btn primary" id="run-job" on:click=run title="Run the job (r)" aria-keyshortcuts="R">"▶ Run job"</button>
                 <button class="btn secondary" id="edit-job" on:click=open_editor disabled=move || studio.job_name().is_none()>
                     "Edit job" {move || unsaved().then_some(" (unsaved draft)")}

@@ -7,6 +7,7 @@ mod examples;
 mod explain_panel;
 mod job_panel;
 mod persistence;
+mod run_options;
 mod runner;
 mod runs_panel;
 mod s3_browser;

@@ -102,6 +102,43 @@ pub fn resolve(arguments: &BTreeMap<String, String>, required: &[String]) -> Res
     })
 }
 
+/// Run arguments typed by a person, as the AWS CLI takes `--arguments`: a JSON object of
+/// strings (`{"--k": "v"}`) or the shorthand `--k=v,--k2=v2`. The error names the argument.
+pub fn parse_argument_text(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let text = text.trim();
+    let mut parsed = BTreeMap::new();
+    let mut add = |key: &str, value: String| {
+        let key = key.trim();
+        if !key.starts_with("--") || key.len() < 3 {
+            return Err(format!(
+                "argument {key:?}: job arguments are named --name (Glue passes them to the script as --name value)"
+            ));
+        }
+        if parsed.insert(key.to_string(), value).is_some() {
+            return Err(format!("argument {key}: given twice"));
+        }
+        Ok(())
+    };
+    if text.starts_with('{') {
+        let object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(text).map_err(|e| format!("the arguments are not a JSON object: {e}"))?;
+        for (key, value) in object {
+            let serde_json::Value::String(value) = value else {
+                return Err(format!("argument {key}: the value {value} is not a string"));
+            };
+            add(&key, value)?;
+        }
+    } else {
+        for pair in text.split(',').filter(|p| !p.trim().is_empty()) {
+            let Some((key, value)) = pair.split_once('=') else {
+                return Err(format!("argument {:?}: expected --name=value", pair.trim()));
+            };
+            add(key, value.trim().to_string())?;
+        }
+    }
+    Ok(parsed)
+}
+
 fn legacy_option(value: &str) -> String {
     match value {
         "continuation-enabled" => "job-bookmark-enable",
@@ -118,6 +155,27 @@ mod tests {
 
     fn args(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn typed_arguments_are_json_or_shorthand_and_errors_name_the_argument() {
+        let expected = args(&[("--tenant_id", "acme"), ("--job-bookmark-option", "job-bookmark-pause")]);
+        assert_eq!(
+            parse_argument_text(" --tenant_id=acme, --job-bookmark-option=job-bookmark-pause ,").unwrap(),
+            expected
+        );
+        assert_eq!(
+            parse_argument_text(r#"{"--tenant_id": "acme", "--job-bookmark-option": "job-bookmark-pause"}"#).unwrap(),
+            expected
+        );
+        assert_eq!(parse_argument_text("  ").unwrap(), BTreeMap::new());
+        assert_eq!(parse_argument_text("--expr=a=b").unwrap(), args(&[("--expr", "a=b")]));
+        let error = |text| parse_argument_text(text).unwrap_err();
+        assert!(error("--tenant_id").contains("\"--tenant_id\": expected --name=value"));
+        assert!(error("tenant_id=acme").contains("\"tenant_id\": job arguments are named --name"));
+        assert!(error("--a=1,--a=2").contains("--a: given twice"));
+        assert!(error(r#"{"--a": 1}"#).contains("--a: the value 1 is not a string"));
+        assert!(error("{").contains("not a JSON object"));
     }
 
     #[test]

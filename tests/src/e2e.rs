@@ -230,6 +230,16 @@ impl BrowserSession {
         file
     }
 
+    /// Saves a screenshot of one element (a panel further down the page) under `target/e2e/`.
+    pub async fn screenshot_of(&self, css: &str, name: &str) -> PathBuf {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
+        std::fs::create_dir_all(&dir).expect("create target/e2e");
+        let file = dir.join(format!("{name}.png"));
+        let png = self.find(css).await.screenshot().await.expect("element screenshot");
+        std::fs::write(&file, png).expect("write screenshot");
+        file
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();

@@ -1,0 +1,159 @@
+//! What the next run is started with, as `aws glue start-job-run` takes it: the bookmark option,
+//! `--job-bookmark-from`/`--job-bookmark-to` for a paused run (chosen among the job's runs, not
+//! typed), any other `--arguments`, and a failure to inject. Typed arguments are parsed by core
+//! (`args::parse_argument_text`) and their error is shown under the field; the run's own
+//! validation (getResolvedOptions) stays core's, when the run starts.
+
+use gluelab_core::args::parse_argument_text;
+use gluelab_core::run::FailurePoint;
+use gluelab_core::views::short_run_id;
+use gluelab_core::RunRequest;
+use leptos::prelude::*;
+
+use crate::state::use_studio;
+
+const PAUSE: &str = "job-bookmark-pause";
+
+/// The choices on screen (view state), kept while the workspace changes.
+#[derive(Clone, Copy)]
+pub struct RunOptions {
+    option: RwSignal<String>,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+    typed: RwSignal<String>,
+    fail_at: RwSignal<String>,
+    /// Why the typed arguments cannot be used, shown under the field.
+    error: RwSignal<Option<String>>,
+}
+
+impl RunOptions {
+    pub fn new() -> Self {
+        Self {
+            option: RwSignal::new(String::new()),
+            from: RwSignal::new(String::new()),
+            to: RwSignal::new(String::new()),
+            typed: RwSignal::new(String::new()),
+            fail_at: RwSignal::new(String::new()),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// The request for a run of `job`, or the reason it cannot be made (also shown on screen).
+    pub fn request(&self, job: &str) -> Option<RunRequest> {
+        let checked = self.build(job);
+        self.error.set(checked.as_ref().err().cloned());
+        checked.ok()
+    }
+
+    fn build(&self, job: &str) -> Result<RunRequest, String> {
+        let mut request = RunRequest::new(job);
+        request.arguments = parse_argument_text(&self.typed.get_untracked())?;
+        let option = self.option.get_untracked();
+        let mut chosen = vec![];
+        if !option.is_empty() {
+            chosen.push(("--job-bookmark-option", option.clone()));
+        }
+        if option == PAUSE {
+            for (key, value) in [
+                ("--job-bookmark-from", self.from.get_untracked()),
+                ("--job-bookmark-to", self.to.get_untracked()),
+            ] {
+                if !value.is_empty() {
+                    chosen.push((key, value));
+                }
+            }
+        }
+        for (key, value) in chosen {
+            if request.arguments.contains_key(key) {
+                return Err(format!("argument {key}: chosen above, so leave it out here"));
+            }
+            request.arguments.insert(key.to_string(), value);
+        }
+        request.fail_at = match self.fail_at.get_untracked().as_str() {
+            "before-write" => Some(FailurePoint::BeforeWrite),
+            "before-commit" => Some(FailurePoint::BeforeCommit),
+            "timeout" => Some(FailurePoint::Timeout),
+            _ => None,
+        };
+        Ok(request)
+    }
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[component]
+pub fn RunOptionsFields(options: RunOptions) -> impl IntoView {
+    let studio = use_studio();
+    // The job's runs, newest first, for --job-bookmark-from/--job-bookmark-to.
+    let runs = move || {
+        let Some(job) = studio.job_name() else { return vec![] };
+        studio.workspace.with(|ws| {
+            let mut runs: Vec<(String, String)> = ws
+                .runs_of(&job)
+                .enumerate()
+                .map(|(i, r)| {
+                    (
+                        r.id.clone(),
+                        format!("run {} · {} · {}", i + 1, short_run_id(&r.id), r.state.as_str()),
+                    )
+                })
+                .collect();
+            runs.reverse();
+            runs
+        })
+    };
+    let run_select = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
+        view! {
+            <label class="run-option">
+                <span>{label}</span>
+                <select class="select" id=id on:change:target=move |ev| value.set(ev.target().value())>
+                    <option value="" selected=move || value.with(String::is_empty)>"— none —"</option>
+                    <For each=runs key=|(id, label)| (id.clone(), label.clone()) let:((run_id, run_label))>
+                        <option value=run_id.clone() selected=move || value.with(|v| *v == run_id)>{run_label}</option>
+                    </For>
+                </select>
+            </label>
+        }
+    };
+    view! {
+        <div class="run-options">
+            <select class="select" id="run-option" aria-label="--job-bookmark-option for this run"
+                on:change:target=move |ev| options.option.set(ev.target().value())>
+                <option value="">"job's default option"</option>
+                <option value="job-bookmark-enable">"job-bookmark-enable"</option>
+                <option value=PAUSE>"job-bookmark-pause"</option>
+                <option value="job-bookmark-disable">"job-bookmark-disable"</option>
+            </select>
+            <select class="select" id="fail-at" aria-label="Make this run fail"
+                on:change:target=move |ev| options.fail_at.set(ev.target().value())>
+                <option value="">"run normally"</option>
+                <option value="before-write">"fail before the write"</option>
+                <option value="before-commit">"fail after the write, before job.commit()"</option>
+                <option value="timeout">"time out"</option>
+            </select>
+            <Show when=move || options.option.with(|o| o == PAUSE)>
+                <div class="row pause-range">
+                    {run_select("run-from", "--job-bookmark-from", options.from)}
+                    {run_select("run-to", "--job-bookmark-to", options.to)}
+                </div>
+            </Show>
+            <label class="run-option wide">
+                <span>"More --arguments for this run"</span>
+                <input class="input mono" id="run-arguments" type="text" spellcheck="false"
+                    placeholder="--name=value,--other=value   or   {\"--name\": \"value\"}"
+                    aria-describedby="run-arguments-error"
+                    aria-invalid=move || if options.error.with(Option::is_some) { "true" } else { "false" }
+                    prop:value=move || options.typed.get()
+                    on:input:target=move |ev| {
+                        options.typed.set(ev.target().value());
+                        options.error.set(None);
+                    }/>
+            </label>
+            <p class="field-error" id="run-arguments-error" role="alert">{move || options.error.get()}</p>
+        </div>
+    }
+}
