@@ -230,6 +230,20 @@ impl BrowserSession {
         file
     }
 
+    /// Clicks the seed's "Upload raw-data-N.json" button (`file` = N), then Run, and waits until
+    /// the runs table shows `runs_after` SUCCEEDED runs.
+    pub async fn upload_seed_file_and_run(&self, file: usize, runs_after: usize) {
+        let buttons = self
+            .client
+            .find_all(Locator::Css("button.upload-seed"))
+            .await
+            .expect("the seed's upload buttons");
+        buttons[file - 1].click().await.expect("upload");
+        self.click("#run-job").await;
+        self.wait_text(".runs tbody", |t| t.matches("SUCCEEDED").count() == runs_after)
+            .await;
+    }
+
     /// Saves a screenshot of one element (a panel further down the page) under `target/e2e/`.
     pub async fn screenshot_of(&self, css: &str, name: &str) -> PathBuf {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");

@@ -13,19 +13,6 @@ async fn open() -> (StaticServer, BrowserSession) {
     (server, browser)
 }
 
-async fn upload_and_run(browser: &BrowserSession, file: usize, runs_after: usize) {
-    let buttons = browser
-        .client
-        .find_all(fantoccini::Locator::Css("button.upload-seed"))
-        .await
-        .unwrap();
-    buttons[file - 1].click().await.unwrap();
-    browser.click("#run-job").await;
-    browser
-        .wait_text(".runs tbody", |t| t.matches("SUCCEEDED").count() == runs_after)
-        .await;
-}
-
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn uploading_a_seed_file_lists_it_with_size_and_etag() {
@@ -51,8 +38,8 @@ async fn the_seed_articles_story_reset_then_rewind() {
     let (server, browser) = open().await;
 
     // Two files, two runs: the sink has both rows, the bookmark reads like the article's.
-    upload_and_run(&browser, 1, 1).await;
-    upload_and_run(&browser, 2, 2).await;
+    browser.upload_seed_file_and_run(1, 1).await;
+    browser.upload_seed_file_and_run(2, 2).await;
     browser
         .wait_text("#sink-summary", |t| t.starts_with("2 rows · 0 duplicates"))
         .await;
@@ -96,8 +83,8 @@ async fn the_seed_articles_story_reset_then_rewind() {
     browser
         .wait_text("section[aria-labelledby='runs-title']", |t| t.contains("No runs yet"))
         .await;
-    upload_and_run(&browser, 1, 1).await;
-    upload_and_run(&browser, 2, 2).await;
+    browser.upload_seed_file_and_run(1, 1).await;
+    browser.upload_seed_file_and_run(2, 2).await;
     let rewind_preview = browser.text("#rewind-preview").await;
     assert!(
         rewind_preview.contains("re-reads raw-data-2.json") && rewind_preview.contains("skips raw-data-1.json"),
@@ -219,7 +206,7 @@ async fn a_large_run_goes_to_the_worker_with_a_progress_bar_and_succeeds() {
 async fn stopping_a_running_run_leaves_it_stopped_and_the_bookmark_unchanged() {
     let (_server, browser) = open().await;
     // A committed run first, so the bookmark has something to keep.
-    upload_and_run(&browser, 1, 1).await;
+    browser.upload_seed_file_and_run(1, 1).await;
     let bookmark_before = browser.text("#bookmark-json").await;
     let file = generated_readings("stopped.json", LARGE_FILE_BYTES);
     upload_file(&browser, &file).await;

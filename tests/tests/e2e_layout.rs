@@ -82,18 +82,8 @@ async fn script<T: serde::de::DeserializeOwned>(browser: &BrowserSession, code: 
 
 /// The seed story up to a reset and a third run: duplicates, badges and history on screen.
 async fn play_to_duplicates(browser: &BrowserSession) {
-    for (file, runs) in [(1, 1), (2, 2)] {
-        let buttons = browser
-            .client
-            .find_all(fantoccini::Locator::Css("button.upload-seed"))
-            .await
-            .expect("the seed's upload buttons");
-        buttons[file - 1].click().await.expect("upload");
-        browser.click("#run-job").await;
-        browser
-            .wait_text(".runs tbody", |t| t.matches("SUCCEEDED").count() == runs)
-            .await;
-    }
+    browser.upload_seed_file_and_run(1, 1).await;
+    browser.upload_seed_file_and_run(2, 2).await;
     browser.click("#reset-bookmark").await;
     browser.click("#run-job").await;
     browser

@@ -8,19 +8,6 @@ use gluelab_tests::e2e::{dist_dir, BrowserSession, StaticServer};
 
 const JOB_PANEL: &str = "section[aria-labelledby='job-title']";
 
-async fn upload_and_run(browser: &BrowserSession, file: usize, runs_after: usize) {
-    let buttons = browser
-        .client
-        .find_all(fantoccini::Locator::Css("button.upload-seed"))
-        .await
-        .expect("the seed's upload buttons");
-    buttons[file - 1].click().await.expect("upload");
-    browser.click("#run-job").await;
-    browser
-        .wait_text(".runs tbody", |t| t.matches("SUCCEEDED").count() == runs_after)
-        .await;
-}
-
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn a_paused_run_from_run_1_to_run_2_reads_file_2_again_and_commits_nothing() {
@@ -28,8 +15,8 @@ async fn a_paused_run_from_run_1_to_run_2_reads_file_2_again_and_commits_nothing
     let browser = BrowserSession::start().await;
     browser.client.goto(&server.url).await.expect("open the app");
     browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
-    upload_and_run(&browser, 1, 1).await;
-    upload_and_run(&browser, 2, 2).await;
+    browser.upload_seed_file_and_run(1, 1).await;
+    browser.upload_seed_file_and_run(2, 2).await;
     let bookmark = browser.text("#bookmark-json").await;
 
     // A typed argument without its leading -- is refused under the field; no run starts.
