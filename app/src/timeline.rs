@@ -1,6 +1,7 @@
 //! Runs along the virtual clock against source objects: a mark for each read, skip and
 //! re-read, so a reset or a rewind can be *seen*.
 
+use gluelab_core::clock::iso8601;
 use gluelab_core::lineage::VerdictKind;
 use gluelab_core::views::short_run_id;
 use leptos::prelude::*;
@@ -10,7 +11,8 @@ use crate::state::use_studio;
 const ROW: f64 = 28.0;
 const COL: f64 = 64.0;
 const LEFT: f64 = 150.0;
-const TOP: f64 = 34.0;
+/// Room above the marks for each run's number and start time, and the events' labels.
+const TOP: f64 = 48.0;
 
 #[component]
 pub fn Timeline() -> impl IntoView {
@@ -35,10 +37,21 @@ pub fn Timeline() -> impl IntoView {
                                 </text>
                             }).collect_view()}
                             {t.runs.iter().enumerate().map(|(i, r)| view! {
-                                <text x=LEFT + COL * i as f64 + 8.0 y="20" class="tl-label">
+                                <text x=LEFT + COL * i as f64 + 8.0 y="16" class="tl-label">
                                     <title>{format!("{} {}", r.run_id, r.state.as_str())}</title>
                                     {format!("run {}", i + 1)}
                                 </text>
+                                <text x=LEFT + COL * i as f64 + 8.0 y="30" class="tl-time">{clock_time(r.started_on)}</text>
+                            }).collect_view()}
+                            // A reset or a rewind: a dashed line between the runs before and after it.
+                            {t.events.iter().map(|(at, label)| {
+                                let x = LEFT + COL * t.runs_before(*at) as f64 - 6.0;
+                                view! {
+                                    <line x1=x x2=x y1="36" y2=height - 4.0 class="tl-event">
+                                        <title>{format!("{label} at {}", iso8601(*at))}</title>
+                                    </line>
+                                    <text x=x + 3.0 y="44" class="tl-event-label">{label.clone()}</text>
+                                }
                             }).collect_view()}
                             {t.marks.iter().map(|m| {
                                 let (x, y) = (LEFT + COL * m.run as f64 + 8.0, TOP + ROW * m.object as f64 + 4.0);
@@ -63,6 +76,11 @@ pub fn Timeline() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// `HH:MM:SS` of an instant on the virtual clock: runs of one story share the day.
+fn clock_time(at: gluelab_core::clock::Millis) -> String {
+    iso8601(at).get(11..19).unwrap_or_default().to_string()
 }
 
 fn symbol(kind: VerdictKind) -> &'static str {

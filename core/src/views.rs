@@ -45,6 +45,14 @@ pub struct Timeline {
     pub events: Vec<(Millis, String)>,
 }
 
+impl Timeline {
+    /// How many of the runs started before instant `at`: where an event (a reset, a rewind)
+    /// stands among the run columns.
+    pub fn runs_before(&self, at: Millis) -> usize {
+        self.runs.iter().filter(|r| r.started_on < at).count()
+    }
+}
+
 impl Workspace {
     /// What the next run of `job` would read, skip and re-read if the user took `action` now.
     /// Computed on a copy, from the listing and the bookmark only (no object is read, so it
@@ -301,5 +309,23 @@ mod tests {
         assert_eq!((t.objects.len(), t.runs.len(), t.marks.len()), (2, 2, 3));
         assert_eq!(t.events.len(), 1);
         assert_eq!(ws.job_sink_rows(demo::JOB_NAME).unwrap().1.len(), 2);
+    }
+
+    #[test]
+    fn events_stand_between_the_runs_before_and_after_them() {
+        let (mut ws, ids) = two_runs();
+        ws.reset_job_bookmark(demo::JOB_NAME, Some(&ids[0])).unwrap();
+        ws.start_job_run(RunRequest::new(demo::JOB_NAME)).unwrap();
+        ws.reset_job_bookmark(demo::JOB_NAME, None).unwrap();
+        let t = ws.timeline(demo::JOB_NAME).unwrap();
+        let placed: Vec<(usize, &str)> = t
+            .events
+            .iter()
+            .map(|(at, l)| (t.runs_before(*at), l.as_str()))
+            .collect();
+        assert_eq!(placed[0].0, 2, "the rewind came after runs 1 and 2: {placed:?}");
+        assert!(placed[0].1.starts_with("rewind to"), "{placed:?}");
+        assert_eq!(placed[1], (3, "reset"), "the reset came after the third run");
+        assert_eq!(t.runs_before(0), 0);
     }
 }

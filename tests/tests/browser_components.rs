@@ -486,6 +486,30 @@ async fn timeline_draws_one_mark_per_core_mark_with_its_kind() {
         .all(|m| m.kind == VerdictKind::ReRead));
     assert!(!page.all("svg#timeline rect.mark.reread").is_empty());
     assert_eq!(after.events.len(), 1);
+    // The reset is drawn as a line between the columns of the runs before and after it.
+    let line = page.all("svg#timeline line.tl-event");
+    assert_eq!(line.len(), 1);
+    let x = |e: &Element| e.get_attribute("x1").unwrap().parse::<f64>().unwrap();
+    let column = |run: usize| {
+        let rect = page
+            .all("svg#timeline rect.mark")
+            .into_iter()
+            .zip(&after.marks)
+            .find(|(_, m)| m.run == run)
+            .unwrap()
+            .0;
+        x_of(&rect)
+    };
+    let before_reset = after.runs_before(after.events[0].0);
+    assert_eq!(before_reset, before.runs.len());
+    assert!(
+        column(before_reset - 1) < x(&line[0]) && x(&line[0]) < column(before_reset),
+        "the reset line stands between run {before_reset} and the run after it"
+    );
+}
+
+fn x_of(element: &Element) -> f64 {
+    element.get_attribute("x").unwrap().parse().unwrap()
 }
 
 #[wasm_bindgen_test]
