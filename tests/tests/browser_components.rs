@@ -402,6 +402,10 @@ async fn explain_panel_names_the_file_read_again_after_a_rewind_and_the_run_rewo
         }
     );
     assert!(page.text(".run-title").contains(&short_run_id(&run3)));
+    let seconds = studio
+        .workspace
+        .with_untracked(|ws| ws.run(&run3).unwrap().execution_time_secs);
+    assert_eq!(page.text("#run-duration"), format!("ran {seconds} s"));
     let item = page.get("#verdicts li.verdict.reread");
     assert_eq!(
         item.query_selector(".badge").unwrap().unwrap().text_content().unwrap(),

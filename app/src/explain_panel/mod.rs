@@ -35,6 +35,11 @@ pub fn ExplainPanel() -> impl IntoView {
                             <span class="mono">{short_run_id(&run.id)}</span>
                             " · " <span class=format!("state {}", run.state.as_str().to_lowercase())>{run.state.as_str()}</span>
                             " · started " <span class="mono">{iso8601(run.started_on)}</span>
+                            {run.completed_on.map(|_| view! {
+                                " · " <span id="run-duration" title="ExecutionTime, as get-job-run prints it: seconds on the virtual clock">
+                                    {format!("ran {} s", run.execution_time_secs)}
+                                </span>
+                            })}
                         </p>
                         {run.error_message.clone().map(|m| view! { <p class="run-error" id="run-error">{m}</p> })}
                         <status_record::StatusRecord run=run.clone()/>
