@@ -2,6 +2,7 @@
 //! would: choose a prefix in the tree (by keyboard), make a folder, upload through the file
 //! picker, watch a large file's progress bar, preview rows, overwrite and delete.
 //! Run by `cargo xtask test` after it builds `dist/`; screenshots land in `target/e2e/`.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
 
