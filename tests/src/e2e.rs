@@ -23,6 +23,62 @@ const CHROME_ARGS: &[&str] = &[
     "--window-size=1600,1000",
 ];
 
+/// Controls without an accessible name (label, aria-label(ledby), text or title), as HTML.
+const UNNAMED_CONTROLS: &str = r#"
+const named = (el) => {
+  if (el.getAttribute('aria-label')?.trim()) return true;
+  const by = el.getAttribute('aria-labelledby');
+  if (by && by.split(/\s+/).some(id => document.getElementById(id)?.textContent.trim())) return true;
+  if (el.labels && [...el.labels].some(l => l.textContent.trim())) return true;
+  if (el.closest('label')?.textContent.trim()) return true;
+  if (!['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName) && el.textContent.trim()) return true;
+  return !!el.getAttribute('title')?.trim();
+};
+return [...document.querySelectorAll('button, input, select, textarea, [role=button], [tabindex="0"]')]
+  .filter(el => el.type !== 'hidden' && !named(el))
+  .map(el => el.outerHTML.slice(0, 160));
+"#;
+
+/// Visible text below WCAG AA contrast (4.5:1, or 3:1 for large text) against the background
+/// it is painted on (alpha blended up the ancestors), as "ratio: text (selector)".
+const LOW_CONTRAST_TEXT: &str = r#"
+// Computed colours come as rgb()/rgba() (0-255) or, from color-mix(), as color(srgb r g b / a) (0-1).
+const rgba = (s) => {
+  const m = (s.match(/-?[\d.]+(e-?\d+)?/g) || ['0', '0', '0', '0']).map(Number);
+  const scale = s.startsWith('color(') ? 255 : 1;
+  return [m[0] * scale, m[1] * scale, m[2] * scale, m.length > 3 ? m[3] : 1];
+};
+const over = (top, under) => { const a = top[3]; return [0, 1, 2].map(i => top[i] * a + under[i] * (1 - a)).concat([1]); };
+const background = (el) => {
+  const layers = [];
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgba(getComputedStyle(e).backgroundColor);
+    if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+  }
+  return layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255, 1]);
+};
+const luminance = (c) => {
+  const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+const ratio = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+const failures = [];
+for (const el of document.querySelectorAll('body *')) {
+  if (el.closest('svg, [disabled], .visually-hidden')) continue;
+  const own = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+  if (!own || !el.getClientRects().length) continue;
+  const style = getComputedStyle(el);
+  if (style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
+  const bg = background(el);
+  const fg = over(rgba(style.color), bg);
+  const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+  const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+  const r = ratio(fg, bg);
+  if (r < needed) failures.push(`${r.toFixed(2)}: ${own.slice(0, 40)} (${el.tagName.toLowerCase()}.${[...el.classList].join('.')})`);
+}
+return failures;
+"#;
+
 /// The built app's directory, from `GLUELAB_DIST` (set by `cargo xtask test`).
 pub fn dist_dir() -> PathBuf {
     let dir = std::env::var_os("GLUELAB_DIST")
@@ -242,6 +298,22 @@ impl BrowserSession {
         self.click("#run-job").await;
         self.wait_text(".runs tbody", |t| t.matches("SUCCEEDED").count() == runs_after)
             .await;
+    }
+
+    /// Controls on the page without an accessible name, as HTML (empty when all are named).
+    pub async fn unnamed_controls(&self) -> Vec<String> {
+        self.script(UNNAMED_CONTROLS).await
+    }
+
+    /// Visible text under WCAG AA contrast, as "ratio: text (element)" (empty when all pass).
+    pub async fn low_contrast_text(&self) -> Vec<String> {
+        self.script(LOW_CONTRAST_TEXT).await
+    }
+
+    /// Runs `code` in the page and returns its result.
+    pub async fn script<T: serde::de::DeserializeOwned>(&self, code: &str) -> T {
+        let value = self.client.execute(code, vec![]).await.expect("execute script");
+        serde_json::from_value(value).expect("the script's result")
     }
 
     /// Saves a screenshot of one element (a panel further down the page) under `target/e2e/`.

@@ -117,16 +117,16 @@ async fn object_row(browser: &BrowserSession, key: &str, check: impl Fn(&str) ->
 /// so the window grows for the picture (same width, same layout) and shrinks back.
 async fn panel_screenshot(browser: &BrowserSession, name: &str) {
     browser.client.set_window_size(1280, 1600).await.expect("resize");
-    let png = browser
-        .find(".s3-browser")
-        .await
-        .screenshot()
-        .await
-        .expect("a screenshot of the panel");
+    browser.screenshot_of(".s3-browser", name).await;
     browser.client.set_window_size(1280, 720).await.expect("resize");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
-    std::fs::create_dir_all(&dir).expect("create target/e2e");
-    std::fs::write(dir.join(format!("{name}.png")), png).expect("write the screenshot");
+}
+
+/// The page as a screen reader and a projector need it: named controls, AA contrast.
+async fn assert_accessible(browser: &BrowserSession, when: &str) {
+    let unnamed = browser.unnamed_controls().await;
+    assert!(unnamed.is_empty(), "{when}: controls without a name: {unnamed:#?}");
+    let low = browser.low_contrast_text().await;
+    assert!(low.is_empty(), "{when}: text below WCAG AA contrast: {low:#?}");
 }
 
 /// The body cells of the open preview, row by row.
@@ -254,6 +254,7 @@ async fn upload_into_a_chosen_prefix_preview_overwrite_and_delete() {
         ]
     );
     browser.screenshot("s3-03-preview").await;
+    assert_accessible(&browser, "a preview open").await;
     panel_screenshot(&browser, "s3-03-preview-panel").await;
 
     // The large file's preview reads only its beginning.
@@ -287,6 +288,7 @@ async fn upload_into_a_chosen_prefix_preview_overwrite_and_delete() {
     // Dark theme, same layout.
     browser.click("button[aria-label='Toggle dark theme']").await;
     browser.screenshot("s3-05-dark").await;
+    assert_accessible(&browser, "dark, after an overwrite").await;
     panel_screenshot(&browser, "s3-05-dark-panel").await;
 
     // Delete: gone from the listing, the other file stays.
