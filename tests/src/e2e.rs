@@ -92,6 +92,16 @@ pub fn dist_dir() -> PathBuf {
     dir
 }
 
+/// Serves the built app and opens it in a fresh browser, as a first visitor: the seed
+/// article's workspace, once its job is on screen.
+pub async fn open_seed_workbench() -> (StaticServer, BrowserSession) {
+    let server = StaticServer::start(&dist_dir());
+    let browser = BrowserSession::start().await;
+    browser.client.goto(&server.url).await.expect("open the app");
+    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
+    (server, browser)
+}
+
 /// Serves a directory over HTTP on an ephemeral loopback port, on a background thread.
 pub struct StaticServer {
     pub url: String,

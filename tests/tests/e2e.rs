@@ -3,20 +3,12 @@
 //! Screenshots of each step land in `target/e2e/`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use gluelab_tests::e2e::{dist_dir, BrowserSession, StaticServer};
-
-async fn open() -> (StaticServer, BrowserSession) {
-    let server = StaticServer::start(&dist_dir());
-    let browser = BrowserSession::start().await;
-    browser.client.goto(&server.url).await.expect("open the app");
-    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
-    (server, browser)
-}
+use gluelab_tests::e2e::{open_seed_workbench, BrowserSession};
 
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn uploading_a_seed_file_lists_it_with_size_and_etag() {
-    let (_server, browser) = open().await;
+    let (_server, browser) = open_seed_workbench().await;
     assert_eq!(
         browser.texts(".object-row").await.len(),
         0,
@@ -35,7 +27,7 @@ async fn uploading_a_seed_file_lists_it_with_size_and_etag() {
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn the_seed_articles_story_reset_then_rewind() {
-    let (server, browser) = open().await;
+    let (server, browser) = open_seed_workbench().await;
 
     // Two files, two runs: the sink has both rows, the bookmark reads like the article's.
     browser.upload_seed_file_and_run(1, 1).await;
@@ -147,7 +139,7 @@ const LARGE_FILE_BYTES: usize = 4 * 1024 * 1024;
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn a_large_run_goes_to_the_worker_with_a_progress_bar_and_succeeds() {
-    let (server, browser) = open().await;
+    let (server, browser) = open_seed_workbench().await;
     let file = generated_readings("readings.json", LARGE_FILE_BYTES);
     upload_file(&browser, &file).await;
     let bookmark_before = browser.text("#bookmark-json").await;
@@ -204,7 +196,7 @@ async fn a_large_run_goes_to_the_worker_with_a_progress_bar_and_succeeds() {
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn stopping_a_running_run_leaves_it_stopped_and_the_bookmark_unchanged() {
-    let (_server, browser) = open().await;
+    let (_server, browser) = open_seed_workbench().await;
     // A committed run first, so the bookmark has something to keep.
     browser.upload_seed_file_and_run(1, 1).await;
     let bookmark_before = browser.text("#bookmark-json").await;

@@ -4,18 +4,15 @@
 //! Run by `cargo xtask test` after it builds `dist/`; plain `cargo test` skips it.
 #![cfg(not(target_arch = "wasm32"))]
 
-use gluelab_tests::e2e::{dist_dir, BrowserSession, StaticServer};
+use gluelab_tests::e2e::{open_seed_workbench, BrowserSession, StaticServer};
 
 async fn open_at(width: u32, height: u32) -> (StaticServer, BrowserSession) {
-    let server = StaticServer::start(&dist_dir());
-    let browser = BrowserSession::start().await;
+    let (server, browser) = open_seed_workbench().await;
     browser
         .client
         .set_window_size(width, height)
         .await
         .expect("size the window");
-    browser.client.goto(&server.url).await.expect("open the app");
-    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
     (server, browser)
 }
 

@@ -4,17 +4,14 @@
 //! Run by `cargo xtask test` after it builds `dist/`; plain `cargo test` skips it.
 #![cfg(not(target_arch = "wasm32"))]
 
-use gluelab_tests::e2e::{dist_dir, BrowserSession, StaticServer};
+use gluelab_tests::e2e::open_seed_workbench;
 
 const JOB_PANEL: &str = "section[aria-labelledby='job-title']";
 
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn a_paused_run_from_run_1_to_run_2_reads_file_2_again_and_commits_nothing() {
-    let server = StaticServer::start(&dist_dir());
-    let browser = BrowserSession::start().await;
-    browser.client.goto(&server.url).await.expect("open the app");
-    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
+    let (_server, browser) = open_seed_workbench().await;
     browser.upload_seed_file_and_run(1, 1).await;
     browser.upload_seed_file_and_run(2, 2).await;
     let bookmark = browser.text("#bookmark-json").await;

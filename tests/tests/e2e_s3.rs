@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use fantoccini::key::Key;
 use fantoccini::Locator;
-use gluelab_tests::e2e::{dist_dir, BrowserSession, StaticServer};
+use gluelab_tests::e2e::{open_seed_workbench, BrowserSession};
 
 const RAW_BUCKET: &str = "devices-raw-data-123456789012-ap-northeast-1";
 
@@ -21,14 +21,6 @@ const SECOND_ETAG: &str = "\"dae25ad7dc15f504f3ae49d3d6d23a72\"";
 
 /// Large enough to be read in several slices (the app reads 4 MiB at a time).
 const LARGE_CSV_BYTES: usize = 24 * 1024 * 1024;
-
-async fn open() -> (StaticServer, BrowserSession) {
-    let server = StaticServer::start(&dist_dir());
-    let browser = BrowserSession::start().await;
-    browser.client.goto(&server.url).await.expect("open the app");
-    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
-    (server, browser)
-}
 
 /// This test's files on disk, for the page's file input; removed when dropped.
 struct TempFiles(PathBuf);
@@ -150,7 +142,7 @@ async fn preview_cells(browser: &BrowserSession) -> Vec<Vec<String>> {
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn upload_into_a_chosen_prefix_preview_overwrite_and_delete() {
-    let (_server, browser) = open().await;
+    let (_server, browser) = open_seed_workbench().await;
     browser.client.set_window_size(1280, 720).await.expect("resize");
     let files = TempFiles::new();
 
@@ -314,7 +306,7 @@ async fn upload_into_a_chosen_prefix_preview_overwrite_and_delete() {
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn a_binary_file_previews_as_a_clear_error() {
-    let (_server, browser) = open().await;
+    let (_server, browser) = open_seed_workbench().await;
     let files = TempFiles::new();
     // A PNG's first bytes under the source table's prefix, which holds JSON lines.
     let png = files.write("png", "picture.json", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01");
