@@ -1454,13 +1454,7 @@ fn table_from(decl: &ResourceDecl, name: &str, properties: &Value) -> Result<Tab
 /// A job as `CreateJob` or a template defines one: each run interprets the Python script at
 /// `script_location`, so its stored plan is empty.
 pub fn script_job(name: &str, role: &str, script_location: &str) -> JobDefinition {
-    let empty = JobPlan {
-        required_arguments: vec![],
-        sources: vec![],
-        transforms: vec![],
-        sinks: vec![],
-        commits: false,
-    };
+    let empty = JobPlan::default();
     let mut job = JobDefinition::new(name, empty);
     job.plan_from_script = true;
     job.role = role.into();

@@ -51,7 +51,8 @@ impl JobDefinition {
 }
 
 /// What the job's script does, step by step: read sources, transform, write sinks, commit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The default plan does nothing, not even commit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct JobPlan {
     /// Names the script asks `getResolvedOptions(sys.argv, [...])` for (without `--`).
     pub required_arguments: Vec<String>,

@@ -100,11 +100,8 @@ pub fn empty_draft() -> JobDefinition {
     JobDefinition::new(
         "",
         JobPlan {
-            required_arguments: vec![],
-            sources: vec![],
-            transforms: vec![],
-            sinks: vec![],
             commits: true,
+            ..JobPlan::default()
         },
     )
 }

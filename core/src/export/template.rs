@@ -849,11 +849,8 @@ mod tests {
         let mut job = JobDefinition::new(
             "j",
             JobPlan {
-                required_arguments: vec![],
-                sources: vec![],
-                transforms: vec![],
-                sinks: vec![],
                 commits: true,
+                ..JobPlan::default()
             },
         );
         job.role = "arn:aws:iam::123456789012:role/service-role/MyRole".into();

@@ -81,13 +81,7 @@ impl<'s> Interp<'s> {
             star_imports: false,
             job_initialised: false,
             committed: false,
-            plan: JobPlan {
-                required_arguments: vec![],
-                sources: vec![],
-                transforms: vec![],
-                sinks: vec![],
-                commits: false,
-            },
+            plan: JobPlan::default(),
             version: 0,
         }
     }
