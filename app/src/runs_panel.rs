@@ -49,7 +49,7 @@ pub fn RunsPanel() -> impl IntoView {
             <Show when=move || !rows().is_empty() fallback=|| view! { <p class="empty">"No runs yet."</p> }>
                 <table class="runs">
                     <thead>
-                        <tr><th>"#"</th><th>"Run id"</th><th>"State"</th><th>"read"</th><th>"re-read"</th><th>"skipped"</th><th>"rows in → out"</th><th>"error records"</th></tr>
+                        <tr><th>"#"</th><th>"Run id"</th><th>"State"</th><th>"read"</th><th>"re-read"</th><th>"skipped"</th><th>"rows in → out"</th><th title="error records">"errors"</th></tr>
                     </thead>
                     <tbody>
                         <For each=rows key=|r| (r.id.clone(), r.state) let:row>

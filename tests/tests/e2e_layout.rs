@@ -34,33 +34,51 @@ async fn toggle_theme(browser: &BrowserSession) -> String {
 
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
-async fn the_workbench_fits_1280_by_720_without_sideways_scrolling_in_both_themes() {
+async fn the_workbench_fits_1280_and_1600_wide_without_sideways_scrolling_in_both_themes() {
     let (_server, browser) = open_at(1280, 720).await;
     play_to_duplicates(&browser).await;
-    for theme in ["light", "dark"] {
-        let (inner, scroll): (f64, f64) = browser
-            .script("return [window.innerWidth, document.documentElement.scrollWidth]")
-            .await;
-        assert!(inner <= 1280.0, "the window is 1280 px wide: {inner}");
-        assert!(
-            scroll <= inner,
-            "{theme}: the page scrolls sideways ({scroll} px of content in {inner} px)"
-        );
-        // The controls a trainer reaches for are on screen, not cut off at the right.
-        for id in ["run-job", "reset-bookmark", "undo", "open-examples"] {
-            let (left, right): (f64, f64) = browser
-                .script(&format!(
-                    "const r = document.getElementById('{id}').getBoundingClientRect(); return [r.left, r.right]"
-                ))
+    for (width, height) in [(1280, 720), (1600, 1000)] {
+        browser
+            .client
+            .set_window_size(width, height)
+            .await
+            .expect("size the window");
+        for theme in ["light", "dark"] {
+            if toggle_theme(&browser).await != theme {
+                toggle_theme(&browser).await;
+            }
+            let (inner, scroll): (f64, f64) = browser
+                .script("return [window.innerWidth, document.documentElement.scrollWidth]")
+                .await;
+            assert!(inner <= width as f64, "the window is {width} px wide: {inner}");
+            assert!(
+                scroll <= inner,
+                "{width}, {theme}: the page scrolls sideways ({scroll} px of content in {inner} px)"
+            );
+            // No panel hides part of its content behind a sideways scrollbar.
+            let scrolling: Vec<String> = browser
+                .script(
+                    "return [...document.querySelectorAll('.panel')].filter(p => p.scrollWidth > p.clientWidth + 1)
+                       .map(p => `${p.getAttribute('aria-labelledby')}: ${p.scrollWidth} px in ${p.clientWidth}`)",
+                )
                 .await;
             assert!(
-                left >= 0.0 && right <= inner,
-                "{theme}: #{id} spans {left}..{right} of {inner}"
+                scrolling.is_empty(),
+                "{width}, {theme}: panels scroll sideways: {scrolling:?}"
             );
-        }
-        browser.screenshot(&format!("layout-1280x720-{theme}")).await;
-        if theme == "light" {
-            assert_eq!(toggle_theme(&browser).await, "dark");
+            // The controls a trainer reaches for are on screen, not cut off at the right.
+            for id in ["run-job", "reset-bookmark", "undo", "open-examples"] {
+                let (left, right): (f64, f64) = browser
+                    .script(&format!(
+                        "const r = document.getElementById('{id}').getBoundingClientRect(); return [r.left, r.right]"
+                    ))
+                    .await;
+                assert!(
+                    left >= 0.0 && right <= inner,
+                    "{width}, {theme}: #{id} spans {left}..{right} of {inner}"
+                );
+            }
+            browser.screenshot(&format!("layout-{width}x{height}-{theme}")).await;
         }
     }
     browser.close().await;
