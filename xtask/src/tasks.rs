@@ -11,7 +11,46 @@ pub fn build() -> Result {
         web: true,
         browser: false,
     })?;
-    trunk_build()
+    trunk_build()?;
+    wasm_size()
+}
+
+/// The budget for the app's wasm, gzipped (page and job-run worker share the module).
+const WASM_GZIP_BUDGET: u64 = 3_000_000;
+
+/// Prints the built wasm's size, raw and gzipped (`gzip -6`, what servers commonly send), and
+/// fails when the gzipped size is over the budget.
+fn wasm_size() -> Result {
+    let dist = project_root().join("dist");
+    let wasm = std::fs::read_dir(&dist)
+        .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .find(|path| path.to_string_lossy().ends_with("_bg.wasm"))
+        .ok_or_else(|| format!("no *_bg.wasm in {}: build the app first", dist.display()))?;
+    let raw = std::fs::metadata(&wasm).map_err(|e| e.to_string())?.len();
+    let gzipped = std::process::Command::new("gzip")
+        .args(["-6", "-c"])
+        .arg(&wasm)
+        .output()
+        .map_err(|e| format!("could not run gzip: {e}"))?
+        .stdout
+        .len() as u64;
+    let mb = |bytes: u64| bytes as f64 / 1e6;
+    println!(
+        "wasm: {} — {:.2} MB raw, {:.2} MB gzip (budget {:.2} MB)",
+        wasm.file_name().unwrap_or_default().to_string_lossy(),
+        mb(raw),
+        mb(gzipped),
+        mb(WASM_GZIP_BUDGET)
+    );
+    if gzipped > WASM_GZIP_BUDGET {
+        return Err(format!(
+            "the wasm is {:.2} MB gzipped, over the {:.2} MB budget",
+            mb(gzipped),
+            mb(WASM_GZIP_BUDGET)
+        ));
+    }
+    Ok(())
 }
 
 fn trunk_build() -> Result {
@@ -95,6 +134,7 @@ fn test_stages(stages: &mut Stages) -> Result {
         )
     })?;
     stages.run("build app (trunk)", trunk_build)?;
+    stages.run("wasm size budget", wasm_size)?;
     stages.run("end-to-end tests (headless Chromium)", || {
         // The e2e tests are the workspace's only ignored tests. Running them through the same
         // workspace-wide command as the native tests reuses those builds (one feature set).
