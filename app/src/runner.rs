@@ -16,14 +16,20 @@ use crate::worker::{self, Reply};
 
 /// The worker's bootstrap: a module worker that imports the page's wasm-bindgen glue and
 /// instantiates the page's already compiled module (sent as the first message), then serves
-/// runs. One wasm file for page and worker: nothing more to download or compile.
+/// runs. One wasm file for page and worker: nothing more to download or compile. A failure to
+/// load is rethrown outside the promise, so it reaches the page as the worker's `error` event
+/// (a rejected promise would stay inside the worker and leave a run waiting for it forever).
 const WORKER_BOOTSTRAP: &str = r#"
 self.onmessage = async (event) => {
   self.onmessage = null;
-  const [glue, module] = event.data;
-  const bindings = await import(glue);
-  await bindings.default({ module_or_path: module });
-  bindings.serveJobRuns();
+  try {
+    const [glue, module] = event.data;
+    const bindings = await import(glue);
+    await bindings.default({ module_or_path: module });
+    bindings.serveJobRuns();
+  } catch (error) {
+    setTimeout(() => { throw new Error(`the job-run worker did not load: ${error}`); });
+  }
 };
 "#;
 

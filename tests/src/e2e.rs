@@ -113,6 +113,17 @@ pub struct StaticServer {
 
 impl StaticServer {
     pub fn start(root: &Path) -> Self {
+        Self::serving(root, None)
+    }
+
+    /// A server that answers a second request for a file whose path ends with `suffix` with
+    /// 404: the page loads, and whatever fetches the file again later (the job-run worker's
+    /// import of the glue script) fails as it would on a flaky network.
+    pub fn start_refusing_repeats(root: &Path, suffix: &str) -> Self {
+        Self::serving(root, Some(suffix.to_string()))
+    }
+
+    fn serving(root: &Path, refuse_repeats_of: Option<String>) -> Self {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
         let port = server.server_addr().to_ip().expect("an IP address").port();
         let (root, worker) = (root.to_path_buf(), Arc::clone(&server));
@@ -120,10 +131,14 @@ impl StaticServer {
         let served = Arc::clone(&log);
         thread::spawn(move || {
             for request in worker.incoming_requests() {
-                served
-                    .lock()
-                    .expect("the log")
-                    .push(format!("{} {}", request.method(), request.url()));
+                let line = format!("{} {}", request.method(), request.url());
+                let repeated = {
+                    let mut log = served.lock().expect("the log");
+                    let repeated = log.contains(&line);
+                    log.push(line);
+                    repeated
+                };
+                let refused = repeated && refuse_repeats_of.as_ref().is_some_and(|s| request.url().ends_with(s));
                 let path = request
                     .url()
                     .split('?')
@@ -137,7 +152,7 @@ impl StaticServer {
                     root.join(&path)
                 };
                 let response = match std::fs::read(&file) {
-                    Ok(body) if !path.contains("..") => tiny_http::Response::from_data(body)
+                    Ok(body) if !path.contains("..") && !refused => tiny_http::Response::from_data(body)
                         .with_header(content_type(&file).parse::<tiny_http::Header>().expect("valid header")),
                     _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
                 };

@@ -3,7 +3,7 @@
 //! Screenshots of each step land in `target/e2e/`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use gluelab_tests::e2e::{open_seed_workbench, BrowserSession};
+use gluelab_tests::e2e::{dist_dir, open_seed_workbench, BrowserSession, StaticServer};
 
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
@@ -174,7 +174,7 @@ async fn a_large_run_goes_to_the_worker_with_a_progress_bar_and_succeeds() {
     );
     // The server saw the page and its worker load the app's own files, and nothing else: the
     // 4 MB upload and the run's data never went over the network.
-    let dist = gluelab_tests::e2e::dist_dir();
+    let dist = dist_dir();
     for request in server.requests() {
         let path = request
             .strip_prefix("GET /")
@@ -230,5 +230,35 @@ async fn stopping_a_running_run_leaves_it_stopped_and_the_bookmark_unchanged() {
         "the next run committed"
     );
     let _ = std::fs::remove_file(file);
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_worker_that_cannot_load_stops_the_run_with_a_notice_instead_of_hanging() {
+    // The page loads its glue script once; the worker's own import of it is refused.
+    let server = StaticServer::start_refusing_repeats(&dist_dir(), ".js");
+    let browser = BrowserSession::start().await;
+    browser.client.goto(&server.url).await.expect("open the app");
+    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
+    let bookmark_before = browser.text("#bookmark-json").await;
+    browser.click("button.upload-seed").await;
+    browser.click("#run-job").await;
+    let notice = browser.wait_text("#notice", |t| t.contains("worker failed")).await;
+    assert!(notice.contains("did not load"), "{notice}");
+    browser
+        .wait_text(".runs tbody", |t| t.contains("STOPPED") && !t.contains("RUNNING"))
+        .await;
+    assert_eq!(
+        browser.text("#bookmark-json").await,
+        bookmark_before,
+        "a run that never ran saves no bookmark"
+    );
+    assert!(
+        server.requests().iter().filter(|r| r.ends_with(".js")).count() >= 2,
+        "the worker asked for the glue script again: {:?}",
+        server.requests()
+    );
+    browser.screenshot("08-worker-did-not-load").await;
     browser.close().await;
 }
