@@ -106,6 +106,16 @@ pub fn RunOptionsFields(options: RunOptions) -> impl IntoView {
             runs
         })
     };
+    // A run chosen before an undo or another workspace is no longer there: forget it, rather
+    // than send an id the list no longer shows.
+    Effect::new(move |_| {
+        let shown: Vec<String> = runs().into_iter().map(|(id, _)| id).collect();
+        for chosen in [options.from, options.to] {
+            if chosen.with_untracked(|id| !id.is_empty() && !shown.contains(id)) {
+                chosen.set(String::new());
+            }
+        }
+    });
     let run_select = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
         view! {
             <label class="run-option">

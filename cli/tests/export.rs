@@ -169,4 +169,19 @@ fn export_job_takes_a_script_location_and_refuses_unknown_jobs() {
     assert!(e.contains("--script-location"), "{e}");
     let e = gl.fails(254, &["export-job", "--job-name", "nope", "--out-dir", out]);
     assert!(e.contains("EntityNotFoundException"), "{e}");
+
+    // A job whose name is a path (as an imported workspace could carry) writes nothing outside.
+    gl.ok(&[
+        "glue",
+        "create-job",
+        "--name",
+        "../escaped",
+        "--role",
+        "GlueRole",
+        "--command",
+        "Name=glueetl,ScriptLocation=s3://my-scripts/etl.py",
+    ]);
+    let e = gl.fails(255, &["export-job", "--job-name", "../escaped", "--out-dir", out]);
+    assert!(e.contains("cannot name a file in --out-dir"), "{e}");
+    assert!(!gl.dir.path().join("escaped.py").exists());
 }

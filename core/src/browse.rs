@@ -41,6 +41,22 @@ pub fn progress_text(done: u64, total: u64) -> String {
     format!("{:.1} of {:.1} MB", mb(done.min(total)), mb(total))
 }
 
+/// The largest file the workbench takes in one upload. The workspace lives in the tab's memory
+/// (and each run copies it to the job-run worker), and a wasm32 buffer cannot reach 2 GiB.
+pub const MAX_UPLOAD_BYTES: u64 = 1_000_000_000;
+
+/// Refuses a file too large to upload before any of it is read, saying why.
+pub fn check_upload_size(name: &str, size: u64) -> Result<()> {
+    if size > MAX_UPLOAD_BYTES {
+        return Err(Error::InvalidInput(format!(
+            "{name} is {}: the workbench takes files up to {}, since the whole workspace lives in this tab's memory",
+            human_size(size),
+            human_size(MAX_UPLOAD_BYTES)
+        )));
+    }
+    Ok(())
+}
+
 /// What an upload did: where the object landed, its ETag, and the ETag of the object it
 /// replaced, since S3 overwrites a key silently and a user should not have to guess.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +148,13 @@ impl Workspace {
 mod tests {
     use super::*;
     use crate::demo;
+
+    #[test]
+    fn a_file_over_the_upload_limit_is_refused_by_name_and_size() {
+        assert!(check_upload_size("a.csv", MAX_UPLOAD_BYTES).is_ok());
+        let e = check_upload_size("big.csv", 2_500_000_000).unwrap_err().to_string();
+        assert!(e.contains("big.csv is 2.5 GB") && e.contains("up to 1.0 GB"), "{e}");
+    }
 
     #[test]
     fn sizes_read_like_the_rest_of_the_workbench() {

@@ -3,7 +3,7 @@
 //! then vanish), and it is stored once whole, as one undo step, with core's notice saying
 //! whether it overwrote an object (old and new ETag).
 
-use gluelab_core::browse::progress_text;
+use gluelab_core::browse::{check_upload_size, progress_text};
 use gluelab_core::store::S3Uri;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -110,6 +110,10 @@ async fn read_in_slices(
 /// Reads one file and stores it under `target`, one undo step, then says what happened.
 async fn upload(studio: Studio, transfers: Transfers, target: S3Uri, file: gloo_file::File) {
     let name = file.name();
+    if let Err(e) = check_upload_size(&name, file.size()) {
+        studio.notice.set(Some(Notice::Error(e.to_string())));
+        return;
+    }
     let id = transfers.start(&name, &target, file.size());
     let read = read_in_slices(&file, |loaded| transfers.update(id, |t| t.loaded = loaded)).await;
     let stored = match read {

@@ -38,6 +38,14 @@ pub fn run(args: ExportJobArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
     );
     std::fs::create_dir_all(&dir)
         .map_err(|e| CliError::general(format!("gluelab: cannot create {}: {e}", dir.display())))?;
+    // The files are named after the job: a name that is a path (from an imported workspace)
+    // must not write outside --out-dir.
+    if job.name.contains(['/', '\\']) || job.name.starts_with('.') {
+        return Err(CliError::general(format!(
+            "gluelab: the job name {:?} cannot name a file in --out-dir; rename the job first",
+            job.name
+        )));
+    }
     let script_file = format!("{}.py", job.name);
     let template_file = format!("{}.template.json", job.name);
     let files = [
