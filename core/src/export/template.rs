@@ -341,10 +341,15 @@ impl<'a> Needs<'a> {
             if known || self.ws.store.bucket(&uri.bucket).is_ok() {
                 self.bucket(&uri.bucket, writes, &what);
             } else if uri.bucket.starts_with("aws-glue-") {
+                let own = if uri.bucket == super::assets_bucket() {
+                    " (written as aws-glue-assets-${AWS::AccountId}-${AWS::Region}, the deploying account's own)"
+                } else {
+                    ""
+                };
                 self.notes.push(format!(
-                    "The argument {key} is {value}, in a Glue assets bucket: the AWSGlueServiceRole policy lets the \
-                     job use aws-glue-* buckets, and Glue Studio creates one per account and region; this template \
-                     does not create it."
+                    "The argument {key} is {value}, in a Glue assets bucket{own}: the AWSGlueServiceRole policy lets \
+                     the job use aws-glue-* buckets, and Glue Studio creates one per account and region; this \
+                     template does not create it."
                 ));
             } else {
                 self.gaps.push(Gap {
@@ -707,6 +712,12 @@ impl<'a> Needs<'a> {
             match self.buckets.iter().find(|b| b.name == name) {
                 Some(b) => {
                     out.push_str(&format!("${{{}}}", b.parameter));
+                    replaced = true;
+                }
+                // gluelab's assets bucket names its simulated account: on AWS, the deploying
+                // account's own, in the stack's region.
+                None if name == super::assets_bucket() => {
+                    out.push_str("aws-glue-assets-${AWS::AccountId}-${AWS::Region}");
                     replaced = true;
                 }
                 None => out.push_str(&escape(name)),
