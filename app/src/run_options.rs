@@ -4,7 +4,7 @@
 //! (`args::parse_argument_text`) and their error is shown under the field; the run's own
 //! validation (getResolvedOptions) stays core's, when the run starts.
 
-use gluelab_core::args::parse_argument_text;
+use gluelab_core::args::{compose_run_arguments, BookmarkOption};
 use gluelab_core::run::FailurePoint;
 use gluelab_core::views::short_run_id;
 use gluelab_core::RunRequest;
@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 use crate::state::use_studio;
 
-const PAUSE: &str = "job-bookmark-pause";
+const PAUSE: &str = BookmarkOption::Pause.as_str();
 
 /// The choices on screen (view state), kept while the workspace changes.
 #[derive(Clone, Copy)]
@@ -46,35 +46,16 @@ impl RunOptions {
     }
 
     fn build(&self, job: &str) -> Result<RunRequest, String> {
-        let mut request = RunRequest::new(job);
-        request.arguments = parse_argument_text(&self.typed.get_untracked())?;
         let option = self.option.get_untracked();
-        let mut chosen = vec![];
-        if !option.is_empty() {
-            chosen.push(("--job-bookmark-option", option.clone()));
-        }
-        if option == PAUSE {
-            for (key, value) in [
-                ("--job-bookmark-from", self.from.get_untracked()),
-                ("--job-bookmark-to", self.to.get_untracked()),
-            ] {
-                if !value.is_empty() {
-                    chosen.push((key, value));
-                }
-            }
-        }
-        for (key, value) in chosen {
-            if request.arguments.contains_key(key) {
-                return Err(format!("argument {key}: chosen above, so leave it out here"));
-            }
-            request.arguments.insert(key.to_string(), value);
-        }
-        request.fail_at = match self.fail_at.get_untracked().as_str() {
-            "before-write" => Some(FailurePoint::BeforeWrite),
-            "before-commit" => Some(FailurePoint::BeforeCommit),
-            "timeout" => Some(FailurePoint::Timeout),
-            _ => None,
-        };
+        let (from, to) = (self.from.get_untracked(), self.to.get_untracked());
+        let mut request = RunRequest::new(job);
+        request.arguments = compose_run_arguments(
+            &self.typed.get_untracked(),
+            Some(option.as_str()).filter(|o| !o.is_empty()),
+            Some(from.as_str()),
+            Some(to.as_str()),
+        )?;
+        request.fail_at = FailurePoint::from_name(&self.fail_at.get_untracked());
         Ok(request)
     }
 }
@@ -134,16 +115,13 @@ pub fn RunOptionsFields(options: RunOptions) -> impl IntoView {
             <select class="select" id="run-option" aria-label="--job-bookmark-option for this run"
                 on:change:target=move |ev| options.option.set(ev.target().value())>
                 <option value="">"job's default option"</option>
-                <option value="job-bookmark-enable">"job-bookmark-enable"</option>
-                <option value=PAUSE>"job-bookmark-pause"</option>
-                <option value="job-bookmark-disable">"job-bookmark-disable"</option>
+                {[BookmarkOption::Enable, BookmarkOption::Pause, BookmarkOption::Disable]
+                    .map(|o| view! { <option value=o.as_str()>{o.as_str()}</option> })}
             </select>
             <select class="select" id="fail-at" aria-label="Make this run fail"
                 on:change:target=move |ev| options.fail_at.set(ev.target().value())>
                 <option value="">"run normally"</option>
-                <option value="before-write">"fail before the write"</option>
-                <option value="before-commit">"fail after the write, before job.commit()"</option>
-                <option value="timeout">"time out"</option>
+                {FailurePoint::ALL.map(|p| view! { <option value=p.name()>{failure_label(p)}</option> })}
             </select>
             <Show when=move || options.option.with(|o| o == PAUSE)>
                 <div class="row pause-range">
@@ -165,5 +143,14 @@ pub fn RunOptionsFields(options: RunOptions) -> impl IntoView {
             </label>
             <p class="field-error" id="run-arguments-error" role="alert">{move || options.error.get()}</p>
         </div>
+    }
+}
+
+/// What each injected failure means, in the words of the run it makes.
+fn failure_label(point: FailurePoint) -> &'static str {
+    match point {
+        FailurePoint::BeforeWrite => "fail before the write",
+        FailurePoint::BeforeCommit => "fail after the write, before job.commit()",
+        FailurePoint::Timeout => "time out",
     }
 }

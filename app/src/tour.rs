@@ -3,6 +3,7 @@
 //! runs in the job-run worker like any run (`crate::runner`). Back undoes the step.
 
 use gluelab_core::demo::examples::{self, Example, TourAction, TourStep};
+use gluelab_core::run::RunState;
 use gluelab_core::views::short_run_id;
 use leptos::prelude::*;
 
@@ -139,18 +140,25 @@ pub fn TourPanel() -> impl IntoView {
             ),
         };
         let outcome = active.outcome.map(|outcome| match outcome {
-            Outcome::Done(text) => text,
+            Outcome::Done(text) => format!("✓ {text}"),
             Outcome::Run(run_id)
                 if studio
                     .in_flight
                     .with(|f| f.as_ref().is_some_and(|f| f.run_id == run_id)) =>
             {
-                format!("run {} RUNNING: the worker is on it…", short_run_id(&run_id))
+                format!("… run {} RUNNING: the worker is on it", short_run_id(&run_id))
             }
+            // A stopped run did not do the step: say how to do it again.
             Outcome::Run(run_id) => studio
                 .workspace
-                .with(|ws| ws.run_outcome(&run_id))
-                .unwrap_or_else(|e| e.to_string()),
+                .with(|ws| Ok::<_, gluelab_core::Error>((ws.run_outcome(&run_id)?, ws.run(&run_id)?.state)))
+                .map_or_else(
+                    |e| e.to_string(),
+                    |(text, state)| match state {
+                        RunState::Stopped => format!("■ {text}: Back undoes it, then Do it runs the step again"),
+                        _ => format!("✓ {text}"),
+                    },
+                ),
         });
         let running = studio.in_flight.with(Option::is_some);
         let progress = if done {

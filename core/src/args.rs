@@ -16,7 +16,7 @@ pub enum BookmarkOption {
 }
 
 impl BookmarkOption {
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             BookmarkOption::Enable => "job-bookmark-enable",
             BookmarkOption::Disable => "job-bookmark-disable",
@@ -139,6 +139,36 @@ pub fn parse_argument_text(text: &str) -> Result<BTreeMap<String, String>, Strin
     Ok(parsed)
 }
 
+/// A run's arguments as the workbench composes them: the typed text
+/// ([`parse_argument_text`]), the chosen `--job-bookmark-option`, and for a paused run the
+/// chosen `--job-bookmark-from`/`--job-bookmark-to` (ignored with any other option, as a list
+/// the user no longer sees should not count). An argument both typed and chosen is an error:
+/// which one would win is not obvious.
+pub fn compose_run_arguments(
+    typed: &str,
+    option: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<BTreeMap<String, String>, String> {
+    let mut arguments = parse_argument_text(typed)?;
+    let paused = option == Some(BookmarkOption::Pause.as_str());
+    let chosen = [
+        ("--job-bookmark-option", option),
+        ("--job-bookmark-from", from.filter(|_| paused)),
+        ("--job-bookmark-to", to.filter(|_| paused)),
+    ];
+    for (key, value) in chosen {
+        let Some(value) = value.filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        if arguments.contains_key(key) {
+            return Err(format!("argument {key}: chosen above, so leave it out here"));
+        }
+        arguments.insert(key.to_string(), value.to_string());
+    }
+    Ok(arguments)
+}
+
 fn legacy_option(value: &str) -> String {
     match value {
         "continuation-enabled" => "job-bookmark-enable",
@@ -176,6 +206,31 @@ mod tests {
         assert!(error("--a=1,--a=2").contains("--a: given twice"));
         assert!(error(r#"{"--a": 1}"#).contains("--a: the value 1 is not a string"));
         assert!(error("{").contains("not a JSON object"));
+    }
+
+    #[test]
+    fn chosen_arguments_join_the_typed_ones_and_from_to_count_only_when_paused() {
+        let paused = compose_run_arguments("--note=x", Some("job-bookmark-pause"), Some("jr_1"), Some("jr_2")).unwrap();
+        assert_eq!(
+            paused,
+            args(&[
+                ("--note", "x"),
+                ("--job-bookmark-option", "job-bookmark-pause"),
+                ("--job-bookmark-from", "jr_1"),
+                ("--job-bookmark-to", "jr_2")
+            ])
+        );
+        let enabled = compose_run_arguments("", Some("job-bookmark-enable"), Some("jr_1"), None).unwrap();
+        assert_eq!(enabled, args(&[("--job-bookmark-option", "job-bookmark-enable")]));
+        assert_eq!(compose_run_arguments("", None, None, None).unwrap(), BTreeMap::new());
+        let twice = compose_run_arguments(
+            "--job-bookmark-option=job-bookmark-enable",
+            Some("job-bookmark-pause"),
+            None,
+            None,
+        );
+        assert!(twice.unwrap_err().contains("--job-bookmark-option: chosen above"));
+        assert!(compose_run_arguments("oops", None, None, None).is_err());
     }
 
     #[test]

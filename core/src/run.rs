@@ -60,6 +60,27 @@ pub enum FailurePoint {
     Timeout,
 }
 
+impl FailurePoint {
+    pub const ALL: [FailurePoint; 3] = [
+        FailurePoint::BeforeWrite,
+        FailurePoint::BeforeCommit,
+        FailurePoint::Timeout,
+    ];
+
+    /// The name the CLI's `--fail-at` and the workbench use.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailurePoint::BeforeWrite => "before-write",
+            FailurePoint::BeforeCommit => "before-commit",
+            FailurePoint::Timeout => "timeout",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<FailurePoint> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LogStream {
     /// `/aws-glue/jobs/output`: what the script prints (`df.show()`).
