@@ -95,11 +95,40 @@ pub fn dist_dir() -> PathBuf {
 /// Serves the built app and opens it in a fresh browser, as a first visitor: the seed
 /// article's workspace, once its job is on screen.
 pub async fn open_seed_workbench() -> (StaticServer, BrowserSession) {
+    open_seed_workbench_sized(None).await
+}
+
+/// [`open_seed_workbench`] in a window of `width` × `height`, sized before the page loads.
+pub async fn open_seed_workbench_at(width: u32, height: u32) -> (StaticServer, BrowserSession) {
+    open_seed_workbench_sized(Some((width, height))).await
+}
+
+async fn open_seed_workbench_sized(size: Option<(u32, u32)>) -> (StaticServer, BrowserSession) {
     let server = StaticServer::start(&dist_dir());
     let browser = BrowserSession::start().await;
+    if let Some((width, height)) = size {
+        browser
+            .client
+            .set_window_size(width, height)
+            .await
+            .expect("size the window");
+    }
     browser.client.goto(&server.url).await.expect("open the app");
-    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
-    (server, browser)
+    // Waits for the workspace, or says what the page shows and what it loaded.
+    for _ in 0..150 {
+        if browser.client.find(Locator::Css("#job-name")).await.is_ok() {
+            browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
+            return (server, browser);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let state: String = browser
+        .script(
+            "return document.body.innerText.slice(0, 200) + ' | loaded: ' + \
+             JSON.stringify(performance.getEntriesByType('resource').map(e => e.name))",
+        )
+        .await;
+    panic!("the app did not show its workspace within 15 s: {state}");
 }
 
 /// Serves a directory over HTTP on an ephemeral loopback port, on a background thread.
@@ -311,18 +340,35 @@ impl BrowserSession {
         file
     }
 
-    /// Clicks the seed's "Upload raw-data-N.json" button (`file` = N), then Run, and waits until
-    /// the runs table shows `runs_after` SUCCEEDED runs.
-    pub async fn upload_seed_file_and_run(&self, file: usize, runs_after: usize) {
+    /// Clicks the seed's "Upload raw-data-N.json" button (`file` = N) and waits for the object
+    /// to be listed.
+    pub async fn upload_seed_file(&self, file: usize) {
         let buttons = self
             .client
             .find_all(Locator::Css("button.upload-seed"))
             .await
             .expect("the seed's upload buttons");
         buttons[file - 1].click().await.expect("upload");
+        let name = format!("raw-data-{file}.json");
+        self.wait_text("table.objects", |t| t.contains(&name)).await;
+    }
+
+    /// [`Self::upload_seed_file`], then Run, and waits until the runs table shows `runs_after`
+    /// SUCCEEDED runs.
+    pub async fn upload_seed_file_and_run(&self, file: usize, runs_after: usize) {
+        self.upload_seed_file(file).await;
         self.click("#run-job").await;
         self.wait_text(".runs tbody", |t| t.matches("SUCCEEDED").count() == runs_after)
             .await;
+    }
+
+    /// Chooses `path` in the file input `css`, as a user picking it in the dialog would.
+    pub async fn choose_file(&self, css: &str, path: &Path) {
+        self.find(css)
+            .await
+            .send_keys(path.to_str().expect("a UTF-8 path"))
+            .await
+            .unwrap_or_else(|e| panic!("choose {} in `{css}`: {e}", path.display()));
     }
 
     /// Controls on the page without an accessible name, as HTML (empty when all are named).

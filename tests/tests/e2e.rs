@@ -125,12 +125,7 @@ async fn upload_file(browser: &BrowserSession, path: &std::path::Path) {
         .and_then(|n| n.to_str())
         .expect("a file name")
         .to_string();
-    browser
-        .find("#file-picker")
-        .await
-        .send_keys(path.to_str().expect("a UTF-8 path"))
-        .await
-        .expect("choose the file");
+    browser.choose_file("#file-picker", path).await;
     browser.wait_text("table.objects", |t| t.contains(&name)).await;
 }
 
@@ -242,7 +237,7 @@ async fn a_worker_that_cannot_load_stops_the_run_with_a_notice_instead_of_hangin
     browser.client.goto(&server.url).await.expect("open the app");
     browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
     let bookmark_before = browser.text("#bookmark-json").await;
-    browser.click("button.upload-seed").await;
+    browser.upload_seed_file(1).await;
     browser.click("#run-job").await;
     let notice = browser.wait_text("#notice", |t| t.contains("worker failed")).await;
     assert!(notice.contains("did not load"), "{notice}");

@@ -4,23 +4,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use fantoccini::Locator;
-use gluelab_tests::e2e::{dist_dir, BrowserSession, StaticServer};
+use gluelab_tests::e2e::{open_seed_workbench_at, BrowserSession};
 
 /// WebDriver's key code for Escape.
 const ESCAPE: &str = "\u{e00c}";
-
-async fn open() -> (StaticServer, BrowserSession) {
-    let server = StaticServer::start(&dist_dir());
-    let browser = BrowserSession::start().await;
-    browser
-        .client
-        .set_window_size(1280, 720)
-        .await
-        .expect("resize the window");
-    browser.client.goto(&server.url).await.expect("open the app");
-    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
-    (server, browser)
-}
 
 /// Types into the input `css` (appending to what it holds).
 async fn type_into(browser: &BrowserSession, css: &str, text: &str) {
@@ -49,19 +36,10 @@ async fn add_step(browser: &BrowserSession, kind: &str) {
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn a_filter_and_a_map_edited_previewed_saved_and_run() {
-    let (_server, browser) = open().await;
+    let (_server, browser) = open_seed_workbench_at(1280, 720).await;
     // The article's two files, so the preview and the run have rows.
-    for button in browser
-        .client
-        .find_all(Locator::Css("button.upload-seed"))
-        .await
-        .expect("seed buttons")
-    {
-        button.click().await.expect("upload a seed file");
-    }
-    browser
-        .wait_text("table.objects", |t| t.contains("raw-data-2.json"))
-        .await;
+    browser.upload_seed_file(1).await;
+    browser.upload_seed_file(2).await;
 
     browser.click("#edit-job").await;
     browser

@@ -4,17 +4,7 @@
 //! Run by `cargo xtask test` after it builds `dist/`; plain `cargo test` skips it.
 #![cfg(not(target_arch = "wasm32"))]
 
-use gluelab_tests::e2e::{open_seed_workbench, BrowserSession, StaticServer};
-
-async fn open_at(width: u32, height: u32) -> (StaticServer, BrowserSession) {
-    let (server, browser) = open_seed_workbench().await;
-    browser
-        .client
-        .set_window_size(width, height)
-        .await
-        .expect("size the window");
-    (server, browser)
-}
+use gluelab_tests::e2e::{open_seed_workbench_at, BrowserSession};
 
 /// The seed story up to a reset and a third run: duplicates, badges and history on screen.
 async fn play_to_duplicates(browser: &BrowserSession) {
@@ -35,7 +25,7 @@ async fn toggle_theme(browser: &BrowserSession) -> String {
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn the_workbench_fits_1280_and_1600_wide_without_sideways_scrolling_in_both_themes() {
-    let (_server, browser) = open_at(1280, 720).await;
+    let (_server, browser) = open_seed_workbench_at(1280, 720).await;
     play_to_duplicates(&browser).await;
     for (width, height) in [(1280, 720), (1600, 1000)] {
         browser
@@ -87,7 +77,7 @@ async fn the_workbench_fits_1280_and_1600_wide_without_sideways_scrolling_in_bot
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn every_control_is_named_and_text_keeps_aa_contrast_in_both_themes() {
-    let (_server, browser) = open_at(1600, 1000).await;
+    let (_server, browser) = open_seed_workbench_at(1600, 1000).await;
     play_to_duplicates(&browser).await;
     let (mut unnamed, mut low) = (vec![], vec![]);
     for theme in ["light", "dark"] {

@@ -4,7 +4,7 @@
 //! Run by `cargo xtask test` after it builds `dist/`; screenshots land in `target/e2e/`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use fantoccini::key::Key;
 use fantoccini::Locator;
@@ -57,16 +57,6 @@ fn large_csv(bytes: usize) -> Vec<u8> {
         i += 1;
     }
     body
-}
-
-/// Chooses `path` in the page's file picker, as a user picking it would.
-async fn pick(browser: &BrowserSession, path: &Path) {
-    browser
-        .find("#file-picker")
-        .await
-        .send_keys(path.to_str().expect("a UTF-8 path"))
-        .await
-        .expect("choose the file");
 }
 
 /// Sends one key to the element that has the focus.
@@ -195,7 +185,7 @@ async fn upload_into_a_chosen_prefix_preview_overwrite_and_delete() {
 
     // A small file through the picker lands in that folder, with its size and ETag.
     let first = files.write("v1", "scores.csv", FIRST.as_bytes());
-    pick(&browser, &first).await;
+    browser.choose_file("#file-picker", &first).await;
     let row = object_row(&browser, "uploads/2024/scores.csv", |_| true).await;
     assert!(row.contains(FIRST_ETAG), "{row}");
     assert!(row.contains(" 34 B "), "human-readable size: {row}");
@@ -209,7 +199,7 @@ async fn upload_into_a_chosen_prefix_preview_overwrite_and_delete() {
     // A large CSV is read in slices behind a progress bar, then listed.
     let large = files.write("big", "readings.csv", &large_csv(LARGE_CSV_BYTES));
     let large_size = std::fs::metadata(&large).expect("size").len();
-    pick(&browser, &large).await;
+    browser.choose_file("#file-picker", &large).await;
     let bar = browser.find("progress.upload-bar").await;
     browser.screenshot("s3-02-large-upload-progress").await;
     assert_eq!(
@@ -263,7 +253,7 @@ async fn upload_into_a_chosen_prefix_preview_overwrite_and_delete() {
 
     // The same name again: S3 overwrites, and the notice names both ETags.
     let second = files.write("v2", "scores.csv", SECOND.as_bytes());
-    pick(&browser, &second).await;
+    browser.choose_file("#file-picker", &second).await;
     let row = object_row(&browser, "uploads/2024/scores.csv", |r| r.contains(SECOND_ETAG)).await;
     assert!(row.contains(" 45 B "), "{row}");
     let notice = browser.wait_text("#notice", |t| t.contains("Overwrote")).await;
@@ -310,7 +300,7 @@ async fn a_binary_file_previews_as_a_clear_error() {
     let files = TempFiles::new();
     // A PNG's first bytes under the source table's prefix, which holds JSON lines.
     let png = files.write("png", "picture.json", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01");
-    pick(&browser, &png).await;
+    browser.choose_file("#file-picker", &png).await;
     object_row(&browser, "raw-data/picture.json", |_| true).await;
     browser.click("button[aria-label='Preview picture.json']").await;
     let error = browser

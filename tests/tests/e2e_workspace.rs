@@ -10,30 +10,7 @@ use std::time::Duration;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::Locator;
 use gluelab_core::{demo, snapshot};
-use gluelab_tests::e2e::{dist_dir, BrowserSession, StaticServer};
-
-/// Opens the app on a first visit and waits for the demo workspace (or says what the page shows).
-async fn open() -> (StaticServer, BrowserSession) {
-    let server = StaticServer::start(&dist_dir());
-    let browser = BrowserSession::start().await;
-    browser.client.goto(&server.url).await.expect("open the app");
-    for _ in 0..150 {
-        if browser.client.find(Locator::Css("#job-name")).await.is_ok() {
-            browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
-            return (server, browser);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let state = browser
-        .client
-        .execute(
-            "return document.body.innerText.slice(0, 200) + ' | loaded: ' + JSON.stringify(performance.getEntriesByType('resource').map(e => e.name))",
-            vec![],
-        )
-        .await
-        .unwrap();
-    panic!("the app did not show its workspace within 15 s: {state}");
-}
+use gluelab_tests::e2e::{open_seed_workbench, BrowserSession};
 
 /// Presses one key as a user would (WebDriver key actions, to whatever has the focus).
 async fn press(browser: &BrowserSession, key: char) {
@@ -78,7 +55,7 @@ async fn assert_absent(browser: &BrowserSession, css: &str) {
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn a_first_visit_offers_the_seed_tour_and_the_csv_tour_plays_to_the_end() {
-    let (_server, browser) = open().await;
+    let (_server, browser) = open_seed_workbench().await;
     // A first visit: the seed example with its tour offered, and how long the page took.
     browser.wait_text("#tour-progress", |t| t == "Step 1 of 14").await;
     assert_eq!(browser.text("#tour-step-title").await, "Upload file 1");
@@ -178,11 +155,8 @@ async fn a_first_visit_offers_the_seed_tour_and_the_csv_tour_plays_to_the_end() 
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn a_share_link_opens_the_workspace_and_a_tampered_one_is_refused() {
-    let (server, browser) = open().await;
-    browser.click("button.upload-seed").await;
-    browser
-        .wait_text(".object-row", |t| t.contains("raw-data-1.json"))
-        .await;
+    let (server, browser) = open_seed_workbench().await;
+    browser.upload_seed_file(1).await;
     browser.click("#share-workspace").await;
     let link = value(&browser, "#share-link").await;
     assert!(link.starts_with(&format!("{}#w=", server.url)), "{link}");
@@ -229,7 +203,7 @@ async fn a_share_link_opens_the_workspace_and_a_tampered_one_is_refused() {
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn an_imported_file_replaces_the_workspace_and_survives_a_reload() {
-    let (_server, browser) = open().await;
+    let (_server, browser) = open_seed_workbench().await;
     wait_saved(&browser).await;
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
     std::fs::create_dir_all(&dir).unwrap();
@@ -241,23 +215,13 @@ async fn an_imported_file_replaces_the_workspace_and_survives_a_reload() {
     let good = good.canonicalize().unwrap();
     let damaged = damaged.canonicalize().unwrap();
 
-    browser
-        .find("#import-file")
-        .await
-        .send_keys(good.to_str().unwrap())
-        .await
-        .expect("choose a file");
+    browser.choose_file("#import-file", &good).await;
     browser.wait_text("#job-name", |t| t == "sales-csv-etl").await;
     let notice = browser.text("#notice").await;
     assert!(notice.contains("Imported csv-header.gluelab.json"), "{notice}");
 
     // A damaged file: its error, and nothing replaced.
-    browser
-        .find("#import-file")
-        .await
-        .send_keys(damaged.to_str().unwrap())
-        .await
-        .expect("choose a file");
+    browser.choose_file("#import-file", &damaged).await;
     let notice = browser.wait_text("#notice", |t| t.contains("was not imported")).await;
     assert!(notice.contains("damaged.gluelab.json"), "{notice}");
     assert_eq!(browser.text("#job-name").await, "sales-csv-etl");
@@ -276,11 +240,8 @@ async fn an_imported_file_replaces_the_workspace_and_survives_a_reload() {
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn shortcuts_run_the_job_but_not_while_typing() {
-    let (_server, browser) = open().await;
-    browser.click("button.upload-seed").await;
-    browser
-        .wait_text(".object-row", |t| t.contains("raw-data-1.json"))
-        .await;
+    let (_server, browser) = open_seed_workbench().await;
+    browser.upload_seed_file(1).await;
     assert_eq!(
         browser
             .find("#undo")
