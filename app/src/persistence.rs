@@ -118,15 +118,6 @@ pub async fn save_current(bytes: &[u8]) -> Result<(), String> {
     put(&db, CURRENT_KEY, bytes).await
 }
 
-/// "1.2 MB", "640 KB": what the size note says.
-pub fn human_size(bytes: usize) -> String {
-    if bytes >= 1_000_000 {
-        format!("{:.1} MB", bytes as f64 / 1e6)
-    } else {
-        format!("{} KB", bytes.div_ceil(1000))
-    }
-}
-
 async fn database() -> Result<IdbDatabase, String> {
     if let Some(db) = DB.with_borrow(Clone::clone) {
         return Ok(db);

@@ -1,5 +1,6 @@
 //! The job's runs, newest last: state, files read/skipped/re-read, rows. Click to inspect.
 
+use gluelab_core::browse::progress_text;
 use gluelab_core::engine::{ProgressStage, RunProgress};
 use gluelab_core::lineage::VerdictKind;
 use gluelab_core::views::short_run_id;
@@ -126,7 +127,6 @@ fn describe(run: &RunInFlight) -> (u32, String) {
 }
 
 fn stage_label(p: &RunProgress) -> String {
-    let mb = |b: u64| b as f64 / 1e6;
     let stage = match p.stage {
         ProgressStage::Selecting => "selecting objects",
         ProgressStage::Reading => "reading",
@@ -135,10 +135,9 @@ fn stage_label(p: &RunProgress) -> String {
         ProgressStage::Committing => "job.commit()",
     };
     format!(
-        "{stage}: {} of {} objects, {:.1} of {:.1} MB",
+        "{stage}: {} of {} objects, {}",
         p.objects_done,
         p.objects_total,
-        mb(p.bytes_done),
-        mb(p.bytes_total)
+        progress_text(p.bytes_done, p.bytes_total)
     )
 }

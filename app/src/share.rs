@@ -28,7 +28,7 @@ pub fn ShareMenu() -> impl IntoView {
             "{}.gluelab.json",
             studio.job_name().unwrap_or_else(|| "workspace".into())
         );
-        if let Err(e) = download(&name, &bytes) {
+        if let Err(e) = download(&name, "application/json", &bytes) {
             studio.notice.set(Some(Notice::Error(format!(
                 "The workspace could not be exported ({e})."
             ))));
@@ -177,11 +177,12 @@ fn copy_to_clipboard(text: &str, copied: RwSignal<Option<bool>>) {
     }
 }
 
-/// Offers bytes as a file download (a Blob behind a temporary object URL).
-fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
+/// Offers bytes as a file download (a Blob behind a temporary object URL): nothing leaves the
+/// page. Workspace exports and the editor's script, job and template files all go this way.
+pub(crate) fn download(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let message = |e: JsValue| format!("{e:?}");
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(message)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(message)?;

@@ -1,6 +1,7 @@
 //! The sink table: every row with the run that wrote it, its source line, duplicates flagged;
 //! and the Athena-style query box of the seed article.
 
+use gluelab_core::browse::human_size;
 use gluelab_core::views::short_run_id;
 use leptos::prelude::*;
 
@@ -66,8 +67,8 @@ pub fn SinkPanel() -> impl IntoView {
             <p class="hint" id="sink-summary">{move || {
                 if let Some(bytes) = too_large() {
                     return format!(
-                        "The sink holds {:.1} MB: too large to list here (listing it parses every part on the page's thread); query it below.",
-                        bytes as f64 / 1e6
+                        "The sink holds {}: too large to list here (listing it parses every part on the page's thread); query it below.",
+                        human_size(bytes)
                     );
                 }
                 let rows = sink().map(|(_, r)| r.len()).unwrap_or(0);

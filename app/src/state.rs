@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use gluelab_core::browse::human_size;
 use gluelab_core::engine::RunProgress;
 use gluelab_core::{demo, snapshot, RunRequest, Workspace};
 use leptos::prelude::*;
@@ -115,8 +116,8 @@ impl Studio {
             });
             if object_bytes > PERSIST_LIMIT_BYTES {
                 self.save_status.set(SaveStatus::NotSaved(format!(
-                    "not saved: {:.0} MB of objects is more than gluelab saves after every change; export it to keep it",
-                    object_bytes as f64 / 1e6
+                    "not saved: {} of objects is more than gluelab saves after every change; export it to keep it",
+                    human_size(object_bytes)
                 )));
                 return;
             }

@@ -1,12 +1,12 @@
 //! The top bar: the virtual clock, undo/redo, examples, export/import/share, where the
 //! workspace is saved, the shortcut help and the theme.
 
+use gluelab_core::browse::human_size;
 use gluelab_core::clock::{iso8601, parse_duration};
 use gluelab_core::demo::examples;
 use leptos::prelude::*;
 
 use crate::examples::{open_example, start_empty};
-use crate::persistence::human_size;
 use crate::share::ShareMenu;
 use crate::shortcuts::use_overlays;
 use crate::state::{use_studio, SaveStatus};
@@ -32,7 +32,10 @@ pub fn TopBar() -> impl IntoView {
     let save_note = move || match studio.save_status.get() {
         SaveStatus::Opening => ("save-status", "opening…".to_string()),
         SaveStatus::Saving => ("save-status", "saving…".to_string()),
-        SaveStatus::Saved(bytes) => ("save-status", format!("saved in this browser · {}", human_size(bytes))),
+        SaveStatus::Saved(bytes) => (
+            "save-status",
+            format!("saved in this browser · {}", human_size(bytes as u64)),
+        ),
         SaveStatus::NotSaved(why) => ("save-status unsaved", why),
     };
     view! {

@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use gluelab_core::browse::human_size;
 use gluelab_core::job::JobDefinition;
 use gluelab_core::views::StepPreview;
 use gluelab_core::Workspace;
@@ -102,8 +103,8 @@ fn compute(ws: &Workspace, draft: &JobDefinition) -> (u64, Outcome) {
         .unwrap_or(0);
     if bytes > PREVIEW_LIMIT_BYTES {
         let text = format!(
-            "Not previewed: the source holds {:.1} MB, and a preview reads all of it on the page's thread. Run the job instead.",
-            bytes as f64 / 1e6
+            "Not previewed: the source holds {}, and a preview reads all of it on the page's thread. Run the job instead.",
+            human_size(bytes)
         );
         return (bytes, Outcome::Skipped(text));
     }

@@ -2,9 +2,9 @@
 
 use gluelab_core::export::{cloudformation_template, create_job_json, pyspark_script, script_location};
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
 
 use super::Editor;
+use crate::share::download;
 use crate::state::use_studio;
 
 #[component]
@@ -15,9 +15,9 @@ pub fn ScriptView() -> impl IntoView {
     let failed = RwSignal::new(None::<String>);
     let save = move |name: String, mime: &'static str, text: String| {
         failed.set(
-            download(&name, mime, &text)
+            download(&name, mime, text.as_bytes())
                 .err()
-                .map(|e| format!("The download did not start: {e:?}")),
+                .map(|e| format!("The download did not start: {e}")),
         );
     };
     let download_script = move |_| {
@@ -59,25 +59,4 @@ pub fn ScriptView() -> impl IntoView {
             <pre class="script mono" id="script-view" tabindex="0" aria-label="Glue PySpark script">{script}</pre>
         </aside>
     }
-}
-
-/// Saves `text` as a file through a Blob URL and a temporary link: nothing leaves the page.
-fn download(file_name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let link: web_sys::HtmlAnchorElement = document().create_element("a")?.dyn_into()?;
-    link.set_href(&url);
-    link.set_download(file_name);
-    link.click();
-    // The browser has the file once the click is handled; the URL can go a moment later.
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        },
-        std::time::Duration::from_secs(1),
-    );
-    Ok(())
 }
