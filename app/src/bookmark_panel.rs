@@ -2,10 +2,9 @@
 //! beforehand what the next run would then read again — and its history: every version, the
 //! event that made it, and which fields it changed.
 
-use gluelab_core::bookmark::{BookmarkEntry, BookmarkEvent};
+use gluelab_core::bookmark::BookmarkEvent;
 use gluelab_core::clock::iso8601;
-use gluelab_core::lineage::{RunLineage, VerdictKind};
-use gluelab_core::views::{short_run_id, BookmarkAction};
+use gluelab_core::views::{next_run_sentence, short_run_id, BookmarkAction, BookmarkVersion, VersionField};
 use leptos::prelude::*;
 
 use crate::state::use_studio;
@@ -26,23 +25,17 @@ pub fn BookmarkPanel() -> impl IntoView {
             .workspace
             .with(|ws| ws.bookmark(&job).ok().map(|b| b.history.len()))
     };
-    // Runs whose commit can be rewound to, oldest first.
-    let committed_runs = move || {
+    let rewind_targets = move || {
         let Some(job) = studio.job_name() else { return vec![] };
-        studio.workspace.with(|ws| {
-            let Ok(bookmark) = ws.bookmark(&job) else { return vec![] };
-            ws.runs_of(&job)
-                .filter(|r| bookmark.committed_by_run.contains_key(&r.id))
-                .map(|r| r.id.clone())
-                .collect()
-        })
+        studio.workspace.with(|ws| ws.rewind_targets(&job))
     };
+    let first_target = move || rewind_targets().first().map(|t| t.run_id.clone());
     let preview = move |action: BookmarkAction| {
         let job = studio.job_name()?;
         // Core's preview lists and selects only (no object is read), so any source size is fine.
         studio
             .workspace
-            .with(|ws| ws.preview_next_run(&job, &action).ok().map(|l| describe(&l)))
+            .with(|ws| ws.preview_next_run(&job, &action).ok().map(|l| next_run_sentence(&l)))
     };
     let reset = move |_| {
         let Some(job) = studio.job_name() else { return };
@@ -53,7 +46,7 @@ pub fn BookmarkPanel() -> impl IntoView {
             return;
         };
         let target = if target.is_empty() {
-            committed_runs().first().cloned().unwrap_or_default()
+            first_target().unwrap_or_default()
         } else {
             target
         };
@@ -76,18 +69,17 @@ pub fn BookmarkPanel() -> impl IntoView {
                     <div class="row">
                         <select class="select" id="rewind-target" aria-label="Run to rewind to"
                             on:change:target=move |ev| rewind_to.set(ev.target().value())>
-                            {move || committed_runs().into_iter().enumerate().map(|(i, id)| {
-                                let label = format!("run {} · {}", i + 1, short_run_id(&id));
-                                view! { <option value=id.clone()>{label}</option> }
+                            {move || rewind_targets().into_iter().map(|target| {
+                                view! { <option value=target.run_id.clone()>{target.label()}</option> }
                             }).collect_view()}
                         </select>
                         <button class="btn warn" id="rewind-bookmark" on:click=rewind
                             title="Rewind (w)" aria-keyshortcuts="W"
-                            disabled=move || committed_runs().is_empty()>"Rewind"</button>
+                            disabled=move || rewind_targets().is_empty()>"Rewind"</button>
                     </div>
                     <p class="preview" id="rewind-preview">{move || {
                         let target = rewind_to.get();
-                        let target = if target.is_empty() { committed_runs().first().cloned() } else { Some(target) };
+                        let target = if target.is_empty() { first_target() } else { Some(target) };
                         target.and_then(|t| preview(BookmarkAction::RewindTo(t)))
                     }}</p>
                 </div>
@@ -101,115 +93,26 @@ pub fn BookmarkPanel() -> impl IntoView {
     }
 }
 
-/// "next run would re-read 2, read 0, skip 0" — what a preview lineage means.
-fn describe(lineage: &RunLineage) -> String {
-    let names = |kind| {
-        lineage
-            .files
-            .iter()
-            .filter(|f| f.kind == kind)
-            .map(|f| f.object.rsplit('/').next().unwrap_or(&f.object).to_string())
-            .collect::<Vec<_>>()
-    };
-    let (reread, read, skipped) = (
-        names(VerdictKind::ReRead),
-        names(VerdictKind::Read),
-        names(VerdictKind::Skipped),
-    );
-    let list = |v: &Vec<String>| {
-        if v.is_empty() {
-            "nothing".to_string()
-        } else {
-            v.join(", ")
-        }
-    };
-    let new = if read.is_empty() {
-        "no new files".to_string()
-    } else {
-        format!("new {}", read.join(", "))
-    };
-    format!(
-        "Then the next run re-reads {}; reads {new}; skips {}.",
-        list(&reread),
-        list(&skipped)
-    )
-}
-
-/// One row of the history list: (index in `history`, event in words, version).
-#[derive(Clone, PartialEq)]
-struct VersionRow {
-    index: usize,
-    event: String,
-    version: u64,
-}
-
-/// A field of the selected version, with what it was before if the version changed it.
-#[derive(Clone, PartialEq)]
-struct FieldRow {
-    field: String,
-    value: Option<String>,
-    /// `Some` when this version changed the field: its value before (`None` if it was absent).
-    before: Option<Option<String>>,
-}
-
 /// The bookmark's versions, newest first; the selected one's fields, changed ones highlighted.
 #[component]
 fn BookmarkHistory() -> impl IntoView {
     let studio = use_studio();
     // The version picked in the list; `None` follows the newest.
     let picked = RwSignal::new(None::<usize>);
-    let versions = move || -> Vec<VersionRow> {
+    let versions = move || -> Vec<BookmarkVersion> {
         let Some(job) = studio.job_name() else { return vec![] };
-        studio.workspace.with(|ws| {
-            let Ok(bookmark) = ws.bookmark(&job) else { return vec![] };
-            bookmark
-                .history
-                .iter()
-                .enumerate()
-                .rev()
-                .map(|(index, (event, entry))| VersionRow {
-                    index,
-                    event: describe_event(event),
-                    version: entry.version,
-                })
-                .collect()
-        })
+        studio.workspace.with(|ws| ws.bookmark_versions(&job))
     };
     // The picked version if it still exists (an undo may have removed it), else the newest.
     let selected = move || {
         let newest = versions().first().map(|v| v.index)?;
         Some(picked.get().filter(|&i| i <= newest).unwrap_or(newest))
     };
-    let fields = move || -> Vec<FieldRow> {
+    let fields = move || -> Vec<VersionField> {
         let (Some(job), Some(index)) = (studio.job_name(), selected()) else {
             return vec![];
         };
-        studio.workspace.with(|ws| {
-            let Ok(bookmark) = ws.bookmark(&job) else { return vec![] };
-            let Some((_, entry)) = bookmark.history.get(index) else {
-                return vec![];
-            };
-            let before = match index.checked_sub(1).and_then(|i| bookmark.history.get(i)) {
-                Some((_, previous)) => previous.clone(),
-                None => BookmarkEntry::new(&job),
-            };
-            let changes = entry.changes_since(&before);
-            let mut rows: Vec<FieldRow> = entry
-                .fields()
-                .into_iter()
-                .map(|(field, value)| FieldRow {
-                    before: changes.iter().find(|c| c.field == field).map(|c| c.before.clone()),
-                    field,
-                    value: Some(value),
-                })
-                .collect();
-            rows.extend(changes.into_iter().filter(|c| c.after.is_none()).map(|c| FieldRow {
-                field: c.field,
-                value: None,
-                before: Some(c.before),
-            }));
-            rows
-        })
+        studio.workspace.with(|ws| ws.bookmark_version_fields(&job, index))
     };
     view! {
         <details class="bookmark-history" open>
@@ -231,7 +134,7 @@ fn BookmarkHistory() -> impl IntoView {
                                             aria-pressed=if current == Some(index) { "true" } else { "false" }
                                             on:click=move |_| picked.set(Some(index))>
                                             <span class="version-number">"v" {row.version}</span>
-                                            <span class="version-event">{row.event}</span>
+                                            <span class="version-event">{describe_event(&row.event)}</span>
                                         </button>
                                     </li>
                                 }

@@ -1,6 +1,6 @@
 //! The job: what it reads and writes, the switches that matter for bookmarks, and Run.
 
-use gluelab_core::job::{SinkMode, SinkOutput, SourceInput};
+use gluelab_core::job::SinkMode;
 use leptos::prelude::*;
 
 use crate::run_options::{RunOptions, RunOptionsFields};
@@ -16,7 +16,7 @@ pub fn JobPanel() -> impl IntoView {
     let open_editor = move |_| {
         let Some(name) = studio.job_name() else { return };
         if draft.with_untracked(|d| d.name != name) {
-            if let Some(job) = studio.workspace.with_untracked(|ws| ws.jobs.get(&name).cloned()) {
+            if let Some(job) = studio.workspace.with_untracked(|ws| ws.job(&name).ok().cloned()) {
                 draft.set(job);
             }
         }
@@ -28,22 +28,14 @@ pub fn JobPanel() -> impl IntoView {
     };
     let unsaved = move || {
         let Some(name) = studio.job_name() else { return false };
-        draft.with(|d| d.name == name && studio.workspace.with(|ws| ws.jobs.get(&name) != Some(d)))
+        draft.with(|d| d.name == name && studio.workspace.with(|ws| ws.job(&name).ok() != Some(d)))
     };
     let summary = move || {
         let name = studio.job_name()?;
         studio.workspace.with(|ws| {
             let job = ws.job(&name).ok()?;
-            let source = job.plan.sources.first().map(|s| match &s.input {
-                SourceInput::Catalog { database, table } => format!("{database}.{table}"),
-                SourceInput::S3 { path, .. } => path.clone(),
-                SourceInput::Jdbc { table, .. } => format!("JDBC {table}"),
-            });
-            let sink = job.plan.sinks.first().map(|s| match &s.output {
-                SinkOutput::Catalog { database, table } => format!("{database}.{table}"),
-                SinkOutput::S3 { path, .. } => path.clone(),
-                SinkOutput::Jdbc { table, .. } => format!("JDBC {table}"),
-            });
+            let source = job.plan.sources.first().map(|s| s.input.label());
+            let sink = job.plan.sinks.first().map(|s| s.output.label());
             let default_option = job
                 .default_arguments
                 .get("--job-bookmark-option")
@@ -60,12 +52,9 @@ pub fn JobPanel() -> impl IntoView {
     let edit_job = move |change: &dyn Fn(&mut gluelab_core::job::JobDefinition)| {
         let Some(name) = studio.job_name() else { return };
         studio.act(|ws| {
-            let job = ws
-                .jobs
-                .get_mut(&name)
-                .ok_or_else(|| gluelab_core::Error::EntityNotFound(name.clone()))?;
-            change(job);
-            Ok(())
+            let mut job = ws.job(&name)?.clone();
+            change(&mut job);
+            ws.update_job(job)
         });
     };
     let flag = move |read: fn(&gluelab_core::job::JobDefinition) -> bool| {
@@ -73,7 +62,7 @@ pub fn JobPanel() -> impl IntoView {
             let name = studio.job_name();
             studio
                 .workspace
-                .with(|ws| name.and_then(|n| ws.jobs.get(&n).map(read)).unwrap_or(false))
+                .with(|ws| name.and_then(|n| ws.job(&n).ok().map(read)).unwrap_or(false))
         }
     };
     let has_ctx = flag(|j| j.plan.sources.first().is_some_and(|s| s.transformation_ctx.is_some()));

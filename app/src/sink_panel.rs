@@ -12,21 +12,6 @@ const SHOWN_ROWS: usize = 500;
 /// Sinks larger than this are not listed (a large run writes millions of rows).
 const LIST_LIMIT_BYTES: u64 = 32 * 1024 * 1024;
 
-/// The size of the objects under the job's first sink, if it is a catalog table or S3 path.
-fn sink_bytes(ws: &gluelab_core::Workspace, job: &str) -> u64 {
-    use gluelab_core::job::SinkOutput;
-    use gluelab_core::store::S3Uri;
-    let location = ws.job(job).ok().and_then(|j| match &j.plan.sinks.first()?.output {
-        SinkOutput::Catalog { database, table } => ws.catalog.table(database, table).ok()?.location_uri().ok(),
-        SinkOutput::S3 { path, .. } => S3Uri::parse(path).ok(),
-        _ => None,
-    });
-    location
-        .and_then(|l| ws.store.list(&S3Uri::new(&l.bucket, l.folder_prefix())).ok())
-        .map(|objects| objects.iter().map(|o| o.size()).sum())
-        .unwrap_or(0)
-}
-
 #[component]
 pub fn SinkPanel() -> impl IntoView {
     let studio = use_studio();
@@ -35,7 +20,7 @@ pub fn SinkPanel() -> impl IntoView {
         let job = studio.job_name()?;
         studio.workspace.with(|ws| {
             // Listing rows parses every part file on this thread: not for a large sink.
-            let bytes = sink_bytes(ws, &job);
+            let bytes = ws.job_sink_bytes(&job);
             if bytes > LIST_LIMIT_BYTES {
                 return Some(Err(bytes));
             }

@@ -107,13 +107,7 @@ impl Studio {
             if !self.ready.get() || self.in_flight.with_untracked(Option::is_some) {
                 return;
             }
-            let object_bytes: u64 = self.workspace.with_untracked(|ws| {
-                ws.store
-                    .buckets()
-                    .flat_map(|b| b.objects().values())
-                    .map(|o| o.size())
-                    .sum()
-            });
+            let object_bytes: u64 = self.workspace.with_untracked(|ws| ws.store().total_bytes());
             if object_bytes > PERSIST_LIMIT_BYTES {
                 self.save_status.set(SaveStatus::NotSaved(format!(
                     "not saved: {} of objects is more than gluelab saves after every change; export it to keep it",
@@ -315,7 +309,7 @@ impl Studio {
 
     /// The job the workbench shows: the first one in the workspace.
     pub fn job_name(&self) -> Option<String> {
-        self.workspace.with(|ws| ws.jobs.keys().next().cloned())
+        self.workspace.with(|ws| ws.jobs().next().map(|j| j.name.clone()))
     }
 }
 

@@ -17,12 +17,9 @@ pub fn TopBar() -> impl IntoView {
     let studio = use_studio();
     let tour = use_tour();
     let overlays = use_overlays();
-    let now = move || studio.workspace.with(|ws| iso8601(ws.clock.now()));
+    let now = move || studio.workspace.with(|ws| iso8601(ws.clock().now()));
     let pass_15_minutes = move |_| {
-        studio.act(|ws| {
-            ws.clock.advance(parse_duration("15m").expect("a valid duration"));
-            Ok(())
-        });
+        studio.act(|ws| ws.advance_clock(parse_duration("15m").expect("a valid duration")));
     };
     let dark = RwSignal::new(false);
     Effect::new(move |_| {

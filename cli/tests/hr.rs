@@ -173,7 +173,7 @@ fn a_rule_that_reaches_its_threshold_fails_the_run_and_explain_names_the_rule_fi
     let mut job = ws.job(hr::JOB_NAME).unwrap().clone();
     // Step 3 maps company names; stageThreshold 1 fails the run at the first unmapped one.
     job.plan.transforms[2] = job.plan.transforms[2].clone().with_stage_threshold(1);
-    ws.jobs.insert(job.name.clone(), job);
+    ws.save_job(job).unwrap();
     start_from(&gl, &ws);
 
     gl.ok(&["s3", "cp", &hr_file("employees-2024-01.csv"), UPLOADS]);

@@ -80,7 +80,7 @@ fn json_to_arrow_to_parquet_100mb(bencher: Bencher) {
 /// enough ago to be outside the band, plus 10 new ones.
 fn bookmarked(history: usize) -> Workspace {
     let mut ws = demo::seed_workspace().expect("demo");
-    ws.clock.set_step(10);
+    ws.set_clock_step(10);
     let put = |ws: &mut Workspace, n: usize| {
         let body = format!("{{\"device_id\": \"{n:08x}\", \"timestamp\": {n}, \"state\": true}}\n");
         ws.put_object(
@@ -94,12 +94,11 @@ fn bookmarked(history: usize) -> Workspace {
     }
     ws.start_job_run(RunRequest::new(demo::JOB_NAME)).expect("first run");
     // Keep the sink small so the measured run pays for its source, not for old output.
-    ws.store
-        .delete_prefix(&S3Uri::new(demo::analytics_bucket(), "integrated-data/"))
+    ws.delete_prefix(&S3Uri::new(demo::analytics_bucket(), "integrated-data/"))
         .expect("clean sink");
     // A second run once the band has passed leaves a bookmark whose band holds nothing old:
     // the steady state of a job that runs every so often.
-    ws.clock.advance(parse_duration("16m").unwrap());
+    ws.advance_clock(parse_duration("16m").unwrap()).unwrap();
     ws.start_job_run(RunRequest::new(demo::JOB_NAME)).expect("second run");
     for n in history..history + 10 {
         put(&mut ws, n);

@@ -22,11 +22,12 @@ use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::account::ACCOUNT_ID;
 use crate::catalog::{Column, Table};
 use crate::clock::Millis;
-use crate::demo::ACCOUNT_ID;
 use crate::format::Format;
 use crate::job::{JobDefinition, JobPlan};
+use crate::stack::{Stack, StackResource};
 use crate::store::hex;
 use crate::workspace::Workspace;
 
@@ -155,35 +156,6 @@ pub struct ResourceDecl {
     /// Always a JSON object (empty when the template gives no `Properties`).
     pub properties: Value,
     pub depends_on: Vec<String>,
-}
-
-/// A deployed stack, as `describe-stacks` and `list-stack-resources` show it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Stack {
-    pub name: String,
-    pub stack_id: String,
-    pub region: String,
-    /// `CREATE_COMPLETE` or `UPDATE_COMPLETE`.
-    pub status: String,
-    pub created: Millis,
-    pub last_updated: Option<Millis>,
-    pub description: Option<String>,
-    pub parameters: BTreeMap<String, String>,
-    pub capabilities: Vec<String>,
-    pub resources: BTreeMap<String, StackResource>,
-    pub outputs: BTreeMap<String, String>,
-}
-
-/// One resource of a stack with its properties as deployed (every intrinsic resolved). IAM
-/// roles and policies live only here: gluelab does not enforce permissions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StackResource {
-    pub logical_id: String,
-    pub resource_type: String,
-    /// What `Ref` returns: a bucket's, database's, table's, job's or role's name.
-    pub physical_id: String,
-    pub properties: Value,
-    pub last_updated: Millis,
 }
 
 /// `aws cloudformation deploy`.

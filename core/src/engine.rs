@@ -842,7 +842,7 @@ impl Workspace {
         if let SinkOutput::Jdbc { table } = &sink.output {
             return self.write_jdbc_sink(run, table, &sink.mode, frame);
         }
-        let (location, format, csv) = self.sink_location(&sink.output)?;
+        let (location, format, csv) = self.s3_sink_location(&sink.output)?;
         let prefix = S3Uri::new(&location.bucket, location.folder_prefix());
         // Appending never looks at what is there (and so costs nothing per old part file).
         let existing = |ws: &Workspace| -> Result<Vec<String>> {
@@ -953,19 +953,13 @@ impl Workspace {
         Ok(vec![crate::warehouse::table_address(&name)])
     }
 
-    fn sink_location(&self, output: &SinkOutput) -> Result<(S3Uri, Format, CsvOptions)> {
-        Ok(match output {
-            SinkOutput::Catalog { database, table } => {
-                let t = self.catalog.table(database, table)?;
-                (t.location_uri()?, t.format, t.csv_options())
-            }
-            SinkOutput::S3 { path, format } => (S3Uri::parse(path)?, *format, CsvOptions::default()),
-            SinkOutput::Jdbc { table } => {
-                return Err(Error::InvalidInput(format!(
-                    "{table} is a warehouse table, not an S3 location"
-                )))
-            }
-        })
+    fn s3_sink_location(&self, output: &SinkOutput) -> Result<(S3Uri, Format, CsvOptions)> {
+        match self.sink_location(output)? {
+            crate::workspace::SinkLocation::S3 { uri, format, csv } => Ok((uri, format, csv)),
+            crate::workspace::SinkLocation::Warehouse { table } => Err(Error::InvalidInput(format!(
+                "{table} is a warehouse table, not an S3 location"
+            ))),
+        }
     }
 
     fn read_sink_frame(

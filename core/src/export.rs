@@ -26,13 +26,13 @@ pub use template::cloudformation_template;
 pub const WAREHOUSE_CONNECTION: &str = "gluelab-warehouse";
 
 /// The region of the default Glue assets bucket the exports name (Glue's own convention is
-/// `aws-glue-assets-<account>-<region>`; gluelab's account is [`crate::demo::ACCOUNT_ID`]).
+/// `aws-glue-assets-<account>-<region>`; gluelab's account is [`crate::account::ACCOUNT_ID`]).
 pub const ASSETS_REGION: &str = "us-east-1";
 
 /// `aws-glue-assets-<account>-<region>`: where Glue Studio keeps scripts and temporary files, and
 /// a bucket the `AWSGlueServiceRole` managed policy already lets a job read and write.
 pub fn assets_bucket() -> String {
-    format!("aws-glue-assets-{}-{ASSETS_REGION}", crate::demo::ACCOUNT_ID)
+    format!("aws-glue-assets-{}-{ASSETS_REGION}", crate::account::ACCOUNT_ID)
 }
 
 /// Where the exported job says its script lives: the job's own `ScriptLocation`, else Glue

@@ -275,3 +275,82 @@ mod tests {
         assert!(expand("${tenant_id", &values).is_err());
     }
 }
+
+impl SourceInput {
+    /// The kinds a job editor offers: `catalog`, `s3`, `jdbc`.
+    pub const KINDS: [&'static str; 3] = ["catalog", "s3", "jdbc"];
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SourceInput::Catalog { .. } => "catalog",
+            SourceInput::S3 { .. } => "s3",
+            SourceInput::Jdbc { .. } => "jdbc",
+        }
+    }
+
+    /// An empty input of `kind` (a catalog table for an unknown kind).
+    pub fn blank(kind: &str) -> SourceInput {
+        match kind {
+            "s3" => SourceInput::S3 {
+                path: "s3://".into(),
+                format: Format::Json,
+                csv: CsvOptions::default(),
+            },
+            "jdbc" => SourceInput::Jdbc {
+                table: String::new(),
+                bookmark_keys: vec![],
+                sort_order: KeySortOrder::Asc,
+            },
+            _ => SourceInput::Catalog {
+                database: String::new(),
+                table: String::new(),
+            },
+        }
+    }
+
+    /// `db.table`, the S3 path, or `JDBC schema.table`.
+    pub fn label(&self) -> String {
+        match self {
+            SourceInput::Catalog { database, table } => format!("{database}.{table}"),
+            SourceInput::S3 { path, .. } => path.clone(),
+            SourceInput::Jdbc { table, .. } => format!("JDBC {table}"),
+        }
+    }
+}
+
+impl SinkOutput {
+    /// The kinds a job editor offers: `catalog`, `s3`, `jdbc`.
+    pub const KINDS: [&'static str; 3] = ["catalog", "s3", "jdbc"];
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SinkOutput::Catalog { .. } => "catalog",
+            SinkOutput::S3 { .. } => "s3",
+            SinkOutput::Jdbc { .. } => "jdbc",
+        }
+    }
+
+    /// An empty output of `kind` (a catalog table for an unknown kind).
+    pub fn blank(kind: &str) -> SinkOutput {
+        match kind {
+            "s3" => SinkOutput::S3 {
+                path: "s3://".into(),
+                format: Format::Json,
+            },
+            "jdbc" => SinkOutput::Jdbc { table: String::new() },
+            _ => SinkOutput::Catalog {
+                database: String::new(),
+                table: String::new(),
+            },
+        }
+    }
+
+    /// `db.table`, the S3 path, or `JDBC schema.table`.
+    pub fn label(&self) -> String {
+        match self {
+            SinkOutput::Catalog { database, table } => format!("{database}.{table}"),
+            SinkOutput::S3 { path, .. } => path.clone(),
+            SinkOutput::Jdbc { table } => format!("JDBC {table}"),
+        }
+    }
+}

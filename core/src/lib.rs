@@ -4,6 +4,7 @@
 //! what this crate computes. Everything is deterministic: the same actions on the same
 //! workspace give byte-identical objects, run ids and bookmark JSON (see [`clock`]).
 
+pub mod account;
 pub mod args;
 pub mod bookmark;
 pub mod browse;
@@ -20,9 +21,11 @@ pub mod job;
 pub mod lineage;
 pub mod query;
 pub mod run;
+pub mod run_output;
 #[cfg(feature = "scripts")]
 pub mod script;
 pub mod snapshot;
+pub mod stack;
 pub mod store;
 pub mod tables;
 pub mod transform;

@@ -3,11 +3,22 @@
 //! A snapshot is checked completely before anything is returned, so a corrupt, truncated or
 //! newer-version file is rejected with a clear error and never half-loaded.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::bookmark::JobBookmark;
+use crate::catalog::Catalog;
+use crate::clock::VirtualClock;
 use crate::error::{Error, Result};
+use crate::job::JobDefinition;
+use crate::lineage::{PartLineage, ReadRecord};
+use crate::run::JobRun;
+use crate::stack::Stack;
+use crate::store::ObjectStore;
+use crate::warehouse::Warehouse;
 use crate::workspace::Workspace;
 
 /// Names the document's kind, so a stray JSON file is not mistaken for a workspace.
@@ -19,7 +30,7 @@ pub const VERSION: u32 = 1;
 struct Envelope<'a> {
     format: &'static str,
     version: u32,
-    workspace: &'a Workspace,
+    workspace: Document<'a>,
 }
 
 #[derive(Deserialize)]
@@ -30,7 +41,69 @@ struct Header {
 
 #[derive(Deserialize)]
 struct Owned {
-    workspace: Workspace,
+    workspace: Document<'static>,
+}
+
+/// The saved layout of a workspace (version 1), kept apart from the live `Workspace` so the
+/// model's fields can change without changing the files and links people have: a change of
+/// layout bumps [`VERSION`] and adds a step from the old layout here.
+#[derive(Serialize, Deserialize)]
+struct Document<'a> {
+    clock: Cow<'a, VirtualClock>,
+    store: Cow<'a, ObjectStore>,
+    catalog: Cow<'a, Catalog>,
+    jobs: Cow<'a, BTreeMap<String, JobDefinition>>,
+    runs: Cow<'a, Vec<JobRun>>,
+    bookmarks: Cow<'a, BTreeMap<String, JobBookmark>>,
+    reads: Cow<'a, BTreeMap<String, Vec<ReadRecord>>>,
+    parts: Cow<'a, BTreeMap<String, PartLineage>>,
+    #[serde(default, skip_serializing_if = "is_empty_map")]
+    stacks: Cow<'a, BTreeMap<String, Stack>>,
+    #[serde(default, skip_serializing_if = "is_empty_warehouse")]
+    warehouse: Cow<'a, Warehouse>,
+    run_sequence: u64,
+}
+
+fn is_empty_map<V: Clone>(map: &Cow<'_, BTreeMap<String, V>>) -> bool {
+    map.is_empty()
+}
+
+fn is_empty_warehouse(warehouse: &Cow<'_, Warehouse>) -> bool {
+    warehouse.is_empty()
+}
+
+impl<'a> Document<'a> {
+    fn of(ws: &'a Workspace) -> Self {
+        Self {
+            clock: Cow::Borrowed(&ws.clock),
+            store: Cow::Borrowed(&ws.store),
+            catalog: Cow::Borrowed(&ws.catalog),
+            jobs: Cow::Borrowed(&ws.jobs),
+            runs: Cow::Borrowed(&ws.runs),
+            bookmarks: Cow::Borrowed(&ws.bookmarks),
+            reads: Cow::Borrowed(&ws.reads),
+            parts: Cow::Borrowed(&ws.parts),
+            stacks: Cow::Borrowed(&ws.stacks),
+            warehouse: Cow::Borrowed(&ws.warehouse),
+            run_sequence: ws.run_sequence,
+        }
+    }
+
+    fn into_workspace(self) -> Workspace {
+        Workspace {
+            clock: self.clock.into_owned(),
+            store: self.store.into_owned(),
+            catalog: self.catalog.into_owned(),
+            jobs: self.jobs.into_owned(),
+            runs: self.runs.into_owned(),
+            bookmarks: self.bookmarks.into_owned(),
+            reads: self.reads.into_owned(),
+            parts: self.parts.into_owned(),
+            stacks: self.stacks.into_owned(),
+            warehouse: self.warehouse.into_owned(),
+            run_sequence: self.run_sequence,
+        }
+    }
 }
 
 /// Serialises a workspace; the same workspace always gives the same bytes.
@@ -38,7 +111,7 @@ pub fn save(workspace: &Workspace) -> Vec<u8> {
     serde_json::to_vec(&Envelope {
         format: FORMAT,
         version: VERSION,
-        workspace,
+        workspace: Document::of(workspace),
     })
     .expect("a workspace is plain data and always serialises")
 }
@@ -69,7 +142,7 @@ pub fn load(bytes: &[u8]) -> Result<Workspace> {
 fn parse(bytes: &[u8]) -> Result<Workspace> {
     let owned: Owned =
         serde_json::from_slice(bytes).map_err(|e| Error::Snapshot(format!("damaged workspace file: {e}")))?;
-    Ok(owned.workspace)
+    Ok(owned.workspace.into_workspace())
 }
 
 /// The most characters a share link's code may have: chat tools and address bars cut longer
@@ -122,9 +195,11 @@ pub fn from_share_code(code: &str) -> Result<Workspace> {
 /// document without object bodies, and the bodies themselves, to move as transferable buffers
 /// with no base64 and no JSON around them.
 pub fn save_handover(workspace: &Workspace) -> (Vec<u8>, Vec<Arc<Vec<u8>>>) {
-    bytes::SIDE_TABLE.with(|t| *t.borrow_mut() = Some(vec![]));
+    crate::store::body_serde::SIDE_TABLE.with(|t| *t.borrow_mut() = Some(vec![]));
     let document = save(workspace);
-    let bodies = bytes::SIDE_TABLE.with(|t| t.borrow_mut().take()).unwrap_or_default();
+    let bodies = crate::store::body_serde::SIDE_TABLE
+        .with(|t| t.borrow_mut().take())
+        .unwrap_or_default();
     (document, bodies)
 }
 
@@ -133,68 +208,12 @@ pub fn save_handover(workspace: &Workspace) -> (Vec<u8>, Vec<Arc<Vec<u8>>>) {
 /// [`load`] does.
 pub fn load_handover(document: &[u8], bodies: Vec<Vec<u8>>) -> Result<Workspace> {
     let bodies = bodies.into_iter().map(|b| Some(Arc::new(b))).collect();
-    bytes::SIDE_BODIES.with(|t| *t.borrow_mut() = Some(bodies));
+    crate::store::body_serde::SIDE_BODIES.with(|t| *t.borrow_mut() = Some(bodies));
     let loaded = parse(document);
-    bytes::SIDE_BODIES.with(|t| t.borrow_mut().take());
+    crate::store::body_serde::SIDE_BODIES.with(|t| t.borrow_mut().take());
     let workspace = loaded?;
     workspace.check_structure()?;
     Ok(workspace)
-}
-
-/// Serde adapter that stores object bodies as base64 text inside the JSON snapshot, or, during
-/// a hand-over, as an index into a side table of bodies.
-pub(crate) mod bytes {
-    use std::cell::RefCell;
-    use std::sync::Arc;
-
-    use base64::Engine as _;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    /// Bodies a hand-over document points at, each taken once.
-    pub(super) type SideBodies = Vec<Option<Arc<Vec<u8>>>>;
-
-    thread_local! {
-        /// Set by `save_handover`: bodies go here and the document holds their index.
-        pub(super) static SIDE_TABLE: RefCell<Option<Vec<Arc<Vec<u8>>>>> = const { RefCell::new(None) };
-        /// Set by `load_handover`: the bodies the document's indexes point at.
-        pub(super) static SIDE_BODIES: RefCell<Option<SideBodies>> = const { RefCell::new(None) };
-    }
-
-    pub fn serialize<S: Serializer>(body: &Arc<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
-        let index = SIDE_TABLE.with(|t| {
-            t.borrow_mut().as_mut().map(|table| {
-                table.push(body.clone());
-                table.len() - 1
-            })
-        });
-        match index {
-            Some(i) => s.serialize_u64(i as u64),
-            None => s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(body.as_slice())),
-        }
-    }
-
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Stored {
-        Text(String),
-        Index(u64),
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<Vec<u8>>, D::Error> {
-        match Stored::deserialize(d)? {
-            Stored::Text(text) => base64::engine::general_purpose::STANDARD
-                .decode(text.as_bytes())
-                .map(Arc::new)
-                .map_err(|e| serde::de::Error::custom(format!("object body is not valid base64: {e}"))),
-            Stored::Index(i) => SIDE_BODIES
-                .with(|t| {
-                    t.borrow_mut()
-                        .as_mut()
-                        .and_then(|bodies| bodies.get_mut(i as usize).and_then(Option::take))
-                })
-                .ok_or_else(|| serde::de::Error::custom(format!("object body {i} is missing from the hand-over"))),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 //! Objects carry their bytes behind an `Arc`, so cloning a whole workspace (undo, snapshots,
 //! run previews) costs pointers, not data.
 
+pub(crate) mod body_serde;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Arc;
@@ -61,7 +63,7 @@ impl fmt::Display for S3Uri {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Object {
     pub key: String,
-    #[serde(with = "crate::snapshot::bytes")]
+    #[serde(with = "body_serde")]
     pub body: Arc<Vec<u8>>,
     /// Quoted MD5 hex of the body, as S3 returns it for a single-part upload.
     pub etag: String,
@@ -186,6 +188,14 @@ impl ObjectStore {
 
     pub fn buckets(&self) -> impl Iterator<Item = &Bucket> {
         self.buckets.values()
+    }
+
+    /// The bytes of every object in every bucket.
+    pub fn total_bytes(&self) -> u64 {
+        self.buckets()
+            .flat_map(|b| b.objects().values())
+            .map(|o| o.size())
+            .sum()
     }
 
     pub fn bucket(&self, name: &str) -> Result<&Bucket> {

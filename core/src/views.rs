@@ -6,11 +6,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::Millis;
 use crate::error::Result;
-use crate::job::SinkOutput;
 use crate::lineage::{RunLineage, SinkRow, VerdictKind};
 use crate::run::RunState;
-use crate::workspace::Workspace;
+use crate::workspace::{SinkLocation, Workspace};
+
+mod bookmark;
+mod draft;
+mod sizes;
+
 use crate::RunRequest;
+pub use bookmark::{next_run_sentence, BookmarkVersion, RewindTarget, VersionField};
 
 /// A bookmark action a user is about to take.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,13 +167,9 @@ impl Workspace {
         let Some(sink) = definition.plan.sinks.first() else {
             return Ok((vec![], vec![]));
         };
-        match &sink.output {
-            SinkOutput::Catalog { database, table } => {
-                let t = self.catalog.table(database, table)?;
-                self.sink_rows(&t.location, t.format, &t.csv_options())
-            }
-            SinkOutput::S3 { path, format } => self.sink_rows(path, *format, &Default::default()),
-            SinkOutput::Jdbc { table } => self.warehouse.sink_rows(table),
+        match self.sink_location(&sink.output)? {
+            SinkLocation::S3 { uri, format, csv } => self.sink_rows(&uri.to_string(), format, &csv),
+            SinkLocation::Warehouse { table } => self.warehouse.sink_rows(&table),
         }
     }
 }

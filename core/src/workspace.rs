@@ -1,9 +1,11 @@
 //! The workspace: everything a user has built — store, catalog, jobs, runs, bookmarks and the
 //! clock — in one value that the app and the CLI own and drive.
+//!
+//! **API Boundary.** Its fields are private to core: front ends change it only through the
+//! command methods here and in `engine` (each enforces its rules and stamps the clock), and read
+//! it through the accessors below and the read models in `views`.
 
 use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
 
 use crate::bookmark::{BookmarkEntry, JobBookmark};
 use crate::catalog::Catalog;
@@ -14,29 +16,152 @@ use crate::lineage::{PartLineage, ReadRecord};
 use crate::run::JobRun;
 use crate::store::{Object, ObjectStore, S3Uri};
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Saved and loaded through `snapshot`, whose document type is the saved layout.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Workspace {
-    pub clock: VirtualClock,
-    pub store: ObjectStore,
-    pub catalog: Catalog,
-    pub jobs: BTreeMap<String, JobDefinition>,
+    pub(crate) clock: VirtualClock,
+    pub(crate) store: ObjectStore,
+    pub(crate) catalog: Catalog,
+    pub(crate) jobs: BTreeMap<String, JobDefinition>,
     /// Every run, in the order started.
-    pub runs: Vec<JobRun>,
-    pub bookmarks: BTreeMap<String, JobBookmark>,
+    pub(crate) runs: Vec<JobRun>,
+    pub(crate) bookmarks: BTreeMap<String, JobBookmark>,
     /// Every read of an object by a bookmarked source, by job, ctx and object (see `engine`).
-    pub reads: BTreeMap<String, Vec<ReadRecord>>,
+    pub(crate) reads: BTreeMap<String, Vec<ReadRecord>>,
     /// Lineage of every part file a run wrote, by `s3://` address.
-    pub parts: BTreeMap<String, PartLineage>,
+    pub(crate) parts: BTreeMap<String, PartLineage>,
     /// CloudFormation stacks deployed into this workspace, by name (see `cfn`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub stacks: BTreeMap<String, crate::cfn::Stack>,
+    pub(crate) stacks: BTreeMap<String, crate::stack::Stack>,
     /// The simulated JDBC database: JDBC sources and sinks (see `warehouse`).
-    #[serde(default, skip_serializing_if = "crate::warehouse::Warehouse::is_empty")]
-    pub warehouse: crate::warehouse::Warehouse,
+    pub(crate) warehouse: crate::warehouse::Warehouse,
     pub(crate) run_sequence: u64,
 }
 
+/// Where a sink's rows live.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SinkLocation {
+    S3 {
+        uri: S3Uri,
+        format: crate::format::Format,
+        csv: crate::format::CsvOptions,
+    },
+    Warehouse {
+        table: String,
+    },
+}
+
+/// `CreateJob`'s limits on a job's properties, as Glue states them.
+pub const JOB_NAME_MAX_CHARS: usize = 255;
+pub const JOB_DESCRIPTION_MAX_CHARS: usize = 2048;
+pub const JOB_MAX_RETRIES: u32 = 10;
+
+/// Reads: what front ends may see directly (read-only borrows; derived views are in `views`).
 impl Workspace {
+    pub fn clock(&self) -> &VirtualClock {
+        &self.clock
+    }
+
+    pub fn store(&self) -> &ObjectStore {
+        &self.store
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Every job, by name.
+    pub fn jobs(&self) -> impl Iterator<Item = &JobDefinition> {
+        self.jobs.values()
+    }
+
+    /// Every run, in the order started.
+    pub fn runs(&self) -> &[JobRun] {
+        &self.runs
+    }
+
+    /// CloudFormation stacks deployed into this workspace, by name.
+    pub fn stacks(&self) -> impl Iterator<Item = &crate::stack::Stack> {
+        self.stacks.values()
+    }
+
+    /// A deployed stack by name.
+    pub fn stack(&self, name: &str) -> Option<&crate::stack::Stack> {
+        self.stacks.get(name)
+    }
+
+    pub fn warehouse(&self) -> &crate::warehouse::Warehouse {
+        &self.warehouse
+    }
+
+    /// The lineage of a part file a run wrote, by its `s3://` address.
+    pub fn part_lineage(&self, uri: &str) -> Option<&PartLineage> {
+        self.parts.get(uri)
+    }
+
+    /// Where a sink writes: an S3 folder (a catalog table's location or a path) with its format,
+    /// or a warehouse table.
+    pub fn sink_location(&self, output: &crate::job::SinkOutput) -> Result<SinkLocation> {
+        use crate::job::SinkOutput;
+        Ok(match output {
+            SinkOutput::Catalog { database, table } => {
+                let t = self.catalog.table(database, table)?;
+                SinkLocation::S3 {
+                    uri: t.location_uri()?,
+                    format: t.format,
+                    csv: t.csv_options(),
+                }
+            }
+            SinkOutput::S3 { path, format } => SinkLocation::S3 {
+                uri: S3Uri::parse(path)?,
+                format: *format,
+                csv: crate::format::CsvOptions::default(),
+            },
+            SinkOutput::Jdbc { table } => SinkLocation::Warehouse { table: table.clone() },
+        })
+    }
+
+    /// Nothing built yet: no bucket, table, job, run, stack or warehouse table (the clock may
+    /// have moved).
+    pub fn is_empty(&self) -> bool {
+        let mut probe = self.clone();
+        probe.clock = VirtualClock::default();
+        probe == Workspace::default()
+    }
+}
+
+/// Commands: every change a front end may make. Each checks its rules before changing anything.
+impl Workspace {
+    /// "15 minutes pass": the clock moves on by `ms`, never backwards.
+    pub fn advance_clock(&mut self, ms: Millis) -> Result<Millis> {
+        if ms < 0 {
+            return Err(Error::InvalidInput("the clock never goes backwards".into()));
+        }
+        Ok(self.clock.advance(ms))
+    }
+
+    /// How far the clock moves between two actions (at least 1 ms).
+    pub fn set_clock_step(&mut self, step: Millis) {
+        self.clock.set_step(step);
+    }
+
+    pub fn create_database(&mut self, name: &str) -> Result<()> {
+        self.catalog.create_database(name)
+    }
+
+    pub fn create_table(&mut self, table: crate::catalog::Table) -> Result<()> {
+        self.catalog.create_table(table)
+    }
+
+    /// `s3 rm`: deletes an object; whether there was one (S3 answers the same either way).
+    pub fn delete_object(&mut self, uri: &S3Uri) -> Result<bool> {
+        self.store.delete(uri)
+    }
+
+    /// `s3 rm --recursive`: deletes every object under a prefix; their keys.
+    pub fn delete_prefix(&mut self, uri: &S3Uri) -> Result<Vec<String>> {
+        self.store.delete_prefix(uri)
+    }
+
     pub fn create_bucket(&mut self, name: &str) -> Result<()> {
         let now = self.clock.tick();
         self.store.create_bucket(name, now)
@@ -72,13 +197,43 @@ impl Workspace {
         Ok(outcome)
     }
 
+    /// `CreateJob`: a new job with an empty bookmark.
     pub fn create_job(&mut self, job: JobDefinition) -> Result<()> {
+        check_job_limits(&job)?;
         if self.jobs.contains_key(&job.name) {
             return Err(Error::AlreadyExists(format!("Job {} already exists.", job.name)));
         }
         self.bookmarks.insert(job.name.clone(), JobBookmark::new(&job.name));
         self.jobs.insert(job.name.clone(), job);
         Ok(())
+    }
+
+    /// `UpdateJob`: replaces a job's definition; its runs and bookmark stay (as on Glue).
+    pub fn update_job(&mut self, job: JobDefinition) -> Result<()> {
+        check_job_limits(&job)?;
+        let slot = self
+            .jobs
+            .get_mut(&job.name)
+            .ok_or_else(|| Error::EntityNotFound(format!("Job {} not found", job.name)))?;
+        *slot = job;
+        Ok(())
+    }
+
+    /// Changes a job in place (`UpdateJob` of the changed copy); its name is kept.
+    pub fn edit_job(&mut self, name: &str, change: impl FnOnce(&mut JobDefinition)) -> Result<()> {
+        let mut job = self.job(name)?.clone();
+        change(&mut job);
+        job.name = name.to_string();
+        self.update_job(job)
+    }
+
+    /// Creates the job, or updates it if one of that name exists (the editor's Save).
+    pub fn save_job(&mut self, job: JobDefinition) -> Result<()> {
+        if self.jobs.contains_key(&job.name) {
+            self.update_job(job)
+        } else {
+            self.create_job(job)
+        }
     }
 
     pub fn job(&self, name: &str) -> Result<&JobDefinition> {
@@ -101,6 +256,19 @@ impl Workspace {
             .iter()
             .find(|r| r.id == run_id && r.job_name == job_name)
             .ok_or_else(|| Error::EntityNotFound(format!("Job Run {run_id} not found")))
+    }
+
+    /// The last attempt of a run: the run itself, or the last of the retries it earned.
+    pub fn final_attempt(&self, run_id: &str) -> Result<&JobRun> {
+        let mut last = self.run(run_id)?;
+        while let Some(retry) = self
+            .runs
+            .iter()
+            .find(|r| r.previous_run_id.as_deref() == Some(last.id.as_str()))
+        {
+            last = retry;
+        }
+        Ok(last)
     }
 
     pub fn runs_of<'a>(&'a self, job_name: &'a str) -> impl Iterator<Item = &'a JobRun> + 'a {
@@ -181,5 +349,86 @@ impl Workspace {
             }
         }
         Ok(())
+    }
+}
+
+/// The limits `CreateJob` and `UpdateJob` enforce on a job's own properties.
+fn check_job_limits(job: &JobDefinition) -> Result<()> {
+    let invalid = |m: String| Err(Error::InvalidInput(m));
+    let name_chars = job.name.chars().count();
+    if job.name.trim().is_empty() || name_chars > JOB_NAME_MAX_CHARS {
+        return invalid(format!(
+            "1 validation error detected: Value '{}' at 'name' failed to satisfy constraint: Member must have length \
+             between 1 and {JOB_NAME_MAX_CHARS}",
+            job.name
+        ));
+    }
+    if job.name.chars().any(char::is_control) {
+        return invalid(
+            "1 validation error detected: Value at 'name' failed to satisfy constraint: Member must \
+             satisfy regular expression pattern: [\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*"
+                .into(),
+        );
+    }
+    if job.description.chars().count() > JOB_DESCRIPTION_MAX_CHARS {
+        return invalid(format!(
+            "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have \
+             length less than or equal to {JOB_DESCRIPTION_MAX_CHARS}"
+        ));
+    }
+    if job.max_retries > JOB_MAX_RETRIES {
+        return invalid(format!("MaxRetries must be {JOB_MAX_RETRIES} or less"));
+    }
+    if job.timeout_minutes == 0 {
+        return invalid("Timeout must be at least 1 minute".into());
+    }
+    if job.max_concurrent_runs == 0 {
+        return invalid("MaxConcurrentRuns must be at least 1".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::job::JobPlan;
+
+    #[test]
+    fn create_job_enforces_create_jobs_limits() {
+        let mut ws = Workspace::default();
+        let mut job = JobDefinition::new("j", JobPlan::default());
+        job.max_retries = 11;
+        let e = ws.create_job(job.clone()).unwrap_err().to_string();
+        assert!(e.contains("MaxRetries must be 10 or less"), "{e}");
+        job.max_retries = 10;
+        job.name = "x".repeat(256);
+        assert!(ws.create_job(job.clone()).is_err());
+        job.name = "line\nbreak".into();
+        assert!(ws.create_job(job.clone()).is_err());
+        job.name = "j".into();
+        ws.create_job(job).unwrap();
+        assert!(!ws.is_empty());
+    }
+
+    #[test]
+    fn update_job_needs_the_job_and_keeps_its_bookmark() {
+        let mut ws = Workspace::default();
+        let job = JobDefinition::new("j", JobPlan::default());
+        assert!(matches!(ws.update_job(job.clone()), Err(Error::EntityNotFound(_))));
+        ws.save_job(job.clone()).unwrap();
+        let mut changed = job;
+        changed.description = "now with a description".into();
+        ws.save_job(changed.clone()).unwrap();
+        assert_eq!(ws.job("j").unwrap(), &changed);
+        assert!(ws.bookmark("j").is_ok());
+    }
+
+    #[test]
+    fn the_clock_never_goes_backwards() {
+        let mut ws = Workspace::default();
+        assert!(ws.advance_clock(-1).is_err());
+        let before = ws.clock().now();
+        assert_eq!(ws.advance_clock(60_000).unwrap(), before + 60_000);
+        assert!(ws.is_empty(), "a moved clock alone builds nothing");
     }
 }

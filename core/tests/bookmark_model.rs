@@ -93,11 +93,11 @@ proptest! {
                     model.files.insert(uri(*n).to_string(), version);
                 }
                 Action::Delete(n) => {
-                    ws.store.delete(&uri(*n)).unwrap();
+                    ws.delete_object(&uri(*n)).unwrap();
                     model.files.remove(&uri(*n).to_string());
                 }
                 Action::WaitMinutes(m) => {
-                    ws.clock.advance(m * 60_000);
+                    ws.advance_clock(m * 60_000).unwrap();
                 }
                 Action::Reset => {
                     ws.reset_job_bookmark(demo::JOB_NAME, None).unwrap();

@@ -71,7 +71,8 @@ fn disable_reads_everything_every_time_and_saves_nothing() {
 #[test]
 fn a_source_without_transformation_ctx_is_never_bookmarked() {
     let mut ws = ws();
-    ws.jobs.get_mut(demo::JOB_NAME).unwrap().plan.sources[0].transformation_ctx = None;
+    ws.edit_job(demo::JOB_NAME, |j| j.plan.sources[0].transformation_ctx = None)
+        .unwrap();
     seed_files(&mut ws);
     run(&mut ws);
     let second = run(&mut ws);
@@ -168,14 +169,14 @@ fn a_failure_before_the_write_leaves_the_bookmark_and_the_next_run_reads_the_fil
 #[test]
 fn a_failure_after_the_write_and_a_retry_duplicate_the_output() {
     let mut ws = ws();
-    ws.jobs.get_mut(demo::JOB_NAME).unwrap().max_retries = 1;
+    ws.edit_job(demo::JOB_NAME, |j| j.max_retries = 1).unwrap();
     seed_files(&mut ws);
     let first = start(
         &mut ws,
         RunRequest::new(demo::JOB_NAME).fail_at(FailurePoint::BeforeCommit),
     );
     assert_eq!(ws.run(&first).unwrap().state, RunState::Failed);
-    let retry = ws.runs.last().unwrap();
+    let retry = ws.runs().last().unwrap();
     assert_eq!(
         (retry.attempt, retry.previous_run_id.as_deref(), retry.state),
         (1, Some(first.as_str()), RunState::Succeeded)
@@ -190,7 +191,7 @@ fn a_failure_after_the_write_and_a_retry_duplicate_the_output() {
 #[test]
 fn a_script_without_job_commit_never_advances() {
     let mut ws = ws();
-    ws.jobs.get_mut(demo::JOB_NAME).unwrap().plan.commits = false;
+    ws.edit_job(demo::JOB_NAME, |j| j.plan.commits = false).unwrap();
     seed_files(&mut ws);
     run(&mut ws);
     let second = run(&mut ws);
@@ -253,7 +254,7 @@ fn after_the_band_passes_old_files_are_skipped_by_time_alone() {
     let mut ws = ws();
     put(&mut ws, "raw-data-1.json", demo::seed::RAW_DATA_1);
     let first = run(&mut ws);
-    ws.clock.advance(parse_duration("16m").unwrap());
+    ws.advance_clock(parse_duration("16m").unwrap()).unwrap();
     let second = run(&mut ws);
     let file = &ws.run(&second).unwrap().lineage.files[0];
     assert_eq!(
@@ -284,11 +285,10 @@ fn bad_arguments_fail_the_run_with_glues_message_and_save_nothing() {
         .contains("invalid choice: 'job-bookmark-on'"));
     assert_eq!(version(&ws), (0, 1, String::new()));
     let mut ws2 = ws.clone();
-    ws2.jobs
-        .get_mut(demo::JOB_NAME)
-        .unwrap()
-        .default_arguments
-        .remove("--SRC_GLUE_TABLE_NAME");
+    ws2.edit_job(demo::JOB_NAME, |j| {
+        j.default_arguments.remove("--SRC_GLUE_TABLE_NAME");
+    })
+    .unwrap();
     let id = start(&mut ws2, RunRequest::new(demo::JOB_NAME));
     assert_eq!(
         ws2.run(&id).unwrap().error_message.as_deref(),
@@ -303,7 +303,8 @@ fn bad_arguments_fail_the_run_with_glues_message_and_save_nothing() {
 #[test]
 fn failfast_names_the_file_line_and_field_and_keeps_the_bookmark() {
     let mut ws = ws();
-    ws.jobs.get_mut(demo::JOB_NAME).unwrap().plan.sources[0].mode = ParseMode::FailFast;
+    ws.edit_job(demo::JOB_NAME, |j| j.plan.sources[0].mode = ParseMode::FailFast)
+        .unwrap();
     put(&mut ws, "ok.json", demo::seed::RAW_DATA_1);
     run(&mut ws);
     let before = version(&ws).2;
@@ -330,7 +331,8 @@ fn overwrite_and_merge_sinks_do_not_duplicate_after_a_reset() {
         },
     ] {
         let mut ws = ws();
-        ws.jobs.get_mut(demo::JOB_NAME).unwrap().plan.sinks[0].mode = mode.clone();
+        ws.edit_job(demo::JOB_NAME, |j| j.plan.sinks[0].mode = mode.clone())
+            .unwrap();
         put(&mut ws, "raw-data-1.json", demo::seed::RAW_DATA_1);
         run(&mut ws);
         put(&mut ws, "raw-data-2.json", demo::seed::RAW_DATA_2);
@@ -350,7 +352,7 @@ fn a_large_prefix_lists_only_what_changed_since_the_band() {
     }
     let first = run(&mut ws);
     assert_eq!(ws.run(&first).unwrap().lineage.files.len(), many);
-    ws.clock.advance(parse_duration("16m").unwrap());
+    ws.advance_clock(parse_duration("16m").unwrap()).unwrap();
     run(&mut ws);
     put(&mut ws, "new-1.json", demo::seed::RAW_DATA_2);
     put(&mut ws, "new-2.json", demo::seed::RAW_DATA_2);

@@ -38,10 +38,10 @@ mod cfn {
     #[test]
     fn the_articles_template_deploys_its_buckets_catalog_and_job() {
         let ws = deployed();
-        let buckets: Vec<_> = ws.store.buckets().map(|b| b.name.clone()).collect();
+        let buckets: Vec<_> = ws.store().buckets().map(|b| b.name.clone()).collect();
         assert_eq!(buckets, [demo::analytics_bucket(), demo::raw_bucket()]);
 
-        let raw = ws.catalog.table(demo::DATABASE, demo::SOURCE_TABLE).unwrap();
+        let raw = ws.catalog().table(demo::DATABASE, demo::SOURCE_TABLE).unwrap();
         assert_eq!(raw.location, format!("s3://{}/raw-data", demo::raw_bucket()));
         assert_eq!(raw.format, Format::Json);
         assert_eq!(
@@ -58,7 +58,7 @@ mod cfn {
             raw.serde_library.as_deref(),
             Some("org.apache.hive.hcatalog.data.JsonSerDe")
         );
-        let sink = ws.catalog.table(demo::DATABASE, demo::SINK_TABLE).unwrap();
+        let sink = ws.catalog().table(demo::DATABASE, demo::SINK_TABLE).unwrap();
         assert_eq!(
             sink.location,
             format!("s3://{}/integrated-data", demo::analytics_bucket())
@@ -86,7 +86,7 @@ mod cfn {
         );
 
         // IAM is kept as data, every intrinsic resolved.
-        let stack = &ws.stacks[STACK];
+        let stack = &ws.stack(STACK).unwrap();
         assert_eq!(stack.status, "CREATE_COMPLETE");
         let role = &stack.resources["ExecuteDevicesDataETLGlueJobRole"];
         assert_eq!(role.resource_type, IAM_ROLE);
@@ -124,8 +124,8 @@ mod cfn {
         assert_eq!(report.changes.len(), 1);
         assert_eq!(report.changes[0].action, ChangeAction::Modify);
         assert_eq!(ws.job(demo::JOB_NAME).unwrap().max_retries, 2);
-        assert!(ws.bookmarks.contains_key(demo::JOB_NAME));
-        assert_eq!(ws.stacks[STACK].status, "UPDATE_COMPLETE");
+        assert!(ws.bookmark(demo::JOB_NAME).is_ok());
+        assert_eq!(ws.stack(STACK).unwrap().status, "UPDATE_COMPLETE");
 
         let moved = template.replace("/raw-data\n", "/raw-data-v2\n");
         let e = refused(
@@ -221,7 +221,7 @@ mod cfn {
             other => panic!("{other:?}"),
         }
         // The raw bucket, created before the failure in the copy, is not in the workspace.
-        assert!(ws.store.bucket(&demo::raw_bucket()).is_err());
+        assert!(ws.store().bucket(&demo::raw_bucket()).is_err());
 
         let no_command = "Resources:\n  J:\n    Type: AWS::Glue::Job\n    Properties:\n      Role: r\n";
         let e = refused(
@@ -264,8 +264,8 @@ mod cfn {
             .parameter("Env", "prod");
         let report = ws.deploy_stack(&request).unwrap();
         assert_eq!(report.changes.len(), 5);
-        assert!(ws.store.bucket("data-prod-eu-west-1").is_ok());
-        let orders = ws.catalog.table("sales", "orders").unwrap();
+        assert!(ws.store().bucket("data-prod-eu-west-1").is_ok());
+        let orders = ws.catalog().table("sales", "orders").unwrap();
         assert_eq!(orders.format, Format::Csv);
         assert_eq!(orders.location, "s3://data-prod-eu-west-1/orders/");
         assert_eq!(orders.partition_keys[0].name, "day");
@@ -278,10 +278,10 @@ mod cfn {
         );
         assert_eq!((job.max_concurrent_runs, job.timeout_minutes), (3, 60));
         assert_eq!(
-            ws.stacks["sales"].outputs["BucketArn"],
+            ws.stack("sales").unwrap().outputs["BucketArn"],
             "arn:aws:s3:::data-prod-eu-west-1"
         );
-        assert_eq!(ws.stacks["sales"].parameters["Env"], "prod");
+        assert_eq!(ws.stack("sales").unwrap().parameters["Env"], "prod");
 
         let e = refused(
             &Workspace::default(),

@@ -55,7 +55,7 @@ fn tables_used<'a>(ws: &'a Workspace, job: &JobDefinition) -> Vec<&'a Table> {
     for step in &job.plan.transforms {
         if let Transform::ValueMapping { table, .. } | Transform::Join { table, .. } = &step.transform {
             if let Some((d, t)) = table.split_once('.') {
-                if ws.catalog.table(d, t).is_ok() {
+                if ws.catalog().table(d, t).is_ok() {
                     names.push((d.into(), t.into()));
                 }
             }
@@ -65,7 +65,7 @@ fn tables_used<'a>(ws: &'a Workspace, job: &JobDefinition) -> Vec<&'a Table> {
     names
         .into_iter()
         .filter(|n| seen.insert(n.clone()))
-        .map(|(d, t)| ws.catalog.table(&d, &t).unwrap())
+        .map(|(d, t)| ws.catalog().table(&d, &t).unwrap())
         .collect()
 }
 
@@ -94,7 +94,7 @@ fn buckets_used(ws: &Workspace, job: &JobDefinition) -> BTreeSet<String> {
         }
     }
     for uri in job.default_arguments.values().chain([&script_location(job)]) {
-        if uri.starts_with("s3://") && ws.store.bucket(&bucket_of(uri)).is_ok() {
+        if uri.starts_with("s3://") && ws.store().bucket(&bucket_of(uri)).is_ok() {
             out.insert(bucket_of(uri));
         }
     }
@@ -112,19 +112,19 @@ fn column_pairs(columns: &[Column]) -> Vec<(&str, &str)> {
 fn assert_recreated(source: &Workspace, job: &JobDefinition, deployed: &Workspace, renamed: &BTreeMap<String, String>) {
     let rename = |bucket: &str| renamed.get(bucket).cloned().unwrap_or_else(|| bucket.to_string());
     let expected: BTreeSet<String> = buckets_used(source, job).iter().map(|b| rename(b)).collect();
-    let got: BTreeSet<String> = deployed.store.buckets().map(|b| b.name.clone()).collect();
+    let got: BTreeSet<String> = deployed.store().buckets().map(|b| b.name.clone()).collect();
     assert_eq!(got, expected, "{}: buckets", job.name);
 
     let tables = tables_used(source, job);
     let databases: BTreeSet<&str> = tables.iter().map(|t| t.database.as_str()).collect();
-    let got: BTreeSet<&str> = deployed.catalog.databases().map(|d| d.name.as_str()).collect();
+    let got: BTreeSet<&str> = deployed.catalog().databases().map(|d| d.name.as_str()).collect();
     assert_eq!(got, databases, "{}: databases", job.name);
-    let table_count: usize = deployed.catalog.databases().map(|d| d.tables.len()).sum();
+    let table_count: usize = deployed.catalog().databases().map(|d| d.tables.len()).sum();
     assert_eq!(table_count, tables.len(), "{}: tables", job.name);
     for t in tables {
         let at = format!("{}: table {}.{}", job.name, t.database, t.name);
         let d = deployed
-            .catalog
+            .catalog()
             .table(&t.database, &t.name)
             .unwrap_or_else(|e| panic!("{at}: {e}"));
         let uri = S3Uri::parse(&t.location).unwrap();
@@ -218,7 +218,7 @@ mod export_template {
             deployed.job(demo::JOB_NAME).unwrap().script_location,
             job.script_location
         );
-        assert_eq!(deployed.jobs.len(), 1);
+        assert_eq!(deployed.jobs().count(), 1);
     }
 
     #[test]
@@ -229,7 +229,7 @@ mod export_template {
         assert_recreated(&source, job, &deployed, &BTreeMap::new());
         assert_default_script_location(job, &deployed);
         // The CSV rules tables keep their header row.
-        let rules = deployed.catalog.table(hr::RULES_DATABASE, "company_mapping").unwrap();
+        let rules = deployed.catalog().table(hr::RULES_DATABASE, "company_mapping").unwrap();
         assert!(rules.csv_options().with_header);
         assert_eq!(
             rules.serde_library.as_deref(),
@@ -246,7 +246,7 @@ mod export_template {
                 continue;
             }
             let source = examples::load(example.id).unwrap();
-            for job in source.jobs.values() {
+            for job in source.jobs() {
                 let deployed = deploy(&template_of(&source, &job.name), &[]);
                 assert_recreated(&source, job, &deployed, &BTreeMap::new());
                 assert_default_script_location(job, &deployed);
@@ -260,7 +260,7 @@ mod export_template {
         let mut source = Workspace::default();
         source.create_bucket("landing").unwrap();
         source.create_bucket("lake").unwrap();
-        source.catalog.create_database("shop").unwrap();
+        source.create_database("shop").unwrap();
         let columns = vec![Column::new("id", "bigint"), Column::new("total", "decimal(10,2)")];
         let mut raw = Table::new(
             "shop",
@@ -271,10 +271,10 @@ mod export_template {
         );
         raw.serde_parameters.insert("field.delim".into(), ";".into());
         raw.parameters.insert("skip.header.line.count".into(), "1".into());
-        source.catalog.create_table(raw).unwrap();
+        source.create_table(raw).unwrap();
         let mut lake = Table::new("shop", "orders", "s3://lake/orders", Format::Parquet, columns);
         lake.partition_keys = vec![Column::new("day", "string")];
-        source.catalog.create_table(lake).unwrap();
+        source.create_table(lake).unwrap();
         let mut job = JobDefinition::new(
             "orders-to-lake",
             JobPlan {
@@ -296,9 +296,9 @@ mod export_template {
         let template = template_of(&source, &job.name);
         let deployed = deploy(&template, &[]);
         assert_recreated(&source, &job, &deployed, &BTreeMap::new());
-        let raw = deployed.catalog.table("shop", "orders_raw").unwrap();
+        let raw = deployed.catalog().table("shop", "orders_raw").unwrap();
         assert_eq!(raw.csv_options().separator, b';');
-        let lake = deployed.catalog.table("shop", "orders").unwrap();
+        let lake = deployed.catalog().table("shop", "orders").unwrap();
         assert_eq!(
             lake.serde_library.as_deref(),
             Some("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe")
@@ -338,7 +338,7 @@ mod export_template {
                 .unwrap_or_else(|| panic!("no parameter for bucket {bucket}"))
         };
         let renamed: BTreeMap<String, String> = source
-            .store
+            .store()
             .buckets()
             .map(|b| (b.name.clone(), format!("acme-{}", &b.name[..20])))
             .collect();
@@ -350,7 +350,7 @@ mod export_template {
         overrides.push(("ScriptLocation", "s3://acme-scripts/etl/devices.py"));
         let deployed = deploy(&template, &overrides);
         for old in renamed.keys() {
-            assert!(deployed.store.bucket(old).is_err(), "{old} was renamed");
+            assert!(deployed.store().bucket(old).is_err(), "{old} was renamed");
         }
         assert_recreated(&source, job, &deployed, &renamed);
         assert_eq!(
@@ -358,7 +358,7 @@ mod export_template {
             Some("s3://acme-scripts/etl/devices.py")
         );
         // The role's inline policy follows the new names too.
-        let stack = &deployed.stacks[STACK];
+        let stack = &deployed.stack(STACK).unwrap();
         let policy = stack.resources["GlueJobRole"].properties["Policies"].to_string();
         for (old, new) in &renamed {
             assert!(policy.contains(&format!("arn:aws:s3:::{new}/*")), "{policy}");
@@ -486,7 +486,7 @@ mod export_template {
         let source = demo::seed_workspace().unwrap();
         let job = source.job(demo::JOB_NAME).unwrap();
         let deployed = deploy(&template_of(&source, demo::JOB_NAME), &[]);
-        let role = &deployed.stacks[STACK].resources["GlueJobRole"].properties;
+        let role = &deployed.stack(STACK).unwrap().resources["GlueJobRole"].properties;
         assert_eq!(
             role["ManagedPolicyArns"][0],
             "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole"
@@ -507,7 +507,7 @@ mod export_template {
         assert_eq!(resources_with("s3:ListBucket"), arns(""));
         assert_eq!(resources_with("s3:GetObject"), arns("/*"));
         // Written: the sink table's bucket (which also holds --TempDir and the script).
-        let sink = source.catalog.table(demo::DATABASE, demo::SINK_TABLE).unwrap();
+        let sink = source.catalog().table(demo::DATABASE, demo::SINK_TABLE).unwrap();
         assert_eq!(
             resources_with("s3:PutObject"),
             BTreeSet::from([format!("arn:aws:s3:::{}/*", bucket_of(&sink.location))])
@@ -517,7 +517,7 @@ mod export_template {
     #[test]
     fn a_jdbc_job_says_what_the_template_cannot_create() {
         let source = examples::load("jdbc-keys").unwrap();
-        let job = source.jobs.values().next().unwrap();
+        let job = source.jobs().next().unwrap();
         let template = template_of(&source, &job.name);
         let t = json(&template);
         let description = t["Description"].as_str().unwrap();
@@ -545,7 +545,7 @@ mod export_template {
         let mut source = demo::seed_workspace().unwrap();
         let mut job = source.job(demo::JOB_NAME).unwrap().clone();
         job.plan.sinks = vec![SinkSpec::catalog(demo::DATABASE, "nowhere", None)];
-        source.jobs.insert(job.name.clone(), job.clone());
+        source.save_job(job.clone()).unwrap();
         let e = cloudformation_template(&source, &job).unwrap_err();
         assert!(matches!(e, Error::EntityNotFound(_)), "{e}");
         assert!(e.to_string().contains("devices_data_analystics.nowhere"), "{e}");

@@ -83,7 +83,7 @@ fn an_appending_sink_doubles_every_count_row_after_a_reset() {
     let mut ws = hr::hr_workspace().unwrap();
     let mut job = ws.job(hr::JOB_NAME).unwrap().clone();
     job.plan.sinks[0].mode = SinkMode::Append;
-    ws.jobs.insert(job.name.clone(), job);
+    ws.save_job(job).unwrap();
     upload(&mut ws, 0);
     run(&mut ws);
     ws.reset_job_bookmark(hr::JOB_NAME, None).unwrap();
@@ -118,7 +118,7 @@ fn a_missing_job_parameter_fails_the_run_like_get_resolved_options() {
     let mut ws = hr::hr_workspace().unwrap();
     let mut job = ws.job(hr::JOB_NAME).unwrap().clone();
     job.default_arguments.remove("--tenant_id");
-    ws.jobs.insert(job.name.clone(), job);
+    ws.save_job(job).unwrap();
     let id = ws.start_job_run(RunRequest::new(hr::JOB_NAME)).unwrap();
     let message = ws.run(&id).unwrap().error_message.clone().unwrap();
     assert_eq!(message, "error: the following arguments are required: --tenant_id");
@@ -130,7 +130,7 @@ fn a_threshold_turns_unmapped_companies_into_a_failed_run_with_structured_detail
     let mut job = ws.job(hr::JOB_NAME).unwrap().clone();
     // Step 3 maps company names; stageThreshold 1 fails the run at the first unmapped one.
     job.plan.transforms[2] = job.plan.transforms[2].clone().with_stage_threshold(1);
-    ws.jobs.insert(job.name.clone(), job);
+    ws.save_job(job).unwrap();
     upload(&mut ws, 0);
     let id = ws.start_job_run(RunRequest::new(hr::JOB_NAME)).unwrap();
     let run = ws.run(&id).unwrap();
@@ -226,7 +226,7 @@ fn the_editor_preview_shows_every_step_without_touching_the_workspace() {
         }],
     }
     .into();
-    ws.jobs.insert(job.name.clone(), job);
+    ws.save_job(job).unwrap();
     let previews = ws.preview_steps(hr::JOB_NAME, 3).unwrap();
     let last = previews.last().unwrap();
     assert_eq!((last.step, last.name.as_str()), (Some(1), "Map"));

@@ -77,7 +77,7 @@ fn workspace() -> Workspace {
 
 /// The keys a run read, from its lineage (row address → the row's key in the table).
 fn keys_read(ws: &Workspace, run_id: &str) -> BTreeSet<i64> {
-    let table = ws.warehouse.table(TABLE).unwrap();
+    let table = ws.warehouse().table(TABLE).unwrap();
     ws.run(run_id)
         .unwrap()
         .lineage

@@ -36,9 +36,11 @@ fn workspace(scripted: bool, script: &str) -> Workspace {
     let mut ws = demo::seed_workspace().unwrap();
     put(&mut ws, &script_uri(), script);
     if scripted {
-        let job = ws.jobs.get_mut(demo::JOB_NAME).unwrap();
-        job.plan_from_script = true;
-        job.plan = empty_plan();
+        ws.edit_job(demo::JOB_NAME, |job| {
+            job.plan_from_script = true;
+            job.plan = empty_plan();
+        })
+        .unwrap();
     }
     ws
 }
@@ -242,7 +244,7 @@ fn a_missing_resolved_option_gives_argparses_message() {
 #[test]
 fn a_missing_script_object_fails_the_run_clearly() {
     let mut ws = workspace(true, seed::SCRIPT_PY);
-    ws.store.delete(&S3Uri::parse(&script_uri()).unwrap()).unwrap();
+    ws.delete_object(&S3Uri::parse(&script_uri()).unwrap()).unwrap();
     upload(&mut ws, 1);
     let message = failed_run(&mut ws).error_message.unwrap();
     assert!(

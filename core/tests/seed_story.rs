@@ -114,13 +114,7 @@ fn rewind_to_run_one_rereads_file_two_and_the_sink_gets_it_twice() {
         (rewound.run, rewound.run_id.clone()),
         (after_run1.run, Some(run1.clone()))
     );
-    assert_eq!(
-        rewound.version,
-        ws.bookmarks[demo::JOB_NAME].history[ws.bookmarks[demo::JOB_NAME].history.len() - 2]
-            .1
-            .version
-            + 1
-    );
+    assert_eq!(rewound.version, ws.bookmark_versions(demo::JOB_NAME)[1].version + 1);
     assert_eq!(ws.get_job_bookmark(demo::JOB_NAME, Some(&run1)).unwrap(), &after_run1);
 
     let run3 = run(&mut ws);

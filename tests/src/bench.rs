@@ -48,9 +48,11 @@ pub fn json_input(bytes: usize) -> Vec<u8> {
 /// The seed demo with its job reading a CSV table instead, and `body` uploaded into it.
 pub fn csv_workspace(body: Vec<u8>) -> Workspace {
     let mut ws = demo::seed_workspace().expect("the demo workspace");
-    ws.catalog.create_table(csv_table()).expect("a new table");
-    let job = ws.jobs.get_mut(demo::JOB_NAME).expect("the demo job");
-    job.plan.sources = vec![SourceSpec::catalog(demo::DATABASE, CSV_TABLE, Some("datasource"))];
+    ws.create_table(csv_table()).expect("a new table");
+    ws.edit_job(demo::JOB_NAME, |job| {
+        job.plan.sources = vec![SourceSpec::catalog(demo::DATABASE, CSV_TABLE, Some("datasource"))];
+    })
+    .expect("the demo job");
     ws.put_object(&S3Uri::new(demo::raw_bucket(), "raw-csv/devices.csv"), body)
         .expect("upload");
     ws
@@ -97,7 +99,7 @@ pub fn csv_to_parquet(body: &[u8]) -> usize {
 pub fn snapshot_round_trip(ws: &Workspace) -> usize {
     let bytes = snapshot::save(ws);
     let back = snapshot::load(&bytes).expect("loads");
-    assert_eq!(back.runs.len(), ws.runs.len());
+    assert_eq!(back.runs().len(), ws.runs().len());
     bytes.len()
 }
 
@@ -108,7 +110,7 @@ pub fn handover_round_trip(ws: &Workspace) -> usize {
     let (document, bodies) = snapshot::save_handover(ws);
     let bodies: Vec<Vec<u8>> = bodies.iter().map(|b| b.as_ref().clone()).collect();
     let back = snapshot::load_handover(&document, bodies).expect("loads");
-    assert_eq!(back.runs.len(), ws.runs.len());
+    assert_eq!(back.runs().len(), ws.runs().len());
     document.len()
 }
 

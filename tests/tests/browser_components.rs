@@ -681,10 +681,10 @@ async fn undo_and_redo_in_the_top_bar_restore_the_clock_and_the_bookmark() {
     let page = mount(studio, || view! { <TopBar/><BookmarkPanel/> });
     settle().await;
 
-    let start = iso8601(ws.clock.now());
+    let start = iso8601(ws.clock().now());
     let mut later = ws.clone();
-    later.clock.advance(parse_duration("15m").unwrap());
-    let later_clock = iso8601(later.clock.now());
+    later.advance_clock(parse_duration("15m").unwrap()).unwrap();
+    let later_clock = iso8601(later.clock().now());
     assert_ne!(start, later_clock);
     let mut reset = later.clone();
     reset.reset_job_bookmark(JOB, None).unwrap();

@@ -135,7 +135,7 @@ pub fn JobEditor(draft: RwSignal<JobDefinition>, #[prop(into)] on_close: Callbac
     let saved = move || {
         studio
             .workspace
-            .with(|ws| ws.jobs.get(&draft.with(|d| d.name.clone())).cloned())
+            .with(|ws| ws.job(&draft.with(|d| d.name.clone())).ok().cloned())
     };
     let dirty = move || saved().is_none_or(|job| draft.with(|d| *d != job));
     let status = RwSignal::new(None::<Result<String, String>>);
@@ -148,10 +148,7 @@ pub fn JobEditor(draft: RwSignal<JobDefinition>, #[prop(into)] on_close: Callbac
             return;
         }
         let job = draft.get_untracked();
-        let saved = studio.act(|ws| {
-            ws.jobs.insert(job.name.clone(), job);
-            Ok(())
-        });
+        let saved = studio.act(|ws| ws.save_job(job));
         status.set(Some(match (saved, studio.notice.get_untracked()) {
             (Some(()), _) => Ok("Saved: the next run uses this definition (undo with Ctrl+Z).".into()),
             (None, Some(Notice::Error(why))) => Err(format!("Not saved: {why}")),

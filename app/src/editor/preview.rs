@@ -94,13 +94,7 @@ impl Previews {
 
 /// The draft run on a copy of the workspace: its source's size, and the previews.
 fn compute(ws: &Workspace, draft: &JobDefinition) -> (u64, Outcome) {
-    let mut scratch = ws.clone();
-    scratch.jobs.insert(draft.name.clone(), draft.clone());
-    let bytes: u64 = scratch
-        .source_prefix(&draft.name)
-        .and_then(|prefix| scratch.store.list(&prefix))
-        .map(|objects| objects.iter().map(|o| o.size()).sum())
-        .unwrap_or(0);
+    let bytes = ws.draft_source_bytes(draft);
     if bytes > PREVIEW_LIMIT_BYTES {
         let text = format!(
             "Not previewed: the source holds {}, and a preview reads all of it on the page's thread. Run the job instead.",
@@ -108,7 +102,7 @@ fn compute(ws: &Workspace, draft: &JobDefinition) -> (u64, Outcome) {
         );
         return (bytes, Outcome::Skipped(text));
     }
-    let outcome = match scratch.preview_steps(&draft.name, SAMPLE_ROWS) {
+    let outcome = match ws.preview_draft_steps(draft, SAMPLE_ROWS) {
         Ok(previews) => Outcome::Ready(previews),
         Err(e) => Outcome::Failed(e.to_string()),
     };

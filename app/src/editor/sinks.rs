@@ -7,28 +7,6 @@ use leptos::prelude::*;
 use super::fields::{ListField, SelectField, TextField};
 use super::Editor;
 
-fn kind(output: &SinkOutput) -> &'static str {
-    match output {
-        SinkOutput::Catalog { .. } => "catalog",
-        SinkOutput::S3 { .. } => "s3",
-        SinkOutput::Jdbc { .. } => "jdbc",
-    }
-}
-
-fn blank_output(kind: &str) -> SinkOutput {
-    match kind {
-        "s3" => SinkOutput::S3 {
-            path: "s3://".into(),
-            format: Format::Json,
-        },
-        "jdbc" => SinkOutput::Jdbc { table: String::new() },
-        _ => SinkOutput::Catalog {
-            database: String::new(),
-            table: String::new(),
-        },
-    }
-}
-
 fn mode_name(mode: &SinkMode) -> &'static str {
     match mode {
         SinkMode::Append => "append",
@@ -46,7 +24,7 @@ pub fn Sinks() -> impl IntoView {
                 .sinks
                 .iter()
                 .enumerate()
-                .map(|(i, s)| (i, kind(&s.output)))
+                .map(|(i, s)| (i, s.output.kind()))
                 .collect::<Vec<_>>()
         })
     };
@@ -65,7 +43,7 @@ pub fn Sinks() -> impl IntoView {
 fn SinkCard(i: usize) -> impl IntoView {
     let editor = expect_context::<Editor>();
     let at = move |f: &str| format!("sinks[{i}].{f}");
-    let kind_now = Signal::derive(move || editor.sink(i, |s| kind(&s.output).to_string()));
+    let kind_now = Signal::derive(move || editor.sink(i, |s| s.output.kind().to_string()));
     let mode = Signal::derive(move || editor.sink(i, |s| mode_name(&s.mode).to_string()));
     let text = move |which: u8| {
         Signal::derive(move || {
@@ -137,7 +115,7 @@ fn SinkCard(i: usize) -> impl IntoView {
             <div class="grid">
                 <SelectField label="Writes to" field=at("kind")
                     choices=vec![("catalog", "Data Catalog table"), ("s3", "S3 path"), ("jdbc", "Warehouse table (JDBC)")]
-                    value=kind_now set=move |k: String| editor.edit_sink(i, |s| s.output = blank_output(&k))/>
+                    value=kind_now set=move |k: String| editor.edit_sink(i, |s| s.output = SinkOutput::blank(&k))/>
                 {location}
                 <SelectField label="Mode" field=at("mode")
                     choices=vec![("append", "append (Glue's default)"), ("overwrite", "overwrite"), ("merge", "merge on key (upsert)")]

@@ -8,34 +8,6 @@ use leptos::prelude::*;
 use super::fields::{CheckField, FieldError, ListField, NumberField, SelectField, TextField};
 use super::Editor;
 
-fn kind(input: &SourceInput) -> &'static str {
-    match input {
-        SourceInput::Catalog { .. } => "catalog",
-        SourceInput::S3 { .. } => "s3",
-        SourceInput::Jdbc { .. } => "jdbc",
-    }
-}
-
-/// An empty input of the chosen kind.
-fn blank_input(kind: &str) -> SourceInput {
-    match kind {
-        "s3" => SourceInput::S3 {
-            path: "s3://".into(),
-            format: Format::Json,
-            csv: CsvOptions::default(),
-        },
-        "jdbc" => SourceInput::Jdbc {
-            table: String::new(),
-            bookmark_keys: vec![],
-            sort_order: KeySortOrder::Asc,
-        },
-        _ => SourceInput::Catalog {
-            database: String::new(),
-            table: String::new(),
-        },
-    }
-}
-
 #[component]
 pub fn Sources() -> impl IntoView {
     let editor = expect_context::<Editor>();
@@ -45,7 +17,7 @@ pub fn Sources() -> impl IntoView {
                 .sources
                 .iter()
                 .enumerate()
-                .map(|(i, s)| (i, kind(&s.input)))
+                .map(|(i, s)| (i, s.input.kind()))
                 .collect::<Vec<_>>()
         })
     };
@@ -71,7 +43,7 @@ pub fn Sources() -> impl IntoView {
 fn SourceCard(i: usize) -> impl IntoView {
     let editor = expect_context::<Editor>();
     let at = move |f: &str| format!("sources[{i}].{f}");
-    let kind_now = Signal::derive(move || editor.source(i, |s| kind(&s.input).to_string()));
+    let kind_now = Signal::derive(move || editor.source(i, |s| s.input.kind().to_string()));
     let ctx = Signal::derive(move || editor.source(i, |s| s.transformation_ctx.clone().unwrap_or_default()));
     let ctx_hint = Signal::derive(move || {
         ctx.get().trim().is_empty().then(|| {
@@ -91,7 +63,7 @@ fn SourceCard(i: usize) -> impl IntoView {
                 <SelectField label="Reads from" field=at("kind")
                     choices=vec![("catalog", "Data Catalog table"), ("s3", "S3 path (from_options)"), ("jdbc", "Warehouse table (JDBC)")]
                     value=kind_now
-                    set=move |k: String| editor.edit_source(i, |s| s.input = blank_input(&k))/>
+                    set=move |k: String| editor.edit_source(i, |s| s.input = SourceInput::blank(&k))/>
                 <TextField label="transformation_ctx" field=at("transformation_ctx") value=ctx
                     placeholder="datasource0" hint=ctx_hint
                     set=move |v: String| editor.edit_source(i, |s| s.transformation_ctx = (!v.trim().is_empty()).then_some(v))/>

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 
 use super::fields::NumberField;
 use super::preview::{PreviewToggle, StepPreviewView};
-use super::step_fields::{blank, StepFields, KINDS};
+use gluelab_core::transform::catalogue::{self, CATALOGUE};
+
+use super::step_fields::StepFields;
 use super::{focus, Editor};
 
 #[component]
@@ -26,7 +28,9 @@ pub fn Steps() -> impl IntoView {
     let add = move |_| {
         let mut added = 0;
         editor.edit(|d| {
-            d.plan.transforms.push(Step::new(blank(&kind.get_untracked())));
+            d.plan.transforms.push(Step::new(
+                catalogue::kind(&kind.get_untracked()).unwrap_or(&CATALOGUE[0]).blank(),
+            ));
             added = d.plan.transforms.len() - 1;
         });
         request_animation_frame(move || focus(&format!("step-{added}-title")));
@@ -47,7 +51,7 @@ pub fn Steps() -> impl IntoView {
                 <label for="add-step-kind" class="visually-hidden">"Transform to add"</label>
                 <select class="select" id="add-step-kind" prop:value=move || kind.get()
                     on:change:target=move |ev| kind.set(ev.target().value())>
-                    {KINDS.iter().map(|(k, text)| view! { <option value=*k>{*text}</option> }).collect_view()}
+                    {CATALOGUE.iter().map(|k| view! { <option value=k.name>{k.label}</option> }).collect_view()}
                 </select>
                 <button class="btn secondary small" id="add-step" on:click=add>"+ Add step"</button>
             </div>

@@ -103,7 +103,7 @@ fn ObjectRow(object: ObjectSummary) -> impl IntoView {
     let delete = {
         let uri = uri.clone();
         move |_| {
-            if studio.act(|ws| ws.store.delete(&uri)).is_some() {
+            if studio.act(|ws| ws.delete_object(&uri)).is_some() {
                 browser.previewing.update(|p| {
                     if p.as_ref() == Some(&uri) {
                         *p = None;

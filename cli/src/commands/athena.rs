@@ -74,7 +74,7 @@ fn start(args: StartQueryArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
             .map(str::to_string),
         None => None,
     };
-    let submitted = ctx.workspace.clock.now();
+    let submitted = ctx.workspace.clock().now();
     let id = execution_id(ctx.state.query_executions.len(), &args.query_string, submitted);
     let mut execution = QueryExecution {
         id: id.clone(),

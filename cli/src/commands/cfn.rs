@@ -1,6 +1,7 @@
 //! `cloudformation deploy | describe-stacks | list-stack-resources`.
 
-use gluelab_core::cfn::{DeployError, DeployOutcome, DeployRequest, Stack};
+use gluelab_core::cfn::{DeployError, DeployOutcome, DeployRequest};
+use gluelab_core::stack::Stack;
 use serde::Serialize;
 
 use super::Ctx;
@@ -13,7 +14,7 @@ pub fn run(command: CfnCommand, ctx: &mut Ctx) -> Result<Reply, CliError> {
         CfnCommand::DescribeStacks(args) => {
             let stacks: Vec<&Stack> = match &args.stack_name {
                 Some(name) => vec![stack(ctx, name, "DescribeStacks")?],
-                None => ctx.workspace.stacks.values().collect(),
+                None => ctx.workspace.stacks().collect(),
             };
             Ok(Reply::doc(&Stacks {
                 stacks: stacks.into_iter().map(StackView::of).collect(),
@@ -44,7 +45,7 @@ pub fn run(command: CfnCommand, ctx: &mut Ctx) -> Result<Reply, CliError> {
 }
 
 fn stack<'a>(ctx: &'a Ctx, name: &str, operation: &str) -> Result<&'a Stack, CliError> {
-    ctx.workspace.stacks.get(name).ok_or_else(|| {
+    ctx.workspace.stack(name).ok_or_else(|| {
         CliError::service(
             operation,
             "ValidationError",

@@ -71,9 +71,7 @@ fn find(name: &str) -> Result<&'static Example, CliError> {
 /// Nothing built yet: no bucket, table, job, run or warehouse table, and no query or statement
 /// kept (the clock may have moved).
 fn is_empty(ws: &Workspace, state: &CliState) -> bool {
-    let mut probe = ws.clone();
-    probe.clock = Default::default();
-    probe == Workspace::default() && state.is_empty()
+    ws.is_empty() && state.is_empty()
 }
 
 fn load(args: ExampleLoadArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
@@ -94,21 +92,21 @@ fn load(args: ExampleLoadArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
 /// What the example holds, and where its story goes next.
 fn summary(example: &Example, ws: &Workspace) -> String {
     let mut out = vec![format!("Loaded the example '{}': {}", example.name, example.summary)];
-    let buckets: Vec<String> = ws.store.buckets().map(|b| format!("s3://{}", b.name)).collect();
+    let buckets: Vec<String> = ws.store().buckets().map(|b| format!("s3://{}", b.name)).collect();
     out.push(format!("  buckets:   {}", buckets.join(", ")));
     let tables: Vec<String> = ws
-        .catalog
+        .catalog()
         .databases()
         .flat_map(|d| d.tables.values().map(|t| format!("{}.{}", t.database, t.name)))
         .collect();
     if !tables.is_empty() {
         out.push(format!("  catalog:   {}", tables.join(", ")));
     }
-    let warehouse: Vec<&str> = ws.warehouse.tables.keys().map(String::as_str).collect();
+    let warehouse: Vec<&str> = ws.warehouse().tables.keys().map(String::as_str).collect();
     if !warehouse.is_empty() {
         out.push(format!("  warehouse: {}", warehouse.join(", ")));
     }
-    for job in ws.jobs.values() {
+    for job in ws.jobs() {
         let args: Vec<String> = job
             .default_arguments
             .iter()
@@ -120,7 +118,7 @@ fn summary(example: &Example, ws: &Workspace) -> String {
     out.push(String::new());
     out.push("Next: write the files its story uploads, upload one and run the job:".into());
     out.push(format!("  gluelab example files {}", example.name));
-    if let Some(job) = ws.jobs.values().next() {
+    if let Some(job) = ws.jobs().next() {
         let upload = (example.files)()
             .into_iter()
             .map(|(name, _)| name)

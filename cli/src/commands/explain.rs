@@ -4,13 +4,11 @@
 //! origins and duplicates — in S3 part files or in a warehouse table.
 
 use gluelab_core::clock::iso8601;
-use gluelab_core::format::{CsvOptions, Format};
-use gluelab_core::lineage::{FileVerdict, SinkRow, VerdictKind};
+use gluelab_core::lineage::{FileVerdict, VerdictKind};
 use gluelab_core::run::{ErrorDetail, JobRun};
-use gluelab_core::store::S3Uri;
+use gluelab_core::run_output::WrittenPart;
 use gluelab_core::transform::ErrorRecord;
 use gluelab_core::views::short_run_id;
-use gluelab_core::Workspace;
 use serde::Serialize;
 
 use super::Ctx;
@@ -23,12 +21,7 @@ pub fn run(args: ExplainArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
     let run = ws
         .job_run(&args.job_name, &args.run_id)
         .map_err(|e| CliError::core(op, &e))?;
-    let written = run
-        .lineage
-        .written
-        .iter()
-        .map(|part| written_part(ws, &run.id, part))
-        .collect::<Result<Vec<_>, _>>()?;
+    let written = ws.run_output(&run.id).map_err(|e| CliError::core(op, &e))?;
     if ctx.output == Some(OutputFormat::Json) {
         return Ok(Reply::doc(&Explained {
             run_id: &run.id,
@@ -47,23 +40,6 @@ pub fn run(args: ExplainArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
     Ok(Reply::lines(text(run, &written)))
 }
 
-/// A part file (or a warehouse table, `jdbc:schema.table`) the run wrote and its rows as they
-/// are now.
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct WrittenPart {
-    part: String,
-    /// False when the part was deleted (or overwritten) since, or the table dropped.
-    present: bool,
-    columns: Vec<String>,
-    /// For a warehouse table: the rows this run wrote that it still holds (a later run's upsert
-    /// or an UPDATE takes a row over).
-    rows: Vec<SinkRow>,
-    /// For each row that duplicates an earlier one: the run that wrote the earlier one.
-    #[serde(skip)]
-    first_writers: Vec<Option<String>>,
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct Explained<'a> {
@@ -78,92 +54,6 @@ struct Explained<'a> {
     files: &'a [FileVerdict],
     older_not_itemised: bool,
     written: Vec<WrittenPart>,
-}
-
-/// The sink a part belongs to: the catalog table whose location holds it, else its folder; or
-/// for `jdbc:schema.table`, the warehouse table.
-fn written_part(ws: &Workspace, run_id: &str, part: &str) -> Result<WrittenPart, CliError> {
-    let fail = |e: gluelab_core::Error| CliError::core("GetJobRun", &e);
-    if let Some(table) = part.strip_prefix("jdbc:") {
-        let Ok((columns, all)) = ws.warehouse.sink_rows(table) else {
-            return Ok(WrittenPart {
-                part: part.into(),
-                present: false,
-                columns: vec![],
-                rows: vec![],
-                first_writers: vec![],
-            });
-        };
-        let rows: Vec<SinkRow> = all
-            .iter()
-            .filter(|r| r.written_by.as_deref() == Some(run_id))
-            .cloned()
-            .collect();
-        let first_writers = rows
-            .iter()
-            .map(|r| {
-                r.duplicate_of
-                    .as_ref()
-                    .and_then(|(_, index)| all.get(*index))
-                    .and_then(|first| first.written_by.clone())
-            })
-            .collect();
-        return Ok(WrittenPart {
-            part: part.into(),
-            present: true,
-            columns,
-            rows,
-            first_writers,
-        });
-    }
-    let in_table = ws.catalog.databases().flat_map(|d| d.tables.values()).find(|t| {
-        t.location_uri()
-            .map(|u| part.starts_with(&S3Uri::new(&u.bucket, u.folder_prefix()).to_string()))
-            .unwrap_or(false)
-    });
-    let (location, format, csv) = match in_table {
-        Some(t) => (t.location.clone(), t.format, t.csv_options()),
-        None => {
-            let folder = part.rsplit_once('/').map(|(f, _)| f).unwrap_or(part).to_string();
-            let format = if part.ends_with(".parquet") {
-                Format::Parquet
-            } else if part.ends_with(".csv") {
-                Format::Csv
-            } else {
-                Format::Json
-            };
-            (folder, format, CsvOptions::default())
-        }
-    };
-    let uri = S3Uri::parse(part).map_err(fail)?;
-    let present = ws.store.get(&uri).is_ok();
-    if !present {
-        return Ok(WrittenPart {
-            part: part.into(),
-            present: false,
-            columns: vec![],
-            rows: vec![],
-            first_writers: vec![],
-        });
-    }
-    let (columns, rows) = ws.sink_rows(&location, format, &csv).map_err(fail)?;
-    let rows: Vec<SinkRow> = rows.into_iter().filter(|r| r.part == part).collect();
-    let first_writers = rows
-        .iter()
-        .map(|r| {
-            r.duplicate_of
-                .as_ref()
-                .and_then(|(first, _)| ws.parts.get(first))
-                .map(|p| p.run_id.clone())
-        })
-        .collect();
-    Ok(WrittenPart {
-        part: part.into(),
-        present: true,
-        columns,
-        rows,
-        first_writers,
-    })
 }
 
 fn plural(n: u64, word: &str) -> String {

@@ -61,12 +61,12 @@ pub fn run(command: GlueCommand, ctx: &mut Ctx) -> Result<Reply, CliError> {
             Ok(Reply::doc(&JobResponse { job: JobView::of(job) }))
         }
         GlueCommand::ListJobs => Ok(Reply::doc(&JobNames {
-            job_names: ctx.workspace.jobs.keys().cloned().collect(),
+            job_names: ctx.workspace.jobs().map(|j| j.name.clone()).collect(),
         })),
         GlueCommand::GetDatabases => Ok(Reply::doc(&DatabaseList {
             database_list: ctx
                 .workspace
-                .catalog
+                .catalog()
                 .databases()
                 .map(|d| DatabaseView {
                     name: d.name.clone(),
@@ -77,7 +77,7 @@ pub fn run(command: GlueCommand, ctx: &mut Ctx) -> Result<Reply, CliError> {
         GlueCommand::GetTables(args) => {
             let db = ctx
                 .workspace
-                .catalog
+                .catalog()
                 .database(&args.database_name)
                 .map_err(|e| CliError::core("GetTables", &e))?;
             Ok(Reply::doc(&TableList {
@@ -87,7 +87,7 @@ pub fn run(command: GlueCommand, ctx: &mut Ctx) -> Result<Reply, CliError> {
         GlueCommand::GetTable(args) => {
             let table = ctx
                 .workspace
-                .catalog
+                .catalog()
                 .table(&args.database_name, &args.name)
                 .map_err(|e| CliError::core("GetTable", &e))?;
             Ok(Reply::doc(&TableResponse {
@@ -112,15 +112,7 @@ fn start_job_run(args: StartJobRunArgs, ctx: &mut Ctx) -> Result<Reply, CliError
         .start_job_run(request)
         .map_err(|e| CliError::core("StartJobRun", &e))?;
     // The run (and any retries it earned) has ended; say so when it did not succeed.
-    let mut last = ctx.workspace.run(&id).expect("the run just started");
-    while let Some(retry) = ctx
-        .workspace
-        .runs
-        .iter()
-        .find(|r| r.previous_run_id.as_deref() == Some(last.id.as_str()))
-    {
-        last = retry;
-    }
+    let last = ctx.workspace.final_attempt(&id).expect("the run just started");
     if last.state != RunState::Succeeded {
         ctx.notes.push(format!(
             "gluelab: job run {} (attempt {}) ended {}: {}",
@@ -154,13 +146,6 @@ fn create_job(args: CreateJobArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
         job.glue_version = v;
     }
     if let Some(n) = args.max_retries {
-        if n > 10 {
-            return Err(CliError::service(
-                op,
-                "InvalidInputException",
-                "MaxRetries must be 10 or less",
-            ));
-        }
         job.max_retries = n;
     }
     if let Some(n) = args.timeout {

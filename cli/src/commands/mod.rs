@@ -97,9 +97,11 @@ fn clock(command: ClockCommand, ctx: &mut Ctx) -> Result<Reply, CliError> {
                 "'{duration}' is not a duration: use a number and a unit, as in 15m, 90s, 2h, 1d or 500ms"
             ))
         })?;
-        ctx.workspace.clock.advance(ms);
+        ctx.workspace
+            .advance_clock(ms)
+            .map_err(|e| CliError::usage(e.to_string()))?;
     }
-    let clock = &ctx.workspace.clock;
+    let clock = ctx.workspace.clock();
     Ok(Reply::doc(&ClockView {
         now: iso8601(clock.now()),
         now_millis: clock.now(),

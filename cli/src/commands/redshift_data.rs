@@ -80,7 +80,7 @@ fn execute(args: ExecuteStatementArgs, ctx: &mut Ctx) -> Result<Reply, CliError>
             "Specify either ClusterIdentifier or WorkgroupName, not both.",
         ));
     }
-    let created = ctx.workspace.clock.now();
+    let created = ctx.workspace.clock().now();
     let id = execution_id(ctx.state.statements.len(), &args.sql, created);
     let mut statement = Statement {
         id: id.clone(),
@@ -124,7 +124,7 @@ fn execute(args: ExecuteStatementArgs, ctx: &mut Ctx) -> Result<Reply, CliError>
             statement.error.as_deref().unwrap_or_default()
         ));
     }
-    statement.updated = ctx.workspace.clock.now();
+    statement.updated = ctx.workspace.clock().now();
     let reply = Reply::doc(&Executed {
         cluster_identifier: statement.cluster_identifier.clone(),
         created_at: aws_time(statement.created),

@@ -48,7 +48,7 @@ fn cp(args: CpArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
             }
             let body = ctx
                 .workspace
-                .store
+                .store()
                 .get(&from)
                 .map_err(|e| CliError::s3(format!("copy failed: {src} to {to} {}", failure(&e, "CopyObject"))))?
                 .body
@@ -92,7 +92,7 @@ fn upload(src: &str, dst: &str, ctx: &mut Ctx) -> Result<Reply, CliError> {
 
 fn download(src: &str, dst: &str, ctx: &mut Ctx) -> Result<Reply, CliError> {
     let from = uri(src)?;
-    let object = ctx.workspace.store.get(&from).map_err(|e| match e {
+    let object = ctx.workspace.store().get(&from).map_err(|e| match e {
         gluelab_core::Error::NoSuchKey { .. } => CliError::s3(format!(
             "fatal error: An error occurred (404) when calling the HeadObject operation: Key \"{}\" does not exist",
             from.key
@@ -129,7 +129,6 @@ fn rm(args: RmArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
     if args.recursive {
         let keys = ctx
             .workspace
-            .store
             .delete_prefix(&target)
             .map_err(|e| CliError::s3(format!("fatal error: {}", failure(&e, "ListObjectsV2"))))?;
         let lines: Vec<String> = keys
@@ -139,14 +138,13 @@ fn rm(args: RmArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
         return Ok(Reply::lines(lines.join("\n")));
     }
     ctx.workspace
-        .store
-        .delete(&target)
+        .delete_object(&target)
         .map_err(|e| CliError::s3(format!("delete failed: {target} {}", failure(&e, "DeleteObject"))))?;
     Ok(Reply::lines(format!("delete: {target}")))
 }
 
 fn ls(args: LsArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
-    let store = &ctx.workspace.store;
+    let store = ctx.workspace.store();
     let Some(path) = args.path else {
         let lines: Vec<String> = store
             .buckets()

@@ -21,7 +21,7 @@ pub mod seed {
 }
 
 /// Account and region the demo resolves `${AWS::AccountId}-${AWS::Region}` with.
-pub const ACCOUNT_ID: &str = "123456789012";
+pub use crate::account::ACCOUNT_ID;
 pub const REGION: &str = "ap-northeast-1";
 pub const DATABASE: &str = "devices_data_analystics";
 pub const SOURCE_TABLE: &str = "devices_raw_data";

@@ -388,7 +388,7 @@ impl<'a> Needs<'a> {
                 "The default ScriptLocation {location} is in a Glue assets bucket of gluelab's simulated account \
                  ({}): pass your own (ScriptLocation=s3://aws-glue-assets-<account>-<region>/scripts/...). \
                  AWSGlueServiceRole lets the job read aws-glue-* buckets.",
-                crate::demo::ACCOUNT_ID
+                crate::account::ACCOUNT_ID
             ));
         } else {
             self.notes.push(format!(

@@ -18,7 +18,7 @@ use arrow::datatypes::{
 };
 use base64::Engine;
 
-use super::json::{unescape_into, JsonKind, JsonValue};
+use super::json::scan::{unescape_into, JsonKind, JsonValue};
 use super::types::glue_type_name;
 use crate::error::Result;
 

@@ -66,6 +66,17 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format of a part file a run wrote, by its name's suffix (JSON parts have none).
+    pub fn of_part_file(name: &str) -> Format {
+        if name.ends_with(".parquet") {
+            Format::Parquet
+        } else if name.ends_with(".csv") {
+            Format::Csv
+        } else {
+            Format::Json
+        }
+    }
+
     /// The format named by a Glue `format` option or a catalog table's serialization library,
     /// so a table created by a crawler or by hand reads the same way as in Glue.
     pub fn from_glue(serialization_library_or_name: &str) -> Option<Format> {

@@ -17,6 +17,7 @@
 //! thresholds and error records).
 
 pub mod aggregate;
+pub mod catalogue;
 pub mod choice;
 pub mod expr;
 pub mod fields;
