@@ -364,6 +364,21 @@ impl WarehouseTable {
         }
     }
 
+    /// Appends `incoming` (of this table's schema) as new rows written by no job.
+    fn append(&mut self, incoming: &RecordBatch, at: Millis) -> Result<()> {
+        let picks: Vec<(usize, usize)> = (0..self.num_rows())
+            .map(|j| (0, j))
+            .chain((0..incoming.num_rows()).map(|i| (1, i)))
+            .collect();
+        let columns = interleave_columns(&[&self.batch, incoming], &picks)?;
+        let mut rows = self.rows.clone();
+        for _ in 0..incoming.num_rows() {
+            let row = self.new_row(at, None, None);
+            rows.push(row);
+        }
+        self.replace(columns, rows)
+    }
+
     /// Replaces the rows and their history together, so they stay aligned.
     fn replace(&mut self, columns: Vec<ArrayRef>, rows: Vec<RowMeta>) -> Result<()> {
         self.batch = batch_of(self.schema(), columns, rows.len())?;

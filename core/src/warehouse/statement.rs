@@ -6,7 +6,7 @@
 //! the assignment rule (`assign`). A statement is checked whole before the table changes, so a
 //! refused statement leaves it as it was.
 
-use arrow::array::{Array, ArrayRef, BooleanArray};
+use arrow::array::{new_empty_array, new_null_array, Array, ArrayRef, BooleanArray, RecordBatch};
 use arrow::compute::{concat, filter_record_batch, interleave};
 use sqlparser::ast::{self, Statement};
 use sqlparser::dialect::PostgreSqlDialect;
@@ -157,62 +157,9 @@ impl Warehouse {
                 ))
             }
         };
-        let schema = t.schema();
-        // Cell by cell, row by row: the first refused value is the one reported.
-        let mut cells: Vec<Vec<ArrayRef>> = vec![vec![]; t.columns.len()];
-        for (i, tuple) in values.rows.iter().enumerate() {
-            if tuple.len() != targets.len() {
-                return Err(Error::InvalidInput(format!(
-                    "INSERT into {key}, row {}: {} value(s) for {} column(s)",
-                    i + 1,
-                    tuple.len(),
-                    targets.len()
-                )));
-            }
-            let mut row: Vec<Option<&ast::Expr>> = vec![None; t.columns.len()];
-            for (expr, &target) in tuple.iter().zip(&targets) {
-                row[target] = Some(expr);
-            }
-            for (c, expr) in row.into_iter().enumerate() {
-                let column = &t.columns[c];
-                let value = match expr {
-                    None => arrow::array::new_null_array(schema.field(c).data_type(), 1),
-                    Some(e) => ScalarExpr::lower(e, vec![], "VALUES")
-                        .and_then(|e| e.constant())
-                        .map_err(|e| {
-                            in_context(
-                                e,
-                                &format!("INSERT into {key}, row {}, column \"{}\"", i + 1, column.name),
-                            )
-                        })?,
-                };
-                let stored = assign(&value, schema.field(c).data_type(), &column.glue_type)
-                    .map_err(|r| refused(t, &format!("INSERT row {}", i + 1), c, r))?;
-                cells[c].push(stored);
-            }
-        }
-        let count = values.rows.len();
-        let mut incoming = vec![];
-        for (c, column) in cells.iter().enumerate() {
-            let parts: Vec<&dyn Array> = column.iter().map(|a| a.as_ref()).collect();
-            incoming.push(if parts.is_empty() {
-                arrow::array::new_empty_array(schema.field(c).data_type())
-            } else {
-                concat(&parts)?
-            });
-        }
-        let incoming = super::batch_of(schema, incoming, count)?;
-        let picks: Vec<(usize, usize)> = (0..t.num_rows())
-            .map(|j| (0, j))
-            .chain((0..count).map(|i| (1, i)))
-            .collect();
-        let columns = super::interleave_columns(&[&t.batch, &incoming], &picks)?;
-        let mut rows = t.rows.clone();
-        for _ in 0..count {
-            let row = t.new_row(at, None, None);
-            rows.push(row);
-        }
-        t.replace(columns, rows)?;
+        let incoming = values_batch(t, &values.rows, &targets)?;
+        let count = incoming.num_rows();
+        t.append(&incoming, at)?;
         Ok(StatementOutcome::RowsAffected {
             verb: "INSERT",
             table: key,
@@ -299,6 +246,57 @@ impl Warehouse {
             rows: deleted,
         })
     }
+}
+
+/// `VALUES` rows as a batch of the table's columns (the ones not named NULL), each value
+/// stored by the assignment rule; cell by cell, row by row, so the first refused value is the
+/// one reported.
+fn values_batch(t: &WarehouseTable, rows: &[ast::Parens<Vec<ast::Expr>>], targets: &[usize]) -> Result<RecordBatch> {
+    let schema = t.schema();
+    let mut cells: Vec<Vec<ArrayRef>> = vec![vec![]; t.columns.len()];
+    for (i, tuple) in rows.iter().enumerate() {
+        if tuple.len() != targets.len() {
+            return Err(Error::InvalidInput(format!(
+                "INSERT into {}, row {}: {} value(s) for {} column(s)",
+                t.name,
+                i + 1,
+                tuple.len(),
+                targets.len()
+            )));
+        }
+        let mut row: Vec<Option<&ast::Expr>> = vec![None; t.columns.len()];
+        for (expr, &target) in tuple.iter().zip(targets) {
+            row[target] = Some(expr);
+        }
+        for (c, expr) in row.into_iter().enumerate() {
+            let (column, data_type) = (&t.columns[c], schema.field(c).data_type());
+            let value = match expr {
+                None => new_null_array(data_type, 1),
+                Some(e) => ScalarExpr::lower(e, vec![], "VALUES")
+                    .and_then(|e| e.constant())
+                    .map_err(|e| {
+                        let at = format!("INSERT into {}, row {}, column \"{}\"", t.name, i + 1, column.name);
+                        in_context(e, &at)
+                    })?,
+            };
+            let stored = assign(&value, data_type, &column.glue_type)
+                .map_err(|r| refused(t, &format!("INSERT row {}", i + 1), c, r))?;
+            cells[c].push(stored);
+        }
+    }
+    let columns = cells
+        .iter()
+        .zip(schema.fields())
+        .map(|(column, field)| {
+            let parts: Vec<&dyn Array> = column.iter().map(|a| a.as_ref()).collect();
+            Ok(if parts.is_empty() {
+                new_empty_array(field.data_type())
+            } else {
+                concat(&parts)?
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    super::batch_of(schema, columns, rows.len())
 }
 
 /// Where the `WHERE` clause holds (every row without one): true, false or NULL (unknown) per row.
