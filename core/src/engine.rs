@@ -425,7 +425,7 @@ impl Workspace {
         let mut frames = vec![];
         let mut read_keys = vec![];
         let (mut s3_plans, mut jdbc_plans) = (plans.iter(), key_plans.iter());
-        let mut keys_read: Vec<Vec<Vec<serde_json::Value>>> = vec![];
+        let mut keys_read = vec![];
         for spec in &job_plan.sources {
             if matches!(spec.input, SourceInput::Jdbc { .. }) {
                 let plan = jdbc_plans.next().expect("one plan per source");
@@ -928,10 +928,7 @@ impl Workspace {
             SinkMode::MergeOnKey { keys } => (Some(keys.as_slice()), None),
             SinkMode::Overwrite => {
                 let name = crate::warehouse::normalise_name(table);
-                let truncated = match warehouse.tables.get_mut(&name) {
-                    Some(t) => std::mem::take(&mut t.rows).len(),
-                    None => 0,
-                };
+                let truncated = warehouse.tables.get_mut(&name).map_or(0, |t| t.truncate());
                 (None, Some(truncated))
             }
         };

@@ -9,8 +9,6 @@
 //! Modelled, not verified: the shape of the state (`JDBCDataSourceJobBookmarkState`,
 //! `lastKey`) and the order rows are read in (by key).
 
-use serde_json::Value;
-
 use crate::args::BookmarkOption;
 use crate::bookmark::{BookmarkEntry, JdbcSourceState, Selection, SourceState};
 use crate::error::{Error, Result};
@@ -18,7 +16,7 @@ use crate::job::{KeySortOrder, SourceInput, SourceSpec};
 use crate::lineage::{FileVerdict, ReadRecord, Reason, VerdictKind};
 use crate::run::{JobRun, LogStream};
 use crate::transform::Frame;
-use crate::warehouse::{self, compare_keys, key_text, key_value, WarehouseRow, WarehouseTable};
+use crate::warehouse::{self, compare_keys, KeyValue, WarehouseTable};
 use crate::workspace::Workspace;
 
 /// One JDBC source's selection, before reading.
@@ -31,19 +29,15 @@ pub(crate) struct KeyPlan {
     pub order: KeySortOrder,
     /// The committed state the run reads after (none: every row).
     pub previous: Option<JdbcSourceState>,
-    after: Option<Vec<Value>>,
+    after: Option<Vec<KeyValue>>,
     /// Pause with from/to: rows up to the `--job-bookmark-to` run's last key only.
-    up_to: Option<Vec<Value>>,
+    up_to: Option<Vec<KeyValue>>,
     pub replay_to: Option<String>,
 }
 
 impl KeyPlan {
-    fn key_of(&self, row: &WarehouseRow) -> Vec<Value> {
-        self.positions.iter().map(|&p| row.values[p].clone()).collect()
-    }
-
     /// `a` comes strictly after `b` in the sort order.
-    fn after_in_order(&self, a: &[Value], b: &[Value]) -> bool {
+    fn after_in_order(&self, a: &[KeyValue], b: &[KeyValue]) -> bool {
         let o = compare_keys(a, b);
         match self.order {
             KeySortOrder::Asc => o.is_gt(),
@@ -51,29 +45,29 @@ impl KeyPlan {
         }
     }
 
-    fn beyond_bookmark(&self, key: &[Value]) -> bool {
+    fn beyond_bookmark(&self, key: &[KeyValue]) -> bool {
         self.after.as_ref().is_none_or(|after| self.after_in_order(key, after))
     }
 
-    fn within_replay(&self, key: &[Value]) -> bool {
+    fn within_replay(&self, key: &[KeyValue]) -> bool {
         self.up_to.as_ref().is_none_or(|to| !self.after_in_order(key, to))
     }
 
-    fn key_label(&self, key: &[Value]) -> String {
+    fn key_label(&self, key: &[KeyValue]) -> String {
         self.keys
             .iter()
             .zip(key)
-            .map(|(k, v)| format!("{k}={}", key_text(v)))
+            .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join(", ")
     }
 
     /// The state a commit saves: the furthest key read, or the previous one if none was read.
-    pub fn next_state(&self, committed_run: u64, read: &[Vec<Value>]) -> JdbcSourceState {
+    pub fn next_state(&self, committed_run: u64, read: &[Vec<KeyValue>]) -> JdbcSourceState {
         let furthest = read
             .iter()
             .chain(self.after.iter())
-            .fold(None::<&Vec<Value>>, |best, k| match best {
+            .fold(None::<&Vec<KeyValue>>, |best, k| match best {
                 Some(b) if !self.after_in_order(k, b) => Some(b),
                 _ => Some(k),
             });
@@ -81,7 +75,9 @@ impl KeyPlan {
             run: committed_run,
             keys: self.keys.clone(),
             sort_order: self.order.as_str().into(),
-            last_key: furthest.map(|k| k.iter().map(key_text).collect()).unwrap_or_default(),
+            last_key: furthest
+                .map(|k| k.iter().map(KeyValue::to_string).collect())
+                .unwrap_or_default(),
         }
     }
 }
@@ -142,22 +138,35 @@ impl Workspace {
             .filter(|_| tracked)
             .and_then(|c| jdbc_state(entry, c))
             .cloned();
-        let typed = |state: &JdbcSourceState| -> Option<Vec<Value>> {
-            (!state.last_key.is_empty()).then(|| {
-                state
-                    .last_key
-                    .iter()
-                    .zip(&positions)
-                    .map(|(text, &p)| key_value(text, &t.columns[p].glue_type))
-                    .collect()
-            })
+        // The stored key texts read back as their columns' types, so they compare as the rows do.
+        let schema = t.schema();
+        let typed = |state: &JdbcSourceState| -> Result<Option<Vec<KeyValue>>> {
+            if state.last_key.is_empty() {
+                return Ok(None);
+            }
+            let key = state
+                .last_key
+                .iter()
+                .zip(&positions)
+                .map(|(text, &p)| {
+                    KeyValue::parse(text, schema.field(p).data_type()).map_err(|e| {
+                        Error::InvalidInput(format!(
+                            "{}: the bookmark's lastKey for {}: {e}",
+                            t.name, t.columns[p].name
+                        ))
+                    })
+                })
+                .collect::<Result<_>>()?;
+            Ok(Some(key))
         };
-        let after = previous.as_ref().and_then(typed);
+        let after = previous.as_ref().map(typed).transpose()?.flatten();
         let up_to = ctx
             .as_deref()
             .filter(|_| tracked)
             .and_then(|c| jdbc_state(to_entry, c))
-            .and_then(typed);
+            .map(typed)
+            .transpose()?
+            .flatten();
         Ok(KeyPlan {
             ctx,
             table: t.name.clone(),
@@ -180,14 +189,14 @@ impl Workspace {
         plan: &KeyPlan,
         option: BookmarkOption,
         read_keys: &mut Vec<String>,
-    ) -> Result<(Frame, Vec<Vec<Value>>)> {
+    ) -> Result<(Frame, Vec<Vec<KeyValue>>)> {
         let t: WarehouseTable = self.warehouse.table(&plan.table)?.clone();
-        let mut selected: Vec<(&WarehouseRow, Vec<Value>)> = vec![];
+        let mut selected: Vec<(usize, Vec<KeyValue>)> = vec![];
         let mut updates_missed = vec![];
         let mut keys_missed = vec![];
-        let itemise_skipped = t.rows.len() <= crate::engine::ITEMISE_LIMIT;
-        for row in &t.rows {
-            let key = plan.key_of(row);
+        let itemise_skipped = t.num_rows() <= crate::engine::ITEMISE_LIMIT;
+        for (position, row) in t.rows().iter().enumerate() {
+            let key = t.key(&plan.positions, position)?;
             let address = warehouse::row_address(&t.name, row.id);
             let label = format!("row {} of {}", plan.key_label(&key), t.name);
             let (kind, reason) = if !plan.beyond_bookmark(&key) {
@@ -208,7 +217,7 @@ impl Workspace {
                 let to_run_id = plan.replay_to.clone().unwrap_or_default();
                 (VerdictKind::Skipped, Reason::AfterReplayEnd { to_run_id })
             } else {
-                selected.push((row, key));
+                selected.push((position, key));
                 self.verdict(
                     job_name,
                     plan.ctx.as_deref(),
@@ -301,11 +310,12 @@ impl Workspace {
                 ),
             );
         }
-        if let Some(warning) = non_monotonic(plan, &t) {
+        if let Some(warning) = non_monotonic(plan, &t)? {
             run.log(at, LogStream::Error, format!("WARN {warning}"));
         }
         let keys = selected.iter().map(|(_, k)| k.clone()).collect();
-        let frame = t.frame_of(selected.iter().map(|(r, _)| *r))?;
+        let positions: Vec<usize> = selected.iter().map(|(p, _)| *p).collect();
+        let frame = t.frame_of(&positions)?;
         Ok((frame, keys))
     }
 
@@ -329,23 +339,23 @@ fn preview(labels: &[String]) -> String {
 }
 
 /// Glue requires bookmark keys to grow strictly with each insert; says where they do not.
-fn non_monotonic(plan: &KeyPlan, t: &WarehouseTable) -> Option<String> {
-    let mut previous: Option<Vec<Value>> = None;
-    for row in &t.rows {
-        let key = plan.key_of(row);
+fn non_monotonic(plan: &KeyPlan, t: &WarehouseTable) -> Result<Option<String>> {
+    let mut previous: Option<Vec<KeyValue>> = None;
+    for row in 0..t.num_rows() {
+        let key = t.key(&plan.positions, row)?;
         if let Some(before) = &previous {
             if !plan.after_in_order(&key, before) {
-                return Some(format!(
+                return Ok(Some(format!(
                     "{}: bookmark key ({}) is not strictly {} in insertion order: {} was inserted after {}; rows like it are missed once a bookmark has passed their key",
                     t.name,
                     plan.keys.join(", "),
                     if plan.order == KeySortOrder::Asc { "increasing" } else { "decreasing" },
                     plan.key_label(&key),
                     plan.key_label(before),
-                ));
+                )));
             }
         }
         previous = Some(key);
     }
-    None
+    Ok(None)
 }

@@ -28,7 +28,7 @@ impl TableSource for CatalogTables<'_> {
             // Not in the catalog: a warehouse table of that schema, as a federated query sees it.
             Err(Error::EntityNotFound(message)) => match self.workspace.warehouse.table(&format!("{database}.{table}"))
             {
-                Ok(t) => Ok((t.schema()?, vec![t.batch()?])),
+                Ok(t) => Ok((t.schema(), vec![t.batch().clone()])),
                 Err(_) => Err(Error::EntityNotFound(message)),
             },
             other => other,
@@ -75,7 +75,7 @@ impl Workspace {
                     "table {name} is neither a catalog table (database.table) nor a warehouse table (schema.table)"
                 ))
             })?;
-            return t.frame_of(t.rows.iter());
+            return t.frame();
         };
         let options = ReadOptions {
             mode: crate::format::ParseMode::FailFast,

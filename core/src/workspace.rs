@@ -330,19 +330,6 @@ impl Workspace {
                 return bad(format!("bucket {} has an inconsistent time index", bucket.name));
             }
         }
-        for (name, table) in &self.warehouse.tables {
-            table
-                .schema()
-                .map_err(|e| Error::Snapshot(format!("warehouse table {name}: {e}")))?;
-            if let Some(row) = table.rows.iter().find(|r| r.values.len() != table.columns.len()) {
-                return bad(format!(
-                    "warehouse table {name}: row {} has {} values for {} columns",
-                    row.id,
-                    row.values.len(),
-                    table.columns.len()
-                ));
-            }
-        }
         for db in self.catalog.databases() {
             for table in db.tables.values() {
                 table.schema().map_err(|e| Error::Snapshot(e.to_string()))?;

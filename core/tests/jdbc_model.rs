@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use gluelab_core::job::{JobDefinition, JobPlan, KeySortOrder, SinkMode, SinkSpec, SourceSpec};
 use gluelab_core::lineage::VerdictKind;
 use gluelab_core::run::{FailurePoint, RunState};
-use gluelab_core::warehouse::row_address;
+use gluelab_core::warehouse::{row_address, KeyValue};
 use gluelab_core::{RunRequest, Workspace};
 use proptest::prelude::*;
 
@@ -86,11 +86,14 @@ fn keys_read(ws: &Workspace, run_id: &str) -> BTreeSet<i64> {
         .filter(|f| f.kind != VerdictKind::Skipped)
         .map(|f| {
             let row = table
-                .rows
+                .rows()
                 .iter()
-                .find(|r| row_address(TABLE, r.id) == f.object)
+                .position(|r| row_address(TABLE, r.id) == f.object)
                 .unwrap();
-            row.values[0].as_i64().unwrap()
+            match KeyValue::of(table.batch().column(0).as_ref(), row).unwrap() {
+                KeyValue::Int(key) => key,
+                other => panic!("not an integer key: {other}"),
+            }
         })
         .collect()
 }

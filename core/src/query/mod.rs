@@ -95,6 +95,7 @@ mod datetime;
 mod eval;
 mod exec;
 mod functions;
+mod lowered;
 mod parse;
 mod plan;
 mod render;
@@ -106,6 +107,8 @@ use arrow::array::{ArrayRef, BooleanArray, RecordBatch};
 use arrow::datatypes::SchemaRef;
 
 use crate::error::Result;
+
+pub(crate) use lowered::ScalarExpr;
 
 /// Where [`execute`] gets tables from; the caller owns the catalog.
 pub trait TableSource {

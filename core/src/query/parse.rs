@@ -70,6 +70,22 @@ pub(crate) fn parse_predicate(sql: &str) -> Result<Expr> {
     Ok(expr)
 }
 
+/// Lowers one expression of a statement parsed elsewhere (the warehouse's `UPDATE`, `DELETE`
+/// and `INSERT`), straight from sqlparser's AST. Columns may be qualified with any of
+/// `qualifiers` (`employees`, `hr.employees`, an alias). `clause` names the clause in the
+/// message when an aggregate slips in.
+pub(crate) fn lower_statement_expr(e: &ast::Expr, qualifiers: Vec<Vec<String>>, clause: &str) -> Result<Expr> {
+    let expr = lower_expr(e, &Scope { qualifiers })?;
+    if let Some(agg) = expr.first_aggregate() {
+        return Err(sql_error(
+            "EXPRESSION_NOT_SCALAR",
+            agg.pos(),
+            format!("{clause} clause cannot contain aggregations"),
+        ));
+    }
+    Ok(expr)
+}
+
 /// sqlparser ends its messages with ` at Line: L, Column: C`; Athena puts `line L:C:` first.
 /// Errors at the end of input carry no location from sqlparser; they get the end of `sql`.
 fn syntax_error(sql: &str, e: ParserError) -> Error {
