@@ -190,6 +190,11 @@ impl ObjectStore {
         self.buckets.values()
     }
 
+    /// The bytes of the objects listed under `uri` (see [`ObjectStore::list`]).
+    pub fn bytes_under(&self, uri: &S3Uri) -> Result<u64> {
+        Ok(self.list(uri)?.iter().map(|o| o.size()).sum())
+    }
+
     /// The bytes of every object in every bucket.
     pub fn total_bytes(&self) -> u64 {
         self.buckets()

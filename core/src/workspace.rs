@@ -343,14 +343,15 @@ impl Workspace {
 fn check_job_limits(job: &JobDefinition) -> Result<()> {
     let invalid = |m: String| Err(Error::InvalidInput(m));
     let name_chars = job.name.chars().count();
-    if job.name.trim().is_empty() || name_chars > JOB_NAME_MAX_CHARS {
+    if job.name.is_empty() || name_chars > JOB_NAME_MAX_CHARS {
         return invalid(format!(
             "1 validation error detected: Value '{}' at 'name' failed to satisfy constraint: Member must have length \
              between 1 and {JOB_NAME_MAX_CHARS}",
             job.name
         ));
     }
-    if job.name.chars().any(char::is_control) {
+    // Glue's name pattern allows tabs but no other control character.
+    if job.name.chars().any(|c| c.is_control() && c != '\t') {
         return invalid(
             "1 validation error detected: Value at 'name' failed to satisfy constraint: Member must \
              satisfy regular expression pattern: [\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*"
@@ -392,6 +393,8 @@ mod tests {
         assert!(ws.create_job(job.clone()).is_err());
         job.name = "line\nbreak".into();
         assert!(ws.create_job(job.clone()).is_err());
+        job.name = "tab\tallowed".into();
+        ws.create_job(job.clone()).unwrap();
         job.name = "j".into();
         ws.create_job(job).unwrap();
         assert!(!ws.is_empty());

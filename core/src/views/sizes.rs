@@ -9,8 +9,7 @@ impl Workspace {
     /// warehouse table).
     pub fn job_source_bytes(&self, job: &str) -> u64 {
         self.source_prefix(job)
-            .and_then(|prefix| self.store.list(&prefix))
-            .map(|objects| objects.iter().map(|o| o.size()).sum())
+            .and_then(|prefix| self.store.bytes_under(&prefix))
             .unwrap_or(0)
     }
 
@@ -23,8 +22,7 @@ impl Workspace {
         match self.sink_location(&sink.output) {
             Ok(SinkLocation::S3 { uri, .. }) => self
                 .store
-                .list(&S3Uri::new(&uri.bucket, uri.folder_prefix()))
-                .map(|objects| objects.iter().map(|o| o.size()).sum())
+                .bytes_under(&S3Uri::new(&uri.bucket, uri.folder_prefix()))
                 .unwrap_or(0),
             _ => 0,
         }
