@@ -255,27 +255,6 @@ impl SinkSpec {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn arguments_fill_placeholders_and_a_missing_one_is_named() {
-        let values = BTreeMap::from([("tenant_id".to_string(), "acme".to_string())]);
-        assert_eq!(
-            expand("s3://raw/${tenant_id}/hr/", &values).unwrap(),
-            "s3://raw/acme/hr/"
-        );
-        assert_eq!(
-            expand("cost $${x} for ${tenant_id}", &values).unwrap(),
-            "cost ${x} for acme"
-        );
-        let e = expand("s3://raw/${job_id}/", &values).unwrap_err();
-        assert!(e.contains("the run has no argument --job_id"), "{e}");
-        assert!(expand("${tenant_id", &values).is_err());
-    }
-}
-
 impl SourceInput {
     /// The kinds a job editor offers: `catalog`, `s3`, `jdbc`.
     pub const KINDS: [&'static str; 3] = ["catalog", "s3", "jdbc"];
@@ -352,5 +331,26 @@ impl SinkOutput {
             SinkOutput::S3 { path, .. } => path.clone(),
             SinkOutput::Jdbc { table } => format!("JDBC {table}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_fill_placeholders_and_a_missing_one_is_named() {
+        let values = BTreeMap::from([("tenant_id".to_string(), "acme".to_string())]);
+        assert_eq!(
+            expand("s3://raw/${tenant_id}/hr/", &values).unwrap(),
+            "s3://raw/acme/hr/"
+        );
+        assert_eq!(
+            expand("cost $${x} for ${tenant_id}", &values).unwrap(),
+            "cost ${x} for acme"
+        );
+        let e = expand("s3://raw/${job_id}/", &values).unwrap_err();
+        assert!(e.contains("the run has no argument --job_id"), "{e}");
+        assert!(expand("${tenant_id", &values).is_err());
     }
 }

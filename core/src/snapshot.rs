@@ -53,23 +53,19 @@ struct Document<'a> {
     store: Cow<'a, ObjectStore>,
     catalog: Cow<'a, Catalog>,
     jobs: Cow<'a, BTreeMap<String, JobDefinition>>,
-    runs: Cow<'a, Vec<JobRun>>,
+    runs: Cow<'a, [JobRun]>,
     bookmarks: Cow<'a, BTreeMap<String, JobBookmark>>,
     reads: Cow<'a, BTreeMap<String, Vec<ReadRecord>>>,
     parts: Cow<'a, BTreeMap<String, PartLineage>>,
-    #[serde(default, skip_serializing_if = "is_empty_map")]
+    #[serde(default, skip_serializing_if = "no_stacks")]
     stacks: Cow<'a, BTreeMap<String, Stack>>,
-    #[serde(default, skip_serializing_if = "is_empty_warehouse")]
+    #[serde(default, skip_serializing_if = "Warehouse::is_empty")]
     warehouse: Cow<'a, Warehouse>,
     run_sequence: u64,
 }
 
-fn is_empty_map<V: Clone>(map: &Cow<'_, BTreeMap<String, V>>) -> bool {
-    map.is_empty()
-}
-
-fn is_empty_warehouse(warehouse: &Cow<'_, Warehouse>) -> bool {
-    warehouse.is_empty()
+fn no_stacks(stacks: &BTreeMap<String, Stack>) -> bool {
+    stacks.is_empty()
 }
 
 impl<'a> Document<'a> {

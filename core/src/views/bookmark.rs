@@ -150,7 +150,7 @@ mod tests {
     fn seeded_twice() -> crate::Workspace {
         let mut ws = demo::seed_workspace().unwrap();
         for (name, body) in demo::raw_files() {
-            let uri = crate::store::S3Uri::new(&demo::raw_bucket(), name);
+            let uri = crate::store::S3Uri::new(demo::raw_bucket(), name);
             ws.put_object(&uri, body.as_bytes().to_vec()).unwrap();
             ws.start_job_run(crate::RunRequest::new(demo::JOB_NAME)).unwrap();
         }

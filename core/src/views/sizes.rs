@@ -39,7 +39,7 @@ mod tests {
         assert_eq!(ws.job_source_bytes(demo::JOB_NAME), 0);
         assert_eq!(ws.job_sink_bytes(demo::JOB_NAME), 0);
         let (name, body) = demo::raw_files()[0];
-        let uri = crate::store::S3Uri::new(&demo::raw_bucket(), name);
+        let uri = crate::store::S3Uri::new(demo::raw_bucket(), name);
         ws.put_object(&uri, body.as_bytes().to_vec()).unwrap();
         assert_eq!(ws.job_source_bytes(demo::JOB_NAME), body.len() as u64);
         ws.start_job_run(crate::RunRequest::new(demo::JOB_NAME)).unwrap();
