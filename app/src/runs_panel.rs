@@ -83,28 +83,38 @@ pub fn RunsPanel() -> impl IntoView {
 }
 
 /// The run in flight: a progress bar (from the worker's reports) and Stop.
+///
+/// The bar is built once per run and only its width and texts follow the reports: a Stop button
+/// rebuilt on every report would swallow a click that lands between two of them.
 #[component]
 fn RunProgressBar() -> impl IntoView {
     let studio = use_studio();
-    move || {
-        studio.in_flight.get().map(|run| {
-            let (percent, label) = describe(&run);
-            view! {
-                <div class="run-progress">
-                    <div class="progress" id="run-progress" role="progressbar" aria-label="Job run progress"
-                        aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent.to_string() aria-valuetext=label.clone()>
-                        <div class="progress-fill" style=format!("width: {percent}%")></div>
-                    </div>
-                    <span class="hint progress-label" id="run-progress-label">
-                        {format!("{} RUNNING · {label}", short_run_id(&run.run_id))}
-                    </span>
-                    <button class="btn danger" id="stop-run" title="BatchStopJobRun: stop the run; nothing it did is kept"
-                        on:click=move |_| crate::runner::stop(studio)>
-                        "■ Stop run"
-                    </button>
-                </div>
-            }
+    let shown = Memo::new(move |_| {
+        studio.in_flight.with(|run| {
+            run.as_ref().map(|run| {
+                let (percent, label) = describe(run);
+                (percent, format!("{} RUNNING · {label}", short_run_id(&run.run_id)), label)
+            })
         })
+    });
+    let percent = move || shown.with(|s| s.as_ref().map_or(0, |s| s.0));
+    view! {
+        <Show when=move || shown.with(Option::is_some)>
+            <div class="run-progress">
+                <div class="progress" id="run-progress" role="progressbar" aria-label="Job run progress"
+                    aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || percent().to_string()
+                    aria-valuetext=move || shown.with(|s| s.as_ref().map(|s| s.2.clone()).unwrap_or_default())>
+                    <div class="progress-fill" style=move || format!("width: {}%", percent())></div>
+                </div>
+                <span class="hint progress-label" id="run-progress-label">
+                    {move || shown.with(|s| s.as_ref().map(|s| s.1.clone()).unwrap_or_default())}
+                </span>
+                <button class="btn danger" id="stop-run" title="BatchStopJobRun: stop the run; nothing it did is kept"
+                    on:click=move |_| crate::runner::stop(studio)>
+                    "■ Stop run"
+                </button>
+            </div>
+        </Show>
     }
 }
 
