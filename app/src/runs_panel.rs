@@ -93,7 +93,11 @@ fn RunProgressBar() -> impl IntoView {
         studio.in_flight.with(|run| {
             run.as_ref().map(|run| {
                 let (percent, label) = describe(run);
-                (percent, format!("{} RUNNING · {label}", short_run_id(&run.run_id)), label)
+                (
+                    percent,
+                    format!("{} RUNNING · {label}", short_run_id(&run.run_id)),
+                    label,
+                )
             })
         })
     });
