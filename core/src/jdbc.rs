@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::args::BookmarkOption;
 use crate::bookmark::{BookmarkEntry, JdbcSourceState, Selection, SourceState};
+use crate::engine::RunContext;
 use crate::error::{Error, Result};
 use crate::job::{KeySortOrder, SourceInput, SourceSpec};
 use crate::lineage::{FileVerdict, ReadRecord, Reason, VerdictKind};
@@ -34,7 +35,7 @@ pub(crate) struct KeyPlan {
     after: Option<Vec<Value>>,
     /// Pause with from/to: rows up to the `--job-bookmark-to` run's last key only.
     up_to: Option<Vec<Value>>,
-    pub replay_to: Option<String>,
+    replay_to: Option<String>,
 }
 
 impl KeyPlan {
@@ -95,13 +96,8 @@ fn jdbc_state<'a>(entry: Option<&'a BookmarkEntry>, ctx: &str) -> Option<&'a Jdb
 
 impl Workspace {
     /// Which keys a JDBC source reads after, from the committed state (or the from/to pair).
-    pub(crate) fn plan_jdbc_source(
-        &self,
-        spec: &SourceSpec,
-        option: BookmarkOption,
-        entry: Option<&BookmarkEntry>,
-        to_entry: Option<&BookmarkEntry>,
-    ) -> Result<KeyPlan> {
+    pub(crate) fn plan_jdbc_source(&self, spec: &SourceSpec, context: &RunContext) -> Result<KeyPlan> {
+        let (option, entry, to_entry) = (context.option, context.entry.as_ref(), context.to_entry.as_ref());
         let SourceInput::Jdbc {
             table,
             bookmark_keys,
@@ -167,7 +163,7 @@ impl Workspace {
             previous,
             after,
             up_to,
-            replay_to: None,
+            replay_to: context.replay_to(),
         })
     }
 
@@ -175,12 +171,12 @@ impl Workspace {
     /// user should know about. Returns the frame and the keys read (for the commit).
     pub(crate) fn read_jdbc_source(
         &mut self,
-        job_name: &str,
+        context: &RunContext,
         run: &mut JobRun,
         plan: &KeyPlan,
-        option: BookmarkOption,
         read_keys: &mut Vec<String>,
     ) -> Result<(Frame, Vec<Vec<Value>>)> {
+        let (job_name, option) = (context.job.name.as_str(), context.option);
         let t: WarehouseTable = self.warehouse.table(&plan.table)?.clone();
         let mut selected: Vec<(&WarehouseRow, Vec<Value>)> = vec![];
         let mut updates_missed = vec![];
