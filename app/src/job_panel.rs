@@ -1,5 +1,6 @@
 //! The job: what it reads and writes, the switches that matter for bookmarks, and Run.
 
+use gluelab_core::args::BookmarkOption;
 use gluelab_core::job::SinkMode;
 use leptos::prelude::*;
 
@@ -40,7 +41,7 @@ pub fn JobPanel() -> impl IntoView {
                 .default_arguments
                 .get("--job-bookmark-option")
                 .cloned()
-                .unwrap_or("job-bookmark-disable (default)".into());
+                .unwrap_or(format!("{} (default)", BookmarkOption::Disable));
             Some((
                 name.clone(),
                 source.unwrap_or_default(),

@@ -4,10 +4,15 @@
 //! so a user sees in gluelab what their driver log would say on Glue.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// `--job-bookmark-option`: absent means disable, as on Glue.
+use crate::error::{Error, Result};
+
+/// `--job-bookmark-option`: absent means disable, as on Glue. Snapshots store the variant's
+/// name (`"Enable"`); arguments and output use Glue's value ([`BookmarkOption::as_str`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BookmarkOption {
     Enable,
@@ -16,12 +21,35 @@ pub enum BookmarkOption {
 }
 
 impl BookmarkOption {
+    /// In the order Glue's "choose from" lists them.
+    pub const ALL: [BookmarkOption; 3] = [BookmarkOption::Enable, BookmarkOption::Pause, BookmarkOption::Disable];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             BookmarkOption::Enable => "job-bookmark-enable",
             BookmarkOption::Disable => "job-bookmark-disable",
             BookmarkOption::Pause => "job-bookmark-pause",
         }
+    }
+}
+
+impl fmt::Display for BookmarkOption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for BookmarkOption {
+    type Err = Error;
+
+    /// argparse's message for a value not among the choices.
+    fn from_str(value: &str) -> Result<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == value).ok_or_else(|| {
+            let choices = Self::ALL.map(|o| format!("'{o}'")).join(", ");
+            Error::Arguments(format!(
+                "argument --job-bookmark-option: invalid choice: '{value}' (choose from {choices})"
+            ))
+        })
     }
 }
 
@@ -51,10 +79,10 @@ pub fn merge(
 
 /// Resolves the arguments as the script's `getResolvedOptions(sys.argv, required)` would.
 /// The error text is what the driver prints before the run fails.
-pub fn resolve(arguments: &BTreeMap<String, String>, required: &[String]) -> Result<ResolvedOptions, String> {
+pub fn resolve(arguments: &BTreeMap<String, String>, required: &[String]) -> Result<ResolvedOptions> {
     for key in arguments.keys() {
         if !key.starts_with("--") {
-            return Err(format!(
+            return invalid(format!(
                 "argument {key}: job arguments must start with '--' (Glue passes them to the script as --name value)"
             ));
         }
@@ -66,28 +94,25 @@ pub fn resolve(arguments: &BTreeMap<String, String>, required: &[String]) -> Res
         .map(|r| format!("--{r}"))
         .collect();
     if !missing.is_empty() {
-        return Err(format!(
+        return invalid(format!(
             "error: the following arguments are required: {}",
             missing.join(", ")
         ));
     }
     let option = get("job-bookmark-option").or_else(|| get("continuation-option").map(|legacy| legacy_option(&legacy)));
-    let bookmark = match option.as_deref() {
-        None | Some("job-bookmark-disable") => BookmarkOption::Disable,
-        Some("job-bookmark-enable") => BookmarkOption::Enable,
-        Some("job-bookmark-pause") => BookmarkOption::Pause,
-        Some(other) => {
-            return Err(format!(
-                "argument --job-bookmark-option: invalid choice: '{other}' (choose from 'job-bookmark-enable', \
-                 'job-bookmark-pause', 'job-bookmark-disable')"
-            ))
-        }
+    let bookmark = match option {
+        None => BookmarkOption::Disable,
+        Some(option) => option.parse()?,
     };
     let from_to = match (get("job-bookmark-from"), get("job-bookmark-to"), bookmark) {
         (Some(from), Some(to), BookmarkOption::Pause) => Some((from, to)),
-        (Some(_), Some(_), _) => return Err("Invalid option(s)--job-bookmark-from --job-bookmark-to".into()),
-        (Some(_), None, BookmarkOption::Pause) => return Err("Missing option or value for --job-bookmark-to".into()),
-        (None, Some(_), BookmarkOption::Pause) => return Err("Missing option or value for --job-bookmark-from".into()),
+        (Some(_), Some(_), _) => return invalid("Invalid option(s)--job-bookmark-from --job-bookmark-to".into()),
+        (Some(_), None, BookmarkOption::Pause) => {
+            return invalid("Missing option or value for --job-bookmark-to".into())
+        }
+        (None, Some(_), BookmarkOption::Pause) => {
+            return invalid("Missing option or value for --job-bookmark-from".into())
+        }
         // A lone from/to with enable or disable is accepted and ignored (modelled).
         _ => None,
     };
@@ -104,34 +129,34 @@ pub fn resolve(arguments: &BTreeMap<String, String>, required: &[String]) -> Res
 
 /// Run arguments typed by a person, as the AWS CLI takes `--arguments`: a JSON object of
 /// strings (`{"--k": "v"}`) or the shorthand `--k=v,--k2=v2`. The error names the argument.
-pub fn parse_argument_text(text: &str) -> Result<BTreeMap<String, String>, String> {
+pub fn parse_argument_text(text: &str) -> Result<BTreeMap<String, String>> {
     let text = text.trim();
     let mut parsed = BTreeMap::new();
     let mut add = |key: &str, value: String| {
         let key = key.trim();
         if !key.starts_with("--") || key.len() < 3 {
-            return Err(format!(
+            return invalid(format!(
                 "argument {key:?}: job arguments are named --name (Glue passes them to the script as --name value)"
             ));
         }
         if parsed.insert(key.to_string(), value).is_some() {
-            return Err(format!("argument {key}: given twice"));
+            return invalid(format!("argument {key}: given twice"));
         }
         Ok(())
     };
     if text.starts_with('{') {
-        let object: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(text).map_err(|e| format!("the arguments are not a JSON object: {e}"))?;
+        let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
+            .map_err(|e| Error::Arguments(format!("the arguments are not a JSON object: {e}")))?;
         for (key, value) in object {
             let serde_json::Value::String(value) = value else {
-                return Err(format!("argument {key}: the value {value} is not a string"));
+                return invalid(format!("argument {key}: the value {value} is not a string"));
             };
             add(&key, value)?;
         }
     } else {
         for pair in text.split(',').filter(|p| !p.trim().is_empty()) {
             let Some((key, value)) = pair.split_once('=') else {
-                return Err(format!("argument {:?}: expected --name=value", pair.trim()));
+                return invalid(format!("argument {:?}: expected --name=value", pair.trim()));
             };
             add(key, value.trim().to_string())?;
         }
@@ -146,14 +171,14 @@ pub fn parse_argument_text(text: &str) -> Result<BTreeMap<String, String>, Strin
 /// which one would win is not obvious.
 pub fn compose_run_arguments(
     typed: &str,
-    option: Option<&str>,
+    option: Option<BookmarkOption>,
     from: Option<&str>,
     to: Option<&str>,
-) -> Result<BTreeMap<String, String>, String> {
+) -> Result<BTreeMap<String, String>> {
     let mut arguments = parse_argument_text(typed)?;
-    let paused = option == Some(BookmarkOption::Pause.as_str());
+    let paused = option == Some(BookmarkOption::Pause);
     let chosen = [
-        ("--job-bookmark-option", option),
+        ("--job-bookmark-option", option.map(BookmarkOption::as_str)),
         ("--job-bookmark-from", from.filter(|_| paused)),
         ("--job-bookmark-to", to.filter(|_| paused)),
     ];
@@ -162,11 +187,15 @@ pub fn compose_run_arguments(
             continue;
         };
         if arguments.contains_key(key) {
-            return Err(format!("argument {key}: chosen above, so leave it out here"));
+            return invalid(format!("argument {key}: chosen above, so leave it out here"));
         }
         arguments.insert(key.to_string(), value.to_string());
     }
     Ok(arguments)
+}
+
+fn invalid<T>(message: String) -> Result<T> {
+    Err(Error::Arguments(message))
 }
 
 fn legacy_option(value: &str) -> String {
@@ -200,7 +229,7 @@ mod tests {
         );
         assert_eq!(parse_argument_text("  ").unwrap(), BTreeMap::new());
         assert_eq!(parse_argument_text("--expr=a=b").unwrap(), args(&[("--expr", "a=b")]));
-        let error = |text| parse_argument_text(text).unwrap_err();
+        let error = |text| parse_argument_text(text).unwrap_err().to_string();
         assert!(error("--tenant_id").contains("\"--tenant_id\": expected --name=value"));
         assert!(error("tenant_id=acme").contains("\"tenant_id\": job arguments are named --name"));
         assert!(error("--a=1,--a=2").contains("--a: given twice"));
@@ -210,7 +239,8 @@ mod tests {
 
     #[test]
     fn chosen_arguments_join_the_typed_ones_and_from_to_count_only_when_paused() {
-        let paused = compose_run_arguments("--note=x", Some("job-bookmark-pause"), Some("jr_1"), Some("jr_2")).unwrap();
+        let paused =
+            compose_run_arguments("--note=x", Some(BookmarkOption::Pause), Some("jr_1"), Some("jr_2")).unwrap();
         assert_eq!(
             paused,
             args(&[
@@ -220,17 +250,39 @@ mod tests {
                 ("--job-bookmark-to", "jr_2")
             ])
         );
-        let enabled = compose_run_arguments("", Some("job-bookmark-enable"), Some("jr_1"), None).unwrap();
+        let enabled = compose_run_arguments("", Some(BookmarkOption::Enable), Some("jr_1"), None).unwrap();
         assert_eq!(enabled, args(&[("--job-bookmark-option", "job-bookmark-enable")]));
         assert_eq!(compose_run_arguments("", None, None, None).unwrap(), BTreeMap::new());
         let twice = compose_run_arguments(
             "--job-bookmark-option=job-bookmark-enable",
-            Some("job-bookmark-pause"),
+            Some(BookmarkOption::Pause),
             None,
             None,
         );
-        assert!(twice.unwrap_err().contains("--job-bookmark-option: chosen above"));
+        assert!(twice
+            .unwrap_err()
+            .to_string()
+            .contains("--job-bookmark-option: chosen above"));
         assert!(compose_run_arguments("oops", None, None, None).is_err());
+    }
+
+    #[test]
+    fn bookmark_option_round_trips_through_glue_values_and_names_the_choices() {
+        for option in BookmarkOption::ALL {
+            assert_eq!(option.as_str().parse::<BookmarkOption>().unwrap(), option);
+            assert_eq!(option.to_string(), option.as_str());
+        }
+        assert_eq!(
+            "job-bookmark-on".parse::<BookmarkOption>().unwrap_err().to_string(),
+            "argument --job-bookmark-option: invalid choice: 'job-bookmark-on' (choose from \
+             'job-bookmark-enable', 'job-bookmark-pause', 'job-bookmark-disable')"
+        );
+        // Snapshots hold the variant's name: runs saved before keep loading.
+        assert_eq!(serde_json::to_string(&BookmarkOption::Pause).unwrap(), "\"Pause\"");
+        assert_eq!(
+            serde_json::from_str::<BookmarkOption>("\"Enable\"").unwrap(),
+            BookmarkOption::Enable
+        );
     }
 
     #[test]
@@ -253,19 +305,20 @@ mod tests {
 
     #[test]
     fn glue_messages_for_bad_arguments() {
-        let e = resolve(&args(&[("--job-bookmark-option", "job-bookmark-on")]), &[]).unwrap_err();
+        let message = |a: &BTreeMap<String, String>, required: &[String]| resolve(a, required).unwrap_err().to_string();
+        let e = message(&args(&[("--job-bookmark-option", "job-bookmark-on")]), &[]);
         assert!(
             e.starts_with("argument --job-bookmark-option: invalid choice: 'job-bookmark-on'"),
             "{e}"
         );
-        let e = resolve(&args(&[]), &["JOB_NAME".into(), "SRC".into()]).unwrap_err();
+        let e = message(&args(&[]), &["JOB_NAME".into(), "SRC".into()]);
         assert_eq!(e, "error: the following arguments are required: --JOB_NAME, --SRC");
         let pause_from = args(&[
             ("--job-bookmark-option", "job-bookmark-pause"),
             ("--job-bookmark-from", "jr_a"),
         ]);
         assert_eq!(
-            resolve(&pause_from, &[]).unwrap_err(),
+            message(&pause_from, &[]),
             "Missing option or value for --job-bookmark-to"
         );
         let enable_both = args(&[
@@ -274,7 +327,7 @@ mod tests {
             ("--job-bookmark-to", "jr_b"),
         ]);
         assert_eq!(
-            resolve(&enable_both, &[]).unwrap_err(),
+            message(&enable_both, &[]),
             "Invalid option(s)--job-bookmark-from --job-bookmark-to"
         );
     }

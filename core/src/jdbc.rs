@@ -11,6 +11,7 @@
 
 use crate::args::BookmarkOption;
 use crate::bookmark::{BookmarkEntry, JdbcSourceState, Selection, SourceState};
+use crate::engine::RunContext;
 use crate::error::{Error, Result};
 use crate::job::{KeySortOrder, SourceInput, SourceSpec};
 use crate::lineage::{FileVerdict, ReadRecord, Reason, VerdictKind};
@@ -91,13 +92,8 @@ fn jdbc_state<'a>(entry: Option<&'a BookmarkEntry>, ctx: &str) -> Option<&'a Jdb
 
 impl Workspace {
     /// Which keys a JDBC source reads after, from the committed state (or the from/to pair).
-    pub(crate) fn plan_jdbc_source(
-        &self,
-        spec: &SourceSpec,
-        option: BookmarkOption,
-        entry: Option<&BookmarkEntry>,
-        to_entry: Option<&BookmarkEntry>,
-    ) -> Result<KeyPlan> {
+    pub(crate) fn plan_jdbc_source(&self, spec: &SourceSpec, context: &RunContext) -> Result<KeyPlan> {
+        let (option, entry, to_entry) = (context.option, context.entry.as_ref(), context.to_entry.as_ref());
         let SourceInput::Jdbc {
             table,
             bookmark_keys,
@@ -176,7 +172,7 @@ impl Workspace {
             previous,
             after,
             up_to,
-            replay_to: None,
+            replay_to: context.replay_to(),
         })
     }
 
@@ -184,12 +180,12 @@ impl Workspace {
     /// user should know about. Returns the frame and the keys read (for the commit).
     pub(crate) fn read_jdbc_source(
         &mut self,
-        job_name: &str,
+        context: &RunContext,
         run: &mut JobRun,
         plan: &KeyPlan,
-        option: BookmarkOption,
         read_keys: &mut Vec<String>,
     ) -> Result<(Frame, Vec<Vec<KeyValue>>)> {
+        let (job_name, option) = (context.job.name.as_str(), context.option);
         let t: WarehouseTable = self.warehouse.table(&plan.table)?.clone();
         let mut selected: Vec<(usize, Vec<KeyValue>)> = vec![];
         let mut updates_missed = vec![];

@@ -37,13 +37,10 @@ impl Workspace {
                 add(field.clone(), "job arguments start with --".into());
             }
             known_arguments.insert(key.trim_start_matches("--").to_string());
-            if key == "--job-bookmark-option"
-                && !["job-bookmark-enable", "job-bookmark-disable", "job-bookmark-pause"].contains(&value.as_str())
-            {
-                add(
-                    field,
-                    format!("invalid choice: '{value}' (choose from 'job-bookmark-enable', 'job-bookmark-pause', 'job-bookmark-disable')"),
-                );
+            if key == "--job-bookmark-option" {
+                if let Err(e) = value.parse::<crate::args::BookmarkOption>() {
+                    add(field, e.to_string());
+                }
             }
         }
         let mut contexts = BTreeSet::new();

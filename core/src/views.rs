@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Millis;
+use crate::engine::{Outcome, RunUntil};
 use crate::error::Result;
 use crate::lineage::{RunLineage, SinkRow, VerdictKind};
 use crate::run::RunState;
@@ -81,8 +82,11 @@ impl Workspace {
             }
         }
         let id = copy.begin_job_run(RunRequest::new(job))?;
-        copy.select_job_run(&id)?;
-        Ok(copy.run(&id)?.lineage.clone())
+        match copy.run_job_until(&id, RunUntil::Selection)? {
+            Outcome::Selected(lineage) => Ok(lineage),
+            // The selection failed: what it decided before that.
+            _ => Ok(copy.run(&id)?.lineage.clone()),
+        }
     }
 
     pub fn timeline(&self, job: &str) -> Result<Timeline> {
@@ -204,10 +208,14 @@ impl crate::workspace::Workspace {
         definition.max_concurrent_runs = u32::MAX;
         definition.max_retries = 0;
         let names: Vec<&'static str> = definition.plan.transforms.iter().map(|s| s.transform.name()).collect();
-        let request = crate::RunRequest::new(job).arg("--job-bookmark-option", "job-bookmark-disable");
+        let request =
+            crate::RunRequest::new(job).arg("--job-bookmark-option", crate::args::BookmarkOption::Disable.as_str());
         let id = scratch.begin_job_run(request)?;
         let mut previews = vec![];
-        scratch.preview_job_run(&id, &mut |step, frame, warnings, errors| {
+        let mut watcher = |step: Option<usize>,
+                           frame: &crate::transform::Frame,
+                           warnings: &[String],
+                           errors: &[crate::transform::ErrorRecord]| {
             let schema = frame.batch.schema();
             let shown = frame.num_rows().min(sample_rows);
             previews.push(StepPreview {
@@ -226,13 +234,10 @@ impl crate::workspace::Workspace {
                 errors: errors.to_vec(),
                 failure: None,
             });
-        })?;
+        };
+        scratch.run_job_until(&id, RunUntil::Steps(&mut watcher))?;
         let run = scratch.run(&id)?;
-        if let Some(message) = run
-            .error_message
-            .as_deref()
-            .filter(|m| *m != crate::engine::PREVIEW_END)
-        {
+        if let Some(message) = run.error_message.as_deref().filter(|_| run.state == RunState::Failed) {
             // The step after the last one that showed a frame failed (or the read, if none did).
             let step = previews.last().map(|p| p.step.map_or(0, |i| i + 1));
             previews.push(StepPreview {

@@ -182,7 +182,7 @@ impl Interp<'_> {
                 return Err(self.error(b.range, format!("RuntimeError: Using reserved arguments {reserved}")));
             }
         }
-        crate::args::resolve(self.arguments, &options).map_err(|message| self.error(b.range, message))?;
+        crate::args::resolve(self.arguments, &options).map_err(|e| self.error(b.range, e.to_string()))?;
         for option in &options {
             if !self.plan.required_arguments.contains(option) {
                 self.plan.required_arguments.push(option.clone());
