@@ -228,7 +228,7 @@ pub struct DeployReport {
 /// Parses a template: JSON when it starts with `{` and parses as JSON, YAML otherwise.
 pub fn parse_template(text: &str) -> Result<Template> {
     let raw = read_document(text)?;
-    let serde_yaml::Value::Mapping(top) = raw else {
+    let Node::Mapping(top) = raw else {
         return template_error("the template must be a mapping with a Resources section");
     };
     let mut template = Template {
@@ -276,56 +276,181 @@ pub fn parse_template(text: &str) -> Result<Template> {
     Ok(template)
 }
 
-fn read_document(text: &str) -> Result<serde_yaml::Value> {
+/// A template as read, before it is interpreted: YAML's data model as far as templates use it
+/// (JSON's, plus the short tags), with every mapping in its written order, so a template's
+/// resources keep their order whichever syntax it is written in.
+#[derive(Debug, Clone, PartialEq)]
+enum Node {
+    Null,
+    Bool(bool),
+    /// Finite numbers; YAML's `.inf` and `.nan` are kept as the text YAML prints for them (as
+    /// before, when they reached the JSON model as strings).
+    Number(serde_json::Number),
+    String(String),
+    Sequence(Vec<Node>),
+    Mapping(Vec<(Node, Node)>),
+    /// A YAML tag (`!Sub`, `!Ref`, ...) as written, with the node it tags.
+    #[cfg_attr(not(feature = "cfn"), allow(dead_code))]
+    Tagged(String, Box<Node>),
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct NodeVisitor;
+        impl<'de> serde::de::Visitor<'de> for NodeVisitor {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E>(self) -> std::result::Result<Node, E> {
+                Ok(Node::Null)
+            }
+            fn visit_none<E>(self) -> std::result::Result<Node, E> {
+                Ok(Node::Null)
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Node, D::Error> {
+                Node::deserialize(d)
+            }
+            fn visit_bool<E>(self, b: bool) -> std::result::Result<Node, E> {
+                Ok(Node::Bool(b))
+            }
+            fn visit_i64<E>(self, i: i64) -> std::result::Result<Node, E> {
+                Ok(Node::Number(i.into()))
+            }
+            fn visit_u64<E>(self, u: u64) -> std::result::Result<Node, E> {
+                Ok(Node::Number(u.into()))
+            }
+            fn visit_f64<E>(self, f: f64) -> std::result::Result<Node, E> {
+                // JSON's numbers are finite.
+                Ok(serde_json::Number::from_f64(f).map_or_else(|| Node::String(f.to_string()), Node::Number))
+            }
+            fn visit_str<E>(self, s: &str) -> std::result::Result<Node, E> {
+                Ok(Node::String(s.to_string()))
+            }
+            fn visit_string<E>(self, s: String) -> std::result::Result<Node, E> {
+                Ok(Node::String(s))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Node, A::Error> {
+                let mut items = vec![];
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Node::Sequence(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Node, A::Error> {
+                // A repeated key keeps its first place and takes the last value, as YAML's
+                // mapping (an IndexMap) did when it read JSON.
+                let mut entries: Vec<(Node, Node)> = vec![];
+                let mut places = std::collections::HashMap::new();
+                while let Some((key, value)) = map.next_entry::<Node, Node>()? {
+                    let place = match &key {
+                        Node::String(s) => places.get(s).copied(),
+                        _ => entries.iter().position(|(k, _)| *k == key),
+                    };
+                    match place {
+                        Some(i) => entries[i].1 = value,
+                        None => {
+                            if let Node::String(s) = &key {
+                                places.insert(s.clone(), entries.len());
+                            }
+                            entries.push((key, value));
+                        }
+                    }
+                }
+                Ok(Node::Mapping(entries))
+            }
+        }
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+#[cfg(feature = "cfn")]
+impl Node {
+    /// serde_yaml's data model (which the maintained fork keeps), tags included.
+    fn from_yaml(value: yaml_serde::Value) -> Node {
+        use yaml_serde::Value as Y;
+        match value {
+            Y::Null => Node::Null,
+            Y::Bool(b) => Node::Bool(b),
+            Y::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    Node::Number(i.into())
+                } else if let Some(u) = n.as_u64() {
+                    Node::Number(u.into())
+                } else {
+                    match n.as_f64().and_then(serde_json::Number::from_f64) {
+                        Some(f) => Node::Number(f),
+                        None => Node::String(n.to_string()),
+                    }
+                }
+            }
+            Y::String(s) => Node::String(s),
+            Y::Sequence(items) => Node::Sequence(items.into_iter().map(Node::from_yaml).collect()),
+            Y::Mapping(m) => Node::Mapping(
+                m.into_iter()
+                    .map(|(k, v)| (Node::from_yaml(k), Node::from_yaml(v)))
+                    .collect(),
+            ),
+            Y::Tagged(tagged) => {
+                let tagged = *tagged;
+                Node::Tagged(tagged.tag.to_string(), Box::new(Node::from_yaml(tagged.value)))
+            }
+        }
+    }
+}
+
+/// YAML through the `cfn` feature's parser (`yaml_serde`, the YAML organisation's maintained
+/// serde_yaml).
+#[cfg(feature = "cfn")]
+fn read_yaml(text: &str) -> std::result::Result<Node, String> {
+    yaml_serde::from_str::<yaml_serde::Value>(text)
+        .map(Node::from_yaml)
+        .map_err(|e| e.to_string())
+}
+
+/// Without the `cfn` feature (the browser app's build) only JSON templates are read.
+#[cfg(not(feature = "cfn"))]
+fn read_yaml(_text: &str) -> std::result::Result<Node, String> {
+    Err("this build of gluelab reads JSON templates only (YAML needs gluelab-core's `cfn` feature)".into())
+}
+
+fn read_document(text: &str) -> Result<Node> {
     if text.trim_start().starts_with('{') {
-        // serde_yaml's Value keeps mapping order, so a JSON template keeps its resource order.
-        match serde_json::from_str::<serde_yaml::Value>(text) {
+        match serde_json::from_str::<Node>(text) {
             Ok(v) => return Ok(v),
             Err(json_error) => {
-                return serde_yaml::from_str(text)
+                return read_yaml(text)
                     .map_err(|_| DeployError::Template(format!("the template is not valid JSON: {json_error}")))
             }
         }
     }
-    serde_yaml::from_str(text).map_err(|e| DeployError::Template(format!("the template is not valid YAML: {e}")))
+    read_yaml(text).map_err(|e| DeployError::Template(format!("the template is not valid YAML: {e}")))
 }
 
-fn key_text(key: &serde_yaml::Value, at: &str) -> Result<String> {
+fn key_text(key: &Node, at: &str) -> Result<String> {
     match key {
-        serde_yaml::Value::String(s) => Ok(s.clone()),
-        serde_yaml::Value::Number(n) => Ok(n.to_string()),
-        serde_yaml::Value::Bool(b) => Ok(b.to_string()),
+        Node::String(s) => Ok(s.clone()),
+        Node::Number(n) => Ok(n.to_string()),
+        Node::Bool(b) => Ok(b.to_string()),
         other => template_error(format!("{at} has a key that is not a string: {other:?}")),
     }
 }
 
 /// YAML to JSON, with each short tag turned into its long form (`!Sub x` → `{"Fn::Sub": x}`).
-fn to_json(value: serde_yaml::Value, at: &str) -> Result<Value> {
-    use serde_yaml::Value as Y;
+fn to_json(value: Node, at: &str) -> Result<Value> {
     Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map(Value::Number)
-                    .unwrap_or_else(|| Value::String(n.to_string()))
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
+        Node::Null => Value::Null,
+        Node::Bool(b) => Value::Bool(b),
+        Node::Number(n) => Value::Number(n),
+        Node::String(s) => Value::String(s),
+        Node::Sequence(items) => Value::Array(
             items
                 .into_iter()
                 .enumerate()
                 .map(|(i, v)| to_json(v, &format!("{at}[{i}]")))
                 .collect::<Result<_>>()?,
         ),
-        Y::Mapping(m) => {
+        Node::Mapping(m) => {
             let mut map = Map::new();
             for (k, v) in m {
                 let key = key_text(&k, at)?;
@@ -334,10 +459,9 @@ fn to_json(value: serde_yaml::Value, at: &str) -> Result<Value> {
             }
             Value::Object(map)
         }
-        Y::Tagged(tagged) => {
-            let tag = tagged.tag.to_string();
+        Node::Tagged(tag, value) => {
             let name = tag.trim_start_matches('!').to_string();
-            let inner = to_json(tagged.value, at)?;
+            let inner = to_json(*value, at)?;
             let long = match name.as_str() {
                 "Ref" | "Condition" => name.clone(),
                 "GetAtt" => {
@@ -378,15 +502,15 @@ fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
-fn mapping(value: serde_yaml::Value, what: &str) -> Result<serde_yaml::Mapping> {
+fn mapping(value: Node, what: &str) -> Result<Vec<(Node, Node)>> {
     match value {
-        serde_yaml::Value::Mapping(m) => Ok(m),
-        serde_yaml::Value::Null => Ok(serde_yaml::Mapping::new()),
+        Node::Mapping(m) => Ok(m),
+        Node::Null => Ok(vec![]),
         _ => template_error(format!("{what} must be a mapping")),
     }
 }
 
-fn parse_parameters(value: serde_yaml::Value) -> Result<Vec<ParameterDecl>> {
+fn parse_parameters(value: Node) -> Result<Vec<ParameterDecl>> {
     let mut out = vec![];
     for (key, decl) in mapping(value, "Parameters")? {
         let name = key_text(&key, "Parameters")?;
@@ -433,7 +557,7 @@ fn parse_parameters(value: serde_yaml::Value) -> Result<Vec<ParameterDecl>> {
     Ok(out)
 }
 
-fn parse_resources(value: serde_yaml::Value) -> Result<Vec<ResourceDecl>> {
+fn parse_resources(value: Node) -> Result<Vec<ResourceDecl>> {
     let mut out = vec![];
     for (key, decl) in mapping(value, "Resources")? {
         let logical_id = key_text(&key, "Resources")?;
@@ -486,7 +610,7 @@ fn parse_resources(value: serde_yaml::Value) -> Result<Vec<ResourceDecl>> {
     Ok(out)
 }
 
-fn parse_outputs(value: serde_yaml::Value) -> Result<Vec<(String, Value)>> {
+fn parse_outputs(value: Node) -> Result<Vec<(String, Value)>> {
     let mut out = vec![];
     for (key, decl) in mapping(value, "Outputs")? {
         let name = key_text(&key, "Outputs")?;
@@ -1474,6 +1598,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "cfn")]
     fn short_tags_become_long_forms() {
         let t = parse_template(
             "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      \

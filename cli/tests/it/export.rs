@@ -2,11 +2,9 @@
 //! files for real AWS Glue, and the written template deployed back with the CLI's own
 //! `cloudformation deploy` into an empty workspace, where the uploaded script runs the job.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 use gluelab_core::demo;
 use gluelab_core::export::pyspark_script;
 use serde_json::Value;

@@ -1,9 +1,7 @@
 //! Bad input gets a clear error with AWS's names and exit codes, and leaves the workspace byte
 //! for byte as it was.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn a_template_with_an_unknown_resource_type_deploys_nothing() {

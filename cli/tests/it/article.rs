@@ -2,9 +2,7 @@
 //! and data files: two runs, reset (every row twice), clean up, two runs, rewind to run 1
 //! (file 2 read again, as df.show() in the output log shows).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 #[test]

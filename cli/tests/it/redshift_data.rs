@@ -2,9 +2,7 @@
 //! describe-statement and get-statement-result; a statement the database rejects FAILS (as on
 //! AWS, execute-statement itself succeeds), and request errors exit 254 / 252 like the AWS CLI.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 fn execute(gl: &Gluelab, sql: &str) -> String {

@@ -2,11 +2,9 @@
 //! (numbers from core/fixtures/hr/README.md), and what explain and get-job-run say about error
 //! records and failed runs. Plus a JDBC source explained per key.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use gluelab_core::demo::hr;
 use gluelab_core::job::{JobDefinition, JobPlan, KeySortOrder, SinkMode, SinkSpec, SourceSpec};
 use gluelab_core::{snapshot, Workspace};
