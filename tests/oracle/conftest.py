@@ -87,10 +87,17 @@ def pytest_terminal_summary(terminalreporter):
     for kind in KINDS:
         c = _counts[kind]
         write(f"{kind}: {c['agreed']}/{c['compared']} agreed")
+    by_reason = {}
     for d in _divergences:
-        label = f"known: {d['known']}" if d["known"] else "NEW"
-        write(f"divergence ({d['kind']}, {label}): {d['case']}")
+        if d["known"]:
+            by_reason.setdefault((d["kind"], d["known"]), []).append(d)
+            continue
+        write(f"NEW divergence ({d['kind']}): {d['case']}")
         write(f"    real:    {d['real']}")
         write(f"    gluelab: {d['gluelab']}")
+    for (kind, reason), found in sorted(by_reason.items(), key=lambda item: -len(item[1])):
+        first = found[0]
+        write(f"known ({kind}) x{len(found)}: {reason}; e.g. {first['case']}")
+        write(f"    real: {first['real']}; gluelab: {first['gluelab']}")
     for n in _notes:
         write(f"note ({n['kind']}): {n['note']}")
