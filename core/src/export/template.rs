@@ -342,7 +342,7 @@ impl<'a> Needs<'a> {
                 self.bucket(&uri.bucket, writes, &what);
             } else if uri.bucket.starts_with("aws-glue-") {
                 let own = if uri.bucket == super::assets_bucket() {
-                    " (written as aws-glue-assets-${AWS::AccountId}-${AWS::Region}, the deploying account's own)"
+                    " (written with Fn::Sub as aws-glue-assets-<account id>-<region>, the deploying account's own)"
                 } else {
                     ""
                 };
