@@ -127,39 +127,69 @@ pub fn resolve(arguments: &BTreeMap<String, String>, required: &[String]) -> Res
     })
 }
 
-/// Run arguments typed by a person, as the AWS CLI takes `--arguments`: a JSON object of
-/// strings (`{"--k": "v"}`) or the shorthand `--k=v,--k2=v2`. The error names the argument.
-pub fn parse_argument_text(text: &str) -> Result<BTreeMap<String, String>> {
+/// Why text is not a map of job arguments, in [`parse_argument_pairs`]'s grammar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArgumentTextError {
+    /// It starts with `{` but is not JSON (serde_json's reason).
+    InvalidJson(String),
+    /// A value of the JSON object is not a string (the value as JSON).
+    NotAString { key: String, value: String },
+    /// A shorthand pair without `=`.
+    NoEquals { pair: String },
+}
+
+impl std::fmt::Display for ArgumentTextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::InvalidJson(reason) => write!(f, "the arguments are not a JSON object: {reason}"),
+            Self::NotAString { key, value } => write!(f, "argument {key}: the value {value} is not a string"),
+            Self::NoEquals { pair } => write!(f, "argument {pair:?}: expected --name=value"),
+        }
+    }
+}
+
+/// Job arguments as text, in the AWS CLI's two forms of a map of strings (`--arguments`,
+/// `--default-arguments`): a JSON object of strings (`{"--k": "v"}`) or the shorthand
+/// `--k=v,--k2=v2` (split at commas, then at each pair's first `=`). The pairs come in the order
+/// given; which of two equal keys counts is the caller's rule.
+pub fn parse_argument_pairs(text: &str) -> std::result::Result<Vec<(String, String)>, ArgumentTextError> {
     let text = text.trim();
+    if text.starts_with('{') {
+        // Text that starts with `{` and parses is an object.
+        let object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(text).map_err(|e| ArgumentTextError::InvalidJson(e.to_string()))?;
+        return object
+            .into_iter()
+            .map(|(key, value)| match value {
+                serde_json::Value::String(value) => Ok((key, value)),
+                other => Err(ArgumentTextError::NotAString { key, value: other.to_string() }),
+            })
+            .collect();
+    }
+    text.split(',')
+        .filter(|pair| !pair.trim().is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((key, value)) => Ok((key.trim().to_string(), value.trim().to_string())),
+            None => Err(ArgumentTextError::NoEquals { pair: pair.trim().to_string() }),
+        })
+        .collect()
+}
+
+/// Run arguments typed by a person in the workbench, in [`parse_argument_pairs`]'s grammar, held
+/// to what a Glue script can receive: every name is `--name`, and given once.
+pub fn parse_argument_text(text: &str) -> Result<BTreeMap<String, String>> {
+    let pairs = parse_argument_pairs(text).map_err(|e| Error::Arguments(e.to_string()))?;
     let mut parsed = BTreeMap::new();
-    let mut add = |key: &str, value: String| {
-        let key = key.trim();
+    for (key, value) in pairs {
         if !key.starts_with("--") || key.len() < 3 {
             return invalid(format!(
                 "argument {key:?}: job arguments are named --name (Glue passes them to the script as --name value)"
             ));
         }
-        if parsed.insert(key.to_string(), value).is_some() {
+        if parsed.contains_key(&key) {
             return invalid(format!("argument {key}: given twice"));
         }
-        Ok(())
-    };
-    if text.starts_with('{') {
-        let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
-            .map_err(|e| Error::Arguments(format!("the arguments are not a JSON object: {e}")))?;
-        for (key, value) in object {
-            let serde_json::Value::String(value) = value else {
-                return invalid(format!("argument {key}: the value {value} is not a string"));
-            };
-            add(&key, value)?;
-        }
-    } else {
-        for pair in text.split(',').filter(|p| !p.trim().is_empty()) {
-            let Some((key, value)) = pair.split_once('=') else {
-                return invalid(format!("argument {:?}: expected --name=value", pair.trim()));
-            };
-            add(key, value.trim().to_string())?;
-        }
+        parsed.insert(key, value);
     }
     Ok(parsed)
 }
@@ -235,6 +265,16 @@ mod tests {
         assert!(error("--a=1,--a=2").contains("--a: given twice"));
         assert!(error(r#"{"--a": 1}"#).contains("--a: the value 1 is not a string"));
         assert!(error("{").contains("not a JSON object"));
+    }
+
+    #[test]
+    fn argument_pairs_keep_their_order_and_repeats_for_the_caller_to_judge() {
+        let pairs = parse_argument_pairs("--b=2,--a=1,--b=3").unwrap();
+        let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["--b", "--a", "--b"]);
+        assert_eq!(parse_argument_pairs("--a=1,[1]"), Err(ArgumentTextError::NoEquals { pair: "[1]".into() }));
+        assert_eq!(parse_argument_pairs("{]"), Err(ArgumentTextError::InvalidJson("key must be a string at line 1 column 2".into())));
+        assert_eq!(parse_argument_pairs("{\"a\": [1]}").unwrap_err(), ArgumentTextError::NotAString { key: "a".into(), value: "[1]".into() });
     }
 
     #[test]

@@ -20,5 +20,6 @@ mod expressions;
 mod hr_example;
 mod jdbc;
 mod jdbc_model;
+mod layers;
 mod script;
 mod seed_story;
