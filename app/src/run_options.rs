@@ -4,8 +4,8 @@
 //! (`args::parse_argument_text`) and their error is shown under the field; the run's own
 //! validation (getResolvedOptions) stays core's, when the run starts.
 
-use gluelab_core::args::{compose_run_arguments, BookmarkOption};
-use gluelab_core::run::FailurePoint;
+use gluelab_core::model::args::{compose_run_arguments, BookmarkOption};
+use gluelab_core::model::run::FailurePoint;
 use gluelab_core::views::short_run_id;
 use gluelab_core::RunRequest;
 use leptos::prelude::*;

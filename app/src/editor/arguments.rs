@@ -1,7 +1,7 @@
 //! Job arguments (`DefaultArguments`, with `--job-bookmark-option` first), the arguments the
 //! script requires, and whether it calls `job.commit()`.
 
-use gluelab_core::args::BookmarkOption;
+use gluelab_core::model::args::BookmarkOption;
 use leptos::prelude::*;
 
 use super::fields::{error_id, input_id, CheckField, FieldError, ListField, SelectField};

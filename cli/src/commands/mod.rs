@@ -14,8 +14,8 @@ mod s3;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gluelab_core::clock::{iso8601, parse_duration};
 use gluelab_core::demo::ACCOUNT_ID;
+use gluelab_core::model::clock::{iso8601, parse_duration};
 use gluelab_core::Workspace;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -141,7 +141,7 @@ pub fn parse_object(name: &str, text: &str) -> Result<Map<String, Value>, CliErr
 /// A map of strings (`Arguments`, `DefaultArguments`), in core's grammar of job arguments; the
 /// messages are the AWS CLI's, and of two equal keys the later counts, as there.
 pub fn parse_string_map(name: &str, text: &str) -> Result<BTreeMap<String, String>, CliError> {
-    use gluelab_core::args::{parse_argument_pairs, ArgumentTextError};
+    use gluelab_core::model::args::{parse_argument_pairs, ArgumentTextError};
     let pairs = parse_argument_pairs(text).map_err(|e| {
         let message = match e {
             ArgumentTextError::InvalidJson(reason) => format!("Invalid JSON: {reason}\nJSON received: {text}"),

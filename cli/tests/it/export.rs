@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use crate::common::*;
+use gluelab_core::aws::export::pyspark_script;
 use gluelab_core::demo;
-use gluelab_core::export::pyspark_script;
 use serde_json::Value;
 
 /// A workspace loaded with a shipped example, and the files `export-job` wrote for `job`.

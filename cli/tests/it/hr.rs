@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::common::*;
 use gluelab_core::demo::hr;
-use gluelab_core::job::{JobDefinition, JobPlan, KeySortOrder, SinkMode, SinkSpec, SourceSpec};
+use gluelab_core::model::job::{JobDefinition, JobPlan, KeySortOrder, SinkMode, SinkSpec, SourceSpec};
 use gluelab_core::{snapshot, Workspace};
 
 const UPLOADS: &str = "s3://hr-uploads/acme-holdings/employees/";

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use super::read::Reads;
 use super::select::Selected;
 use super::{Progress, ProgressStage, RunContext};
-use crate::args::BookmarkOption;
-use crate::bookmark::{self, SourceState};
-use crate::job::JobPlan;
-use crate::run::{JobRun, LogStream};
+use crate::model::args::BookmarkOption;
+use crate::model::bookmark::{self, SourceState};
+use crate::model::job::JobPlan;
+use crate::model::run::{JobRun, LogStream};
 use crate::workspace::Workspace;
 
 impl Workspace {

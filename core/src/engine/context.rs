@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 
 use super::Stop;
-use crate::args::{self, BookmarkOption};
-use crate::bookmark::{BookmarkEntry, SourceState};
-use crate::clock::Millis;
-use crate::job::JobDefinition;
-use crate::run::{FailurePoint, JobRun, LogStream};
+use crate::model::args::{self, BookmarkOption};
+use crate::model::bookmark::{BookmarkEntry, SourceState};
+use crate::model::clock::Millis;
+use crate::model::job::JobDefinition;
+use crate::model::run::{FailurePoint, JobRun, LogStream};
 use crate::workspace::Workspace;
 
 /// What every phase of one run reads and none changes.

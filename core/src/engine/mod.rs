@@ -5,16 +5,17 @@
 
 use std::collections::BTreeMap;
 
-use crate::args::{self, BookmarkOption};
 use crate::error::{Error, Result};
-use crate::job::JobDefinition;
-use crate::lineage::RunLineage;
-use crate::run::{run_id, ErrorDetail, FailurePoint, JobRun, LogStream, RunState};
+use crate::model::args::{self, BookmarkOption};
+use crate::model::job::JobDefinition;
+use crate::model::lineage::RunLineage;
+use crate::model::run::{run_id, ErrorDetail, FailurePoint, JobRun, LogStream, RunState};
 use crate::transform::{self, Frame};
 use crate::workspace::Workspace;
 
 mod commit;
 mod context;
+mod jdbc;
 mod plan;
 mod read;
 mod select;

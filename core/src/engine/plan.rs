@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::{RunContext, Stop};
-use crate::job::JobPlan;
-use crate::run::{JobRun, LogStream};
-use crate::store::S3Uri;
+use crate::model::job::JobPlan;
+use crate::model::run::{JobRun, LogStream};
+use crate::model::store::S3Uri;
 use crate::workspace::Workspace;
 
 impl Workspace {
@@ -39,7 +39,7 @@ impl Workspace {
 /// A script job's plan, from its Python source (the `scripts` feature: ruff's parser).
 #[cfg(feature = "scripts")]
 fn interpret_script(text: &str, arguments: &BTreeMap<String, String>) -> Result<JobPlan, String> {
-    crate::script::plan_from_script(text, arguments).map_err(|e| e.to_string())
+    crate::aws::script::plan_from_script(text, arguments).map_err(|e| e.to_string())
 }
 
 /// Builds without the `scripts` feature (the browser workbench, to keep the wasm small) run

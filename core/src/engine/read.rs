@@ -3,17 +3,17 @@
 
 use std::sync::Arc;
 
-use arrow::array::RecordBatch;
 use crate::warehouse::KeyValue;
+use arrow::array::RecordBatch;
 
 use super::select::{S3Selection, Selected, SourceSelection};
 use super::{read_key, Progress, ProgressStage, RunContext, Stop};
-use crate::bookmark::Selection;
 use crate::error::{Error, Result};
 use crate::format::{self, ReadOptions};
-use crate::lineage::ReadRecord;
-use crate::run::{JobRun, LogStream};
-use crate::store::{Object, S3Uri};
+use crate::model::bookmark::Selection;
+use crate::model::lineage::ReadRecord;
+use crate::model::run::{JobRun, LogStream};
+use crate::model::store::{Object, S3Uri};
 use crate::transform::{Frame, RowOrigin};
 use crate::workspace::Workspace;
 

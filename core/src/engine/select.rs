@@ -3,15 +3,15 @@
 //! (`bookmark::select`), JDBC sources by key (`jdbc.rs`).
 
 use super::{explain, is_hidden, RunContext, Stop, ITEMISE_LIMIT};
-use crate::args::BookmarkOption;
-use crate::bookmark::{self, S3SourceState, Selection};
-use crate::clock::Millis;
+use crate::engine::jdbc::KeyPlan;
 use crate::format::{CsvOptions, Format};
-use crate::jdbc::KeyPlan;
-use crate::job::{JobPlan, SourceInput, SourceSpec};
-use crate::lineage::FileVerdict;
-use crate::run::JobRun;
-use crate::store::S3Uri;
+use crate::model::args::BookmarkOption;
+use crate::model::bookmark::{self, S3SourceState, Selection};
+use crate::model::clock::Millis;
+use crate::model::job::{JobPlan, SourceInput, SourceSpec};
+use crate::model::lineage::FileVerdict;
+use crate::model::run::JobRun;
+use crate::model::store::S3Uri;
 use crate::workspace::Workspace;
 
 /// Every source's selection, in the plan's order.
@@ -209,9 +209,9 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use crate::engine::{Outcome, RunUntil};
-    use crate::lineage::{FileVerdict, RunLineage};
-    use crate::run::RunState;
-    use crate::store::S3Uri;
+    use crate::model::lineage::{FileVerdict, RunLineage};
+    use crate::model::run::RunState;
+    use crate::model::store::S3Uri;
     use crate::{demo, RunRequest, Workspace};
 
     /// A verdict without its row count, which only a read knows.

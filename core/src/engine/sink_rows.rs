@@ -4,8 +4,8 @@
 use super::is_hidden;
 use crate::error::Result;
 use crate::format::{self, CsvOptions, Format, ReadOptions};
-use crate::lineage::SinkRow;
-use crate::store::S3Uri;
+use crate::model::lineage::SinkRow;
+use crate::model::store::S3Uri;
 use crate::transform;
 use crate::workspace::Workspace;
 
@@ -56,7 +56,7 @@ impl Workspace {
                 });
             }
         }
-        crate::lineage::mark_duplicates(&mut rows);
+        crate::model::lineage::mark_duplicates(&mut rows);
         Ok((columns, rows))
     }
 }

@@ -2,8 +2,8 @@
 //! a step's warnings, error records and printed output go to the run.
 
 use super::{Progress, ProgressStage, RunContext, StepWatcher, Stop, TableLookups};
-use crate::job::JobPlan;
-use crate::run::{JobRun, LogStream};
+use crate::model::job::JobPlan;
+use crate::model::run::{JobRun, LogStream};
 use crate::transform::{self, Frame};
 use crate::workspace::Workspace;
 
@@ -71,8 +71,8 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use crate::engine::{Outcome, RunUntil};
-    use crate::run::RunState;
-    use crate::store::S3Uri;
+    use crate::model::run::RunState;
+    use crate::model::store::S3Uri;
     use crate::{demo, RunRequest};
 
     #[test]

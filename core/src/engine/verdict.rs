@@ -2,9 +2,9 @@
 //! bookmark events, and its explanation in words.
 
 use super::read_key;
-use crate::args::BookmarkOption;
-use crate::bookmark::{self, Selection};
-use crate::lineage::{ReadRecord, Reason, VerdictKind};
+use crate::model::args::BookmarkOption;
+use crate::model::bookmark::{self, Selection};
+use crate::model::lineage::{ReadRecord, Reason, VerdictKind};
 use crate::workspace::Workspace;
 
 impl Workspace {

@@ -6,10 +6,10 @@ use arrow::array::RecordBatch;
 
 use crate::error::{Error, Result};
 use crate::format::{self, CsvOptions, Format, ReadOptions};
-use crate::job::{JobPlan, SinkMode, SinkOutput, SinkSpec};
-use crate::lineage::PartLineage;
-use crate::run::{FailurePoint, JobRun, LogStream, RunState};
-use crate::store::S3Uri;
+use crate::model::job::{JobPlan, SinkMode, SinkOutput, SinkSpec};
+use crate::model::lineage::PartLineage;
+use crate::model::run::{FailurePoint, JobRun, LogStream, RunState};
+use crate::model::store::S3Uri;
 use crate::transform::{self, Frame, RowOrigin};
 use crate::workspace::Workspace;
 

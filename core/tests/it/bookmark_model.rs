@@ -11,9 +11,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use gluelab_core::demo;
-use gluelab_core::lineage::VerdictKind;
-use gluelab_core::run::{FailurePoint, RunState};
-use gluelab_core::store::S3Uri;
+use gluelab_core::model::lineage::VerdictKind;
+use gluelab_core::model::run::{FailurePoint, RunState};
+use gluelab_core::model::store::S3Uri;
 use gluelab_core::{RunRequest, Workspace};
 use proptest::prelude::*;
 

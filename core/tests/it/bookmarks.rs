@@ -1,12 +1,12 @@
 //! Job-bookmark behaviours, each told as a user's story on the seed workspace.
 
-use gluelab_core::clock::parse_duration;
 use gluelab_core::demo;
 use gluelab_core::format::{CsvOptions, Format, ParseMode};
-use gluelab_core::job::SinkMode;
-use gluelab_core::lineage::{Reason, VerdictKind};
-use gluelab_core::run::{FailurePoint, RunState};
-use gluelab_core::store::S3Uri;
+use gluelab_core::model::clock::parse_duration;
+use gluelab_core::model::job::SinkMode;
+use gluelab_core::model::lineage::{Reason, VerdictKind};
+use gluelab_core::model::run::{FailurePoint, RunState};
+use gluelab_core::model::store::S3Uri;
 use gluelab_core::{Error, RunRequest, Workspace};
 
 fn ws() -> Workspace {

@@ -1,12 +1,12 @@
 //! CloudFormation deploys: the seed article's own template becomes the workspace the demo
 //! builds by hand; anything gluelab does not model is refused and nothing changes.
 
-use gluelab_core::cfn::{ChangeAction, DeployError, DeployOutcome, DeployRequest, IAM_ROLE};
+use gluelab_core::aws::cfn::{ChangeAction, DeployError, DeployOutcome, DeployRequest, IAM_ROLE};
 use gluelab_core::demo::{self, seed};
 use gluelab_core::format::Format;
-use gluelab_core::run::RunState;
+use gluelab_core::model::run::RunState;
+use gluelab_core::model::store::S3Uri;
 use gluelab_core::snapshot;
-use gluelab_core::store::S3Uri;
 use gluelab_core::{RunRequest, Workspace};
 
 const STACK: &str = "devices-data-analytics-stack";

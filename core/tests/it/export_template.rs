@@ -5,14 +5,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use gluelab_core::catalog::{Column, Table};
-use gluelab_core::cfn::{parse_template, DeployRequest};
+use gluelab_core::aws::cfn::{parse_template, DeployRequest};
+use gluelab_core::aws::export::{cloudformation_template, job_arguments, pyspark_script, script_location};
 use gluelab_core::demo::{self, examples, hr};
-use gluelab_core::export::{cloudformation_template, job_arguments, pyspark_script, script_location};
 use gluelab_core::format::Format;
-use gluelab_core::job::{JobDefinition, JobPlan, SinkOutput, SinkSpec, SourceInput, SourceSpec};
-use gluelab_core::run::RunState;
-use gluelab_core::store::S3Uri;
+use gluelab_core::model::catalog::{Column, Table};
+use gluelab_core::model::job::{JobDefinition, JobPlan, SinkOutput, SinkSpec, SourceInput, SourceSpec};
+use gluelab_core::model::run::RunState;
+use gluelab_core::model::store::S3Uri;
 use gluelab_core::transform::Transform;
 use gluelab_core::{Error, RunRequest, Workspace};
 use serde_json::Value;

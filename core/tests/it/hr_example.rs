@@ -2,8 +2,8 @@
 //! in `core/fixtures/hr/README.md`.
 
 use gluelab_core::demo::hr;
-use gluelab_core::job::SinkMode;
-use gluelab_core::run::RunState;
+use gluelab_core::model::job::SinkMode;
+use gluelab_core::model::run::RunState;
 use gluelab_core::{RunRequest, Workspace};
 
 fn upload(ws: &mut Workspace, index: usize) {

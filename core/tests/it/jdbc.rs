@@ -2,9 +2,9 @@
 //! bookmarks read new keys only, miss updates and non-monotonic keys, and reset / rewind
 //! re-read rows that an appending warehouse sink then holds twice.
 
-use gluelab_core::job::{JobDefinition, JobPlan, KeySortOrder, SinkMode, SinkSpec, SourceSpec};
-use gluelab_core::lineage::{Reason, VerdictKind};
-use gluelab_core::run::RunState;
+use gluelab_core::model::job::{JobDefinition, JobPlan, KeySortOrder, SinkMode, SinkSpec, SourceSpec};
+use gluelab_core::model::lineage::{Reason, VerdictKind};
+use gluelab_core::model::run::RunState;
 use gluelab_core::{RunRequest, Workspace};
 
 const JOB: &str = "employees-to-warehouse";
@@ -243,7 +243,7 @@ fn a_failed_run_does_not_move_a_key_bookmark_and_disable_reads_everything() {
     let mut ws = workspace(&[], KeySortOrder::Asc, SinkMode::Append);
     sql(&mut ws, "INSERT INTO hr.employees VALUES (1, 'Ana', 'ops', 10)");
     let failed = ws
-        .start_job_run(RunRequest::new(JOB).fail_at(gluelab_core::run::FailurePoint::BeforeCommit))
+        .start_job_run(RunRequest::new(JOB).fail_at(gluelab_core::model::run::FailurePoint::BeforeCommit))
         .unwrap();
     assert_eq!(ws.run(&failed).unwrap().state, RunState::Failed);
     assert_eq!(bookmark(&ws), "");

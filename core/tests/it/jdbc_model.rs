@@ -4,9 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use gluelab_core::job::{JobDefinition, JobPlan, KeySortOrder, SinkMode, SinkSpec, SourceSpec};
-use gluelab_core::lineage::VerdictKind;
-use gluelab_core::run::{FailurePoint, RunState};
+use gluelab_core::model::job::{JobDefinition, JobPlan, KeySortOrder, SinkMode, SinkSpec, SourceSpec};
+use gluelab_core::model::lineage::VerdictKind;
+use gluelab_core::model::run::{FailurePoint, RunState};
 use gluelab_core::warehouse::{row_address, KeyValue};
 use gluelab_core::{RunRequest, Workspace};
 use proptest::prelude::*;

@@ -19,8 +19,12 @@ fn layers() -> BTreeMap<String, usize> {
         .unwrap_or_default();
     let mut layers = BTreeMap::new();
     for line in section.lines() {
-        let Some((number, rest)) = line.split_once(". ") else { continue };
-        let Ok(level) = number.trim().parse::<usize>() else { continue };
+        let Some((number, rest)) = line.split_once(". ") else {
+            continue;
+        };
+        let Ok(level) = number.trim().parse::<usize>() else {
+            continue;
+        };
         for module in rest.split('`').skip(1).step_by(2) {
             layers.insert(module.trim_end_matches('/').to_string(), level);
         }
@@ -50,13 +54,22 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The code a build of core links: comments and test modules left out (tests may reach anywhere).
+/// The code a build of core links: comments and test-only items left out (tests may reach
+/// anywhere). A `#[cfg(test)] mod tests { .. }` is the last item of its file (clippy's
+/// `items_after_test_module`), so the file ends there; any other `#[cfg(test)]` item is one line.
 fn linked_code(text: &str) -> String {
-    let text = text.split("#[cfg(test)]").next().unwrap_or_default();
-    text.lines()
-        .map(|line| line.split("//").next().unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut code = vec![];
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "#[cfg(test)]" {
+            match lines.next() {
+                Some(next) if next.trim_start().starts_with("mod ") && next.trim_end().ends_with('{') => break,
+                _ => continue,
+            }
+        }
+        code.push(line.split("//").next().unwrap_or_default());
+    }
+    code.join("\n")
 }
 
 fn identifier(text: &str) -> (&str, &str) {
@@ -117,9 +130,16 @@ fn referenced_paths(code: &str, module: &[String]) -> Vec<Vec<String>> {
             loop {
                 if let Some(group) = tail.strip_prefix('{') {
                     for member in group_members(group) {
-                        let (name, _) = identifier(member.trim());
-                        if !name.is_empty() && name != "self" {
-                            paths.push([segments.clone(), vec![name.to_string()]].concat());
+                        // `job::SinkMode`, `format::{self, Format}`: the member's own path.
+                        let chain: Vec<String> = member
+                            .trim()
+                            .split("::")
+                            .map(|segment| identifier(segment.trim()).0)
+                            .take_while(|name| !name.is_empty() && *name != "self")
+                            .map(String::from)
+                            .collect();
+                        if !chain.is_empty() {
+                            paths.push([segments.clone(), chain].concat());
                         }
                     }
                     break;
@@ -141,22 +161,30 @@ fn referenced_paths(code: &str, module: &[String]) -> Vec<Vec<String>> {
 }
 
 /// Core's modules and, for each, the other modules its linked code uses.
-fn module_uses() -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
+fn module_uses() -> Uses {
     let src = Path::new(CORE).join("src");
     let mut files = vec![];
     rust_files(&src, &mut files);
     let sources: BTreeMap<Vec<String>, String> = files
         .iter()
         .filter(|f| !f.ends_with("tests.rs") && !f.ends_with("testing.rs"))
-        .map(|f| (module_of(f, &src), linked_code(&std::fs::read_to_string(f).expect("read"))))
+        .map(|f| {
+            (
+                module_of(f, &src),
+                linked_code(&std::fs::read_to_string(f).expect("read")),
+            )
+        })
         .collect();
     let known: BTreeSet<&Vec<String>> = sources.keys().collect();
     let mut uses = BTreeMap::new();
     for (module, code) in &sources {
         let mut used = BTreeSet::new();
         for path in referenced_paths(code, module) {
-            // The longest prefix that is a module of core: `crate::job::SinkMode` uses `job`.
-            let target = (1..=path.len()).rev().map(|n| path[..n].to_vec()).find(|p| known.contains(p));
+            // The longest prefix that is a module of core: `crate::model::job::SinkMode` uses `model::job`.
+            let target = (1..=path.len())
+                .rev()
+                .map(|n| path[..n].to_vec())
+                .find(|p| known.contains(p));
             if let Some(target) = target {
                 if &target != module {
                     used.insert(target);
@@ -172,33 +200,43 @@ fn top(module: &[String]) -> String {
     module.first().cloned().unwrap_or_else(|| "lib".into())
 }
 
-#[test]
-fn every_module_of_core_has_a_layer_and_uses_only_its_own_or_lower_layers() {
-    let layers = layers();
-    let mut wrong = vec![];
-    for (module, used) in module_uses() {
+type Uses = BTreeMap<Vec<String>, BTreeSet<Vec<String>>>;
+
+/// Each use of a module from a higher layer, and each top-level module without a layer.
+fn layering_violations(uses: &Uses, layers: &BTreeMap<String, usize>) -> Vec<String> {
+    let mut wrong = BTreeSet::new();
+    for (module, used) in uses {
         if module.is_empty() {
             continue; // lib.rs declares the modules
         }
-        let from = top(&module);
+        let from = top(module);
         let Some(&level) = layers.get(&from) else {
-            wrong.push(format!("`{from}` has no layer in ARCHITECTURE.md"));
+            wrong.insert(format!("`{from}` has no layer in ARCHITECTURE.md"));
             continue;
         };
         for target in used {
-            let to = top(&target);
+            let to = top(target);
             match layers.get(&to) {
-                Some(&l) if l > level => wrong.push(format!(
-                    "{} (layer {level}) uses {} (layer {l})",
-                    module.join("::"),
-                    target.join("::")
-                )),
+                Some(&l) if l > level => {
+                    wrong.insert(format!(
+                        "{} (layer {level}) uses {} (layer {l})",
+                        module.join("::"),
+                        target.join("::")
+                    ));
+                }
                 Some(_) => {}
-                None => wrong.push(format!("`{to}` has no layer in ARCHITECTURE.md")),
+                None => {
+                    wrong.insert(format!("`{to}` has no layer in ARCHITECTURE.md"));
+                }
             }
         }
     }
-    wrong.dedup();
+    wrong.into_iter().collect()
+}
+
+#[test]
+fn every_module_of_core_has_a_layer_and_uses_only_its_own_or_lower_layers() {
+    let wrong = layering_violations(&module_uses(), &layers());
     assert!(wrong.is_empty(), "layering broken:\n  {}", wrong.join("\n  "));
 }
 
@@ -256,7 +294,13 @@ fn strongly_connected(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<Str
             }
         }
     }
-    let mut walk = Walk { graph, index: BTreeMap::new(), low: BTreeMap::new(), stack: vec![], found: vec![] };
+    let mut walk = Walk {
+        graph,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: vec![],
+        found: vec![],
+    };
     let nodes: BTreeSet<&String> = graph.keys().chain(graph.values().flatten()).collect();
     for v in nodes {
         if !walk.index.contains_key(v.as_str()) {
@@ -269,12 +313,22 @@ fn strongly_connected(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<Str
 #[test]
 fn the_checker_sees_a_use_group_and_a_parent_path() {
     let module = vec!["engine".to_string(), "read".to_string()];
-    let paths = referenced_paths("use crate::{format::{self, Format}, job::SinkMode};\nuse super::Progress;", &module);
-    assert!(paths.contains(&vec!["job".to_string()]));
+    let paths = referenced_paths(
+        "use crate::{format::{self, Format}, model::job::SinkMode};\nuse super::Progress;",
+        &module,
+    );
+    assert!(paths.contains(&"model::job::SinkMode".split("::").map(String::from).collect()));
     assert!(paths.contains(&vec!["format".to_string()]));
     assert!(paths.contains(&vec!["engine".to_string(), "Progress".to_string()]));
     let mut graph = BTreeMap::new();
     graph.insert("a".to_string(), BTreeSet::from(["b".to_string()]));
     graph.insert("b".to_string(), BTreeSet::from(["a".to_string()]));
     assert_eq!(strongly_connected(&graph).len(), 1);
+    let path = |p: &str| p.split("::").map(String::from).collect::<Vec<_>>();
+    let uses = Uses::from([(path("model::job"), BTreeSet::from([path("engine::plan")]))]);
+    let layers = BTreeMap::from([("model".to_string(), 4), ("engine".to_string(), 8)]);
+    assert_eq!(
+        layering_violations(&uses, &layers),
+        ["model::job (layer 4) uses engine::plan (layer 8)"]
+    );
 }

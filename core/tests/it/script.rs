@@ -5,10 +5,10 @@
 
 use gluelab_core::demo::{self, seed};
 use gluelab_core::format::{CsvOptions, Format};
-use gluelab_core::job::{JobDefinition, JobPlan};
-use gluelab_core::lineage::{SinkRow, VerdictKind};
-use gluelab_core::run::{JobRun, RunState};
-use gluelab_core::store::S3Uri;
+use gluelab_core::model::job::{JobDefinition, JobPlan};
+use gluelab_core::model::lineage::{SinkRow, VerdictKind};
+use gluelab_core::model::run::{JobRun, RunState};
+use gluelab_core::model::store::S3Uri;
 use gluelab_core::{RunRequest, Workspace};
 
 fn script_uri() -> String {

@@ -4,9 +4,9 @@
 
 use gluelab_core::demo::{self, seed};
 use gluelab_core::format::{CsvOptions, Format};
-use gluelab_core::lineage::{Reason, SinkRow, VerdictKind};
-use gluelab_core::run::RunState;
-use gluelab_core::store::S3Uri;
+use gluelab_core::model::lineage::{Reason, SinkRow, VerdictKind};
+use gluelab_core::model::run::RunState;
+use gluelab_core::model::store::S3Uri;
 use gluelab_core::{RunRequest, Workspace};
 
 fn upload(ws: &mut Workspace, n: usize) {

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::args::BookmarkOption;
-use crate::clock::Millis;
-use crate::lineage::RunLineage;
-use crate::store::hex;
+use crate::model::args::BookmarkOption;
+use crate::model::clock::Millis;
+use crate::model::lineage::RunLineage;
+use crate::model::store::hex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::clock::Millis;
-use crate::store::{ObjectStore, S3Uri};
+use crate::model::clock::Millis;
+use crate::model::store::{ObjectStore, S3Uri};
 use crate::workspace::Workspace;
 
 /// One object as a listing shows it.

@@ -7,9 +7,9 @@ use arrow::array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray}
 use arrow::datatypes::{DataType, Field, Schema};
 
 use super::*;
-use crate::bookmark::DEFAULT_MAX_BAND_MS;
 use crate::format::{CsvOptions, Format};
-use crate::job::{SinkMode, SinkOutput, SinkSpec, SourceInput, SourceSpec};
+use crate::model::bookmark::DEFAULT_MAX_BAND_MS;
+use crate::model::job::{SinkMode, SinkOutput, SinkSpec, SourceInput, SourceSpec};
 use crate::transform::{Mapping, Transform};
 
 const HEAD: &str = "\
@@ -536,5 +536,7 @@ fn plain_python_values() {
     .unwrap();
     assert_eq!(p.sources[0].transformation_ctx.as_deref(), Some("t_3"));
     assert_eq!(p.sources[0].max_band, 5000);
-    assert!(matches!(&p.sources[0].input, crate::job::SourceInput::Catalog { database, .. } if database == "db"));
+    assert!(
+        matches!(&p.sources[0].input, crate::model::job::SourceInput::Catalog { database, .. } if database == "db")
+    );
 }

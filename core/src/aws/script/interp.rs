@@ -8,7 +8,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::value::{Builtin, FrameKind, Value};
 use super::{ScriptError, NOT_SUPPORTED};
-use crate::job::JobPlan;
+use crate::model::job::JobPlan;
 
 pub(super) type R<T> = Result<T, ScriptError>;
 

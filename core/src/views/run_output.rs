@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::format::{CsvOptions, Format};
-use crate::lineage::SinkRow;
-use crate::store::S3Uri;
+use crate::model::lineage::SinkRow;
+use crate::model::store::S3Uri;
 use crate::workspace::Workspace;
 
 /// A part file (or a warehouse table, `jdbc:schema.table`) a run wrote and its rows as they

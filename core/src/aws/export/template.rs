@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value};
 
-use crate::catalog::{Column, Table};
 use crate::error::{Error, Result};
 use crate::format::Format;
-use crate::job::{JobDefinition, JobPlan, SinkOutput, SourceInput};
-use crate::store::S3Uri;
+use crate::model::catalog::{Column, Table};
+use crate::model::job::{JobDefinition, JobPlan, SinkOutput, SourceInput};
+use crate::model::store::S3Uri;
 use crate::transform::Transform;
 use crate::workspace::Workspace;
 
@@ -71,13 +71,13 @@ const DESCRIPTION_MAX: usize = 1024;
 /// bookmark); no worker type or count (Glue's default capacity, as in the `CreateJob` request).
 ///
 /// Only the resource types and intrinsic functions gluelab's own CloudFormation model deploys
-/// ([`crate::cfn`]: `Ref`, `Fn::Sub`, `Fn::GetAtt`) are used, so the exported template can be
+/// ([`crate::aws::cfn`]: `Ref`, `Fn::Sub`, `Fn::GetAtt`) are used, so the exported template can be
 /// deployed back into a workspace with [`Workspace::deploy_stack`].
 ///
 /// Fails when the job uses a catalog table or lookup table the workspace does not have.
 pub fn cloudformation_template(ws: &Workspace, job: &JobDefinition) -> Result<String> {
     let needs = Needs::of(ws, job)?;
-    Ok(crate::bookmark::pretty_json(&needs.template(job)))
+    Ok(crate::model::bookmark::pretty_json(&needs.template(job)))
 }
 
 /// A bucket of the template.
@@ -388,7 +388,7 @@ impl<'a> Needs<'a> {
                 "The default ScriptLocation {location} is in a Glue assets bucket of gluelab's simulated account \
                  ({}): pass your own (ScriptLocation=s3://aws-glue-assets-<account>-<region>/scripts/...). \
                  AWSGlueServiceRole lets the job read aws-glue-* buckets.",
-                crate::account::ACCOUNT_ID
+                crate::model::account::ACCOUNT_ID
             ));
         } else {
             self.notes.push(format!(
@@ -459,7 +459,7 @@ impl<'a> Needs<'a> {
         for b in &self.buckets {
             resources.push(resource(
                 &b.logical_id,
-                crate::cfn::S3_BUCKET,
+                crate::aws::cfn::S3_BUCKET,
                 json!({"BucketName": {"Ref": b.parameter}}),
             ));
         }
@@ -467,7 +467,7 @@ impl<'a> Needs<'a> {
         for database in &self.databases {
             resources.push(resource(
                 &database_ids[database],
-                crate::cfn::GLUE_DATABASE,
+                crate::aws::cfn::GLUE_DATABASE,
                 json!({
                     "CatalogId": {"Ref": "AWS::AccountId"},
                     "DatabaseInput": {"Name": database},
@@ -482,10 +482,10 @@ impl<'a> Needs<'a> {
             );
             table_ids.push(id.clone());
             let properties = self.table_properties(t, &database_ids[&t.database]);
-            resources.push(resource(&id, crate::cfn::GLUE_TABLE, properties));
+            resources.push(resource(&id, crate::aws::cfn::GLUE_TABLE, properties));
         }
-        resources.push(resource(ROLE, crate::cfn::IAM_ROLE, self.role_properties(job)));
-        resources.push(resource(JOB, crate::cfn::GLUE_JOB, self.job_properties(job)));
+        resources.push(resource(ROLE, crate::aws::cfn::IAM_ROLE, self.role_properties(job)));
+        resources.push(resource(JOB, crate::aws::cfn::GLUE_JOB, self.job_properties(job)));
 
         let outputs = json!({
             "JobName": {"Description": "The Glue job", "Value": {"Ref": JOB}},

@@ -16,9 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 
-use crate::clock::{iso8601, Millis};
 use crate::error::{Error, Result};
-use crate::store::hex;
+use crate::model::clock::{iso8601, Millis};
+use crate::model::store::hex;
 
 /// `maxBand` default: 900000 ms (15 minutes) of eventual-consistency band.
 pub const DEFAULT_MAX_BAND_MS: Millis = 900_000;

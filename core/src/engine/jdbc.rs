@@ -9,13 +9,13 @@
 //! Modelled, not verified: the shape of the state (`JDBCDataSourceJobBookmarkState`,
 //! `lastKey`) and the order rows are read in (by key).
 
-use crate::args::BookmarkOption;
-use crate::bookmark::{BookmarkEntry, JdbcSourceState, Selection, SourceState};
 use crate::engine::RunContext;
 use crate::error::{Error, Result};
-use crate::job::{KeySortOrder, SourceInput, SourceSpec};
-use crate::lineage::{FileVerdict, ReadRecord, Reason, VerdictKind};
-use crate::run::{JobRun, LogStream};
+use crate::model::args::BookmarkOption;
+use crate::model::bookmark::{BookmarkEntry, JdbcSourceState, Selection, SourceState};
+use crate::model::job::{KeySortOrder, SourceInput, SourceSpec};
+use crate::model::lineage::{FileVerdict, ReadRecord, Reason, VerdictKind};
+use crate::model::run::{JobRun, LogStream};
 use crate::transform::Frame;
 use crate::warehouse::{self, compare_keys, KeyValue, WarehouseTable};
 use crate::workspace::Workspace;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::clock::Millis;
+use crate::model::clock::Millis;
 
 /// A deployed stack, as `describe-stacks` and `list-stack-resources` show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use crate::format::{CsvOptions, Format};
-use crate::job::{JobDefinition, SinkMode, SinkOutput, SourceInput};
+use crate::model::job::{JobDefinition, SinkMode, SinkOutput, SourceInput};
 use crate::transform::{Step, Transform};
 
 mod template;
@@ -26,13 +26,13 @@ pub use template::cloudformation_template;
 pub const WAREHOUSE_CONNECTION: &str = "gluelab-warehouse";
 
 /// The region of the default Glue assets bucket the exports name (Glue's own convention is
-/// `aws-glue-assets-<account>-<region>`; gluelab's account is [`crate::account::ACCOUNT_ID`]).
+/// `aws-glue-assets-<account>-<region>`; gluelab's account is [`crate::model::account::ACCOUNT_ID`]).
 pub const ASSETS_REGION: &str = "us-east-1";
 
 /// `aws-glue-assets-<account>-<region>`: where Glue Studio keeps scripts and temporary files, and
 /// a bucket the `AWSGlueServiceRole` managed policy already lets a job read and write.
 pub fn assets_bucket() -> String {
-    format!("aws-glue-assets-{}-{ASSETS_REGION}", crate::account::ACCOUNT_ID)
+    format!("aws-glue-assets-{}-{ASSETS_REGION}", crate::model::account::ACCOUNT_ID)
 }
 
 /// Where the exported job says its script lives: the job's own `ScriptLocation`, else Glue
@@ -241,7 +241,7 @@ pub fn pyspark_script(job: &JobDefinition) -> String {
 /// The `CreateJob` request for the exported script at `script_location` (see
 /// [`script_location`]), as pretty JSON.
 pub fn create_job_json(job: &JobDefinition, script_location: &str) -> String {
-    crate::bookmark::pretty_json(&create_job_request(job, script_location))
+    crate::model::bookmark::pretty_json(&create_job_request(job, script_location))
 }
 
 /// The `CreateJob` request as a JSON value; the template's `AWS::Glue::Job` is built from it,
@@ -421,7 +421,8 @@ mod tests {
             .map(|(k, v)| (k.clone(), v.clone()))
             .chain([("--JOB_NAME".to_string(), job.name.clone())])
             .collect();
-        let plan = crate::script::plan_from_script(&script, &arguments).unwrap_or_else(|e| panic!("{e}\n{script}"));
+        let plan =
+            crate::aws::script::plan_from_script(&script, &arguments).unwrap_or_else(|e| panic!("{e}\n{script}"));
         assert_eq!(plan.sources, job.plan.sources);
         assert_eq!(plan.sinks, job.plan.sinks);
         assert_eq!(plan.commits, job.plan.commits);

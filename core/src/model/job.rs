@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::bookmark::DEFAULT_MAX_BAND_MS;
-use crate::clock::Millis;
 use crate::format::{CsvOptions, Format, ParseMode};
+use crate::model::bookmark::DEFAULT_MAX_BAND_MS;
+use crate::model::clock::Millis;
 use crate::transform::Step;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -16,7 +16,7 @@ use arrow::datatypes::SchemaRef;
 
 use crate::error::{Error, Location, Result};
 use crate::format::{read_object, CsvOptions, Format, ParseMode, ReadOptions, ReadOutput, CORRUPT_RECORD};
-use crate::store::S3Uri;
+use crate::model::store::S3Uri;
 use crate::transform::cell_text;
 use crate::workspace::Workspace;
 
@@ -308,9 +308,9 @@ impl Shown {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{Column, Table};
     use crate::demo;
     use crate::format::write_batch;
+    use crate::model::catalog::{Column, Table};
 
     fn workspace_with(key: &str, body: &[u8]) -> (Workspace, S3Uri) {
         let mut ws = demo::seed_workspace().unwrap();

@@ -6,10 +6,10 @@ use ruff_text_size::TextRange;
 use super::call::Bound;
 use super::interp::{Interp, R};
 use super::value::{Builtin, FrameKind, FrameRef, Value};
-use crate::bookmark::DEFAULT_MAX_BAND_MS;
-use crate::clock::Millis;
 use crate::format::{CsvOptions, Format, ParseMode};
-use crate::job::{SinkMode, SinkOutput, SinkSpec, SourceInput, SourceSpec};
+use crate::model::bookmark::DEFAULT_MAX_BAND_MS;
+use crate::model::clock::Millis;
+use crate::model::job::{SinkMode, SinkOutput, SinkSpec, SourceInput, SourceSpec};
 use crate::transform::{Mapping, Transform};
 
 /// The tail every Glue transform shares after its own parameters.
@@ -182,7 +182,7 @@ impl Interp<'_> {
                 return Err(self.error(b.range, format!("RuntimeError: Using reserved arguments {reserved}")));
             }
         }
-        crate::args::resolve(self.arguments, &options).map_err(|e| self.error(b.range, e.to_string()))?;
+        crate::model::args::resolve(self.arguments, &options).map_err(|e| self.error(b.range, e.to_string()))?;
         for option in &options {
             if !self.plan.required_arguments.contains(option) {
                 self.plan.required_arguments.push(option.clone());

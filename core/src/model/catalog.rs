@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::format::types::parse_glue_type;
 use crate::format::{CsvOptions, Format};
-use crate::store::{ObjectStore, S3Uri};
+use crate::model::store::{ObjectStore, S3Uri};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {

@@ -4,12 +4,12 @@
 use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
 
-use crate::catalog::Table;
 use crate::engine::is_hidden;
 use crate::error::{Error, Result};
 use crate::format::{self, ReadOptions, ReadOutput};
+use crate::model::catalog::Table;
+use crate::model::store::S3Uri;
 use crate::query::{self, QueryResult, TableSource};
-use crate::store::S3Uri;
 use crate::transform::{Frame, RowOrigin};
 use crate::workspace::Workspace;
 
@@ -132,7 +132,7 @@ impl Workspace {
 
 #[cfg(test)]
 mod tests {
-    use crate::{demo, store::S3Uri, RunRequest};
+    use crate::{demo, model::store::S3Uri, RunRequest};
 
     #[test]
     fn the_articles_athena_check() {

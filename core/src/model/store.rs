@@ -12,8 +12,8 @@ use std::sync::Arc;
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 
-use crate::clock::Millis;
 use crate::error::{Error, Result};
+use crate::model::clock::Millis;
 
 /// An `s3://bucket/key` address. `key` may be empty (the bucket) or a prefix.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -12,7 +12,7 @@ pub mod tree;
 use std::fmt;
 
 use crate::error::{Error, Result};
-use crate::store::S3Uri;
+use crate::model::store::S3Uri;
 use crate::workspace::Workspace;
 
 pub use preview::{FormatOrigin, ObjectPreview, PREVIEW_BYTES_LIMIT};

@@ -2,13 +2,18 @@
 //! next run would do after a reset or rewind, and a job's sink rows. Computed here so the app
 //! and the CLI show the same thing and hold no logic of their own.
 
+pub mod browse;
+pub mod run_output;
+pub mod tables;
+pub mod validate;
+
 use serde::{Deserialize, Serialize};
 
-use crate::clock::Millis;
 use crate::engine::{Outcome, RunUntil};
 use crate::error::Result;
-use crate::lineage::{RunLineage, SinkRow, VerdictKind};
-use crate::run::RunState;
+use crate::model::clock::Millis;
+use crate::model::lineage::{RunLineage, SinkRow, VerdictKind};
+use crate::model::run::RunState;
 use crate::workspace::{SinkLocation, Workspace};
 
 mod bookmark;
@@ -116,8 +121,8 @@ impl Workspace {
         }
         for (event, _) in &self.bookmark(job)?.history {
             match event {
-                crate::bookmark::BookmarkEvent::Reset { at } => timeline.events.push((*at, "reset".into())),
-                crate::bookmark::BookmarkEvent::Rewound { to_run_id, at } => timeline
+                crate::model::bookmark::BookmarkEvent::Reset { at } => timeline.events.push((*at, "reset".into())),
+                crate::model::bookmark::BookmarkEvent::Rewound { to_run_id, at } => timeline
                     .events
                     .push((*at, format!("rewind to {}", short_run_id(to_run_id)))),
                 _ => {}
@@ -127,7 +132,7 @@ impl Workspace {
     }
 
     /// Where files for the job's first source go: its table's location or its S3 path.
-    pub fn source_prefix(&self, job: &str) -> Result<crate::store::S3Uri> {
+    pub fn source_prefix(&self, job: &str) -> Result<crate::model::store::S3Uri> {
         let definition = self.job(job)?;
         // `${tenant_id}` in a path: where the job's default arguments point.
         let defaults = definition
@@ -144,23 +149,26 @@ impl Workspace {
             .first()
             .ok_or_else(|| crate::Error::InvalidInput(format!("job {job} has no source")))?;
         let location = match &source.input {
-            crate::job::SourceInput::Catalog { database, table } => {
+            crate::model::job::SourceInput::Catalog { database, table } => {
                 self.catalog.table(database, table)?.location_uri()?
             }
-            crate::job::SourceInput::S3 { path, .. } => crate::store::S3Uri::parse(path)?,
-            crate::job::SourceInput::Jdbc { table, .. } => {
+            crate::model::job::SourceInput::S3 { path, .. } => crate::model::store::S3Uri::parse(path)?,
+            crate::model::job::SourceInput::Jdbc { table, .. } => {
                 return Err(crate::Error::InvalidInput(format!(
                     "job {job} reads the warehouse table {table}: change it with SQL (INSERT, UPDATE), not by uploading files"
                 )))
             }
         };
-        Ok(crate::store::S3Uri::new(&location.bucket, location.folder_prefix()))
+        Ok(crate::model::store::S3Uri::new(
+            &location.bucket,
+            location.folder_prefix(),
+        ))
     }
 
     /// Uploads a file by name into the job's source prefix (what a drop onto the workbench does).
-    pub fn upload_to_source(&mut self, job: &str, name: &str, body: Vec<u8>) -> Result<crate::store::S3Uri> {
+    pub fn upload_to_source(&mut self, job: &str, name: &str, body: Vec<u8>) -> Result<crate::model::store::S3Uri> {
         let prefix = self.source_prefix(job)?;
-        let uri = crate::store::S3Uri::new(&prefix.bucket, format!("{}{name}", prefix.key));
+        let uri = crate::model::store::S3Uri::new(&prefix.bucket, format!("{}{name}", prefix.key));
         self.put_object(&uri, body)?;
         Ok(uri)
     }
@@ -208,8 +216,10 @@ impl crate::workspace::Workspace {
         definition.max_concurrent_runs = u32::MAX;
         definition.max_retries = 0;
         let names: Vec<&'static str> = definition.plan.transforms.iter().map(|s| s.transform.name()).collect();
-        let request =
-            crate::RunRequest::new(job).arg("--job-bookmark-option", crate::args::BookmarkOption::Disable.as_str());
+        let request = crate::RunRequest::new(job).arg(
+            "--job-bookmark-option",
+            crate::model::args::BookmarkOption::Disable.as_str(),
+        );
         let id = scratch.begin_job_run(request)?;
         let mut previews = vec![];
         let mut watcher = |step: Option<usize>,
@@ -263,7 +273,7 @@ pub fn short_run_id(run_id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{demo, store::S3Uri};
+    use crate::{demo, model::store::S3Uri};
 
     fn two_runs() -> (Workspace, Vec<String>) {
         let mut ws = demo::seed_workspace().unwrap();
@@ -296,7 +306,7 @@ mod tests {
     fn previews_only_list_and_select_so_they_work_mid_run_and_on_any_data() {
         let (mut ws, _) = two_runs();
         ws.put_object(
-            &crate::store::S3Uri::new(demo::raw_bucket(), "raw-data/huge.json"),
+            &crate::model::store::S3Uri::new(demo::raw_bucket(), "raw-data/huge.json"),
             b"{not json at all".to_vec(),
         )
         .unwrap();

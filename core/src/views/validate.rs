@@ -8,8 +8,8 @@
 use std::collections::BTreeSet;
 
 use crate::format::types::parse_glue_type;
-use crate::job::{JobDefinition, SinkMode, SinkOutput, SourceInput};
-use crate::store::S3Uri;
+use crate::model::job::{JobDefinition, SinkMode, SinkOutput, SourceInput};
+use crate::model::store::S3Uri;
 use crate::transform::Transform;
 use crate::workspace::Workspace;
 
@@ -38,7 +38,7 @@ impl Workspace {
             }
             known_arguments.insert(key.trim_start_matches("--").to_string());
             if key == "--job-bookmark-option" {
-                if let Err(e) = value.parse::<crate::args::BookmarkOption>() {
+                if let Err(e) = value.parse::<crate::model::args::BookmarkOption>() {
                     add(field, e.to_string());
                 }
             }

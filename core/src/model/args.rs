@@ -162,7 +162,10 @@ pub fn parse_argument_pairs(text: &str) -> std::result::Result<Vec<(String, Stri
             .into_iter()
             .map(|(key, value)| match value {
                 serde_json::Value::String(value) => Ok((key, value)),
-                other => Err(ArgumentTextError::NotAString { key, value: other.to_string() }),
+                other => Err(ArgumentTextError::NotAString {
+                    key,
+                    value: other.to_string(),
+                }),
             })
             .collect();
     }
@@ -170,7 +173,9 @@ pub fn parse_argument_pairs(text: &str) -> std::result::Result<Vec<(String, Stri
         .filter(|pair| !pair.trim().is_empty())
         .map(|pair| match pair.split_once('=') {
             Some((key, value)) => Ok((key.trim().to_string(), value.trim().to_string())),
-            None => Err(ArgumentTextError::NoEquals { pair: pair.trim().to_string() }),
+            None => Err(ArgumentTextError::NoEquals {
+                pair: pair.trim().to_string(),
+            }),
         })
         .collect()
 }
@@ -272,9 +277,23 @@ mod tests {
         let pairs = parse_argument_pairs("--b=2,--a=1,--b=3").unwrap();
         let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["--b", "--a", "--b"]);
-        assert_eq!(parse_argument_pairs("--a=1,[1]"), Err(ArgumentTextError::NoEquals { pair: "[1]".into() }));
-        assert_eq!(parse_argument_pairs("{]"), Err(ArgumentTextError::InvalidJson("key must be a string at line 1 column 2".into())));
-        assert_eq!(parse_argument_pairs("{\"a\": [1]}").unwrap_err(), ArgumentTextError::NotAString { key: "a".into(), value: "[1]".into() });
+        assert_eq!(
+            parse_argument_pairs("--a=1,[1]"),
+            Err(ArgumentTextError::NoEquals { pair: "[1]".into() })
+        );
+        assert_eq!(
+            parse_argument_pairs("{]"),
+            Err(ArgumentTextError::InvalidJson(
+                "key must be a string at line 1 column 2".into()
+            ))
+        );
+        assert_eq!(
+            parse_argument_pairs("{\"a\": [1]}").unwrap_err(),
+            ArgumentTextError::NotAString {
+                key: "a".into(),
+                value: "[1]".into()
+            }
+        );
     }
 
     #[test]

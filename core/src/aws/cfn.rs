@@ -22,13 +22,13 @@ use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::account::ACCOUNT_ID;
-use crate::catalog::{Column, Table};
-use crate::clock::Millis;
 use crate::format::Format;
-use crate::job::{JobDefinition, JobPlan};
-use crate::stack::{Stack, StackResource};
-use crate::store::hex;
+use crate::model::account::ACCOUNT_ID;
+use crate::model::catalog::{Column, Table};
+use crate::model::clock::Millis;
+use crate::model::job::{JobDefinition, JobPlan};
+use crate::model::stack::{Stack, StackResource};
+use crate::model::store::hex;
 use crate::workspace::Workspace;
 
 pub const S3_BUCKET: &str = "AWS::S3::Bucket";

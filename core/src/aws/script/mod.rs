@@ -8,7 +8,7 @@
 //! each Glue call adds its step to the plan.
 //!
 //! **Supported.** `import sys` and imports from `awsglue` / `pyspark`;
-//! `getResolvedOptions(sys.argv, [...])` (validated by [`crate::args::resolve`], Glue's messages)
+//! `getResolvedOptions(sys.argv, [...])` (validated by [`crate::model::args::resolve`], Glue's messages)
 //! and `args['X']`; `SparkContext()` / `SparkContext.getOrCreate()`, `GlueContext(sc)`,
 //! `glueContext.spark_session`, `Job(glueContext)`, `job.init(args['JOB_NAME'], args)`,
 //! `job.commit()`; `create_dynamic_frame.from_catalog` / `.from_options` (S3: json, csv,
@@ -37,7 +37,7 @@ mod value;
 
 use std::collections::BTreeMap;
 
-use crate::job::JobPlan;
+use crate::model::job::JobPlan;
 
 /// Ends every "outside the subset" message.
 pub const NOT_SUPPORTED: &str = "is not supported by gluelab's script runner";
