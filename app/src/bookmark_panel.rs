@@ -2,8 +2,8 @@
 //! beforehand what the next run would then read again — and its history: every version, the
 //! event that made it, and which fields it changed.
 
-use gluelab_core::bookmark::BookmarkEvent;
-use gluelab_core::clock::iso8601;
+use gluelab_core::model::bookmark::BookmarkEvent;
+use gluelab_core::model::clock::iso8601;
 use gluelab_core::views::{next_run_sentence, short_run_id, BookmarkAction, BookmarkVersion, VersionField};
 use leptos::prelude::*;
 

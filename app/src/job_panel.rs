@@ -1,6 +1,7 @@
 //! The job: what it reads and writes, the switches that matter for bookmarks, and Run.
 
-use gluelab_core::job::SinkMode;
+use gluelab_core::model::args::BookmarkOption;
+use gluelab_core::model::job::SinkMode;
 use leptos::prelude::*;
 
 use crate::run_options::{RunOptions, RunOptionsFields};
@@ -40,7 +41,7 @@ pub fn JobPanel() -> impl IntoView {
                 .default_arguments
                 .get("--job-bookmark-option")
                 .cloned()
-                .unwrap_or("job-bookmark-disable (default)".into());
+                .unwrap_or(format!("{} (default)", BookmarkOption::Disable));
             Some((
                 name.clone(),
                 source.unwrap_or_default(),
@@ -49,7 +50,7 @@ pub fn JobPanel() -> impl IntoView {
             ))
         })
     };
-    let edit_job = move |change: &dyn Fn(&mut gluelab_core::job::JobDefinition)| {
+    let edit_job = move |change: &dyn Fn(&mut gluelab_core::model::job::JobDefinition)| {
         let Some(name) = studio.job_name() else { return };
         studio.act(|ws| {
             let mut job = ws.job(&name)?.clone();
@@ -57,7 +58,7 @@ pub fn JobPanel() -> impl IntoView {
             ws.update_job(job)
         });
     };
-    let flag = move |read: fn(&gluelab_core::job::JobDefinition) -> bool| {
+    let flag = move |read: fn(&gluelab_core::model::job::JobDefinition) -> bool| {
         move || {
             let name = studio.job_name();
             studio

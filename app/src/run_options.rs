@@ -4,20 +4,19 @@
 //! (`args::parse_argument_text`) and their error is shown under the field; the run's own
 //! validation (getResolvedOptions) stays core's, when the run starts.
 
-use gluelab_core::args::{compose_run_arguments, BookmarkOption};
-use gluelab_core::run::FailurePoint;
+use gluelab_core::model::args::{compose_run_arguments, BookmarkOption};
+use gluelab_core::model::run::FailurePoint;
 use gluelab_core::views::short_run_id;
 use gluelab_core::RunRequest;
 use leptos::prelude::*;
 
 use crate::state::use_studio;
 
-const PAUSE: &str = BookmarkOption::Pause.as_str();
-
 /// The choices on screen (view state), kept while the workspace changes.
 #[derive(Clone, Copy)]
 pub struct RunOptions {
-    option: RwSignal<String>,
+    /// `None`: the job's default option.
+    option: RwSignal<Option<BookmarkOption>>,
     from: RwSignal<String>,
     to: RwSignal<String>,
     typed: RwSignal<String>,
@@ -29,7 +28,7 @@ pub struct RunOptions {
 impl RunOptions {
     pub fn new() -> Self {
         Self {
-            option: RwSignal::new(String::new()),
+            option: RwSignal::new(None),
             from: RwSignal::new(String::new()),
             to: RwSignal::new(String::new()),
             typed: RwSignal::new(String::new()),
@@ -51,10 +50,11 @@ impl RunOptions {
         let mut request = RunRequest::new(job);
         request.arguments = compose_run_arguments(
             &self.typed.get_untracked(),
-            Some(option.as_str()).filter(|o| !o.is_empty()),
+            option,
             Some(from.as_str()),
             Some(to.as_str()),
-        )?;
+        )
+        .map_err(|e| e.to_string())?;
         request.fail_at = FailurePoint::from_name(&self.fail_at.get_untracked());
         Ok(request)
     }
@@ -113,17 +113,16 @@ pub fn RunOptionsFields(options: RunOptions) -> impl IntoView {
     view! {
         <div class="run-options">
             <select class="select" id="run-option" aria-label="--job-bookmark-option for this run"
-                on:change:target=move |ev| options.option.set(ev.target().value())>
+                on:change:target=move |ev| options.option.set(ev.target().value().parse().ok())>
                 <option value="">"job's default option"</option>
-                {[BookmarkOption::Enable, BookmarkOption::Pause, BookmarkOption::Disable]
-                    .map(|o| view! { <option value=o.as_str()>{o.as_str()}</option> })}
+                {BookmarkOption::ALL.map(|o| view! { <option value=o.as_str()>{o.as_str()}</option> })}
             </select>
             <select class="select" id="fail-at" aria-label="Make this run fail"
                 on:change:target=move |ev| options.fail_at.set(ev.target().value())>
                 <option value="">"run normally"</option>
                 {FailurePoint::ALL.map(|p| view! { <option value=p.name()>{failure_label(p)}</option> })}
             </select>
-            <Show when=move || options.option.with(|o| o == PAUSE)>
+            <Show when=move || options.option.get() == Some(BookmarkOption::Pause)>
                 <div class="row pause-range">
                     {run_select("run-from", "--job-bookmark-from", options.from)}
                     {run_select("run-to", "--job-bookmark-to", options.to)}

@@ -1,8 +1,8 @@
 //! The job's runs, newest last: state, files read/skipped/re-read, rows. Click to inspect.
 
-use gluelab_core::browse::progress_text;
 use gluelab_core::engine::{ProgressStage, RunProgress};
-use gluelab_core::lineage::VerdictKind;
+use gluelab_core::model::lineage::VerdictKind;
+use gluelab_core::views::browse::progress_text;
 use gluelab_core::views::short_run_id;
 use leptos::prelude::*;
 

@@ -1,7 +1,7 @@
 //! The sink table: every row with the run that wrote it, its source line, duplicates flagged;
 //! and the Athena-style query box of the seed article.
 
-use gluelab_core::browse::human_size;
+use gluelab_core::views::browse::human_size;
 use gluelab_core::views::short_run_id;
 use leptos::prelude::*;
 

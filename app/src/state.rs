@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use gluelab_core::browse::human_size;
 use gluelab_core::engine::RunProgress;
+use gluelab_core::views::browse::human_size;
 use gluelab_core::{demo, snapshot, RunRequest, Workspace};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -1,8 +1,8 @@
 //! Runs along the virtual clock against source objects: a mark for each read, skip and
 //! re-read, so a reset or a rewind can be *seen*.
 
-use gluelab_core::clock::iso8601;
-use gluelab_core::lineage::VerdictKind;
+use gluelab_core::model::clock::iso8601;
+use gluelab_core::model::lineage::VerdictKind;
 use gluelab_core::views::short_run_id;
 use leptos::prelude::*;
 
@@ -79,7 +79,7 @@ pub fn Timeline() -> impl IntoView {
 }
 
 /// `HH:MM:SS` of an instant on the virtual clock: runs of one story share the day.
-fn clock_time(at: gluelab_core::clock::Millis) -> String {
+fn clock_time(at: gluelab_core::model::clock::Millis) -> String {
     iso8601(at).get(11..19).unwrap_or_default().to_string()
 }
 

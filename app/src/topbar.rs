@@ -1,9 +1,9 @@
 //! The top bar: the virtual clock, undo/redo, examples, export/import/share, where the
 //! workspace is saved, the shortcut help and the theme.
 
-use gluelab_core::browse::human_size;
-use gluelab_core::clock::{iso8601, parse_duration};
 use gluelab_core::demo::examples;
+use gluelab_core::model::clock::{iso8601, parse_duration};
+use gluelab_core::views::browse::human_size;
 use leptos::prelude::*;
 
 use crate::examples::{open_example, start_empty};

@@ -3,7 +3,7 @@
 //! runs in the job-run worker like any run (`crate::runner`). Back undoes the step.
 
 use gluelab_core::demo::examples::{self, Example, TourAction, TourStep};
-use gluelab_core::run::RunState;
+use gluelab_core::model::run::RunState;
 use gluelab_core::views::short_run_id;
 use leptos::prelude::*;
 

@@ -1,8 +1,8 @@
 //! What commands print, and how they fail: the AWS CLI's JSON, text output, error lines and
 //! exit codes.
 
-use gluelab_core::bookmark::pretty_json;
-use gluelab_core::clock::{iso8601, Millis};
+use gluelab_core::model::bookmark::pretty_json;
+use gluelab_core::model::clock::{iso8601, Millis};
 use serde::Serialize;
 use serde_json::Value;
 

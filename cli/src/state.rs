@@ -10,7 +10,7 @@ use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use gluelab_core::clock::Millis;
+use gluelab_core::model::clock::Millis;
 use gluelab_core::{snapshot, Workspace};
 use serde::{Deserialize, Serialize};
 

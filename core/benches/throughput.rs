@@ -8,10 +8,10 @@ use std::sync::Arc;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use divan::counter::BytesCount;
 use divan::Bencher;
-use gluelab_core::clock::parse_duration;
 use gluelab_core::demo;
 use gluelab_core::format::{self, CsvOptions, Format, ReadOptions};
-use gluelab_core::store::S3Uri;
+use gluelab_core::model::clock::parse_duration;
+use gluelab_core::model::store::S3Uri;
 use gluelab_core::{RunRequest, Workspace};
 
 fn main() {

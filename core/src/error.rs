@@ -68,6 +68,10 @@ pub enum Error {
     AlreadyExists(String),
     #[error("InvalidInputException: {0}")]
     InvalidInput(String),
+    /// Job arguments rejected as `getResolvedOptions` (argparse) rejects them; the text is
+    /// what the driver prints.
+    #[error("{0}")]
+    Arguments(String),
     #[error("ConcurrentRunsExceededException: Concurrent runs exceeded for {job}: MaxConcurrentRuns is {max}")]
     ConcurrentRunsExceeded { job: String, max: u32 },
     /// A transform could not be applied (bad mapping, unknown column, ...).

@@ -9,15 +9,15 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::bookmark::JobBookmark;
-use crate::catalog::Catalog;
-use crate::clock::VirtualClock;
 use crate::error::{Error, Result};
-use crate::job::JobDefinition;
-use crate::lineage::{PartLineage, ReadRecord};
-use crate::run::JobRun;
-use crate::stack::Stack;
-use crate::store::ObjectStore;
+use crate::model::bookmark::JobBookmark;
+use crate::model::catalog::Catalog;
+use crate::model::clock::VirtualClock;
+use crate::model::job::JobDefinition;
+use crate::model::lineage::{PartLineage, ReadRecord};
+use crate::model::run::JobRun;
+use crate::model::stack::Stack;
+use crate::model::store::ObjectStore;
 use crate::warehouse::Warehouse;
 use crate::workspace::Workspace;
 
@@ -191,9 +191,9 @@ pub fn from_share_code(code: &str) -> Result<Workspace> {
 /// document without object bodies, and the bodies themselves, to move as transferable buffers
 /// with no base64 and no JSON around them.
 pub fn save_handover(workspace: &Workspace) -> (Vec<u8>, Vec<Arc<Vec<u8>>>) {
-    crate::store::body_serde::SIDE_TABLE.with(|t| *t.borrow_mut() = Some(vec![]));
+    crate::model::store::body_serde::SIDE_TABLE.with(|t| *t.borrow_mut() = Some(vec![]));
     let document = save(workspace);
-    let bodies = crate::store::body_serde::SIDE_TABLE
+    let bodies = crate::model::store::body_serde::SIDE_TABLE
         .with(|t| t.borrow_mut().take())
         .unwrap_or_default();
     (document, bodies)
@@ -204,9 +204,9 @@ pub fn save_handover(workspace: &Workspace) -> (Vec<u8>, Vec<Arc<Vec<u8>>>) {
 /// [`load`] does.
 pub fn load_handover(document: &[u8], bodies: Vec<Vec<u8>>) -> Result<Workspace> {
     let bodies = bodies.into_iter().map(|b| Some(Arc::new(b))).collect();
-    crate::store::body_serde::SIDE_BODIES.with(|t| *t.borrow_mut() = Some(bodies));
+    crate::model::store::body_serde::SIDE_BODIES.with(|t| *t.borrow_mut() = Some(bodies));
     let loaded = parse(document);
-    crate::store::body_serde::SIDE_BODIES.with(|t| t.borrow_mut().take());
+    crate::model::store::body_serde::SIDE_BODIES.with(|t| t.borrow_mut().take());
     let workspace = loaded?;
     workspace.check_structure()?;
     Ok(workspace)
@@ -215,7 +215,7 @@ pub fn load_handover(document: &[u8], bodies: Vec<Vec<u8>>) -> Result<Workspace>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{demo, store::S3Uri, RunRequest};
+    use crate::{demo, model::store::S3Uri, RunRequest};
 
     fn story() -> Workspace {
         let mut ws = demo::seed_workspace().unwrap();

@@ -7,14 +7,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::bookmark::{BookmarkEntry, JobBookmark};
-use crate::catalog::Catalog;
-use crate::clock::{Millis, VirtualClock};
 use crate::error::{Error, Result};
-use crate::job::JobDefinition;
-use crate::lineage::{PartLineage, ReadRecord};
-use crate::run::JobRun;
-use crate::store::{Object, ObjectStore, S3Uri};
+use crate::model::bookmark::{BookmarkEntry, JobBookmark};
+use crate::model::catalog::Catalog;
+use crate::model::clock::{Millis, VirtualClock};
+use crate::model::job::JobDefinition;
+use crate::model::lineage::{PartLineage, ReadRecord};
+use crate::model::run::JobRun;
+use crate::model::store::{Object, ObjectStore, S3Uri};
 
 /// Saved and loaded through `snapshot`, whose document type is the saved layout.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -31,7 +31,7 @@ pub struct Workspace {
     /// Lineage of every part file a run wrote, by `s3://` address.
     pub(crate) parts: BTreeMap<String, PartLineage>,
     /// CloudFormation stacks deployed into this workspace, by name (see `cfn`).
-    pub(crate) stacks: BTreeMap<String, crate::stack::Stack>,
+    pub(crate) stacks: BTreeMap<String, crate::model::stack::Stack>,
     /// The simulated JDBC database: JDBC sources and sinks (see `warehouse`).
     pub(crate) warehouse: crate::warehouse::Warehouse,
     pub(crate) run_sequence: u64,
@@ -80,12 +80,12 @@ impl Workspace {
     }
 
     /// CloudFormation stacks deployed into this workspace, by name.
-    pub fn stacks(&self) -> impl Iterator<Item = &crate::stack::Stack> {
+    pub fn stacks(&self) -> impl Iterator<Item = &crate::model::stack::Stack> {
         self.stacks.values()
     }
 
     /// A deployed stack by name.
-    pub fn stack(&self, name: &str) -> Option<&crate::stack::Stack> {
+    pub fn stack(&self, name: &str) -> Option<&crate::model::stack::Stack> {
         self.stacks.get(name)
     }
 
@@ -100,8 +100,8 @@ impl Workspace {
 
     /// Where a sink writes: an S3 folder (a catalog table's location or a path) with its format,
     /// or a warehouse table.
-    pub fn sink_location(&self, output: &crate::job::SinkOutput) -> Result<SinkLocation> {
-        use crate::job::SinkOutput;
+    pub fn sink_location(&self, output: &crate::model::job::SinkOutput) -> Result<SinkLocation> {
+        use crate::model::job::SinkOutput;
         Ok(match output {
             SinkOutput::Catalog { database, table } => {
                 let t = self.catalog.table(database, table)?;
@@ -148,7 +148,7 @@ impl Workspace {
         self.catalog.create_database(name)
     }
 
-    pub fn create_table(&mut self, table: crate::catalog::Table) -> Result<()> {
+    pub fn create_table(&mut self, table: crate::model::catalog::Table) -> Result<()> {
         self.catalog.create_table(table)
     }
 
@@ -302,7 +302,7 @@ impl Workspace {
         self.check_structure()?;
         for bucket in self.store.buckets() {
             for object in bucket.objects().values() {
-                if !crate::store::etag_matches(&object.etag, &object.body) {
+                if !crate::model::store::etag_matches(&object.etag, &object.body) {
                     return Err(Error::Snapshot(format!(
                         "s3://{}/{} does not match its ETag (edited by hand?)",
                         bucket.name, object.key
@@ -379,7 +379,7 @@ fn check_job_limits(job: &JobDefinition) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::job::JobPlan;
+    use crate::model::job::JobPlan;
 
     #[test]
     fn create_job_enforces_create_jobs_limits() {

@@ -3,10 +3,10 @@
 //! `tests/bench_browser.rs` (wasm in headless Chromium). `cargo xtask bench` runs both and
 //! prints the ratio. Timing is the caller's: this module only builds inputs and does the work.
 
-use gluelab_core::catalog::{Column, Table};
 use gluelab_core::format::{self, CsvOptions, Format, ReadOptions};
-use gluelab_core::job::SourceSpec;
-use gluelab_core::store::S3Uri;
+use gluelab_core::model::catalog::{Column, Table};
+use gluelab_core::model::job::SourceSpec;
+use gluelab_core::model::store::S3Uri;
 use gluelab_core::{demo, snapshot, RunRequest, Workspace};
 
 /// The size of the benchmark's CSV object (100 MiB, as in `core/benches/throughput.rs`).

@@ -2,7 +2,7 @@
 //! (wasm-bindgen-test). Run by `cargo xtask test`.
 #![cfg(target_arch = "wasm32")]
 
-use gluelab_core::{demo, store::S3Uri};
+use gluelab_core::{demo, model::store::S3Uri};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

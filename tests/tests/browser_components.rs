@@ -11,11 +11,11 @@
 use gluelab_app::{
     BookmarkPanel, ExplainPanel, JobPanel, Overlays, RunsPanel, SinkPanel, Studio, Timeline, TopBar, Tour,
 };
-use gluelab_core::clock::{iso8601, parse_duration};
 use gluelab_core::demo::{self, JOB_NAME as JOB};
-use gluelab_core::lineage::{Reason, RunLineage, VerdictKind};
-use gluelab_core::run::{FailurePoint, RunState};
-use gluelab_core::store::S3Uri;
+use gluelab_core::model::clock::{iso8601, parse_duration};
+use gluelab_core::model::lineage::{Reason, RunLineage, VerdictKind};
+use gluelab_core::model::run::{FailurePoint, RunState};
+use gluelab_core::model::store::S3Uri;
 use gluelab_core::transform::{Step, Transform};
 use gluelab_core::views::{short_run_id, BookmarkAction};
 use gluelab_core::{RunRequest, Workspace};

@@ -6,6 +6,7 @@
 //! this crate must compile in seconds.
 
 mod install;
+mod oracle;
 mod run;
 mod tasks;
 
@@ -19,8 +20,12 @@ Tasks:
                     (pinned to Cargo.lock), Chromium and ChromeDriver (Debian packages)
   build             build the web app into dist/ (trunk, release, offline)
   serve [--port N]  build and serve the app on http://127.0.0.1:N/ (default 8080)
-  test              everything CI runs: fmt, clippy, native tests, browser tests
-                    (wasm-bindgen-test in headless Chromium) and end-to-end tests of the built app
+  test              everything CI runs: fmt, clippy, native tests, the real-engine oracle,
+                    browser tests (wasm-bindgen-test in headless Chromium) and end-to-end tests
+                    of the built app
+  oracle            gluelab against the real engines: exported templates through cfn-lint, job
+                    arguments through AWS's own getResolvedOptions, an exported script on Apache
+                    Spark (a pinned Python venv, cached under the target directory; Java from apt)
   bench             benchmarks: format throughput, bookmarked runs (divan, native), and the
                     same 100 MB CSV and job run natively and in headless Chromium, as ratios
 ";
@@ -32,6 +37,7 @@ fn main() -> ExitCode {
         Some("build") => tasks::build(),
         Some("serve") => tasks::serve(&args[1..]),
         Some("test") => tasks::test(),
+        Some("oracle") => oracle::run(),
         Some("bench") => tasks::bench(),
         None | Some("help" | "--help" | "-h") => {
             print!("{HELP}");

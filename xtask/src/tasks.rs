@@ -114,6 +114,7 @@ fn test_stages(stages: &mut Stages) -> Result {
         status(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     })?;
     stages.run("native tests", native_tests)?;
+    stages.run("real-engine oracle", crate::oracle::run)?;
     stages.run("wasm tests (headless Chromium)", || {
         status(
             cargo()

@@ -1,6 +1,7 @@
 //! Job arguments (`DefaultArguments`, with `--job-bookmark-option` first), the arguments the
 //! script requires, and whether it calls `job.commit()`.
 
+use gluelab_core::model::args::BookmarkOption;
 use leptos::prelude::*;
 
 use super::fields::{error_id, input_id, CheckField, FieldError, ListField, SelectField};
@@ -25,11 +26,15 @@ pub fn Arguments() -> impl IntoView {
             }
         })
     };
-    let option_note = move || match option.get().as_str() {
-        "job-bookmark-enable" => None,
-        "job-bookmark-pause" => Some("Paused: runs read after the bookmark but never move it."),
+    let option_note = move || match option.get().parse() {
+        Ok(BookmarkOption::Enable) => None,
+        Ok(BookmarkOption::Pause) => Some("Paused: runs read after the bookmark but never move it."),
         _ => Some("Bookmarks disabled: every run reads every source in full."),
     };
+    let choices = [("", "not set (job-bookmark-disable)")]
+        .into_iter()
+        .chain(BookmarkOption::ALL.map(|o| (o.as_str(), o.as_str())))
+        .collect::<Vec<_>>();
     let commits = Signal::derive(move || editor.draft.with(|d| d.plan.commits));
     let keys = move || {
         editor.draft.with(|d| {
@@ -45,9 +50,7 @@ pub fn Arguments() -> impl IntoView {
             <h3 id="ed-args">"Arguments and commit"</h3>
             <div class="grid">
                 <SelectField label="Default --job-bookmark-option" field=format!("default_arguments.{BOOKMARK_OPTION}")
-                    choices=vec![("", "not set (job-bookmark-disable)"), ("job-bookmark-enable", "job-bookmark-enable"),
-                        ("job-bookmark-pause", "job-bookmark-pause"), ("job-bookmark-disable", "job-bookmark-disable")]
-                    value=option set=set_option/>
+                    choices=choices value=option set=set_option/>
                 <ListField label="Required arguments (getResolvedOptions)" field="required_arguments"
                     value=Signal::derive(move || editor.draft.with(|d| d.plan.required_arguments.clone()))
                     set={move |v: Vec<String>| editor.edit(|d| d.plan.required_arguments = v)}/>

@@ -17,9 +17,9 @@ mod step_fields;
 mod step_rows;
 mod steps;
 
-use gluelab_core::job::{JobDefinition, JobPlan, SinkSpec, SourceSpec};
+use gluelab_core::model::job::{JobDefinition, JobPlan, SinkSpec, SourceSpec};
 use gluelab_core::transform::Step;
-use gluelab_core::validate::Problem;
+use gluelab_core::views::validate::Problem;
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -7,8 +7,8 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use gluelab_core::browse::human_size;
-use gluelab_core::job::JobDefinition;
+use gluelab_core::model::job::JobDefinition;
+use gluelab_core::views::browse::human_size;
 use gluelab_core::views::StepPreview;
 use gluelab_core::Workspace;
 use leptos::prelude::*;

@@ -1,6 +1,6 @@
 //! The equivalent Glue script, read-only, and the files to take to real AWS Glue.
 
-use gluelab_core::export::{cloudformation_template, create_job_json, pyspark_script, script_location};
+use gluelab_core::aws::export::{cloudformation_template, create_job_json, pyspark_script, script_location};
 use leptos::prelude::*;
 
 use super::Editor;

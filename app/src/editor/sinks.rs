@@ -1,7 +1,7 @@
 //! Sinks: where the script writes, and how it treats what is already there.
 
 use gluelab_core::format::Format;
-use gluelab_core::job::{SinkMode, SinkOutput, SinkSpec};
+use gluelab_core::model::job::{SinkMode, SinkOutput, SinkSpec};
 use leptos::prelude::*;
 
 use super::fields::{ListField, SelectField, TextField};

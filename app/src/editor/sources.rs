@@ -2,7 +2,7 @@
 //! each source's bookmark.
 
 use gluelab_core::format::{CsvOptions, Format, ParseMode};
-use gluelab_core::job::{KeySortOrder, SourceInput, SourceSpec};
+use gluelab_core::model::job::{KeySortOrder, SourceInput, SourceSpec};
 use leptos::prelude::*;
 
 use super::fields::{CheckField, FieldError, ListField, NumberField, SelectField, TextField};

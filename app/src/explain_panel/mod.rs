@@ -1,9 +1,9 @@
 //! One run explained: each source object's verdict in words, the run's output log (what
 //! `df.show()` printed) and its error, if any.
 
-use gluelab_core::clock::iso8601;
-use gluelab_core::lineage::VerdictKind;
-use gluelab_core::run::LogStream;
+use gluelab_core::model::clock::iso8601;
+use gluelab_core::model::lineage::VerdictKind;
+use gluelab_core::model::run::LogStream;
 use gluelab_core::views::short_run_id;
 use leptos::prelude::*;
 

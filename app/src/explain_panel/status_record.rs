@@ -2,7 +2,7 @@
 //! transforms could not process (Glue's error records) — what the second seed's users read in
 //! their job's web UI. Both come from core as data (`JobRun::error_detail`, `error_records`).
 
-use gluelab_core::run::JobRun;
+use gluelab_core::model::run::JobRun;
 use leptos::prelude::*;
 
 /// How many error records are listed; the rest are counted.

@@ -4,7 +4,7 @@
 //! and delete.
 //!
 //! Core builds the tree, picks the upload target, names overwrites and reads previews
-//! (`gluelab_core::browse`); this module renders them and keeps view state only: which prefix
+//! (`gluelab_core::views::browse`); this module renders them and keeps view state only: which prefix
 //! the user chose, which folders are open and which object is previewed. One file per part:
 //! `tree` (the prefix tree), `upload` (drop zone, picker and progress), `objects` (the table)
 //! and `preview` (an object's first rows).
@@ -14,9 +14,9 @@ mod preview;
 mod tree;
 mod upload;
 
-use gluelab_core::browse::{Expansion, FolderNode};
 use gluelab_core::demo;
-use gluelab_core::store::S3Uri;
+use gluelab_core::model::store::S3Uri;
+use gluelab_core::views::browse::{Expansion, FolderNode};
 use leptos::prelude::*;
 
 use crate::state::{use_studio, Notice, Studio};

@@ -1,9 +1,9 @@
 //! The objects under the chosen prefix, in key order: size (exact bytes in its title), ETag,
 //! LastModified, and per object a preview of its first rows and delete.
 
-use gluelab_core::browse::{find_folder, human_size, ObjectSummary};
-use gluelab_core::clock::iso8601;
-use gluelab_core::store::S3Uri;
+use gluelab_core::model::clock::iso8601;
+use gluelab_core::model::store::S3Uri;
+use gluelab_core::views::browse::{find_folder, human_size, ObjectSummary};
 use leptos::prelude::*;
 
 use super::preview::ObjectPreviewView;

@@ -1,8 +1,8 @@
 //! An object's first rows, as core reads them (`Workspace::preview_object`): a small table with
 //! each row's line, the problems among them, or why there is no preview.
 
-use gluelab_core::browse::ObjectPreview;
-use gluelab_core::store::S3Uri;
+use gluelab_core::model::store::S3Uri;
+use gluelab_core::views::browse::ObjectPreview;
 use leptos::prelude::*;
 
 use crate::state::use_studio;

@@ -3,8 +3,8 @@
 //! chooses). Choosing a folder makes it the upload target and lists its objects. Below it, a
 //! new folder can be made in the chosen one, as the console's "Create folder" does.
 
-use gluelab_core::browse::{folder_under, human_size, visible_rows, TreeRow};
-use gluelab_core::store::S3Uri;
+use gluelab_core::model::store::S3Uri;
+use gluelab_core::views::browse::{folder_under, human_size, visible_rows, TreeRow};
 use leptos::prelude::*;
 
 use super::{use_browser, Browser};
@@ -226,9 +226,9 @@ fn NewFolder() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gluelab_core::browse::tree::build_tree;
-    use gluelab_core::browse::Expansion;
-    use gluelab_core::store::ObjectStore;
+    use gluelab_core::model::store::ObjectStore;
+    use gluelab_core::views::browse::tree::build_tree;
+    use gluelab_core::views::browse::Expansion;
 
     /// alpha/ (open) holding a/ (closed, with b/ in it) and c/ (open, no folders); zeta/ empty.
     fn rows() -> Vec<TreeRow> {

@@ -3,8 +3,8 @@
 //! then vanish), and it is stored once whole, as one undo step, with core's notice saying
 //! whether it overwrote an object (old and new ETag).
 
-use gluelab_core::browse::{check_upload_size, progress_text};
-use gluelab_core::store::S3Uri;
+use gluelab_core::model::store::S3Uri;
+use gluelab_core::views::browse::{check_upload_size, progress_text};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

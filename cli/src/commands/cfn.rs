@@ -1,7 +1,7 @@
 //! `cloudformation deploy | describe-stacks | list-stack-resources`.
 
-use gluelab_core::cfn::{DeployError, DeployOutcome, DeployRequest};
-use gluelab_core::stack::Stack;
+use gluelab_core::aws::cfn::{DeployError, DeployOutcome, DeployRequest};
+use gluelab_core::model::stack::Stack;
 use serde::Serialize;
 
 use super::Ctx;

@@ -3,11 +3,11 @@
 //! the rows its transforms could not process (error records), and the rows it wrote with their
 //! origins and duplicates — in S3 part files or in a warehouse table.
 
-use gluelab_core::clock::iso8601;
-use gluelab_core::lineage::{FileVerdict, VerdictKind};
-use gluelab_core::run::{ErrorDetail, JobRun};
-use gluelab_core::run_output::WrittenPart;
+use gluelab_core::model::clock::iso8601;
+use gluelab_core::model::lineage::{FileVerdict, VerdictKind};
+use gluelab_core::model::run::{ErrorDetail, JobRun};
 use gluelab_core::transform::ErrorRecord;
+use gluelab_core::views::run_output::WrittenPart;
 use gluelab_core::views::short_run_id;
 use serde::Serialize;
 

@@ -1,11 +1,11 @@
 //! `gluelab export-job --job-name NAME [--out-dir DIR] [--script-location S3URI]`: the three
 //! files that take a prototyped job to real AWS Glue, all computed by core
-//! (`gluelab_core::export`): NAME.py (the PySpark script), NAME.json (the `CreateJob` request)
+//! (`gluelab_core::aws::export`): NAME.py (the PySpark script), NAME.json (the `CreateJob` request)
 //! and NAME.template.json (a CloudFormation template of its buckets, catalog tables, IAM role
 //! and job). The workspace is only read.
 
-use gluelab_core::export::{cloudformation_template, create_job_json, pyspark_script, script_location};
-use gluelab_core::store::S3Uri;
+use gluelab_core::aws::export::{cloudformation_template, create_job_json, pyspark_script, script_location};
+use gluelab_core::model::store::S3Uri;
 use serde_json::Value;
 
 use super::Ctx;

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use gluelab_core::catalog::{Column, Table};
-use gluelab_core::cfn::script_job;
+use gluelab_core::aws::cfn::script_job;
 use gluelab_core::demo::ACCOUNT_ID;
 use gluelab_core::format::Format;
-use gluelab_core::job::JobDefinition;
-use gluelab_core::run::{FailurePoint, JobRun, RunState};
+use gluelab_core::model::catalog::{Column, Table};
+use gluelab_core::model::job::JobDefinition;
+use gluelab_core::model::run::{FailurePoint, JobRun, RunState};
 use gluelab_core::RunRequest;
 use serde::Serialize;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! `/aws-glue/jobs/output` (what the script printed, such as `df.show()`) and
 //! `/aws-glue/jobs/error` (the driver's log).
 
-use gluelab_core::run::LogStream;
+use gluelab_core::model::run::LogStream;
 use serde::Serialize;
 
 use super::Ctx;

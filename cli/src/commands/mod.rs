@@ -14,8 +14,8 @@ mod s3;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gluelab_core::clock::{iso8601, parse_duration};
 use gluelab_core::demo::ACCOUNT_ID;
+use gluelab_core::model::clock::{iso8601, parse_duration};
 use gluelab_core::Workspace;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -138,23 +138,21 @@ pub fn parse_object(name: &str, text: &str) -> Result<Map<String, Value>, CliErr
     Ok(map)
 }
 
-/// A map of strings (`Arguments`, `DefaultArguments`): every value must be a string.
+/// A map of strings (`Arguments`, `DefaultArguments`), in core's grammar of job arguments; the
+/// messages are the AWS CLI's, and of two equal keys the later counts, as there.
 pub fn parse_string_map(name: &str, text: &str) -> Result<BTreeMap<String, String>, CliError> {
-    let mut out = BTreeMap::new();
-    for (k, v) in parse_object(name, text)? {
-        match v {
-            Value::String(s) => {
-                out.insert(k, s);
+    use gluelab_core::model::args::{parse_argument_pairs, ArgumentTextError};
+    let pairs = parse_argument_pairs(text).map_err(|e| {
+        let message = match e {
+            ArgumentTextError::InvalidJson(reason) => format!("Invalid JSON: {reason}\nJSON received: {text}"),
+            ArgumentTextError::NotAString { key, value } => {
+                format!("Invalid type for parameter {key}, value: {value}, valid types: <class 'str'>")
             }
-            other => {
-                return Err(CliError::parameter(
-                    name,
-                    &format!("Invalid type for parameter {k}, value: {other}, valid types: <class 'str'>"),
-                ))
-            }
-        }
-    }
-    Ok(out)
+            ArgumentTextError::NoEquals { .. } => format!("Expected: '=', received: 'EOF' for input:\n{text}"),
+        };
+        CliError::parameter(name, &message)
+    })?;
+    Ok(pairs.into_iter().collect())
 }
 
 #[cfg(test)]

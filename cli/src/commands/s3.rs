@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use gluelab_core::store::S3Uri;
+use gluelab_core::model::store::S3Uri;
 
 use super::Ctx;
 use crate::cli::{CpArgs, LsArgs, MbArgs, RmArgs, S3Command};
@@ -154,8 +154,9 @@ fn ls(args: LsArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
     };
     let target = uri(&path)?;
     let objects = store.list(&target).map_err(|e| CliError::core("ListObjectsV2", &e))?;
-    let line =
-        |o: &gluelab_core::store::Object, name: &str| format!("{} {:>10} {name}", ls_time(o.last_modified), o.size());
+    let line = |o: &gluelab_core::model::store::Object, name: &str| {
+        format!("{} {:>10} {name}", ls_time(o.last_modified), o.size())
+    };
     let mut lines = vec![];
     if args.recursive {
         lines.extend(objects.iter().map(|o| line(o, &o.key)));

@@ -5,13 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{Column, Table};
-use crate::clock::parse_duration;
 use crate::error::{Error, Result};
 use crate::format::{Format, ParseMode};
-use crate::job::{JobDefinition, JobPlan, KeySortOrder, SinkMode, SinkSpec, SourceSpec};
-use crate::run::FailurePoint;
-use crate::store::S3Uri;
+use crate::model::catalog::{Column, Table};
+use crate::model::clock::parse_duration;
+use crate::model::job::{JobDefinition, JobPlan, KeySortOrder, SinkMode, SinkSpec, SourceSpec};
+use crate::model::run::FailurePoint;
+use crate::model::store::S3Uri;
 use crate::transform::Transform;
 use crate::workspace::Workspace;
 use crate::RunRequest;
@@ -385,7 +385,7 @@ fn jdbc_workspace() -> Result<Workspace> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lineage::{Reason, VerdictKind};
+    use crate::model::lineage::{Reason, VerdictKind};
 
     fn play(id: &str) -> Workspace {
         let example = examples().into_iter().find(|e| e.id == id).unwrap();
@@ -397,7 +397,7 @@ mod tests {
         ws
     }
 
-    fn last_run(ws: &Workspace, job: &str) -> crate::run::JobRun {
+    fn last_run(ws: &Workspace, job: &str) -> crate::model::run::JobRun {
         ws.runs_of(job).last().unwrap().clone()
     }
 

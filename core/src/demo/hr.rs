@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{Column, Table};
 use crate::error::Result;
 use crate::format::{CsvOptions, Format, ParseMode};
-use crate::job::{JobDefinition, JobPlan, SinkMode, SinkSpec, SourceInput, SourceSpec};
+use crate::model::catalog::{Column, Table};
+use crate::model::job::{JobDefinition, JobPlan, SinkMode, SinkSpec, SourceInput, SourceSpec};
 use crate::transform::{Agg, AggFunction, DerivedColumn, GroupKey, Mapping, Step, Transform, Unmapped};
 use crate::workspace::Workspace;
 
@@ -58,7 +58,7 @@ pub fn hr_workspace() -> Result<Workspace> {
         let mut table = Table::new(RULES_DATABASE, name, &location, Format::Csv, columns);
         table.parameters.insert("skip.header.line.count".into(), "1".into());
         ws.catalog.create_table(table)?;
-        let uri = crate::store::S3Uri::parse(&format!("{location}/{folder}.csv"))?;
+        let uri = crate::model::store::S3Uri::parse(&format!("{location}/{folder}.csv"))?;
         ws.put_object(&uri, body.as_bytes().to_vec())?;
     }
     ws.execute_warehouse_statement(
@@ -136,7 +136,7 @@ pub fn hr_job() -> JobDefinition {
             csv: CsvOptions::default().with_header(true),
         },
         transformation_ctx: Some("employees".into()),
-        max_band: crate::bookmark::DEFAULT_MAX_BAND_MS,
+        max_band: crate::model::bookmark::DEFAULT_MAX_BAND_MS,
         mode: ParseMode::FailFast,
     };
     let plan = JobPlan {

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{Column, Table};
 use crate::error::Result;
 use crate::format::Format;
-use crate::job::{JobDefinition, JobPlan, SinkSpec, SourceSpec};
+use crate::model::catalog::{Column, Table};
+use crate::model::job::{JobDefinition, JobPlan, SinkSpec, SourceSpec};
 use crate::transform::Transform;
 use crate::workspace::Workspace;
 
@@ -21,7 +21,7 @@ pub mod seed {
 }
 
 /// Account and region the demo resolves `${AWS::AccountId}-${AWS::Region}` with.
-pub use crate::account::ACCOUNT_ID;
+pub use crate::model::account::ACCOUNT_ID;
 pub const REGION: &str = "ap-northeast-1";
 pub const DATABASE: &str = "devices_data_analystics";
 pub const SOURCE_TABLE: &str = "devices_raw_data";

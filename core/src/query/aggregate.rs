@@ -17,7 +17,8 @@ use arrow::compute::{cast, take, SortOptions};
 use arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int64Type};
 use arrow::row::{RowConverter, SortField};
 
-use super::plan::{sql_error, AggFunc, Pos};
+use super::error::{sql_error, Pos};
+use super::plan::AggFunc;
 use super::types::{is_integer, is_numeric, sql_name};
 use crate::error::Result;
 

@@ -18,9 +18,9 @@ use arrow::compute::{cast, cast_with_options, CastOptions};
 use arrow::datatypes::{DataType, Float64Type, TimeUnit};
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 
-use super::eval::Value;
-use super::plan::{sql_error, Pos};
+use super::error::{sql_error, Pos};
 use super::types::{is_integer, is_numeric, is_string, sql_name};
+use super::value::Value;
 use crate::error::{Error, Result};
 
 /// The type of `CAST(x AS timestamp)` and of every timestamp a date function makes.

@@ -14,10 +14,16 @@ use arrow::array::{new_null_array, Array, ArrayRef, AsArray, RecordBatch, UInt32
 use arrow::compute::{interleave, take, take_record_batch};
 use arrow::datatypes::DataType;
 
-use super::eval::{eval, Columns, Scope, Value};
-use super::plan::{sql_error, Expr, Pos};
+use super::error::{sql_error, Pos};
+use super::plan::Expr;
+use super::scope::{Columns, Scope};
 use super::types::{common_type, sql_name};
+use super::value::Value;
 use crate::error::{Error, Result};
+
+/// How a branch is evaluated: `eval::eval`, passed in so that this module stays below the
+/// evaluator that calls it.
+pub(crate) type Eval = fn(&Expr, &Scope) -> Result<Value>;
 
 /// A scope reduced to some of its rows.
 enum Subset<'a> {
@@ -66,7 +72,7 @@ impl<'a> Subset<'a> {
 
 /// Evaluates `expr` on `rows` of `scope` as a column of that many rows. `None` when there are
 /// no rows and the expression failed on a value (see the module docs).
-fn eval_on(expr: &Expr, scope: &Scope, rows: &UInt32Array) -> Result<Option<ArrayRef>> {
+fn eval_on(eval: Eval, expr: &Expr, scope: &Scope, rows: &UInt32Array) -> Result<Option<ArrayRef>> {
     let n = rows.len();
     let result = if n == scope.len() {
         // Subsets keep row order, so all the rows are the scope itself: no copy.
@@ -120,12 +126,18 @@ struct Piece {
 }
 
 /// `CASE WHEN c1 THEN r1 ... [ELSE e] END`.
-pub(crate) fn case(branches: &[(Expr, Expr)], otherwise: Option<&Expr>, scope: &Scope, pos: Pos) -> Result<Value> {
+pub(crate) fn case(
+    branches: &[(Expr, Expr)],
+    otherwise: Option<&Expr>,
+    scope: &Scope,
+    pos: Pos,
+    eval: Eval,
+) -> Result<Value> {
     let len = scope.len();
     let mut remaining = all_rows(len);
     let mut pieces = Vec::with_capacity(branches.len() + 1);
     for (condition, result) in branches {
-        let mask = eval_on(condition, scope, &remaining)?;
+        let mask = eval_on(eval, condition, scope, &remaining)?;
         let (hit, miss) = match mask {
             None => (UInt32Array::from(Vec::<u32>::new()), remaining.clone()),
             Some(mask) => match mask.data_type() {
@@ -140,12 +152,12 @@ pub(crate) fn case(branches: &[(Expr, Expr)], otherwise: Option<&Expr>, scope: &
                 }
             },
         };
-        let values = eval_on(result, scope, &hit)?;
+        let values = eval_on(eval, result, scope, &hit)?;
         pieces.push(Piece { rows: hit, values });
         remaining = miss;
     }
     if let Some(e) = otherwise {
-        let values = eval_on(e, scope, &remaining)?;
+        let values = eval_on(eval, e, scope, &remaining)?;
         pieces.push(Piece {
             rows: remaining,
             values,
@@ -156,12 +168,12 @@ pub(crate) fn case(branches: &[(Expr, Expr)], otherwise: Option<&Expr>, scope: &
 
 /// `coalesce(a, b, ...)`: the first argument that is not NULL, row by row; `b` is evaluated
 /// only on the rows where `a` is NULL, and so on.
-pub(crate) fn coalesce(args: &[Expr], scope: &Scope, pos: Pos) -> Result<Value> {
+pub(crate) fn coalesce(args: &[Expr], scope: &Scope, pos: Pos, eval: Eval) -> Result<Value> {
     let len = scope.len();
     let mut remaining = all_rows(len);
     let mut pieces = Vec::with_capacity(args.len());
     for (k, arg) in args.iter().enumerate() {
-        let values = eval_on(arg, scope, &remaining)?;
+        let values = eval_on(eval, arg, scope, &remaining)?;
         let last = k + 1 == args.len();
         match values {
             Some(values) if !last && values.logical_null_count() > 0 => {

@@ -29,10 +29,12 @@ use arrow::util::display::FormatOptions;
 use chrono::format::StrftimeItems;
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime};
 
+use super::call::Call;
 use super::cast::{cast_error, first_lost, TIMESTAMP};
-use super::eval::{arithmetic_error, Value};
-use super::functions::{Call, Func};
+use super::error::arithmetic_error;
+use super::registry::Func;
 use super::types::{is_integer, is_string};
+use super::value::Value;
 use crate::error::Result;
 
 const MS_PER_DAY: i64 = 86_400_000;

@@ -7,138 +7,23 @@
 //! NULLs follow SQL's three-valued logic: comparisons with NULL give NULL, `AND`/`OR` are
 //! Kleene's, and `WHERE` keeps only rows that are `true`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow::array::{
-    new_null_array, Array, ArrayRef, AsArray, BooleanArray, Datum, Float64Array, Int64Array, NullArray, RecordBatch,
-    Scalar, StringArray, UInt32Array,
-};
-use arrow::compute::kernels::{boolean, cmp, numeric};
-use arrow::compute::{cast, like, nlike, take};
-use arrow::datatypes::{DataType, Schema};
-use arrow::error::ArrowError;
+use arrow::array::{ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, NullArray, StringArray};
+use arrow::compute::kernels::{boolean, numeric};
+use arrow::compute::{like, nlike};
+use arrow::datatypes::DataType;
 
-use super::plan::{sql_error, BinOp, Expr, Literal, Pos};
-use super::types::{arithmetic_type, comparison_type, is_numeric, is_string, sql_name};
+use super::error::{arithmetic_error, sql_error, Pos};
+use super::plan::{BinOp, Expr, Literal};
+use super::registry::Func;
+use super::types::{arithmetic_type, is_numeric, is_string, sql_name};
+use super::value::{compare, mismatch, Value};
 use super::{cast, conditional, functions};
 use crate::error::{Error, Result};
 
-/// A column, or one value standing for every row.
-#[derive(Debug, Clone)]
-pub(crate) struct Value {
-    pub array: ArrayRef,
-    /// `array` has one element that applies to every row.
-    pub scalar: bool,
-}
-
-impl Value {
-    pub fn column(array: ArrayRef) -> Self {
-        Value { array, scalar: false }
-    }
-
-    pub fn scalar(array: ArrayRef) -> Self {
-        Value { array, scalar: true }
-    }
-
-    pub fn data_type(&self) -> &DataType {
-        self.array.data_type()
-    }
-
-    pub fn datum(&self) -> Box<dyn Datum> {
-        if self.scalar {
-            Box::new(Scalar::new(self.array.clone()))
-        } else {
-            Box::new(self.array.clone())
-        }
-    }
-
-    /// The value as a column of `len` rows, repeating a scalar.
-    pub fn into_array(self, len: usize) -> Result<ArrayRef> {
-        if !self.scalar {
-            return Ok(self.array);
-        }
-        Ok(take(&self.array, &UInt32Array::from(vec![0u32; len]), None)?)
-    }
-
-    pub fn cast_to(&self, t: &DataType) -> Result<Value> {
-        if self.data_type() == t {
-            return Ok(self.clone());
-        }
-        Ok(Value {
-            array: cast(&self.array, t)?,
-            scalar: self.scalar,
-        })
-    }
-
-    /// All NULL, of type `t`, shaped like `self` (scalar or `len` rows).
-    pub fn nulls_like(&self, t: &DataType, len: usize) -> Value {
-        let n = if self.scalar { 1 } else { len };
-        Value {
-            array: new_null_array(t, n),
-            scalar: self.scalar,
-        }
-    }
-}
-
-/// Case-insensitive column lookup over the table's schema.
-pub(crate) struct Columns {
-    /// Lowercased name → index; `None` when two columns differ only in case.
-    by_name: HashMap<String, Option<usize>>,
-}
-
-impl Columns {
-    pub fn new(schema: &Schema) -> Self {
-        let mut by_name = HashMap::new();
-        for (i, field) in schema.fields().iter().enumerate() {
-            by_name
-                .entry(field.name().to_lowercase())
-                .and_modify(|e| *e = None)
-                .or_insert(Some(i));
-        }
-        Columns { by_name }
-    }
-
-    pub fn resolve(&self, name: &str, pos: Pos) -> Result<usize> {
-        match self.by_name.get(name) {
-            Some(Some(i)) => Ok(*i),
-            Some(None) => Err(sql_error(
-                "AMBIGUOUS_NAME",
-                pos,
-                format!("Column '{name}' is ambiguous"),
-            )),
-            None => Err(sql_error(
-                "COLUMN_NOT_FOUND",
-                pos,
-                format!("Column '{name}' cannot be resolved"),
-            )),
-        }
-    }
-}
-
-/// What the names in an expression refer to.
-pub(crate) enum Scope<'a> {
-    /// Table rows: `WHERE`, the select list of a plain query, aggregate arguments.
-    Rows {
-        batch: &'a RecordBatch,
-        columns: &'a Columns,
-    },
-    /// One row per group, after `GROUP BY`: only group keys and aggregates may be named.
-    Groups {
-        len: usize,
-        keys: &'a [(Expr, ArrayRef)],
-        aggregates: &'a [(Expr, ArrayRef)],
-    },
-}
-
-impl Scope<'_> {
-    pub fn len(&self) -> usize {
-        match self {
-            Scope::Rows { batch, .. } => batch.num_rows(),
-            Scope::Groups { len, .. } => *len,
-        }
-    }
-}
+// The evaluator's inputs, re-exported: callers build a scope and hand it to `eval`.
+pub(crate) use super::scope::{Columns, Scope};
 
 /// Evaluates `expr` over the whole scope.
 pub(crate) fn eval(expr: &Expr, scope: &Scope) -> Result<Value> {
@@ -242,14 +127,22 @@ pub(crate) fn eval(expr: &Expr, scope: &Scope) -> Result<Value> {
             branches,
             otherwise,
             pos,
-        } => conditional::case(branches, otherwise.as_deref(), scope, *pos),
+        } => conditional::case(branches, otherwise.as_deref(), scope, *pos, eval),
         Expr::Cast {
             expr: inner,
             to,
             safe,
             pos,
         } => cast::cast_value(eval(inner, scope)?, to, *safe, *pos),
-        Expr::Function { func, args, pos } => functions::call(*func, args, scope, *pos),
+        Expr::Function {
+            func: Func::Coalesce,
+            args,
+            pos,
+        } => conditional::coalesce(args, scope, *pos, eval),
+        Expr::Function { func, args, pos } => {
+            let args = args.iter().map(|a| eval(a, scope)).collect::<Result<Vec<_>>>()?;
+            functions::call(*func, args, *pos, len)
+        }
         Expr::Aggregate { .. } => Err(internal(expr)),
     }
 }
@@ -340,37 +233,6 @@ fn negate_if(v: Value, negated: bool) -> Result<Value> {
     })
 }
 
-pub(crate) fn compare(op: BinOp, l: Value, r: Value, pos: Pos, len: usize) -> Result<Value> {
-    let Some(common) = comparison_type(l.data_type(), r.data_type()) else {
-        return Err(mismatch(op.symbol(), &l, &r, pos));
-    };
-    let scalar = l.scalar && r.scalar;
-    if common == DataType::Null || l.data_type() == &DataType::Null || r.data_type() == &DataType::Null {
-        let shape = if scalar {
-            &l
-        } else if l.scalar {
-            &r
-        } else {
-            &l
-        };
-        return Ok(shape.nulls_like(&DataType::Boolean, len));
-    }
-    let (l, r) = (l.cast_to(&common)?, r.cast_to(&common)?);
-    let (ld, rd) = (l.datum(), r.datum());
-    let kernel = match op {
-        BinOp::Eq => cmp::eq,
-        BinOp::NotEq => cmp::neq,
-        BinOp::Lt => cmp::lt,
-        BinOp::LtEq => cmp::lt_eq,
-        BinOp::Gt => cmp::gt,
-        _ => cmp::gt_eq,
-    };
-    Ok(Value {
-        array: Arc::new(kernel(ld.as_ref(), rd.as_ref())?),
-        scalar,
-    })
-}
-
 fn arithmetic(op: BinOp, l: Value, r: Value, pos: Pos, len: usize) -> Result<Value> {
     let Some(common) = arithmetic_type(l.data_type(), r.data_type()) else {
         return Err(mismatch(op.symbol(), &l, &r, pos));
@@ -428,29 +290,13 @@ fn like_op(v: Value, pattern: Value, negated: bool, pos: Pos, len: usize) -> Res
     })
 }
 
-fn mismatch(symbol: &str, l: &Value, r: &Value, pos: Pos) -> Error {
-    let message = format!(
-        "Cannot apply operator: {} {symbol} {}",
-        sql_name(l.data_type()),
-        sql_name(r.data_type())
-    );
-    sql_error("TYPE_MISMATCH", pos, message)
-}
-
-pub(crate) fn arithmetic_error(e: ArrowError, pos: Pos) -> Error {
-    match e {
-        ArrowError::DivideByZero => sql_error("DIVISION_BY_ZERO", pos, "Division by zero"),
-        ArrowError::ArithmeticOverflow(m) => sql_error("NUMERIC_VALUE_OUT_OF_RANGE", pos, m),
-        other => Error::from(other),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::query::parse::parse;
     use crate::query::plan::SelectItem;
-    use arrow::datatypes::Field;
+    use arrow::array::{Array, RecordBatch};
+    use arrow::datatypes::{Field, Schema};
 
     fn batch() -> RecordBatch {
         let schema = Arc::new(Schema::new(vec![

@@ -10,8 +10,9 @@ use arrow::datatypes::{DataType, Field, Schema};
 use arrow::row::{RowConverter, SortField};
 
 use super::aggregate::Groups;
+use super::error::{sql_error, Pos};
 use super::eval::{eval, predicate, Columns, Scope};
-use super::plan::{sql_error, Expr, Literal, OrderKey, Pos, Query, SelectItem, TableRef};
+use super::plan::{Expr, Literal, OrderKey, Query, SelectItem, TableRef};
 use super::TableSource;
 use crate::error::{Error, Result};
 

@@ -89,19 +89,24 @@
 //!   allowed answers, chosen to be deterministic.
 
 mod aggregate;
+mod call;
 mod cast;
 mod conditional;
 mod datetime;
+mod error;
 mod eval;
 mod exec;
 mod functions;
 mod lowered;
 mod parse;
 mod plan;
+mod registry;
 mod render;
+mod scope;
 #[cfg(test)]
 mod testing;
 mod types;
+mod value;
 
 use arrow::array::{ArrayRef, BooleanArray, RecordBatch};
 use arrow::datatypes::SchemaRef;

@@ -18,10 +18,9 @@ use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::Token;
 
 use super::cast::sql_type;
-use super::functions::{unknown_function, wrong_argument_count, Func};
-use super::plan::{
-    not_supported, sql_error, AggFunc, BinOp, Expr, Literal, OrderKey, Pos, Query, SelectItem, TableRef,
-};
+use super::error::{not_supported, sql_error, Pos};
+use super::plan::{AggFunc, BinOp, Expr, Literal, OrderKey, Query, SelectItem, TableRef};
+use super::registry::{unknown_function, wrong_argument_count, Func};
 use crate::error::{Error, Result};
 
 /// Parses one `SELECT` statement.

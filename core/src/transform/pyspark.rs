@@ -14,7 +14,7 @@
 //!   a name without a database is in `default`.
 //! - `show` is a statement (`df.show(20)`); everything else is an expression giving a frame.
 //!
-//! The script runner (`crate::script`) parses scripts into transforms; nothing else in core
+//! The script runner (`crate::aws::script`) parses scripts into transforms; nothing else in core
 //! renders PySpark.
 
 use super::{AggFunction, ChoiceSpec, JoinHow, Transform, Unmapped};

@@ -1,8 +1,8 @@
 //! Read models of a job's bookmark for front ends: the runs a rewind can go back to, the
 //! versions the entry went through, and what each version changed.
 
-use crate::bookmark::{BookmarkEntry, BookmarkEvent};
-use crate::lineage::{RunLineage, VerdictKind};
+use crate::model::bookmark::{BookmarkEntry, BookmarkEvent};
+use crate::model::lineage::{RunLineage, VerdictKind};
 use crate::workspace::Workspace;
 
 use super::short_run_id;
@@ -150,7 +150,7 @@ mod tests {
     fn seeded_twice() -> crate::Workspace {
         let mut ws = demo::seed_workspace().unwrap();
         for (name, body) in demo::raw_files() {
-            let uri = crate::store::S3Uri::new(demo::raw_bucket(), name);
+            let uri = crate::model::store::S3Uri::new(demo::raw_bucket(), name);
             ws.put_object(&uri, body.as_bytes().to_vec()).unwrap();
             ws.start_job_run(crate::RunRequest::new(demo::JOB_NAME)).unwrap();
         }

@@ -2,7 +2,7 @@
 //! a copy of the workspace that holds the draft in place of the saved job.
 
 use crate::error::Result;
-use crate::job::JobDefinition;
+use crate::model::job::JobDefinition;
 use crate::workspace::Workspace;
 
 use super::StepPreview;
@@ -15,7 +15,7 @@ impl Workspace {
         scratch
             .bookmarks
             .entry(draft.name.clone())
-            .or_insert_with(|| crate::bookmark::JobBookmark::new(&draft.name));
+            .or_insert_with(|| crate::model::bookmark::JobBookmark::new(&draft.name));
         scratch.jobs.insert(draft.name.clone(), draft.clone());
         scratch
     }

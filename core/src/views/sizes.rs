@@ -1,7 +1,7 @@
 //! How many bytes a job's source and sink hold: front ends decide from these whether to list
 //! or preview them on a page's thread.
 
-use crate::store::S3Uri;
+use crate::model::store::S3Uri;
 use crate::workspace::{SinkLocation, Workspace};
 
 impl Workspace {
@@ -39,7 +39,7 @@ mod tests {
         assert_eq!(ws.job_source_bytes(demo::JOB_NAME), 0);
         assert_eq!(ws.job_sink_bytes(demo::JOB_NAME), 0);
         let (name, body) = demo::raw_files()[0];
-        let uri = crate::store::S3Uri::new(demo::raw_bucket(), name);
+        let uri = crate::model::store::S3Uri::new(demo::raw_bucket(), name);
         ws.put_object(&uri, body.as_bytes().to_vec()).unwrap();
         assert_eq!(ws.job_source_bytes(demo::JOB_NAME), body.len() as u64);
         ws.start_job_run(crate::RunRequest::new(demo::JOB_NAME)).unwrap();

@@ -29,12 +29,12 @@ use serde::{Deserialize, Serialize};
 pub use key::{compare_keys, KeyValue};
 pub use statement::StatementOutcome;
 
-use crate::catalog::Column;
-use crate::clock::Millis;
 use crate::error::{Error, Result};
 use crate::format::types::{glue_type_name, parse_glue_type};
 use crate::format::{self};
-use crate::lineage::{mark_duplicates, SinkRow};
+use crate::model::catalog::Column;
+use crate::model::clock::Millis;
+use crate::model::lineage::{mark_duplicates, SinkRow};
 use crate::transform::{Frame, RowOrigin};
 use assign::{assign, Refused};
 

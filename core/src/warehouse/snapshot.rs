@@ -14,8 +14,8 @@ use serde_json::Value;
 use super::assign::assign;
 use super::key::KeyValue;
 use super::{RowMeta, WarehouseTable};
-use crate::catalog::Column;
-use crate::clock::Millis;
+use crate::model::catalog::Column;
+use crate::model::clock::Millis;
 use crate::transform::RowOrigin;
 
 #[derive(Serialize, Deserialize)]

@@ -14,9 +14,9 @@ use sqlparser::parser::Parser;
 
 use super::assign::{assign, Refused};
 use super::{normalise_name, Warehouse, WarehouseTable};
-use crate::catalog::Column;
-use crate::clock::Millis;
 use crate::error::{Error, Result};
+use crate::model::catalog::Column;
+use crate::model::clock::Millis;
 use crate::query::ScalarExpr;
 
 /// What a statement did, as a query editor reports it.

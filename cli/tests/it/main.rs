@@ -1,0 +1,10 @@
+//! The `gluelab` binary driven end to end, one module per story, linked into one test binary
+//! (each integration-test target would link gluelab-core and its Arrow stack again).
+
+mod common;
+
+mod article;
+mod errors;
+mod export;
+mod hr;
+mod redshift_data;

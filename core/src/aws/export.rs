@@ -1,0 +1,431 @@
+//! Export: a prototyped job as the files real AWS Glue needs — its PySpark script, its
+//! `CreateJob` request (for `aws glue create-job --cli-input-json`) and a CloudFormation
+//! template of everything around it ([`cloudformation_template`], in `export/template.rs`).
+//!
+//! The script is what a Glue user would write for the plan: `getResolvedOptions`, `job.init`,
+//! one `create_dynamic_frame` per source (with its `transformation_ctx`, and `jobBookmarkKeys`
+//! for JDBC), each step as [`Transform::to_pyspark`] renders it (with its thresholds), the
+//! sinks, and `job.commit()` when the plan commits. `${name}` placeholders become
+//! `args['name']` in f-strings. Sink modes real Glue has no switch for are written the way
+//! users get them: `purge_s3_path` before an overwrite, Redshift `preactions`/`postactions`
+//! for a truncate or a merge through a staging table.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use crate::format::{CsvOptions, Format};
+use crate::model::job::{JobDefinition, SinkMode, SinkOutput, SourceInput};
+use crate::transform::{Step, Transform};
+
+mod template;
+
+pub use template::cloudformation_template;
+
+/// The Glue connection exported JDBC sources and sinks use (create it in Glue to match).
+pub const WAREHOUSE_CONNECTION: &str = "gluelab-warehouse";
+
+/// The region of the default Glue assets bucket the exports name (Glue's own convention is
+/// `aws-glue-assets-<account>-<region>`; gluelab's account is [`crate::model::account::ACCOUNT_ID`]).
+pub const ASSETS_REGION: &str = "us-east-1";
+
+/// `aws-glue-assets-<account>-<region>`: where Glue Studio keeps scripts and temporary files, and
+/// a bucket the `AWSGlueServiceRole` managed policy already lets a job read and write.
+pub fn assets_bucket() -> String {
+    format!("aws-glue-assets-{}-{ASSETS_REGION}", crate::model::account::ACCOUNT_ID)
+}
+
+/// Where the exported job says its script lives: the job's own `ScriptLocation`, else Glue
+/// Studio's convention `s3://aws-glue-assets-<account>-<region>/scripts/<job>.py`. The
+/// `CreateJob` request, the template's `ScriptLocation` default and the CLI all use this.
+pub fn script_location(job: &JobDefinition) -> String {
+    job.script_location
+        .clone()
+        .unwrap_or_else(|| format!("s3://{}/scripts/{}.py", assets_bucket(), job.name))
+}
+
+/// The job's `DefaultArguments` as exported: its own, plus `--job-language python`, plus a
+/// `--TempDir` in the assets bucket when the script needs one (a Redshift sink stages its rows
+/// there, `Relationalize` its child frames) and the job gives none.
+pub fn job_arguments(job: &JobDefinition) -> BTreeMap<String, String> {
+    let mut arguments = job.default_arguments.clone();
+    arguments
+        .entry("--job-language".into())
+        .or_insert_with(|| "python".into());
+    let plan = &job.plan;
+    let needs_temp_dir = plan.sinks.iter().any(|s| matches!(s.output, SinkOutput::Jdbc { .. }))
+        || plan
+            .transforms
+            .iter()
+            .any(|s| s.enabled && matches!(s.transform, Transform::Relationalize { .. }));
+    if needs_temp_dir && !job.non_overridable_arguments.contains_key("--TempDir") {
+        arguments
+            .entry("--TempDir".into())
+            .or_insert_with(|| format!("s3://{}/temporary/", assets_bucket()));
+    }
+    arguments
+}
+
+/// Whether the job reads or writes the warehouse, and so needs [`WAREHOUSE_CONNECTION`].
+fn uses_warehouse(job: &JobDefinition) -> bool {
+    job.plan
+        .sources
+        .iter()
+        .any(|s| matches!(s.input, SourceInput::Jdbc { .. }))
+        || job
+            .plan
+            .sinks
+            .iter()
+            .any(|s| matches!(s.output, SinkOutput::Jdbc { .. }))
+}
+
+/// The job's plan as a Glue PySpark script.
+pub fn pyspark_script(job: &JobDefinition) -> String {
+    let plan = &job.plan;
+    let mut out = vec![
+        format!("# {} — exported from gluelab", job.name),
+        "import sys".into(),
+        "from awsglue.transforms import *".into(),
+        "from awsglue.utils import getResolvedOptions".into(),
+        "from awsglue.context import GlueContext".into(),
+        "from awsglue.dynamicframe import DynamicFrame".into(),
+        "from awsglue.job import Job".into(),
+        "from pyspark.context import SparkContext".into(),
+        "from pyspark.sql import functions as F".into(),
+        String::new(),
+    ];
+    let mut required = plan.required_arguments.clone();
+    if !required.iter().any(|r| r == "JOB_NAME") {
+        required.insert(0, "JOB_NAME".into());
+    }
+    if plan.sinks.iter().any(|s| matches!(s.output, SinkOutput::Jdbc { .. }))
+        && !required.iter().any(|r| r == "TempDir")
+    {
+        required.push("TempDir".into());
+    }
+    let required: Vec<String> = required.iter().map(|r| py(r)).collect();
+    out.push(format!(
+        "args = getResolvedOptions(sys.argv, [{}])",
+        required.join(", ")
+    ));
+    out.extend([
+        "sc = SparkContext()".into(),
+        "glueContext = GlueContext(sc)".into(),
+        "spark = glueContext.spark_session".into(),
+        "job = Job(glueContext)".into(),
+        "job.init(args['JOB_NAME'], args)".into(),
+        String::new(),
+    ]);
+    for (i, source) in plan.sources.iter().enumerate() {
+        let ctx = py(source.transformation_ctx.as_deref().unwrap_or(""));
+        let read = match &source.input {
+            SourceInput::Catalog { database, table } => format!(
+                "glueContext.create_dynamic_frame.from_catalog(database={}, table_name={}, transformation_ctx={ctx})",
+                py(database),
+                py(table)
+            ),
+            SourceInput::S3 { path, format, csv } => format!(
+                "glueContext.create_dynamic_frame.from_options(connection_type=\"s3\", connection_options={{\"paths\": [{}]}}, format={}{}, transformation_ctx={ctx})",
+                py(path),
+                py(format.name()),
+                format_options(*format, csv),
+            ),
+            SourceInput::Jdbc {
+                table,
+                bookmark_keys,
+                sort_order,
+            } => {
+                let mut options = vec![
+                    format!("\"useConnectionProperties\": \"true\""),
+                    format!("\"connectionName\": {}", py(WAREHOUSE_CONNECTION)),
+                    format!("\"dbtable\": {}", py(table)),
+                ];
+                if !bookmark_keys.is_empty() {
+                    let keys: Vec<String> = bookmark_keys.iter().map(|k| py(k)).collect();
+                    options.push(format!("\"jobBookmarkKeys\": [{}]", keys.join(", ")));
+                    options.push(format!("\"jobBookmarkKeysSortOrder\": {}", py(sort_order.as_str())));
+                }
+                format!(
+                    "glueContext.create_dynamic_frame.from_options(connection_type=\"redshift\", connection_options={{{}}}, transformation_ctx={ctx})",
+                    options.join(", ")
+                )
+            }
+        };
+        out.push(format!("source{i} = {read}"));
+    }
+    match plan.sources.len() {
+        0 => out.push("df = None  # the plan has no source".into()),
+        1 => out.push("df = source0".into()),
+        n => {
+            let unions: String = (1..n)
+                .map(|i| format!(".unionByName(source{i}.toDF(), allowMissingColumns=True)"))
+                .collect();
+            out.push(format!(
+                "df = DynamicFrame.fromDF(source0.toDF(){unions}, glueContext, \"union\")"
+            ));
+        }
+    }
+    out.push(String::new());
+    for step in &plan.transforms {
+        out.push(step_line(step));
+    }
+    if !plan.transforms.is_empty() {
+        out.push(String::new());
+    }
+    for sink in &plan.sinks {
+        let ctx = py(sink.transformation_ctx.as_deref().unwrap_or(""));
+        match (&sink.output, &sink.mode) {
+            (SinkOutput::S3 { path, .. }, SinkMode::Overwrite) => {
+                out.push(format!(
+                    "glueContext.purge_s3_path({}, {{\"retentionPeriod\": 0}})",
+                    py(path)
+                ));
+            }
+            (_, SinkMode::MergeOnKey { keys }) if !matches!(sink.output, SinkOutput::Jdbc { .. }) => out.push(format!(
+                "# gluelab merged on ({}) here; on S3 that needs a table format with MERGE (Iceberg, Hudi, Delta)",
+                keys.join(", ")
+            )),
+            _ => {}
+        }
+        out.push(match &sink.output {
+            SinkOutput::Catalog { database, table } => format!(
+                "glueContext.write_dynamic_frame.from_catalog(frame=df, database={}, table_name={}, transformation_ctx={ctx})",
+                py(database),
+                py(table)
+            ),
+            SinkOutput::S3 { path, format } => format!(
+                "glueContext.write_dynamic_frame.from_options(frame=df, connection_type=\"s3\", connection_options={{\"path\": {}}}, format={}, transformation_ctx={ctx})",
+                py(path),
+                py(format.name())
+            ),
+            SinkOutput::Jdbc { table } => {
+                let mut options = vec![format!("\"dbtable\": {}", py(table)), "\"database\": \"dev\"".to_string()];
+                match &sink.mode {
+                    SinkMode::Append => {}
+                    SinkMode::Overwrite => options.push(format!("\"preactions\": {}", py(&format!("TRUNCATE TABLE {table};")))),
+                    SinkMode::MergeOnKey { keys } => {
+                        let stage = format!("{table}_stage");
+                        let on: Vec<String> = keys.iter().map(|k| format!("{table}.{k} = {stage}.{k}")).collect();
+                        options[0] = format!("\"dbtable\": {}", py(&stage));
+                        options.push(format!(
+                            "\"preactions\": {}",
+                            py(&format!("CREATE TABLE IF NOT EXISTS {stage} (LIKE {table}); TRUNCATE TABLE {stage};"))
+                        ));
+                        options.push(format!(
+                            "\"postactions\": {}",
+                            py(&format!(
+                                "BEGIN; DELETE FROM {table} USING {stage} WHERE {}; INSERT INTO {table} SELECT * FROM {stage}; DROP TABLE {stage}; END;",
+                                on.join(" AND ")
+                            ))
+                        ));
+                    }
+                }
+                format!(
+                    "glueContext.write_dynamic_frame.from_jdbc_conf(frame=df, catalog_connection={}, connection_options={{{}}}, redshift_tmp_dir=args[\"TempDir\"], transformation_ctx={ctx})",
+                    py(WAREHOUSE_CONNECTION),
+                    options.join(", ")
+                )
+            }
+        });
+    }
+    if plan.commits {
+        out.push("job.commit()".into());
+    }
+    let mut text: String = out.into_iter().map(|l| f_strings(&l) + "\n").collect();
+    if text.ends_with("\n\n") {
+        text.pop();
+    }
+    text
+}
+
+/// The `CreateJob` request for the exported script at `script_location` (see
+/// [`script_location`]), as pretty JSON.
+pub fn create_job_json(job: &JobDefinition, script_location: &str) -> String {
+    crate::model::bookmark::pretty_json(&create_job_request(job, script_location))
+}
+
+/// The `CreateJob` request as a JSON value; the template's `AWS::Glue::Job` is built from it,
+/// so both say the same. No `WorkerType`/`NumberOfWorkers`: gluelab does not model capacity, and
+/// Glue then gives a `glueetl` job its default capacity.
+pub fn create_job_request(job: &JobDefinition, script_location: &str) -> serde_json::Value {
+    let mut request = json!({
+        "Name": job.name,
+        "Role": if job.role.is_empty() { "arn:aws:iam::123456789012:role/GlueJobRole" } else { job.role.as_str() },
+        "Command": {"Name": "glueetl", "ScriptLocation": script_location, "PythonVersion": "3"},
+        "DefaultArguments": job_arguments(job),
+        "ExecutionProperty": {"MaxConcurrentRuns": job.max_concurrent_runs},
+        "MaxRetries": job.max_retries,
+        "Timeout": job.timeout_minutes,
+        "GlueVersion": job.glue_version,
+    });
+    if !job.description.is_empty() {
+        request["Description"] = json!(job.description);
+    }
+    if !job.non_overridable_arguments.is_empty() {
+        request["NonOverridableArguments"] = json!(job.non_overridable_arguments);
+    }
+    if uses_warehouse(job) {
+        request["Connections"] = json!({"Connections": [WAREHOUSE_CONNECTION]});
+    }
+    request
+}
+
+fn step_line(step: &Step) -> String {
+    let line = step.transform.to_pyspark("df");
+    let is_statement = matches!(step.transform, crate::transform::Transform::Show { .. });
+    let mut line = if is_statement { line } else { format!("df = {line}") };
+    // Glue's transforms take the thresholds next to transformation_ctx.
+    let thresholds: Vec<String> = [
+        ("stageThreshold", step.stage_threshold),
+        ("totalThreshold", step.total_threshold),
+    ]
+    .into_iter()
+    .filter_map(|(name, t)| t.filter(|t| *t > 0).map(|t| format!("{name}={t}")))
+    .collect();
+    if !thresholds.is_empty() {
+        match line.rfind(", transformation_ctx=") {
+            Some(at) if line.contains(".apply(") => line.insert_str(at, &format!(", {}", thresholds.join(", "))),
+            _ => line.push_str(&format!("  # gluelab {}", thresholds.join(", "))),
+        }
+    }
+    if step.enabled {
+        line
+    } else {
+        format!("# (disabled in gluelab) {line}")
+    }
+}
+
+fn format_options(format: Format, csv: &CsvOptions) -> String {
+    if format != Format::Csv {
+        return String::new();
+    }
+    let mut options = vec![format!(
+        "\"withHeader\": {}",
+        if csv.with_header { "True" } else { "False" }
+    )];
+    if csv.separator != b',' {
+        options.push(format!("\"separator\": {}", py(&(csv.separator as char).to_string())));
+    }
+    if let Some(q) = csv.quote.filter(|q| *q != b'"') {
+        options.push(format!("\"quoteChar\": {}", py(&(q as char).to_string())));
+    }
+    format!(", format_options={{{}}}", options.join(", "))
+}
+
+fn py(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Turns every `"...${name}..."` literal of a line into `f"...{args['name']}..."`.
+fn f_strings(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if c != '"' {
+            out.push(c);
+            continue;
+        }
+        let mut end = line.len();
+        let mut escaped = false;
+        for (i, c) in chars.by_ref() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = i;
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let body = &line[start + 1..end.min(line.len())];
+        if body.contains("${") {
+            let body = body.replace('{', "{{").replace('}', "}}");
+            let mut converted = String::new();
+            let mut rest = body.as_str();
+            while let Some(at) = rest.find("${{") {
+                converted.push_str(&rest[..at]);
+                let after = &rest[at + 3..];
+                match after.find("}}") {
+                    Some(close) => {
+                        converted.push_str(&format!("{{args['{}']}}", &after[..close]));
+                        rest = &after[close + 2..];
+                    }
+                    None => {
+                        converted.push_str(&rest[at..]);
+                        rest = "";
+                    }
+                }
+            }
+            converted.push_str(rest);
+            out.push_str(&format!("f\"{converted}\""));
+        } else {
+            out.push('"');
+            out.push_str(body);
+            if end < line.len() {
+                out.push('"');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_become_f_strings_reading_args() {
+        assert_eq!(
+            f_strings(r#"x = g(paths=["s3://b/${tenant_id}/e/"], ctx="e")"#),
+            r#"x = g(paths=[f"s3://b/{args['tenant_id']}/e/"], ctx="e")"#
+        );
+        assert_eq!(f_strings(r#"a("{x} ${t}")"#), r#"a(f"{{x}} {args['t']}")"#);
+        assert_eq!(f_strings(r#"a("plain \" quote")"#), r#"a("plain \" quote")"#);
+    }
+
+    #[test]
+    fn the_hr_job_exports_sources_steps_thresholds_and_an_upsert() {
+        let mut job = crate::demo::hr::hr_job();
+        job.plan.transforms[2] = job.plan.transforms[2].clone().with_stage_threshold(1);
+        let script = pyspark_script(&job);
+        assert!(script
+            .contains("args = getResolvedOptions(sys.argv, [\"JOB_NAME\", \"tenant_id\", \"job_id\", \"TempDir\"])"));
+        assert!(script.contains(
+            "connection_options={\"paths\": [f\"s3://hr-uploads/{args['tenant_id']}/employees/\"]}, format=\"csv\", format_options={\"withHeader\": True}, transformation_ctx=\"employees\")"
+        ), "{script}");
+        assert!(script.contains("df = ApplyMapping.apply(frame=df, mappings=[(\"employee_id\", \"string\""));
+        assert!(script.contains("DELETE FROM analytics.monthly_employees USING analytics.monthly_employees_stage WHERE analytics.monthly_employees.tenant_id = analytics.monthly_employees_stage.tenant_id"), "{script}");
+        assert!(script.trim_end().ends_with("job.commit()"));
+        let request: serde_json::Value = serde_json::from_str(&create_job_json(&job, "s3://scripts/hr.py")).unwrap();
+        assert_eq!(request["Command"]["ScriptLocation"], "s3://scripts/hr.py");
+        assert_eq!(request["DefaultArguments"]["--tenant_id"], "acme-holdings");
+        assert_eq!(request["Connections"]["Connections"][0], WAREHOUSE_CONNECTION);
+        // The Redshift write stages in --TempDir, which the job does not set: the export adds one.
+        assert_eq!(
+            request["DefaultArguments"]["--TempDir"],
+            format!("s3://{}/temporary/", assets_bucket())
+        );
+        assert_eq!(request["DefaultArguments"]["--job-language"], "python");
+        assert!(request.get("NonOverridableArguments").is_none());
+    }
+
+    /// The exported seed job, run by gluelab's own script runner, is the same plan.
+    #[cfg(feature = "scripts")]
+    #[test]
+    fn the_exported_seed_script_runs_as_the_same_plan() {
+        let job = crate::demo::devices_job();
+        let script = pyspark_script(&job);
+        let arguments = job
+            .default_arguments
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .chain([("--JOB_NAME".to_string(), job.name.clone())])
+            .collect();
+        let plan =
+            crate::aws::script::plan_from_script(&script, &arguments).unwrap_or_else(|e| panic!("{e}\n{script}"));
+        assert_eq!(plan.sources, job.plan.sources);
+        assert_eq!(plan.sinks, job.plan.sinks);
+        assert_eq!(plan.commits, job.plan.commits);
+        assert_eq!(plan.transforms, job.plan.transforms);
+    }
+}

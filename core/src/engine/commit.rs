@@ -1,0 +1,81 @@
+//! The commit phase: `job.commit()` of an enabled bookmark saves each source's next state and
+//! marks this run's reads as committed. Only here does a run change bookmark state.
+
+use std::collections::BTreeMap;
+
+use super::read::Reads;
+use super::select::Selected;
+use super::{Progress, ProgressStage, RunContext};
+use crate::model::args::BookmarkOption;
+use crate::model::bookmark::{self, SourceState};
+use crate::model::job::JobPlan;
+use crate::model::run::{JobRun, LogStream};
+use crate::workspace::Workspace;
+
+impl Workspace {
+    pub(super) fn commit(
+        &mut self,
+        context: &RunContext,
+        run: &mut JobRun,
+        plan: &JobPlan,
+        selected: &Selected,
+        reads: &Reads,
+        progress: &mut Progress,
+    ) {
+        if context.option != BookmarkOption::Enable {
+            return;
+        }
+        if !plan.commits {
+            run.log(
+                context.started_on,
+                LogStream::Error,
+                "WARN the script does not call job.commit(): the job bookmark is not saved",
+            );
+            return;
+        }
+        progress.report(ProgressStage::Committing);
+        let job_name = &context.job.name;
+        let states = self.next_states(context, selected, reads);
+        let at = self.clock.tick();
+        self.bookmarks
+            .get_mut(job_name)
+            .expect("job has a bookmark")
+            .commit(&run.id, at, states);
+        for key in &reads.read_keys {
+            for read in self
+                .reads
+                .get_mut(key)
+                .into_iter()
+                .flatten()
+                .filter(|r| r.run_id == run.id)
+            {
+                read.committed_at = Some(at);
+            }
+        }
+        run.log(at, LogStream::Error, "INFO job.commit(): job bookmark saved");
+    }
+
+    /// The state each tracked source saves.
+    fn next_states(&self, context: &RunContext, selected: &Selected, reads: &Reads) -> BTreeMap<String, SourceState> {
+        let committed_run = self.bookmarks[&context.job.name].current.run;
+        let mut states = BTreeMap::new();
+        for source in selected.s3() {
+            if let Some(ctx) = &source.ctx {
+                let state = bookmark::next_state(
+                    source.previous.as_ref(),
+                    committed_run,
+                    context.high,
+                    source.spec.max_band,
+                    &source.objects,
+                );
+                states.insert(ctx.clone(), SourceState::S3(state));
+            }
+        }
+        for (key_plan, keys) in selected.jdbc().zip(&reads.jdbc_keys) {
+            if let Some(ctx) = &key_plan.ctx {
+                states.insert(ctx.clone(), SourceState::Jdbc(key_plan.next_state(committed_run, keys)));
+            }
+        }
+        states
+    }
+}

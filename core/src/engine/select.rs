@@ -1,0 +1,250 @@
+//! The select phase: what each source reads, skips or defers, decided from the listing (or the
+//! key query) and the bookmark before anything is read. S3 sources select by modification time
+//! (`bookmark::select`), JDBC sources by key (`jdbc.rs`).
+
+use super::{explain, is_hidden, RunContext, Stop, ITEMISE_LIMIT};
+use crate::engine::jdbc::KeyPlan;
+use crate::format::{CsvOptions, Format};
+use crate::model::args::BookmarkOption;
+use crate::model::bookmark::{self, S3SourceState, Selection};
+use crate::model::clock::Millis;
+use crate::model::job::{JobPlan, SourceInput, SourceSpec};
+use crate::model::lineage::FileVerdict;
+use crate::model::run::JobRun;
+use crate::model::store::S3Uri;
+use crate::workspace::Workspace;
+
+/// Every source's selection, in the plan's order.
+pub(super) struct Selected {
+    pub sources: Vec<SourceSelection>,
+}
+
+pub(super) enum SourceSelection {
+    S3(S3Selection),
+    Jdbc(KeyPlan),
+}
+
+/// One S3 source's selection: every listed object with its verdict.
+pub(super) struct S3Selection {
+    pub ctx: Option<String>,
+    pub format: Format,
+    pub csv: CsvOptions,
+    pub schema: Option<arrow::datatypes::SchemaRef>,
+    pub spec: SourceSpec,
+    /// `(uri, last_modified, selection)` for every listed object.
+    pub objects: Vec<(String, Millis, Selection)>,
+    /// The verdict of each of `objects`, with no rows counted yet.
+    pub verdicts: Vec<FileVerdict>,
+    /// Objects older than the band were left out of `objects` (a large prefix).
+    pub older_not_itemised: bool,
+    pub previous: Option<S3SourceState>,
+}
+
+impl Selected {
+    /// The objects the read phase reads, and their bytes.
+    pub fn to_read(&self) -> (usize, u64) {
+        self.s3()
+            .flat_map(|s| s.objects.iter().zip(&s.verdicts))
+            .filter(|((_, _, selection), _)| *selection == Selection::Read)
+            .fold((0, 0), |(objects, bytes), (_, verdict)| {
+                (objects + 1, bytes + verdict.size)
+            })
+    }
+
+    pub fn s3(&self) -> impl Iterator<Item = &S3Selection> {
+        self.sources.iter().filter_map(|s| match s {
+            SourceSelection::S3(s) => Some(s),
+            SourceSelection::Jdbc(_) => None,
+        })
+    }
+
+    pub fn jdbc(&self) -> impl Iterator<Item = &KeyPlan> {
+        self.sources.iter().filter_map(|s| match s {
+            SourceSelection::Jdbc(k) => Some(k),
+            SourceSelection::S3(_) => None,
+        })
+    }
+}
+
+impl Workspace {
+    pub(super) fn select(&self, context: &RunContext, plan: &JobPlan) -> Result<Selected, Stop> {
+        let sources = plan
+            .sources
+            .iter()
+            .map(|spec| match &spec.input {
+                SourceInput::Jdbc { .. } => Ok(SourceSelection::Jdbc(self.plan_jdbc_source(spec, context)?)),
+                _ => Ok(SourceSelection::S3(self.select_s3_source(spec, context)?)),
+            })
+            .collect::<Result<_, Stop>>()?;
+        Ok(Selected { sources })
+    }
+
+    /// A selection preview's end: every verdict in the run's lineage and no S3 object read. A
+    /// JDBC source's key query is its selection, so its verdicts come from reading it (from
+    /// memory, as cheap as a listing).
+    pub(super) fn record_selection(
+        &mut self,
+        context: &RunContext,
+        run: &mut JobRun,
+        selected: &Selected,
+    ) -> Result<(), Stop> {
+        let mut read_keys = vec![];
+        for source in &selected.sources {
+            match source {
+                SourceSelection::S3(s3) => {
+                    run.lineage.older_not_itemised |= s3.older_not_itemised;
+                    run.lineage.files.extend(s3.verdicts.iter().cloned());
+                }
+                SourceSelection::Jdbc(key_plan) => {
+                    self.read_jdbc_source(context, run, key_plan, &mut read_keys)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn select_s3_source(&self, spec: &SourceSpec, context: &RunContext) -> Result<S3Selection, Stop> {
+        let (location, format, csv, schema) = match &spec.input {
+            SourceInput::Catalog { database, table } => {
+                let t = self.catalog.table(database, table)?;
+                (t.location_uri()?, t.format, t.csv_options(), Some(t.schema()?))
+            }
+            SourceInput::S3 { path, format, csv } => (S3Uri::parse(path)?, *format, csv.clone(), None),
+            SourceInput::Jdbc { table, .. } => {
+                return Err(Stop::failed(format!("{table} is a warehouse table, planned by key")))
+            }
+        };
+        let ctx = spec.transformation_ctx.clone();
+        let previous = match (&ctx, context.option) {
+            (Some(ctx), BookmarkOption::Enable | BookmarkOption::Pause) => {
+                context.entry.as_ref().and_then(|e| e.s3_state(ctx)).cloned()
+            }
+            _ => None,
+        };
+        let tracked = ctx.is_some() && context.option != BookmarkOption::Disable;
+        let prefix = S3Uri::new(&location.bucket, location.folder_prefix());
+        // With a committed state only what changed after its low edge can be read; the rest is
+        // itemised (as skipped) only while the prefix is small, so a run's cost follows what is
+        // new, not the prefix's history.
+        let low_edge = previous
+            .as_ref()
+            .filter(|_| tracked)
+            .map(|s| s.run_start_time - s.high_band);
+        let (listed, older_not_itemised) = match low_edge {
+            Some(low) if self.store.count_up_to(&prefix, ITEMISE_LIMIT + 1)? > ITEMISE_LIMIT => {
+                (self.store.list_modified_after(&prefix, low)?, true)
+            }
+            _ => (self.store.list(&prefix)?, false),
+        };
+        let included = previous.as_ref().map(|p| p.include_set()).unwrap_or_default();
+        let objects: Vec<_> = listed
+            .into_iter()
+            .filter(|o| !is_hidden(&o.key[prefix.key.len()..]))
+            .map(|o| {
+                let uri = S3Uri::new(&location.bucket, &o.key).to_string();
+                let selection = if tracked {
+                    bookmark::select(
+                        previous.as_ref().map(|p| (p, &included)),
+                        context.high,
+                        &uri,
+                        o.last_modified,
+                    )
+                } else if o.last_modified > context.high {
+                    Selection::Deferred
+                } else {
+                    Selection::Read
+                };
+                (uri, o.last_modified, selection)
+            })
+            .collect();
+        let verdicts = objects
+            .iter()
+            .map(|(uri, _, selection)| self.object_verdict(context, ctx.as_deref(), uri, *selection))
+            .collect::<Result<_, Stop>>()?;
+        Ok(S3Selection {
+            ctx,
+            format,
+            csv,
+            schema,
+            spec: spec.clone(),
+            objects,
+            verdicts,
+            older_not_itemised,
+            previous,
+        })
+    }
+
+    fn object_verdict(
+        &self,
+        context: &RunContext,
+        ctx: Option<&str>,
+        uri: &str,
+        selection: Selection,
+    ) -> Result<FileVerdict, Stop> {
+        let object = self.store.get(&S3Uri::parse(uri)?)?;
+        let replay_to = context.replay_to();
+        let (kind, reason) = self.verdict(
+            &context.job.name,
+            ctx,
+            replay_to.as_ref(),
+            context.option,
+            uri,
+            Some(object.version),
+            selection,
+        );
+        Ok(FileVerdict {
+            transformation_ctx: ctx.map(str::to_string),
+            object: uri.to_string(),
+            etag: object.etag.clone(),
+            last_modified: object.last_modified,
+            size: object.size(),
+            kind,
+            explanation: explain(&reason, uri, ctx),
+            reason,
+            rows: 0,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{Outcome, RunUntil};
+    use crate::model::lineage::{FileVerdict, RunLineage};
+    use crate::model::run::RunState;
+    use crate::model::store::S3Uri;
+    use crate::{demo, RunRequest, Workspace};
+
+    /// A verdict without its row count, which only a read knows.
+    fn verdicts(lineage: &RunLineage) -> Vec<FileVerdict> {
+        let uncounted = |f: &FileVerdict| FileVerdict { rows: 0, ..f.clone() };
+        lineage.files.iter().map(uncounted).collect()
+    }
+
+    /// One file read and committed, a second one new: the next run skips one and reads one.
+    fn workspace_with_one_run() -> Workspace {
+        let mut ws = demo::seed_workspace().unwrap();
+        let [(first, body), (second, next)] = demo::raw_files();
+        ws.put_object(&S3Uri::new(demo::raw_bucket(), first), body.into())
+            .unwrap();
+        ws.start_job_run(RunRequest::new(demo::JOB_NAME)).unwrap();
+        ws.put_object(&S3Uri::new(demo::raw_bucket(), second), next.into())
+            .unwrap();
+        ws
+    }
+
+    #[test]
+    fn a_selection_preview_gives_the_verdicts_the_run_then_has() {
+        let ws = workspace_with_one_run();
+        let (mut preview, mut real) = (ws.clone(), ws);
+        let id = preview.begin_job_run(RunRequest::new(demo::JOB_NAME)).unwrap();
+        let Outcome::Selected(selected) = preview.run_job_until(&id, RunUntil::Selection).unwrap() else {
+            panic!("a selection preview ends with its selection");
+        };
+        assert_eq!(preview.run(&id).unwrap().state, RunState::Stopped);
+        assert!(selected.files.iter().all(|f| f.rows == 0), "nothing is read");
+        let id = real.start_job_run(RunRequest::new(demo::JOB_NAME)).unwrap();
+        let ran = &real.run(&id).unwrap().lineage;
+        assert_eq!(verdicts(&selected), verdicts(ran));
+        assert_eq!(ran.files.iter().map(|f| f.rows > 0).collect::<Vec<_>>(), [false, true]);
+    }
+}

@@ -1,0 +1,98 @@
+//! The transform phase: the plan's steps one after another, each under its error thresholds;
+//! a step's warnings, error records and printed output go to the run.
+
+use super::{Progress, ProgressStage, RunContext, StepWatcher, Stop, TableLookups};
+use crate::model::job::JobPlan;
+use crate::model::run::{JobRun, LogStream};
+use crate::transform::{self, Frame};
+use crate::workspace::Workspace;
+
+impl Workspace {
+    /// `watcher` (a step preview) sees the frame read and the frame after each step.
+    pub(super) fn transform(
+        &self,
+        context: &RunContext,
+        run: &mut JobRun,
+        plan: &JobPlan,
+        mut frame: Frame,
+        progress: &mut Progress,
+        mut watcher: Option<&mut StepWatcher>,
+    ) -> Result<Frame, Stop> {
+        progress.report(ProgressStage::Transforming);
+        if let Some(watch) = watcher.as_mut() {
+            watch(None, &frame, &[], &[]);
+        }
+        let lookups = TableLookups(self);
+        let mut errors_so_far = 0;
+        for (index, step) in plan.transforms.iter().enumerate() {
+            let name = step.transform.name();
+            let applied = transform::run_step(step, frame, &lookups).map_err(|e| Stop::in_step(e, index, name))?;
+            if let Some(e) = transform::threshold_breach(step, &applied.errors, errors_so_far) {
+                // The records stay inspectable, and the detail points at the first one.
+                let first = applied.errors[0].clone();
+                run.error_records.extend(applied.errors);
+                let mut stop = Stop::in_step(e, index, name);
+                if let Some(detail) = &mut stop.detail {
+                    detail.object = Some(first.origin.source.clone());
+                    detail.line = Some(first.origin.line);
+                    detail.field = first.field;
+                }
+                return Err(stop);
+            }
+            if let Some(watch) = watcher.as_mut() {
+                watch(Some(index), &applied.frame, &applied.warnings, &applied.errors);
+            }
+            let now = context.started_on;
+            for w in applied.warnings {
+                run.log(now, LogStream::Error, format!("WARN {w}"));
+            }
+            if let Some(first) = applied.errors.first() {
+                run.log(
+                    now,
+                    LogStream::Error,
+                    format!(
+                        "WARN step {} ({name}): {} error record(s); first: {first}",
+                        index + 1,
+                        applied.errors.len(),
+                    ),
+                );
+            }
+            errors_so_far += applied.errors.len() as u64;
+            run.error_records.extend(applied.errors);
+            if let Some(text) = applied.output {
+                run.log(now, LogStream::Output, text);
+            }
+            frame = applied.frame;
+        }
+        Ok(frame)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{Outcome, RunUntil};
+    use crate::model::run::RunState;
+    use crate::model::store::S3Uri;
+    use crate::{demo, RunRequest};
+
+    #[test]
+    fn a_step_preview_shows_the_read_and_every_step_and_writes_nothing() {
+        let mut ws = demo::seed_workspace().unwrap();
+        for (key, body) in demo::raw_files() {
+            ws.put_object(&S3Uri::new(demo::raw_bucket(), key), body.into())
+                .unwrap();
+        }
+        let steps = ws.job(demo::JOB_NAME).unwrap().plan.transforms.len();
+        let objects = |ws: &crate::Workspace| ws.store.buckets().map(|b| b.objects().len()).sum::<usize>();
+        let objects_before = objects(&ws);
+        let id = ws.begin_job_run(RunRequest::new(demo::JOB_NAME)).unwrap();
+        let mut seen = vec![];
+        let mut watcher = |step: Option<usize>, _: &crate::transform::Frame, _: &[String], _: &[_]| seen.push(step);
+        let outcome = ws.run_job_until(&id, RunUntil::Steps(&mut watcher)).unwrap();
+        assert_eq!(outcome, Outcome::Previewed);
+        let expected: Vec<Option<usize>> = std::iter::once(None).chain((0..steps).map(Some)).collect();
+        assert_eq!(seen, expected);
+        assert_eq!(ws.run(&id).unwrap().state, RunState::Stopped);
+        assert_eq!(objects(&ws), objects_before, "no sink written");
+    }
+}

@@ -1,0 +1,265 @@
+//! The Glue Data Catalog: databases and tables over S3 prefixes, with Hive-style partitions.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use arrow::datatypes::{Field, Schema, SchemaRef};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::format::types::parse_glue_type;
+use crate::format::{CsvOptions, Format};
+use crate::model::store::{ObjectStore, S3Uri};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    /// Glue/Hive type name as the catalog stores it: `string`, `bigint`, `decimal(10,2)` ...
+    #[serde(rename = "type")]
+    pub glue_type: String,
+}
+
+impl Column {
+    pub fn new(name: impl Into<String>, glue_type: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            glue_type: glue_type.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    pub database: String,
+    pub name: String,
+    /// `s3://bucket/prefix`: every object below it belongs to the table.
+    pub location: String,
+    pub format: Format,
+    pub columns: Vec<Column>,
+    pub partition_keys: Vec<Column>,
+    /// Table parameters (`classification`, `EXTERNAL`, ...), kept as given.
+    pub parameters: BTreeMap<String, String>,
+    pub serde_library: Option<String>,
+    /// SerDe parameters: `separator`/`field.delim`, `quoteChar`, `skip.header.line.count` ...
+    pub serde_parameters: BTreeMap<String, String>,
+}
+
+impl Table {
+    pub fn new(database: &str, name: &str, location: &str, format: Format, columns: Vec<Column>) -> Self {
+        Self {
+            database: database.into(),
+            name: name.into(),
+            location: location.into(),
+            format,
+            columns,
+            partition_keys: vec![],
+            parameters: BTreeMap::new(),
+            serde_library: None,
+            serde_parameters: BTreeMap::new(),
+        }
+    }
+
+    pub fn location_uri(&self) -> Result<S3Uri> {
+        S3Uri::parse(&self.location)
+    }
+
+    /// The declared columns as an Arrow schema; an unknown type names the column.
+    pub fn schema(&self) -> Result<SchemaRef> {
+        let fields = self
+            .columns
+            .iter()
+            .map(|c| {
+                parse_glue_type(&c.glue_type)
+                    .map(|t| Field::new(&c.name, t, true))
+                    .map_err(|e| {
+                        Error::InvalidInput(format!("table {}.{}, column {}: {e}", self.database, self.name, c.name))
+                    })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Arc::new(Schema::new(fields)))
+    }
+
+    /// CSV options from the SerDe parameters, defaulting as Glue's CSV classifier does.
+    pub fn csv_options(&self) -> CsvOptions {
+        let p = &self.serde_parameters;
+        let mut options = CsvOptions::default();
+        if let Some(sep) = p
+            .get("separatorChar")
+            .or_else(|| p.get("field.delim"))
+            .or_else(|| p.get("separator"))
+        {
+            if let Some(b) = sep.bytes().next() {
+                options.separator = b;
+            }
+        }
+        if let Some(q) = p.get("quoteChar") {
+            options.quote = if q == "-1" { None } else { q.bytes().next() };
+        }
+        if let Some(e) = p.get("escapeChar") {
+            options.escape = e.bytes().next();
+        }
+        let skip = self
+            .parameters
+            .get("skip.header.line.count")
+            .or_else(|| p.get("skip.header.line.count"));
+        options.with_header = skip.is_some_and(|n| n.trim() == "1");
+        options
+    }
+
+    /// Hive-style partitions (`key=value/` folders) found in the store right now.
+    pub fn partitions(&self, store: &ObjectStore) -> Result<Vec<Partition>> {
+        if self.partition_keys.is_empty() {
+            return Ok(vec![]);
+        }
+        let location = self.location_uri()?;
+        let root = location.folder_prefix();
+        let mut found: BTreeMap<Vec<String>, String> = BTreeMap::new();
+        for object in store.list(&S3Uri::new(&location.bucket, &root))? {
+            let rest = &object.key[root.len()..];
+            let segments: Vec<&str> = rest.split('/').collect();
+            if segments.len() <= self.partition_keys.len() {
+                continue;
+            }
+            let values: Option<Vec<String>> = self
+                .partition_keys
+                .iter()
+                .zip(&segments)
+                .map(|(k, seg)| seg.strip_prefix(&format!("{}=", k.name)).map(str::to_string))
+                .collect();
+            if let Some(values) = values {
+                let prefix = format!("{root}{}/", segments[..self.partition_keys.len()].join("/"));
+                found.entry(values).or_insert(prefix);
+            }
+        }
+        Ok(found
+            .into_iter()
+            .map(|(values, prefix)| Partition {
+                values,
+                location: S3Uri::new(&location.bucket, prefix).to_string(),
+            })
+            .collect())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partition {
+    pub values: Vec<String>,
+    pub location: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Database {
+    pub name: String,
+    pub tables: BTreeMap<String, Table>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Catalog {
+    databases: BTreeMap<String, Database>,
+}
+
+impl Catalog {
+    pub fn create_database(&mut self, name: &str) -> Result<()> {
+        if self.databases.contains_key(name) {
+            return Err(Error::AlreadyExists(format!("Database already exists: {name}")));
+        }
+        self.databases.insert(
+            name.into(),
+            Database {
+                name: name.into(),
+                tables: BTreeMap::new(),
+            },
+        );
+        Ok(())
+    }
+
+    pub fn databases(&self) -> impl Iterator<Item = &Database> {
+        self.databases.values()
+    }
+
+    pub fn database(&self, name: &str) -> Result<&Database> {
+        self.databases
+            .get(name)
+            .ok_or_else(|| Error::EntityNotFound(format!("Database {name} not found.")))
+    }
+
+    /// Creates a table; its types are checked now so that a bad type fails here, not at run time.
+    pub fn create_table(&mut self, table: Table) -> Result<()> {
+        table.schema()?;
+        table.location_uri()?;
+        let db = self
+            .databases
+            .get_mut(&table.database)
+            .ok_or_else(|| Error::EntityNotFound(format!("Database {} not found.", table.database)))?;
+        if db.tables.contains_key(&table.name) {
+            return Err(Error::AlreadyExists(format!("Table already exists: {}", table.name)));
+        }
+        db.tables.insert(table.name.clone(), table);
+        Ok(())
+    }
+
+    pub fn table(&self, database: &str, name: &str) -> Result<&Table> {
+        self.database(database)?
+            .tables
+            .get(name)
+            .ok_or_else(|| Error::EntityNotFound(format!("Table {name} not found.")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn devices() -> Table {
+        Table::new(
+            "db",
+            "devices",
+            "s3://raw/raw-data",
+            Format::Json,
+            vec![Column::new("device_id", "string"), Column::new("timestamp", "bigint")],
+        )
+    }
+
+    #[test]
+    fn tables_live_in_databases() {
+        let mut c = Catalog::default();
+        assert!(matches!(c.create_table(devices()), Err(Error::EntityNotFound(_))));
+        c.create_database("db").unwrap();
+        c.create_table(devices()).unwrap();
+        assert_eq!(c.table("db", "devices").unwrap().schema().unwrap().fields().len(), 2);
+        assert!(matches!(c.create_table(devices()), Err(Error::AlreadyExists(_))));
+        assert_eq!(
+            c.table("db", "nope").unwrap_err().to_string(),
+            "EntityNotFoundException: Table nope not found."
+        );
+    }
+
+    #[test]
+    fn bad_types_are_refused_with_the_column() {
+        let mut c = Catalog::default();
+        c.create_database("db").unwrap();
+        let mut t = devices();
+        t.columns.push(Column::new("when", "timestamp-ish"));
+        let e = c.create_table(t).unwrap_err().to_string();
+        assert!(e.contains("column when"), "{e}");
+    }
+
+    #[test]
+    fn discovers_hive_partitions() {
+        let mut store = ObjectStore::default();
+        store.create_bucket("raw", 0).unwrap();
+        for key in [
+            "raw-data/year=2021/month=01/a.json",
+            "raw-data/year=2021/month=02/b.json",
+            "raw-data/loose.json",
+        ] {
+            store.put(&S3Uri::new("raw", key), vec![], 0).unwrap();
+        }
+        let mut t = devices();
+        t.partition_keys = vec![Column::new("year", "string"), Column::new("month", "string")];
+        let parts = t.partitions(&store).unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[1].values, ["2021", "02"]);
+        assert_eq!(parts[1].location, "s3://raw/raw-data/year=2021/month=02/");
+    }
+}

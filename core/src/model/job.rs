@@ -1,0 +1,356 @@
+//! Job definitions: what `CreateJob` stores, plus the plan its script carries out.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::format::{CsvOptions, Format, ParseMode};
+use crate::model::bookmark::DEFAULT_MAX_BAND_MS;
+use crate::model::clock::Millis;
+use crate::transform::Step;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobDefinition {
+    pub name: String,
+    pub description: String,
+    pub role: String,
+    pub glue_version: String,
+    pub script_location: Option<String>,
+    pub default_arguments: BTreeMap<String, String>,
+    pub non_overridable_arguments: BTreeMap<String, String>,
+    /// `ExecutionProperty.MaxConcurrentRuns`, default 1.
+    pub max_concurrent_runs: u32,
+    /// Automatic retries after a failed run (0–10); timeouts are never retried.
+    pub max_retries: u32,
+    /// Minutes, default 2880.
+    pub timeout_minutes: u32,
+    /// When set, each run interprets the Python script at `script_location` (with the run's
+    /// arguments) to get its plan, as Glue runs the script; otherwise `plan` is used as is.
+    #[serde(default)]
+    pub plan_from_script: bool,
+    pub plan: JobPlan,
+}
+
+impl JobDefinition {
+    pub fn new(name: &str, plan: JobPlan) -> Self {
+        Self {
+            name: name.into(),
+            description: String::new(),
+            role: String::new(),
+            glue_version: "4.0".into(),
+            script_location: None,
+            default_arguments: BTreeMap::new(),
+            non_overridable_arguments: BTreeMap::new(),
+            max_concurrent_runs: 1,
+            max_retries: 0,
+            timeout_minutes: 2880,
+            plan_from_script: false,
+            plan,
+        }
+    }
+}
+
+/// What the job's script does, step by step: read sources, transform, write sinks, commit.
+/// The default plan does nothing, not even commit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct JobPlan {
+    /// Names the script asks `getResolvedOptions(sys.argv, [...])` for (without `--`).
+    pub required_arguments: Vec<String>,
+    pub sources: Vec<SourceSpec>,
+    pub transforms: Vec<Step>,
+    pub sinks: Vec<SinkSpec>,
+    /// Whether the script ends with `job.commit()`. Without it no bookmark is ever saved.
+    pub commits: bool,
+}
+
+impl JobPlan {
+    /// The plan with every `${name}` in its text (paths, tables, predicates, expressions)
+    /// replaced by the run's argument `--name`, as a script uses `args['name']`. A placeholder
+    /// without an argument is an error naming it; `$${` writes a literal `${`.
+    pub fn with_arguments(&self, values: &BTreeMap<String, String>) -> Result<JobPlan, String> {
+        let mut tree = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        substitute(&mut tree, values)?;
+        serde_json::from_value(tree).map_err(|e| e.to_string())
+    }
+}
+
+fn substitute(value: &mut serde_json::Value, values: &BTreeMap<String, String>) -> Result<(), String> {
+    match value {
+        serde_json::Value::String(text) if text.contains("${") => *text = expand(text, values)?,
+        serde_json::Value::Array(items) => items.iter_mut().try_for_each(|v| substitute(v, values))?,
+        serde_json::Value::Object(map) => map.values_mut().try_for_each(|v| substitute(v, values))?,
+        _ => {}
+    }
+    Ok(())
+}
+
+fn expand(text: &str, values: &BTreeMap<String, String>) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        if rest[..at].ends_with('$') {
+            out.push_str(&rest[..at - 1]);
+            out.push_str("${");
+            rest = &rest[at + 2..];
+            continue;
+        }
+        out.push_str(&rest[..at]);
+        let end = rest[at..]
+            .find('}')
+            .ok_or_else(|| format!("\"{text}\": ${{ without a closing }}"))?;
+        let name = &rest[at + 2..at + end];
+        let value = values.get(name).ok_or_else(|| {
+            format!("\"{text}\" uses ${{{name}}}, but the run has no argument --{name}: pass it, or declare it as a required argument")
+        })?;
+        out.push_str(value);
+        rest = &rest[at + end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SourceInput {
+    /// `create_dynamic_frame.from_catalog(database, table_name)`.
+    Catalog { database: String, table: String },
+    /// `create_dynamic_frame.from_options("s3", {"paths": [path]}, format)`.
+    S3 {
+        path: String,
+        format: Format,
+        csv: CsvOptions,
+    },
+    /// `from_options("redshift", {"dbtable": table, "jobBookmarkKeys": [...],
+    /// "jobBookmarkKeysSortOrder": "asc"})`: a warehouse table, bookmarked by key. Without keys
+    /// the table's primary key is used, as Glue does.
+    Jdbc {
+        table: String,
+        bookmark_keys: Vec<String>,
+        sort_order: KeySortOrder,
+    },
+}
+
+/// `jobBookmarkKeysSortOrder`: whether keys grow (`asc`, the default) or shrink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum KeySortOrder {
+    #[default]
+    Asc,
+    Desc,
+}
+
+impl KeySortOrder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeySortOrder::Asc => "asc",
+            KeySortOrder::Desc => "desc",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "asc" => Some(KeySortOrder::Asc),
+            "desc" => Some(KeySortOrder::Desc),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceSpec {
+    pub input: SourceInput,
+    /// The bookmark key. `None` (or empty in the script) means the source is never bookmarked.
+    pub transformation_ctx: Option<String>,
+    /// `maxBand` in milliseconds.
+    pub max_band: Millis,
+    pub mode: ParseMode,
+}
+
+impl SourceSpec {
+    /// A warehouse table read with key bookmarks.
+    pub fn jdbc(
+        table: &str,
+        bookmark_keys: &[&str],
+        sort_order: KeySortOrder,
+        transformation_ctx: Option<&str>,
+    ) -> Self {
+        Self {
+            input: SourceInput::Jdbc {
+                table: table.into(),
+                bookmark_keys: bookmark_keys.iter().map(|k| k.to_string()).collect(),
+                sort_order,
+            },
+            transformation_ctx: transformation_ctx.filter(|c| !c.is_empty()).map(str::to_string),
+            max_band: DEFAULT_MAX_BAND_MS,
+            mode: ParseMode::default(),
+        }
+    }
+
+    pub fn catalog(database: &str, table: &str, transformation_ctx: Option<&str>) -> Self {
+        Self {
+            input: SourceInput::Catalog {
+                database: database.into(),
+                table: table.into(),
+            },
+            transformation_ctx: transformation_ctx.filter(|c| !c.is_empty()).map(str::to_string),
+            max_band: DEFAULT_MAX_BAND_MS,
+            mode: ParseMode::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SinkOutput {
+    Catalog {
+        database: String,
+        table: String,
+    },
+    S3 {
+        path: String,
+        format: Format,
+    },
+    /// `write_dynamic_frame.from_jdbc_conf(..., connection_options={"dbtable": table})`: a
+    /// warehouse table, created from the frame's columns when missing.
+    Jdbc {
+        table: String,
+    },
+}
+
+/// How a sink treats what is already there. Glue's S3 writer appends; the other modes show
+/// why some real pipelines do not duplicate after a reset (they are not Glue's default).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SinkMode {
+    /// New part files next to the old ones: Glue's `write_dynamic_frame` behaviour.
+    Append,
+    /// Everything under the path is replaced (Spark `mode("overwrite")`, or `purge_s3_path` first).
+    Overwrite,
+    /// Rows whose key matches an existing row replace it (an upsert, as a MERGE or a JDBC upsert does).
+    MergeOnKey { keys: Vec<String> },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SinkSpec {
+    pub output: SinkOutput,
+    /// Accepted, as on Glue, and never used for bookmarks: targets are not tracked.
+    pub transformation_ctx: Option<String>,
+    pub mode: SinkMode,
+}
+
+impl SinkSpec {
+    pub fn jdbc(table: &str, mode: SinkMode) -> Self {
+        Self {
+            output: SinkOutput::Jdbc { table: table.into() },
+            transformation_ctx: None,
+            mode,
+        }
+    }
+
+    pub fn catalog(database: &str, table: &str, transformation_ctx: Option<&str>) -> Self {
+        Self {
+            output: SinkOutput::Catalog {
+                database: database.into(),
+                table: table.into(),
+            },
+            transformation_ctx: transformation_ctx.map(str::to_string),
+            mode: SinkMode::Append,
+        }
+    }
+}
+
+impl SourceInput {
+    /// The kinds a job editor offers: `catalog`, `s3`, `jdbc`.
+    pub const KINDS: [&'static str; 3] = ["catalog", "s3", "jdbc"];
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SourceInput::Catalog { .. } => "catalog",
+            SourceInput::S3 { .. } => "s3",
+            SourceInput::Jdbc { .. } => "jdbc",
+        }
+    }
+
+    /// An empty input of `kind` (a catalog table for an unknown kind).
+    pub fn blank(kind: &str) -> SourceInput {
+        match kind {
+            "s3" => SourceInput::S3 {
+                path: "s3://".into(),
+                format: Format::Json,
+                csv: CsvOptions::default(),
+            },
+            "jdbc" => SourceInput::Jdbc {
+                table: String::new(),
+                bookmark_keys: vec![],
+                sort_order: KeySortOrder::Asc,
+            },
+            _ => SourceInput::Catalog {
+                database: String::new(),
+                table: String::new(),
+            },
+        }
+    }
+
+    /// `db.table`, the S3 path, or `JDBC schema.table`.
+    pub fn label(&self) -> String {
+        match self {
+            SourceInput::Catalog { database, table } => format!("{database}.{table}"),
+            SourceInput::S3 { path, .. } => path.clone(),
+            SourceInput::Jdbc { table, .. } => format!("JDBC {table}"),
+        }
+    }
+}
+
+impl SinkOutput {
+    /// The kinds a job editor offers: `catalog`, `s3`, `jdbc`.
+    pub const KINDS: [&'static str; 3] = ["catalog", "s3", "jdbc"];
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SinkOutput::Catalog { .. } => "catalog",
+            SinkOutput::S3 { .. } => "s3",
+            SinkOutput::Jdbc { .. } => "jdbc",
+        }
+    }
+
+    /// An empty output of `kind` (a catalog table for an unknown kind).
+    pub fn blank(kind: &str) -> SinkOutput {
+        match kind {
+            "s3" => SinkOutput::S3 {
+                path: "s3://".into(),
+                format: Format::Json,
+            },
+            "jdbc" => SinkOutput::Jdbc { table: String::new() },
+            _ => SinkOutput::Catalog {
+                database: String::new(),
+                table: String::new(),
+            },
+        }
+    }
+
+    /// `db.table`, the S3 path, or `JDBC schema.table`.
+    pub fn label(&self) -> String {
+        match self {
+            SinkOutput::Catalog { database, table } => format!("{database}.{table}"),
+            SinkOutput::S3 { path, .. } => path.clone(),
+            SinkOutput::Jdbc { table } => format!("JDBC {table}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_fill_placeholders_and_a_missing_one_is_named() {
+        let values = BTreeMap::from([("tenant_id".to_string(), "acme".to_string())]);
+        assert_eq!(
+            expand("s3://raw/${tenant_id}/hr/", &values).unwrap(),
+            "s3://raw/acme/hr/"
+        );
+        assert_eq!(
+            expand("cost $${x} for ${tenant_id}", &values).unwrap(),
+            "cost ${x} for acme"
+        );
+        let e = expand("s3://raw/${job_id}/", &values).unwrap_err();
+        assert!(e.contains("the run has no argument --job_id"), "{e}");
+        assert!(expand("${tenant_id", &values).is_err());
+    }
+}

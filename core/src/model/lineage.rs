@@ -1,0 +1,303 @@
+//! Lineage and explanations: per run, what happened to each source object and why; per sink
+//! row, which run wrote it, where it came from, and whether it duplicates an earlier row.
+//! Plain data, rendered by the app and the CLI.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::clock::Millis;
+use crate::transform::RowOrigin;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum VerdictKind {
+    /// Read for the first time.
+    Read,
+    /// Read again although an earlier run already processed it.
+    ReRead,
+    Skipped,
+    Deferred,
+}
+
+impl VerdictKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictKind::Read => "read",
+            VerdictKind::ReRead => "re-read",
+            VerdictKind::Skipped => "skipped",
+            VerdictKind::Deferred => "deferred",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reason {
+    /// Never processed by a committed run before.
+    New,
+    /// The source has no `transformation_ctx`: bookmarks never track it, every run reads it all.
+    NoTransformationCtx,
+    /// `job-bookmark-disable` (the default): every run reads everything.
+    BookmarkDisabled,
+    /// Committed by that run and listed in its INCLUDE_LIST or older than its band.
+    CommittedBy { run_id: String },
+    /// Last modified at or before the bookmark's low edge and never read: missed for good.
+    LateArrival,
+    /// Read again: the bookmark was reset after `run_id` committed it.
+    AfterReset { run_id: String },
+    /// Read again: the bookmark was rewound to `to_run_id`, before `run_id` committed it.
+    AfterRewind { to_run_id: String, run_id: String },
+    /// Read again: the object was overwritten after `run_id` read it.
+    ModifiedSince { run_id: String },
+    /// Read again: `run_id` read it but saved no bookmark (it failed, paused or did not commit).
+    NotCommitted { run_id: String },
+    /// Modified after this run started: the next run reads it.
+    AfterRunStart,
+    /// Pause with from/to: the object came after the `--job-bookmark-to` run's input.
+    AfterReplayEnd { to_run_id: String },
+    /// A JDBC row `run_id` read was updated since; key bookmarks never read it again.
+    UpdateMissed { run_id: String },
+    /// A JDBC row never read whose key is not beyond the bookmark's last key: missed for good.
+    KeyNotAfterBookmark { last_key: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileVerdict {
+    pub transformation_ctx: Option<String>,
+    pub object: String,
+    pub etag: String,
+    pub last_modified: Millis,
+    pub size: u64,
+    pub kind: VerdictKind,
+    pub reason: Reason,
+    /// The same, in words a trainer can read aloud.
+    pub explanation: String,
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RunLineage {
+    pub files: Vec<FileVerdict>,
+    /// Part files this run wrote.
+    pub written: Vec<String>,
+    /// Objects older than the bookmark's band were skipped without being listed one by one
+    /// (a prefix of more than `engine::ITEMISE_LIMIT` objects).
+    pub older_not_itemised: bool,
+}
+
+impl RunLineage {
+    pub fn count(&self, kind: VerdictKind) -> usize {
+        self.files.iter().filter(|f| f.kind == kind).count()
+    }
+}
+
+/// One read of an object by a run, kept so later runs can explain a re-read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadRecord {
+    pub job_name: String,
+    pub transformation_ctx: String,
+    pub run_id: String,
+    pub object: String,
+    pub version: u64,
+    /// When the run's `job.commit()` saved this read; `None` if it never did.
+    pub committed_at: Option<Millis>,
+}
+
+/// Where each row of a part file came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartLineage {
+    pub run_id: String,
+    pub job_name: String,
+    /// The ETag the part had when written: a part overwritten by hand loses its lineage.
+    pub etag: String,
+    pub origins: RowOrigins,
+}
+
+/// Row origins stored as runs of consecutive lines of one object: a part written from a
+/// 1.5-million-line file is one entry, not 1.5 million addresses (what keeps a big workspace's
+/// snapshot, memory and worker hand-over small).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowOrigins {
+    runs: Vec<OriginRun>,
+    /// Index of each run's first row (derived; not stored).
+    starts: Vec<usize>,
+}
+
+/// `count` rows: `line`, `line + 1`, ... of one version of one object. Serialised without
+/// `count` when it is 1, which is exactly a `RowOrigin`: older snapshots read as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct OriginRun {
+    source: String,
+    version: u64,
+    line: u64,
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    count: u64,
+}
+
+fn one() -> u64 {
+    1
+}
+
+fn is_one(n: &u64) -> bool {
+    *n == 1
+}
+
+impl RowOrigins {
+    pub fn len(&self) -> usize {
+        self.starts
+            .last()
+            .zip(self.runs.last())
+            .map_or(0, |(s, r)| s + r.count as usize)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty()
+    }
+
+    /// The origin of row `i`.
+    pub fn get(&self, i: usize) -> Option<RowOrigin> {
+        let run = self.starts.partition_point(|&s| s <= i).checked_sub(1)?;
+        let r = &self.runs[run];
+        let offset = (i - self.starts[run]) as u64;
+        (offset < r.count).then(|| RowOrigin {
+            source: r.source.clone(),
+            version: r.version,
+            line: r.line + offset,
+        })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = RowOrigin> + '_ {
+        self.runs.iter().flat_map(|r| {
+            (0..r.count).map(move |k| RowOrigin {
+                source: r.source.clone(),
+                version: r.version,
+                line: r.line + k,
+            })
+        })
+    }
+
+    /// Runs that continue one another are merged, so equal origins have one representation.
+    fn from_runs(given: Vec<OriginRun>) -> Self {
+        let mut runs: Vec<OriginRun> = Vec::with_capacity(given.len());
+        for r in given {
+            match runs.last_mut() {
+                Some(last)
+                    if last.source == r.source && last.version == r.version && last.line + last.count == r.line =>
+                {
+                    last.count += r.count
+                }
+                _ => runs.push(r),
+            }
+        }
+        let mut starts = Vec::with_capacity(runs.len());
+        let mut at = 0;
+        for r in &runs {
+            starts.push(at);
+            at += r.count as usize;
+        }
+        Self { runs, starts }
+    }
+}
+
+impl<'a> FromIterator<&'a RowOrigin> for RowOrigins {
+    fn from_iter<I: IntoIterator<Item = &'a RowOrigin>>(origins: I) -> Self {
+        let mut runs: Vec<OriginRun> = vec![];
+        for o in origins {
+            match runs.last_mut() {
+                Some(r) if r.source == o.source && r.version == o.version && r.line + r.count == o.line => r.count += 1,
+                _ => runs.push(OriginRun {
+                    source: o.source.clone(),
+                    version: o.version,
+                    line: o.line,
+                    count: 1,
+                }),
+            }
+        }
+        Self::from_runs(runs)
+    }
+}
+
+impl Serialize for RowOrigins {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.runs.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for RowOrigins {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let runs = Vec::<OriginRun>::deserialize(d)?;
+        if runs.iter().any(|r| r.count == 0) {
+            return Err(serde::de::Error::custom("a lineage run of 0 rows"));
+        }
+        Ok(Self::from_runs(runs))
+    }
+}
+
+/// A row of a sink table, as the sink viewer shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SinkRow {
+    pub part: String,
+    /// The row's values as text, in column order.
+    pub values: Vec<String>,
+    pub written_by: Option<String>,
+    pub origin: Option<RowOrigin>,
+    /// `(part, row index)` of the first row with the same origin and content.
+    pub duplicate_of: Option<(String, usize)>,
+}
+
+/// Marks duplicates: a row whose source object, line and content equal an earlier row's.
+pub fn mark_duplicates(rows: &mut [SinkRow]) {
+    let mut first: BTreeMap<(String, u64, Vec<String>), (String, usize)> = BTreeMap::new();
+    let mut index_in_part: BTreeMap<String, usize> = BTreeMap::new();
+    for row in rows.iter_mut() {
+        let index = index_in_part.entry(row.part.clone()).or_insert(0);
+        if let Some(origin) = &row.origin {
+            let key = (origin.source.clone(), origin.line, row.values.clone());
+            match first.get(&key) {
+                Some(at) => row.duplicate_of = Some(at.clone()),
+                None => {
+                    first.insert(key, (row.part.clone(), *index));
+                }
+            }
+        }
+        *index += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin(source: &str, line: u64) -> RowOrigin {
+        RowOrigin {
+            source: source.into(),
+            version: 1,
+            line,
+        }
+    }
+
+    #[test]
+    fn consecutive_lines_collapse_and_every_row_reads_back() {
+        let rows = vec![
+            origin("a", 1),
+            origin("a", 2),
+            origin("a", 3),
+            origin("b", 1),
+            origin("a", 9),
+            origin("a", 10),
+        ];
+        let compact: RowOrigins = rows.iter().collect();
+        assert_eq!(compact.runs.len(), 3);
+        assert_eq!(compact.len(), rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            assert_eq!(compact.get(i).as_ref(), Some(row));
+        }
+        assert_eq!(compact.get(6), None);
+        assert_eq!(compact.iter().collect::<Vec<_>>(), rows);
+        let json = serde_json::to_string(&compact).unwrap();
+        assert_eq!(serde_json::from_str::<RowOrigins>(&json).unwrap(), compact);
+        // One row per entry is exactly the older `Vec<RowOrigin>` form.
+        let old = serde_json::to_string(&rows).unwrap();
+        assert_eq!(serde_json::from_str::<RowOrigins>(&old).unwrap(), compact);
+        assert!(serde_json::from_str::<RowOrigins>(r#"[{"source":"a","version":1,"line":1,"count":0}]"#).is_err());
+    }
+}

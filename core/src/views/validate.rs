@@ -1,0 +1,265 @@
+//! Checking a job definition before it runs, field by field, so an editor can show each
+//! problem next to the field that is wrong (`sources[0].path`, `steps[2].predicate`, ...).
+//!
+//! These are the mistakes that can be seen without data: addresses, tables, types, syntax,
+//! arguments. Mistakes that need data (a column the frame does not have) show in the step
+//! preview (`Workspace::preview_steps`) and in the run.
+
+use std::collections::BTreeSet;
+
+use crate::format::types::parse_glue_type;
+use crate::model::job::{JobDefinition, SinkMode, SinkOutput, SourceInput};
+use crate::model::store::S3Uri;
+use crate::transform::Transform;
+use crate::workspace::Workspace;
+
+/// One problem, where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// `name`, `sources[0].path`, `steps[2].predicate`, `sinks[0].keys`,
+    /// `default_arguments.--job-bookmark-option`, ...
+    pub field: String,
+    pub message: String,
+}
+
+impl Workspace {
+    /// Every problem of `job` that can be seen without running it; empty when it looks runnable.
+    pub fn validate_job(&self, job: &JobDefinition) -> Vec<Problem> {
+        let mut problems = vec![];
+        let mut add = |field: String, message: String| problems.push(Problem { field, message });
+        if job.name.trim().is_empty() {
+            add("name".into(), "a job needs a name".into());
+        }
+        let mut known_arguments: BTreeSet<String> = job.plan.required_arguments.iter().cloned().collect();
+        for (key, value) in &job.default_arguments {
+            let field = format!("default_arguments.{key}");
+            if !key.starts_with("--") {
+                add(field.clone(), "job arguments start with --".into());
+            }
+            known_arguments.insert(key.trim_start_matches("--").to_string());
+            if key == "--job-bookmark-option" {
+                if let Err(e) = value.parse::<crate::model::args::BookmarkOption>() {
+                    add(field, e.to_string());
+                }
+            }
+        }
+        let mut contexts = BTreeSet::new();
+        for (i, source) in job.plan.sources.iter().enumerate() {
+            let at = |f: &str| format!("sources[{i}].{f}");
+            if let Some(ctx) = &source.transformation_ctx {
+                if !contexts.insert(ctx.clone()) {
+                    add(
+                        at("transformation_ctx"),
+                        format!(
+                            "another source already uses '{ctx}': their bookmark states would overwrite each other"
+                        ),
+                    );
+                }
+            }
+            match &source.input {
+                SourceInput::Catalog { database, table } => {
+                    if self.catalog.table(database, table).is_err() {
+                        add(at("table"), format!("no catalog table {database}.{table}"));
+                    }
+                }
+                SourceInput::S3 { path, .. } => self.check_path(&at("path"), path, &mut add),
+                SourceInput::Jdbc {
+                    table, bookmark_keys, ..
+                } => match self.warehouse.table(table) {
+                    Err(e) => add(at("table"), e.to_string()),
+                    Ok(t) => {
+                        for key in bookmark_keys {
+                            if t.column_index(key).is_none() {
+                                add(at("bookmark_keys"), format!("\"{key}\" is not a column of {}", t.name));
+                            }
+                        }
+                        if bookmark_keys.is_empty() && t.primary_key.is_empty() {
+                            add(
+                                at("bookmark_keys"),
+                                format!("{} has no primary key: name the jobBookmarkKeys", t.name),
+                            );
+                        }
+                    }
+                },
+            }
+        }
+        if job.plan.sources.is_empty() {
+            add("sources".into(), "a job needs a source".into());
+        }
+        for (i, step) in job.plan.transforms.iter().enumerate() {
+            let at = |f: &str| format!("steps[{i}].{f}");
+            match &step.transform {
+                Transform::ApplyMapping { mappings } => {
+                    for (m, mapping) in mappings.iter().enumerate() {
+                        for (which, t) in [
+                            ("source_type", &mapping.source_type),
+                            ("target_type", &mapping.target_type),
+                        ] {
+                            if let Err(e) = parse_glue_type(t) {
+                                add(at(&format!("mappings[{m}].{which}")), e.to_string());
+                            }
+                        }
+                    }
+                }
+                Transform::Filter { predicate } => {
+                    if let Err(e) = crate::query::check_expression(predicate) {
+                        add(at("predicate"), e.to_string());
+                    }
+                }
+                Transform::Map { columns } => {
+                    for (c, column) in columns.iter().enumerate() {
+                        if column.name.trim().is_empty() {
+                            add(
+                                at(&format!("columns[{c}].name")),
+                                "a derived column needs a name".into(),
+                            );
+                        }
+                        if let Err(e) = crate::query::check_expression(&column.expression) {
+                            add(at(&format!("columns[{c}].expression")), e.to_string());
+                        }
+                    }
+                }
+                Transform::Aggregate { group_by, aggregates } => {
+                    for (g, key) in group_by.iter().enumerate() {
+                        if let Err(e) = crate::query::check_expression(&key.expression) {
+                            add(at(&format!("group_by[{g}].expression")), e.to_string());
+                        }
+                    }
+                    if aggregates.is_empty() && group_by.is_empty() {
+                        add(
+                            at("aggregates"),
+                            "an aggregate needs a group key or an aggregate".into(),
+                        );
+                    }
+                }
+                Transform::Join {
+                    table,
+                    keys_left,
+                    keys_right,
+                    ..
+                } => {
+                    self.check_lookup(&at("table"), table, &mut add);
+                    if keys_left.len() != keys_right.len() || keys_left.is_empty() {
+                        add(
+                            at("keys_right"),
+                            "a join needs as many keys on each side, at least one".into(),
+                        );
+                    }
+                }
+                Transform::ValueMapping { table, .. } => self.check_lookup(&at("table"), table, &mut add),
+                _ => {}
+            }
+        }
+        for (i, sink) in job.plan.sinks.iter().enumerate() {
+            let at = |f: &str| format!("sinks[{i}].{f}");
+            match &sink.output {
+                SinkOutput::Catalog { database, table } => {
+                    if self.catalog.table(database, table).is_err() {
+                        add(at("table"), format!("no catalog table {database}.{table}"));
+                    }
+                }
+                SinkOutput::S3 { path, .. } => self.check_path(&at("path"), path, &mut add),
+                SinkOutput::Jdbc { table } => {
+                    if table.trim().is_empty() {
+                        add(at("table"), "name the warehouse table (schema.table)".into());
+                    }
+                }
+            }
+            if let SinkMode::MergeOnKey { keys } = &sink.mode {
+                if keys.is_empty() {
+                    add(at("keys"), "merge on key needs at least one key column".into());
+                }
+            }
+        }
+        // `${name}` must be an argument the run will have.
+        if let Ok(text) = serde_json::to_string(&job.plan) {
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find("${") {
+                let after = &rest[at + 2..];
+                let name = after.split('}').next().unwrap_or("");
+                if !known_arguments.contains(name) {
+                    add(
+                        "required_arguments".into(),
+                        format!("the plan uses ${{{name}}}: declare --{name} as a required or default argument"),
+                    );
+                }
+                rest = after;
+            }
+        }
+        problems
+    }
+
+    fn check_path(&self, field: &str, path: &str, add: &mut impl FnMut(String, String)) {
+        let expanded_free = !path.contains("${");
+        match S3Uri::parse(path) {
+            Err(e) => add(field.into(), e.to_string()),
+            Ok(uri) if expanded_free && self.store.bucket(&uri.bucket).is_err() => {
+                add(field.into(), format!("NoSuchBucket: {}", uri.bucket))
+            }
+            Ok(_) => {}
+        }
+    }
+
+    fn check_lookup(&self, field: &str, table: &str, add: &mut impl FnMut(String, String)) {
+        let (database, name) = table.split_once('.').unwrap_or(("", table));
+        if self.catalog.table(database, name).is_err() && self.warehouse.table(table).is_err() {
+            add(
+                field.into(),
+                format!("{table} is neither a catalog table (database.table) nor a warehouse table (schema.table)"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo;
+
+    #[test]
+    fn the_shipped_jobs_are_valid() {
+        let ws = demo::seed_workspace().unwrap();
+        assert_eq!(ws.validate_job(ws.job(demo::JOB_NAME).unwrap()), []);
+        let ws = demo::hr::hr_workspace().unwrap();
+        assert_eq!(ws.validate_job(ws.job(demo::hr::JOB_NAME).unwrap()), []);
+    }
+
+    #[test]
+    fn each_problem_names_its_field() {
+        let ws = demo::hr::hr_workspace().unwrap();
+        let mut job = ws.job(demo::hr::JOB_NAME).unwrap().clone();
+        job.default_arguments
+            .insert("--job-bookmark-option".into(), "on".into());
+        job.default_arguments.remove("--tenant_id");
+        job.plan.required_arguments.retain(|a| a != "tenant_id");
+        job.plan.transforms[0].transform = Transform::ApplyMapping {
+            mappings: vec![crate::transform::Mapping::new("a", "strng", "a", "string")],
+        };
+        job.plan.transforms[1].transform = Transform::Filter {
+            predicate: "amount >".into(),
+        };
+        if let Transform::ValueMapping { table, .. } = &mut job.plan.transforms[2].transform {
+            *table = "hr_rules.nope".into();
+        }
+        let problems = ws.validate_job(&job);
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "default_arguments.--job-bookmark-option",
+                "steps[0].mappings[0].source_type",
+                "steps[1].predicate",
+                "steps[2].table",
+                "required_arguments",
+                "required_arguments",
+            ],
+            "{problems:#?}"
+        );
+        assert!(
+            problems[2].message.contains("SYNTAX_ERROR: line 1:"),
+            "{}",
+            problems[2].message
+        );
+        assert!(problems[4].message.contains("${tenant_id}"));
+    }
+}

@@ -1,0 +1,154 @@
+"""An exported job script, unchanged, on Apache Spark, against gluelab's own run of the job.
+
+For a shipped example: gluelab runs the job (`glue start-job-run`), and the objects the run
+added are its sink rows. The same job is exported (`export-job`), and its `.py` runs on Spark
+(pyspark 3.5, Glue 5's Spark) with the jar-backed Glue classes replaced by `glue_standin`,
+over local folders holding the same input objects and Spark's in-memory catalog holding the
+workspace's catalog tables (`glue get-tables`). The files the script added are its sink rows.
+The two are compared as sorted multisets of rows, a null equal to a missing field (Spark's JSON
+writer drops nulls).
+"""
+
+import json
+import os
+import pathlib
+import runpy
+import sys
+
+import pytest
+
+import glue_standin
+from conftest import WORK, note, record
+
+SPARK_TYPES = {"string": "STRING", "bigint": "BIGINT", "int": "INT", "boolean": "BOOLEAN", "double": "DOUBLE"}
+
+
+@pytest.fixture(scope="session")
+def spark():
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("gluelab-oracle")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.sql.ansi.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", (WORK / "spark-warehouse").as_uri())
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def objects(cli):
+    """Every object of the workspace: {s3 uri: size}."""
+    found = {}
+    for line in cli.run("s3", "ls").stdout.splitlines():
+        bucket = line.split()[-1]
+        listing = cli.run("s3", "ls", f"s3://{bucket}", "--recursive", check=False).stdout
+        for entry in listing.splitlines():
+            parts = entry.split(None, 3)
+            if len(parts) == 4:
+                found[f"s3://{bucket}/{parts[3]}"] = int(parts[2])
+    return found
+
+
+def rows_of(texts):
+    """JSON-lines texts as a sorted multiset of rows, null fields dropped."""
+    rows = []
+    for text in texts:
+        for line in text.splitlines():
+            if line.strip():
+                rows.append(json.dumps({k: v for k, v in json.loads(line).items() if v is not None}, sort_keys=True))
+    return sorted(rows)
+
+
+def mirror(cli, uri, root):
+    body = cli.run("s3", "cp", uri, "-").stdout
+    path = root / uri[len("s3://") :]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body)
+
+
+def catalog_into_spark(cli, spark):
+    for database in cli.json("glue", "get-databases")["DatabaseList"]:
+        db = database["Name"]
+        spark.sql(f"CREATE DATABASE IF NOT EXISTS `{db}`")
+        for table in cli.json("glue", "get-tables", "--database-name", db)["TableList"]:
+            sd = table["StorageDescriptor"]
+            serde = (sd.get("SerdeInfo") or {}).get("SerializationLibrary", "")
+            fmt = "json" if "Json" in serde else "parquet" if "parquet" in serde.lower() else "csv"
+            columns = ", ".join(f"`{c['Name']}` {SPARK_TYPES.get(c['Type'], c['Type'])}" for c in sd["Columns"])
+            location = glue_standin.local(sd["Location"].rstrip("/") + "/")
+            folder = glue_standin.S3_ROOT / sd["Location"][len("s3://") :]
+            folder.mkdir(parents=True, exist_ok=True)
+            spark.sql(f"DROP TABLE IF EXISTS `{db}`.`{table['Name']}`")
+            spark.sql(f"CREATE TABLE `{db}`.`{table['Name']}` ({columns}) USING {fmt} LOCATION '{location}'")
+
+
+def spark_files(root):
+    return {
+        p
+        for p in root.rglob("*")
+        if p.is_file() and not p.name.startswith((".", "_")) and not p.name.endswith(".crc")
+    }
+
+
+def compare_job(cli, spark, label, job):
+    # The inputs, mirrored before gluelab's run adds its sink objects.
+    root = WORK / "spark-s3" / label
+    glue_standin.S3_ROOT = root
+    before = objects(cli)
+    for uri in before:
+        mirror(cli, uri, root)
+    # gluelab's own run.
+    run_id = cli.json("glue", "start-job-run", "--job-name", job)["JobRunId"]
+    got = cli.json("glue", "get-job-run", "--job-name", job, "--run-id", run_id)["JobRun"]
+    assert got["JobRunState"] == "SUCCEEDED", got
+    added = sorted(set(objects(cli)) - set(before))
+    ours = rows_of(cli.run("s3", "cp", uri, "-").stdout for uri in added)
+    # The exported script on Spark.
+    out_dir = WORK / "exports" / f"spark-{label}"
+    cli.run("export-job", "--job-name", job, "--out-dir", str(out_dir))
+    definition = json.loads((out_dir / f"{job}.json").read_text())
+    catalog_into_spark(cli, spark)
+    argv = [str(out_dir / f"{job}.py"), "--JOB_ID", "j_oracle", "--JOB_RUN_ID", "jr_oracle", "--JOB_NAME", job]
+    for key, value in definition.get("DefaultArguments", {}).items():
+        argv += [key, value]
+    files_before = spark_files(root)
+    glue_standin.install()
+    saved = sys.argv
+    sys.argv = argv
+    try:
+        runpy.run_path(argv[0], run_name="__main__")
+    finally:
+        sys.argv = saved
+    written = sorted(spark_files(root) - files_before)
+    real = rows_of(p.read_text() for p in written)
+    record(
+        "scripts",
+        real == ours,
+        case=f"{label}: {job}.py ({len(ours)} rows in gluelab, {len(real)} on Spark)",
+        real=real,
+        gluelab=ours,
+    )
+    note("scripts", f"{label}: {job}.py on Spark wrote {len(real)} rows, gluelab's run {len(ours)}")
+    assert ours, f"{label}: gluelab's run wrote no rows"
+    assert real == ours, f"{label}: sink rows differ\nSpark:   {real}\ngluelab: {ours}"
+
+
+def test_the_seed_job_exported_runs_unchanged_on_spark(cli_in, spark):
+    cli = cli_in("scripts-seed", region="ap-northeast-1")
+    cli.run("example", "load", "seed")
+    files = WORK / "example-files" / "seed"
+    cli.run("example", "files", "seed", "--to", str(files))
+    jobs = cli.json("glue", "list-jobs")["JobNames"]
+    raw = [b for b in cli.run("s3", "ls").stdout.split() if b.startswith("devices-raw-data")]
+    if not any(k.startswith(f"s3://{raw[0]}/raw-data/") for k in objects(cli)):
+        for name in ("raw-data-1.json", "raw-data-2.json"):
+            cli.run("s3", "cp", str(files / name), f"s3://{raw[0]}/raw-data/{name}")
+    for job in jobs:
+        compare_job(cli, spark, "seed", job)
