@@ -58,8 +58,10 @@ fn PreviewTable(preview: ObjectPreview) -> impl IntoView {
         .map(|p| view! { <li>{p.to_string()}</li> })
         .collect_view();
     let has_problems = !preview.problems.is_empty();
+    let fit = preview.fit_warning.clone();
     view! {
         <p class="preview-summary hint">{summary}</p>
+        {fit.map(|w| view! { <p class="preview-fit" id="preview-fit" role="status">"⚠ " {w}</p> })}
         <div class="preview-scroll">
             <table class="preview-table s3-preview">
                 <thead>

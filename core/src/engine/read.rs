@@ -11,8 +11,10 @@ use super::{read_key, Progress, ProgressStage, RunContext, Stop};
 use crate::error::{Error, Result};
 use crate::format::{self, ReadOptions};
 use crate::model::bookmark::Selection;
+use crate::model::job::SourceInput;
 use crate::model::lineage::ReadRecord;
 use crate::model::run::{JobRun, LogStream};
+use crate::model::schema_fit::SchemaFit;
 use crate::model::store::{Object, S3Uri};
 use crate::transform::{Frame, RowOrigin};
 use crate::workspace::Workspace;
@@ -87,6 +89,11 @@ impl Workspace {
                 };
                 schema.get_or_insert_with(|| frame.batch.schema());
                 verdict.rows = frame.num_rows() as u64;
+                if let Some(warning) = self.fit_warning(&source.spec.input, uri, &object.body) {
+                    run.log(run.started_on, LogStream::Error, format!("WARN {uri}: {warning}"));
+                    verdict.explanation =
+                        format!("{} Its fields do not fit the table: {warning}.", verdict.explanation);
+                }
                 frames.push(frame);
                 progress.last.objects_done += 1;
                 progress.last.bytes_done += object.size();
@@ -114,6 +121,15 @@ impl Workspace {
             .map(|f| align(f, &schema))
             .collect::<Result<Vec<_>>>()?;
         Ok(Frame::concat(frames, schema)?)
+    }
+
+    /// What a catalog source's object says against its table's columns (see [`SchemaFit`]).
+    fn fit_warning(&self, input: &SourceInput, uri: &str, body: &[u8]) -> Option<String> {
+        let SourceInput::Catalog { database, table } = input else {
+            return None;
+        };
+        let table = self.catalog.table(database, table).ok()?;
+        SchemaFit::of(table, uri, body)?.warning()
     }
 }
 

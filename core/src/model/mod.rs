@@ -10,5 +10,6 @@ pub mod clock;
 pub mod job;
 pub mod lineage;
 pub mod run;
+pub mod schema_fit;
 pub mod stack;
 pub mod store;

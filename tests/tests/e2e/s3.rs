@@ -312,3 +312,34 @@ async fn a_binary_file_previews_as_a_clear_error() {
     );
     browser.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_file_with_other_field_names_is_named_in_the_preview_and_the_run() {
+    let (_server, browser) = open_seed_workbench().await;
+    let files = TempFiles::new();
+    // Orders dropped under the seed job's device readings table.
+    let orders = files.write(
+        "orders",
+        "orders.json",
+        b"{\"order_id\": 1, \"customer\": \"acme\", \"amount\": 12.5}\n{\"order_id\": 2, \"customer\": \"zenith\", \"amount\": 3}\n",
+    );
+    browser.choose_file("#file-picker", &orders).await;
+    object_row(&browser, "raw-data/orders.json", |_| true).await;
+    browser.click("button[aria-label='Preview orders.json']").await;
+    let warning = browser.wait_text("#preview-fit", |t| !t.is_empty()).await;
+    assert!(
+        warning.contains("none of order_id, customer, amount is a column of devices_data_analystics.devices_raw_data"),
+        "{warning}"
+    );
+    assert!(warning.contains("reads as null"), "{warning}");
+    panel_screenshot(&browser, "s3-05-schema-fit").await;
+    browser.click("#run-job").await;
+    browser.wait_text(".runs tbody", |t| t.contains("SUCCEEDED")).await;
+    let verdicts = browser.wait_text("#verdicts", |t| t.contains("orders.json")).await;
+    assert!(
+        verdicts.contains("Its fields do not fit the table: none of order_id, customer, amount"),
+        "the run says it too: {verdicts}"
+    );
+    browser.close().await;
+}

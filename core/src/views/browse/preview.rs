@@ -16,6 +16,7 @@ use arrow::datatypes::SchemaRef;
 
 use crate::error::{Error, Location, Result};
 use crate::format::{read_object, CsvOptions, Format, ParseMode, ReadOptions, ReadOutput, CORRUPT_RECORD};
+use crate::model::schema_fit::SchemaFit;
 use crate::model::store::S3Uri;
 use crate::transform::cell_text;
 use crate::workspace::Workspace;
@@ -60,6 +61,8 @@ pub struct ObjectPreview {
     pub problems: Vec<Error>,
     /// Whether the object holds more records than the rows shown.
     pub more: bool,
+    /// How the file's fields fit the columns of the table it is under, when they do not.
+    pub fit_warning: Option<String>,
     /// Bytes parsed, and the object's size: fewer means only the beginning was read.
     pub bytes_read: u64,
     pub size: u64,
@@ -133,7 +136,17 @@ impl Workspace {
             lines,
             problems,
         } = Shown::of(&name, &output, shown);
+        let fit_warning = match &reading.origin {
+            FormatOrigin::Table { database, table } => self
+                .catalog
+                .table(database, table)
+                .ok()
+                .and_then(|t| SchemaFit::of(t, &name, body))
+                .and_then(|fit| fit.warning()),
+            FormatOrigin::Extension(_) => None,
+        };
         Ok(ObjectPreview {
+            fit_warning,
             object: name,
             format: reading.format,
             origin: reading.origin,
