@@ -68,6 +68,7 @@ pub fn Timeline() -> impl IntoView {
                             <span class="mark-key reread">"re-read"</span>
                             <span class="mark-key skipped">"skipped"</span>
                             <span class="mark-key deferred">"deferred"</span>
+                            <span class="mark-key failed">"failed"</span>
                             {t.events.iter().map(|(_, label)| view! { <span class="event">{label.clone()}</span> }).collect_view()}
                         </p>
                     }.into_any()
@@ -89,5 +90,6 @@ fn symbol(kind: VerdictKind) -> &'static str {
         VerdictKind::ReRead => "R²",
         VerdictKind::Skipped => "–",
         VerdictKind::Deferred => "…",
+        VerdictKind::Failed => "✗",
     }
 }

@@ -62,11 +62,15 @@ pub fn ExplainPanel() -> impl IntoView {
                             <pre class="log" id="output-log">{output.clone()}</pre>
                         </Show>
                         <p class="counts">{format!(
-                            "{} read · {} re-read · {} skipped · {} deferred",
+                            "{} read · {} re-read · {} skipped · {} deferred{}",
                             run.lineage.count(VerdictKind::Read),
                             run.lineage.count(VerdictKind::ReRead),
                             run.lineage.count(VerdictKind::Skipped),
                             run.lineage.count(VerdictKind::Deferred),
+                            match run.lineage.count(VerdictKind::Failed) {
+                                0 => String::new(),
+                                n => format!(" · {n} failed"),
+                            },
                         )}</p>
                     }.into_any()
                 }

@@ -98,6 +98,7 @@ fn text(run: &JobRun, written: &[WrittenPart]) -> String {
         VerdictKind::ReRead,
         VerdictKind::Skipped,
         VerdictKind::Deferred,
+        VerdictKind::Failed,
     ]
     .into_iter()
     .map(|k| (k, run.lineage.count(k)))

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::format::{self, ReadOptions};
 use crate::model::bookmark::Selection;
 use crate::model::job::SourceInput;
-use crate::model::lineage::ReadRecord;
+use crate::model::lineage::{ReadRecord, VerdictKind};
 use crate::model::run::{JobRun, LogStream};
 use crate::model::schema_fit::SchemaFit;
 use crate::model::store::{Object, S3Uri};
@@ -82,6 +82,7 @@ impl Workspace {
                     Ok(frame) => frame,
                     Err(e) => {
                         // The file that stopped the run is part of its story.
+                        verdict.kind = VerdictKind::Failed;
                         verdict.explanation = format!("{} Reading it failed: {e}", verdict.explanation);
                         run.lineage.files.push(verdict);
                         return Err(e.into());

@@ -24,8 +24,9 @@ use arrow::datatypes::{DataType, Field, Int64Type, Schema, SchemaRef};
 
 use super::builder::{parse_float, ColumnBuilder};
 use super::encode::ColumnWriter;
+use super::encoding::not_utf8_message;
 use super::json::unsupported;
-use super::rows::{malformed_from, strip_bom, OutputSchema, Problem, Rows, NOT_TEXT};
+use super::rows::{malformed_from, strip_bom, OutputSchema, Problem, Rows};
 use super::{CsvOptions, Malformed, ReadOptions, ReadOutput};
 use crate::error::{Error, Location, Result};
 
@@ -322,7 +323,7 @@ fn start(
         let fields = rec.text(reader.data).ok_or_else(|| {
             Error::data(
                 Location::object(object).at_line(rec.line),
-                format!("header line: {NOT_TEXT}"),
+                format!("header line: {}", not_utf8_message(&reader.data[rec.raw.clone()])),
             )
         })?;
         // An empty header cell is named as Glue names columns without a header.
@@ -394,7 +395,7 @@ pub(crate) fn read(object: &str, body: &[u8], options: &ReadOptions, declared: &
             (error, fields) => {
                 builders.iter_mut().for_each(ColumnBuilder::append_null);
                 let message = match (error, fields) {
-                    (_, None) => NOT_TEXT.to_string(),
+                    (_, None) => not_utf8_message(&body[rec.raw.clone()]),
                     (Some(e), _) => e.clone(),
                     (None, Some(_)) => unreachable!(),
                 };
@@ -604,6 +605,7 @@ fn write_cell(out: &mut Vec<u8>, cell: &[u8], options: &CsvOptions) -> Result<()
 mod tests {
     use super::super::{infer_schema, read_object, write_batch, Format, ParseMode};
     use super::*;
+    use crate::format::encoding::NOT_TEXT;
     use arrow::array::{Array, AsArray, Int64Array, StringArray};
     use arrow::datatypes::{Float64Type, Int32Type};
 
@@ -756,9 +758,38 @@ mod tests {
     fn test_csv_binary_header_is_an_error_in_every_mode() {
         let csv = CsvOptions::default().with_header(true);
         for mode in [ParseMode::Permissive, ParseMode::DropMalformed] {
-            let err = read(b"\xff\xfe\x00a\n1\n", &abc(), mode, csv.clone()).unwrap_err();
+            let err = read(b"\x00\x01\x02PK\n1\n", &abc(), mode, csv.clone()).unwrap_err();
             assert_eq!(err.to_string(), format!("{OBJ}, line 1: header line: {NOT_TEXT}"));
+            // A UTF-16 byte order mark is text in another encoding, and said so.
+            let err = read(b"\xff\xfe\x00a\n1\n", &abc(), mode, csv.clone()).unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("header line: not UTF-8 text: it looks like UTF-16"),
+                "{err}"
+            );
         }
+    }
+
+    #[test]
+    fn test_csv_in_shift_jis_is_named_with_its_fix() {
+        // "デバイス,状態" then "a1,オン" in Shift_JIS.
+        let header = b"\x83\x66\x83\x6f\x83\x43\x83\x58,\x8f\xf3\x91\xf4\n";
+        let row = b"a1,\x83\x49\x83\x93\n";
+        let body = [&header[..], &row[..]].concat();
+        let csv = CsvOptions::default().with_header(true);
+        let err = read(&body, &abc(), ParseMode::Permissive, csv).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!(
+                "{OBJ}, line 1: header line: not UTF-8 text: it looks like Shift_JIS (CP932)"
+            )),
+            "{err}"
+        );
+        let out = read(row, &abc(), ParseMode::Permissive, CsvOptions::default()).unwrap();
+        assert!(
+            out.malformed[0].message.contains("re-save the file as UTF-8"),
+            "{:?}",
+            out.malformed
+        );
     }
 
     #[test]

@@ -26,7 +26,8 @@ use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 
 use super::builder::ColumnBuilder;
 use super::encode::ColumnWriter;
-use super::rows::{as_text, lines, malformed_from, OutputSchema, Problem, Rows, NOT_TEXT};
+use super::encoding::not_utf8_message;
+use super::rows::{as_text, lines, malformed_from, OutputSchema, Problem, Rows};
 use super::{Malformed, ReadOptions, ReadOutput};
 use crate::error::{Error, Location, Result};
 
@@ -87,7 +88,7 @@ pub(crate) fn read(object: &str, body: &[u8], options: &ReadOptions, declared: &
             rows.bad(Malformed {
                 line: number,
                 field: None,
-                message: NOT_TEXT.into(),
+                message: not_utf8_message(bytes),
                 raw,
             })?;
             continue;

@@ -31,6 +31,7 @@
 mod builder;
 mod csv;
 mod encode;
+pub mod encoding;
 #[cfg(test)]
 mod fixtures;
 mod json;

@@ -205,9 +205,6 @@ pub(crate) fn strip_bom(body: &[u8]) -> &[u8] {
     body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
-/// The message for bytes that are not text; shared so the UI can recognise it.
-pub(crate) const NOT_TEXT: &str = "not UTF-8 text: is this a binary file?";
-
 /// `bytes` as text, or `None` when they are not UTF-8 or hold a NUL byte (binary junk).
 pub(crate) fn as_text(bytes: &[u8]) -> Option<&str> {
     if bytes.contains(&0) {

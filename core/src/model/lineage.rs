@@ -17,6 +17,8 @@ pub enum VerdictKind {
     ReRead,
     Skipped,
     Deferred,
+    /// Its read failed and stopped the run (the explanation says why).
+    Failed,
 }
 
 impl VerdictKind {
@@ -26,6 +28,7 @@ impl VerdictKind {
             VerdictKind::ReRead => "re-read",
             VerdictKind::Skipped => "skipped",
             VerdictKind::Deferred => "deferred",
+            VerdictKind::Failed => "failed",
         }
     }
 }

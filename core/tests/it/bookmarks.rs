@@ -316,6 +316,11 @@ fn failfast_names_the_file_line_and_field_and_keeps_the_bookmark() {
         "{message}"
     );
     assert_eq!(version(&ws).2, before);
+    // The file that stopped the run is FAILED in its lineage, not READ.
+    let files = &ws.run(&id).unwrap().lineage.files;
+    let bad = files.iter().find(|f| f.object.ends_with("bad.json")).unwrap();
+    assert_eq!(bad.kind, VerdictKind::Failed, "{}", bad.explanation);
+    assert!(bad.explanation.contains("Reading it failed"), "{}", bad.explanation);
 }
 
 fn run_allowing_failure(ws: &mut Workspace) -> String {

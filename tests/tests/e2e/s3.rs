@@ -333,7 +333,7 @@ async fn a_file_with_other_field_names_is_named_in_the_preview_and_the_run() {
         "{warning}"
     );
     assert!(warning.contains("reads as null"), "{warning}");
-    panel_screenshot(&browser, "s3-05-schema-fit").await;
+    panel_screenshot(&browser, "s3-06-schema-fit").await;
     browser.click("#run-job").await;
     browser.wait_text(".runs tbody", |t| t.contains("SUCCEEDED")).await;
     let verdicts = browser.wait_text("#verdicts", |t| t.contains("orders.json")).await;
@@ -341,5 +341,49 @@ async fn a_file_with_other_field_names_is_named_in_the_preview_and_the_run() {
         verdicts.contains("Its fields do not fit the table: none of order_id, customer, amount"),
         "the run says it too: {verdicts}"
     );
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_shift_jis_csv_is_named_as_such_and_its_failed_read_is_failed() {
+    let (_server, browser) = open_seed_workbench().await;
+    browser.click("#open-examples").await;
+    browser.click(".example-card[data-example='csv-header']").await;
+    browser.wait_text("#job-name", |t| t == "sales-csv-etl").await;
+    let files = TempFiles::new();
+    // "注文番号,地域,金額" / "1006,東京,12.00" as a Japanese Excel saves CSV: Shift_JIS.
+    let sjis = files.write(
+        "sjis",
+        "sales-sjis.csv",
+        b"\x92\x8d\x95\xb6\x94\xd4\x8d\x86,\x92n\x88\xe6,\x8b\xe0\x8az\n1006,\x93\x8c\x8b\x9e,12.00\n",
+    );
+    browser.choose_file("#file-picker", &sjis).await;
+    object_row(&browser, "orders/sales-sjis.csv", |_| true).await;
+    browser.click("button[aria-label='Preview sales-sjis.csv']").await;
+    let error = browser
+        .wait_text(".object-preview .preview-error", |t| !t.is_empty())
+        .await;
+    assert!(
+        error.contains("it looks like Shift_JIS (CP932)") && error.contains("re-save the file as UTF-8"),
+        "{error}"
+    );
+    assert!(
+        !error.contains("binary"),
+        "text in another encoding is not binary: {error}"
+    );
+    browser.click("#run-job").await;
+    browser.wait_text(".runs tbody", |t| t.contains("FAILED")).await;
+    let verdicts = browser.wait_text("#verdicts", |t| t.contains("sales-sjis.csv")).await;
+    assert!(
+        verdicts.contains("failed") && verdicts.contains("Reading it failed") && verdicts.contains("Shift_JIS"),
+        "the file that stopped the run is failed, with the reason: {verdicts}"
+    );
+    assert_eq!(
+        browser.texts("#timeline rect.mark.failed").await.len(),
+        1,
+        "the timeline marks the failed read"
+    );
+    browser.screenshot("s3-07-shift-jis-failed").await;
     browser.close().await;
 }

@@ -15,6 +15,7 @@ use std::fmt;
 use arrow::datatypes::SchemaRef;
 
 use crate::error::{Error, Location, Result};
+use crate::format::encoding::{guess, not_utf8_text, TextGuess};
 use crate::format::{read_object, CsvOptions, Format, ParseMode, ReadOptions, ReadOutput, CORRUPT_RECORD};
 use crate::model::schema_fit::SchemaFit;
 use crate::model::store::S3Uri;
@@ -217,12 +218,13 @@ fn check_text(object: &str, format: Format, body: &[u8]) -> Result<()> {
     // A character cut by the sniff window's end is not a sign of binary data.
     let not_utf8 = std::str::from_utf8(head).is_err_and(|e| e.error_len().is_some());
     if head.contains(&0) || not_utf8 {
-        return Err(Error::data(
-            Location::object(object),
-            format!(
+        let message = match guess(head) {
+            TextGuess::Encoding(encoding) => format!("{format} text, but {}", not_utf8_text(encoding)),
+            TextGuess::Binary => format!(
                 "binary content, not {format} text: no preview (is this file in the right place, with the right name?)"
             ),
-        ));
+        };
+        return Err(Error::data(Location::object(object), message));
     }
     Ok(())
 }
@@ -464,6 +466,14 @@ mod tests {
         let e = ws.preview_object(&uri, 5).unwrap_err();
         assert!(matches!(e, Error::Data { .. }));
         assert!(e.to_string().contains("binary content, not csv text"), "{e}");
+        // "デバイス,状態" in Shift_JIS: text, named, with its fix.
+        let (ws, uri) = workspace_with("x/devices.csv", b"\x83\x66\x83\x6f\x83\x43\x83\x58,\x8f\xf3\x91\xf4\n");
+        let e = ws.preview_object(&uri, 5).unwrap_err().to_string();
+        assert!(
+            e.contains("csv text, but not UTF-8 text: it looks like Shift_JIS (CP932)"),
+            "{e}"
+        );
+        assert!(!e.contains("binary"), "{e}");
         let (ws, uri) = workspace_with("x/notes.txt", b"hello");
         let e = ws.preview_object(&uri, 5).unwrap_err();
         assert!(e.to_string().contains("only names ending in .csv"), "{e}");
