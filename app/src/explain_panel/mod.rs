@@ -54,6 +54,12 @@ pub fn ExplainPanel() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
+                        {let flow = run.row_flow(); (!flow.is_empty()).then(|| view! {
+                            <h3>"Where the rows went"</h3>
+                            <ol class="row-flow" id="row-flow">
+                                {flow.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                            </ol>
+                        })}
                         {run.lineage.older_not_itemised.then(|| view! {
                             <p class="hint">"Objects older than the bookmark's band were skipped without being listed one by one."</p>
                         })}

@@ -128,6 +128,12 @@ fn text(run: &JobRun, written: &[WrittenPart]) -> String {
     if run.lineage.older_not_itemised {
         out.push("  (objects older than the bookmark's band were skipped without being listed one by one)".into());
     }
+    let flow = run.row_flow();
+    if !flow.is_empty() {
+        out.push(String::new());
+        out.push("Rows:".into());
+        out.extend(flow.into_iter().map(|line| format!("  {line}")));
+    }
 
     if !run.error_records.is_empty() {
         out.push(String::new());

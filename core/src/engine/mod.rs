@@ -305,6 +305,7 @@ impl Workspace {
             lineage: RunLineage::default(),
             error_detail: None,
             error_records: vec![],
+            step_rows: vec![],
         };
         run.log(
             started,

@@ -3,7 +3,7 @@
 
 use super::{Progress, ProgressStage, RunContext, StepWatcher, Stop, TableLookups};
 use crate::model::job::JobPlan;
-use crate::model::run::{JobRun, LogStream};
+use crate::model::run::{JobRun, LogStream, StepRows};
 use crate::transform::{self, Frame};
 use crate::workspace::Workspace;
 
@@ -26,6 +26,7 @@ impl Workspace {
         let mut errors_so_far = 0;
         for (index, step) in plan.transforms.iter().enumerate() {
             let name = step.transform.name();
+            let rows_in = frame.num_rows();
             let applied = transform::run_step(step, frame, &lookups).map_err(|e| Stop::in_step(e, index, name))?;
             if let Some(e) = transform::threshold_breach(step, &applied.errors, errors_so_far) {
                 // The records stay inspectable, and the detail points at the first one.
@@ -43,6 +44,12 @@ impl Workspace {
                 watch(Some(index), &applied.frame, &applied.warnings, &applied.errors);
             }
             let now = context.started_on;
+            run.step_rows.push(StepRows {
+                step: name.to_string(),
+                rows_in: rows_in as u64,
+                rows_out: applied.frame.num_rows() as u64,
+                warnings: applied.warnings.clone(),
+            });
             for w in applied.warnings {
                 run.log(now, LogStream::Error, format!("WARN {w}"));
             }

@@ -128,6 +128,20 @@ pub struct JobRun {
     /// Rows transforms could not process (Glue's error records), in step order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub error_records: Vec<crate::transform::ErrorRecord>,
+    /// Rows into and out of each transform step the run got through, in step order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub step_rows: Vec<StepRows>,
+}
+
+/// Rows into and out of one transform step of a run, and what the step warned about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepRows {
+    /// The transform's name (`Filter`, `ApplyMapping`, ...).
+    pub step: String,
+    pub rows_in: u64,
+    pub rows_out: u64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// A failed run's error information, structured so a front end can point at the rule, file
@@ -163,6 +177,28 @@ impl ErrorDetail {
 }
 
 impl JobRun {
+    /// Where the rows went, one line per stage: read, each step (with what it dropped or added,
+    /// and its warnings), written. Empty before the run has read anything.
+    pub fn row_flow(&self) -> Vec<String> {
+        if self.rows_read == 0 && self.step_rows.is_empty() {
+            return vec![];
+        }
+        let mut lines = vec![format!("Read {}", rows(self.rows_read))];
+        for (i, s) in self.step_rows.iter().enumerate() {
+            let change = match s.rows_out.cmp(&s.rows_in) {
+                std::cmp::Ordering::Less => format!(": dropped {} of {}", s.rows_in - s.rows_out, rows(s.rows_in)),
+                std::cmp::Ordering::Greater => format!(": {} in, {} out", rows(s.rows_in), rows(s.rows_out)),
+                std::cmp::Ordering::Equal => format!(": {} kept", rows(s.rows_in)),
+            };
+            let warned = s.warnings.iter().map(|w| format!(" ({w})")).collect::<String>();
+            lines.push(format!("Step {} {}{change}{warned}", i + 1, s.step));
+        }
+        if self.state == RunState::Succeeded {
+            lines.push(format!("Wrote {}", rows(self.rows_written)));
+        }
+        lines
+    }
+
     pub fn log(&mut self, at: Millis, stream: LogStream, message: impl Into<String>) {
         self.log.push(LogEvent {
             timestamp: at,
@@ -181,6 +217,23 @@ impl JobRun {
 pub fn run_id(job_name: &str, sequence: u64, at: Millis) -> String {
     let digest = Sha256::digest(format!("{job_name}\u{0}{sequence}\u{0}{at}").as_bytes());
     format!("jr_{}", hex(&digest))
+}
+
+/// `1 row`, `1,667,903 rows`.
+fn rows(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if n == 1 {
+        "1 row".into()
+    } else {
+        format!("{grouped} rows")
+    }
 }
 
 #[cfg(test)]

@@ -174,3 +174,34 @@ fn seed_fixtures_are_the_articles_files() {
     assert!(seed::SCRIPT_PY.contains("transformation_ctx = 'datasource'"));
     assert!(seed::TEMPLATE_YAML.contains("--job-bookmark-option: job-bookmark-enable"));
 }
+
+#[test]
+fn a_run_says_where_its_rows_went_step_by_step() {
+    use gluelab_core::transform::Transform;
+    let mut ws = demo::seed_workspace().unwrap();
+    ws.edit_job(demo::JOB_NAME, |j| {
+        j.plan.transforms = vec![
+            Transform::Filter {
+                predicate: "device_id = 'e36b7dfa'".into(),
+            }
+            .into(),
+            Transform::SelectFields {
+                paths: vec!["device_id".into(), "stat".into()],
+            }
+            .into(),
+        ]
+    })
+    .unwrap();
+    upload(&mut ws, 1);
+    upload(&mut ws, 2);
+    let id = run(&mut ws);
+    assert_eq!(
+        ws.run(&id).unwrap().row_flow(),
+        [
+            "Read 2 rows",
+            "Step 1 Filter: dropped 1 of 2 rows",
+            "Step 2 SelectFields: 1 row kept (SelectFields: field stat is not in the frame; nothing selected for it)",
+            "Wrote 1 row",
+        ]
+    );
+}

@@ -341,6 +341,12 @@ async fn a_file_with_other_field_names_is_named_in_the_preview_and_the_run() {
         verdicts.contains("Its fields do not fit the table: none of order_id, customer, amount"),
         "the run says it too: {verdicts}"
     );
+    let flow = browser.texts("#row-flow li").await;
+    assert_eq!(
+        flow,
+        ["Read 2 rows", "Step 1 show: 2 rows kept", "Wrote 2 rows"],
+        "where the rows went"
+    );
     browser.close().await;
 }
 
