@@ -152,6 +152,51 @@ impl Workspace {
         self.catalog.create_table(table)
     }
 
+    /// "Make a table from this file": the table a crawler would make of the object at `uri`
+    /// (`model::crawl`). When a table already holds the object, that table (`UpdateTable`) gets
+    /// the file's columns, format and CSV settings and keeps its name, location and partition
+    /// keys; otherwise a new table is created in `database` (default: the first database, else
+    /// `default`, made if missing), under a name no table of it has. Returns the table as it now is.
+    pub fn make_table_from_object(
+        &mut self,
+        uri: &S3Uri,
+        database: Option<&str>,
+    ) -> Result<crate::model::catalog::Table> {
+        let body = &self.store.get(uri)?.body;
+        if let Some(holder) = self.catalog.table_holding(uri).cloned() {
+            let made = crate::model::crawl::table_from_object(&holder.database, uri, body)?;
+            let mut table = holder;
+            table.format = made.format;
+            table.columns = made.columns;
+            table.serde_library = made.serde_library;
+            table.serde_parameters = made.serde_parameters;
+            table.parameters.remove("skip.header.line.count");
+            table.parameters.extend(made.parameters);
+            self.catalog.update_table(table.clone())?;
+            return Ok(table);
+        }
+        let database = match database {
+            Some(name) => name.to_string(),
+            None => self
+                .catalog
+                .databases()
+                .next()
+                .map_or_else(|| "default".to_string(), |d| d.name.clone()),
+        };
+        if self.catalog.database(&database).is_err() {
+            self.catalog.create_database(&database)?;
+        }
+        let mut table = crate::model::crawl::table_from_object(&database, uri, body)?;
+        let taken = |name: &str| self.catalog.table(&database, name).is_ok();
+        if taken(&table.name) {
+            let base = table.name.clone();
+            let free = (2..).map(|n| format!("{base}_{n}")).find(|n| !taken(n));
+            table.name = free.expect("an unbounded range has a free name");
+        }
+        self.catalog.create_table(table.clone())?;
+        Ok(table)
+    }
+
     /// `s3 rm`: deletes an object; whether there was one (S3 answers the same either way).
     pub fn delete_object(&mut self, uri: &S3Uri) -> Result<bool> {
         self.store.delete(uri)

@@ -2,10 +2,10 @@
 //! each row's line, the problems among them, or why there is no preview.
 
 use gluelab_core::model::store::S3Uri;
-use gluelab_core::views::browse::ObjectPreview;
+use gluelab_core::views::browse::{FormatOrigin, ObjectPreview};
 use leptos::prelude::*;
 
-use crate::state::use_studio;
+use crate::state::{use_studio, Notice};
 
 /// Rows shown: enough to see the shape of the data, few enough to keep the table short.
 const PREVIEW_ROWS: usize = 10;
@@ -59,9 +59,17 @@ fn PreviewTable(preview: ObjectPreview) -> impl IntoView {
         .collect_view();
     let has_problems = !preview.problems.is_empty();
     let fit = preview.fit_warning.clone();
+    // A file under no table, or one whose fields do not fit its table, can make the table.
+    let offer = match (&preview.origin, &fit) {
+        (FormatOrigin::Extension(_), _) => Some(false),
+        (FormatOrigin::Table { .. }, Some(_)) => Some(true),
+        (FormatOrigin::Table { .. }, None) => None,
+    };
+    let uri = S3Uri::parse(&preview.object).ok();
     view! {
         <p class="preview-summary hint">{summary}</p>
         {fit.map(|w| view! { <p class="preview-fit" id="preview-fit" role="status">"⚠ " {w}</p> })}
+        {offer.zip(uri).map(|(updates, uri)| view! { <MakeTableButton uri updates/> })}
         <div class="preview-scroll">
             <table class="preview-table s3-preview">
                 <thead>
@@ -74,5 +82,42 @@ fn PreviewTable(preview: ObjectPreview) -> impl IntoView {
             </table>
         </div>
         {has_problems.then(|| view! { <ul class="preview-problems">{problems}</ul> })}
+    }
+}
+
+/// "Make a table from this file", as a crawler would (`Workspace::make_table_from_object`);
+/// over a table whose columns do not fit, it updates that table.
+#[component]
+fn MakeTableButton(uri: S3Uri, updates: bool) -> impl IntoView {
+    let studio = use_studio();
+    let (label, title) = if updates {
+        (
+            "Update the table from this file",
+            "UpdateTable: the table's columns, format and CSV header setting become this file's, as a crawler would infer them",
+        )
+    } else {
+        (
+            "Make a table from this file",
+            "CreateTable: columns with Glue types, the CSV header and partition folders inferred as a crawler would",
+        )
+    };
+    let make = move |_| {
+        if let Some(table) = studio.act(|ws| ws.make_table_from_object(&uri, None)) {
+            let columns: Vec<String> = table
+                .columns
+                .iter()
+                .map(|c| format!("{} {}", c.name, c.glue_type))
+                .collect();
+            let verb = if updates { "now reads" } else { "made, reading" };
+            studio.notice.set(Some(Notice::Info(format!(
+                "Table {}.{} {verb} this file's columns: {}",
+                table.database,
+                table.name,
+                columns.join(", ")
+            ))));
+        }
+    };
+    view! {
+        <button class="btn" id="make-table" title=title on:click=make>{label}</button>
     }
 }

@@ -204,6 +204,35 @@ impl Catalog {
             .get(name)
             .ok_or_else(|| Error::EntityNotFound(format!("Table {name} not found.")))
     }
+
+    /// `UpdateTable`: replaces a table that exists, checked as `create_table` checks.
+    pub fn update_table(&mut self, table: Table) -> Result<()> {
+        table.schema()?;
+        table.location_uri()?;
+        let slot = self
+            .databases
+            .get_mut(&table.database)
+            .and_then(|db| db.tables.get_mut(&table.name))
+            .ok_or_else(|| Error::EntityNotFound(format!("Table {} not found.", table.name)))?;
+        *slot = table;
+        Ok(())
+    }
+
+    /// The table whose location holds `uri`; the deepest location wins.
+    pub fn table_holding(&self, uri: &S3Uri) -> Option<&Table> {
+        self.databases()
+            .flat_map(|d| d.tables.values())
+            .filter_map(|t| t.location_uri().ok().map(|l| (l, t)))
+            .filter(|(l, _)| l.bucket == uri.bucket && uri.key.starts_with(&l.folder_prefix()))
+            .fold(None, |best: Option<(usize, &Table)>, (l, t)| {
+                let depth = l.folder_prefix().len();
+                match best {
+                    Some((d, _)) if d >= depth => best,
+                    _ => Some((depth, t)),
+                }
+            })
+            .map(|(_, t)| t)
+    }
 }
 
 #[cfg(test)]

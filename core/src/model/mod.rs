@@ -7,6 +7,7 @@ pub mod args;
 pub mod bookmark;
 pub mod catalog;
 pub mod clock;
+pub mod crawl;
 pub mod job;
 pub mod lineage;
 pub mod run;

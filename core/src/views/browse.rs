@@ -12,6 +12,7 @@ pub mod tree;
 use std::fmt;
 
 use crate::error::{Error, Result};
+use crate::model::schema_fit::SchemaFit;
 use crate::model::store::S3Uri;
 use crate::workspace::Workspace;
 
@@ -66,6 +67,8 @@ pub struct Upload {
     pub etag: String,
     /// The ETag the key had before, when the upload overwrote an object.
     pub replaced: Option<String>,
+    /// How the file's fields fit the table it landed under, when they do not.
+    pub fit_warning: Option<String>,
 }
 
 impl fmt::Display for Upload {
@@ -89,6 +92,10 @@ impl fmt::Display for Upload {
                 human_size(self.size),
                 self.etag
             ),
+        }?;
+        match &self.fit_warning {
+            Some(warning) => write!(f, " Its fields do not fit the table: {warning}."),
+            None => Ok(()),
         }
     }
 }
@@ -122,12 +129,21 @@ impl Workspace {
         let uri = S3Uri::new(&prefix.bucket, format!("{}{name}", prefix.folder_prefix()));
         let replaced = self.store.get(&uri).ok().map(|o| o.etag.clone());
         let object = self.put_object(&uri, body)?;
+        let (size, etag) = (object.size(), object.etag.clone());
+        let fit_warning = self.fit_warning(&uri, &self.store.get(&uri)?.body);
         Ok(Upload {
-            size: object.size(),
-            etag: object.etag.clone(),
+            size,
+            etag,
             uri,
             replaced,
+            fit_warning,
         })
+    }
+
+    /// How the fields of `body`, at `uri`, fit the table that holds it, when they do not.
+    pub(crate) fn fit_warning(&self, uri: &S3Uri, body: &[u8]) -> Option<String> {
+        let table = self.catalog.table_holding(uri)?;
+        SchemaFit::of(table, &uri.to_string(), body)?.warning()
     }
 
     /// Where files go: the prefix the user chose while its bucket exists (undo or loading

@@ -21,5 +21,6 @@ mod hr_example;
 mod jdbc;
 mod jdbc_model;
 mod layers;
+mod own_data;
 mod script;
 mod seed_story;

@@ -326,6 +326,11 @@ async fn a_file_with_other_field_names_is_named_in_the_preview_and_the_run() {
     );
     browser.choose_file("#file-picker", &orders).await;
     object_row(&browser, "raw-data/orders.json", |_| true).await;
+    let notice = browser.wait_text("#notice", |t| t.contains("orders.json")).await;
+    assert!(
+        notice.contains("Its fields do not fit the table: none of order_id, customer, amount"),
+        "the upload says it at once: {notice}"
+    );
     browser.click("button[aria-label='Preview orders.json']").await;
     let warning = browser.wait_text("#preview-fit", |t| !t.is_empty()).await;
     assert!(
@@ -391,5 +396,44 @@ async fn a_shift_jis_csv_is_named_as_such_and_its_failed_read_is_failed() {
         "the timeline marks the failed read"
     );
     browser.screenshot("s3-07-shift-jis-failed").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn make_a_table_from_a_file_updates_the_table_it_does_not_fit() {
+    let (_server, browser) = open_seed_workbench().await;
+    let files = TempFiles::new();
+    let orders = files.write(
+        "orders",
+        "orders.json",
+        b"{\"order_id\": 1, \"customer\": \"acme\", \"amount\": 12.5}\n{\"order_id\": 2, \"customer\": \"zenith\", \"amount\": 3}\n",
+    );
+    browser.choose_file("#file-picker", &orders).await;
+    object_row(&browser, "raw-data/orders.json", |_| true).await;
+    browser.click("button[aria-label='Preview orders.json']").await;
+    browser.wait_text("#preview-fit", |t| !t.is_empty()).await;
+    assert_eq!(browser.text("#make-table").await, "Update the table from this file");
+    browser.click("#make-table").await;
+    let notice = browser.wait_text("#notice", |t| t.contains("Table")).await;
+    assert!(
+        notice.contains("devices_data_analystics.devices_raw_data now reads this file's columns: order_id bigint, customer string, amount double"),
+        "{notice}"
+    );
+    browser
+        .wait_text(".object-preview table.s3-preview thead", |t| t.contains("order_id"))
+        .await;
+    assert_eq!(preview_cells(&browser).await[0], ["1", "1", "acme", "12.5"]);
+    assert!(
+        browser.texts("#preview-fit").await.is_empty(),
+        "the file fits its table now"
+    );
+    assert!(browser.texts("#make-table").await.is_empty());
+    panel_screenshot(&browser, "s3-08-table-from-file").await;
+    // Undo takes the table back, as any other change.
+    browser.click("#undo").await;
+    browser
+        .wait_text("#preview-fit", |t| t.contains("none of order_id"))
+        .await;
     browser.close().await;
 }

@@ -17,7 +17,6 @@ use arrow::datatypes::SchemaRef;
 use crate::error::{Error, Location, Result};
 use crate::format::encoding::{guess, not_utf8_text, TextGuess};
 use crate::format::{read_object, CsvOptions, Format, ParseMode, ReadOptions, ReadOutput, CORRUPT_RECORD};
-use crate::model::schema_fit::SchemaFit;
 use crate::model::store::S3Uri;
 use crate::transform::cell_text;
 use crate::workspace::Workspace;
@@ -138,12 +137,7 @@ impl Workspace {
             problems,
         } = Shown::of(&name, &output, shown);
         let fit_warning = match &reading.origin {
-            FormatOrigin::Table { database, table } => self
-                .catalog
-                .table(database, table)
-                .ok()
-                .and_then(|t| SchemaFit::of(t, &name, body))
-                .and_then(|fit| fit.warning()),
+            FormatOrigin::Table { .. } => self.fit_warning(uri, body),
             FormatOrigin::Extension(_) => None,
         };
         Ok(ObjectPreview {
@@ -163,20 +157,8 @@ impl Workspace {
 
     /// The table whose location holds `uri` (the longest location wins), else the extension.
     fn reading_for(&self, uri: &S3Uri) -> Result<Reading> {
-        let holder = self
-            .catalog
-            .databases()
-            .flat_map(|d| d.tables.values())
-            .filter_map(|t| t.location_uri().ok().map(|l| (l, t)))
-            .filter(|(l, _)| l.bucket == uri.bucket && uri.key.starts_with(&l.folder_prefix()))
-            .fold(None, |best: Option<(usize, _)>, (l, t)| {
-                let depth = l.folder_prefix().len();
-                match best {
-                    Some((d, _)) if d >= depth => best,
-                    _ => Some((depth, t)),
-                }
-            });
-        if let Some((_, table)) = holder {
+        let holder = self.catalog.table_holding(uri);
+        if let Some(table) = holder {
             return Ok(Reading {
                 format: table.format,
                 csv: table.csv_options(),
