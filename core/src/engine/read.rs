@@ -90,7 +90,7 @@ impl Workspace {
                 };
                 schema.get_or_insert_with(|| frame.batch.schema());
                 verdict.rows = frame.num_rows() as u64;
-                if let Some(warning) = self.fit_warning(&source.spec.input, uri, &object.body) {
+                if let Some(warning) = self.source_fit_warning(&source.spec.input, uri, &object.body) {
                     run.log(run.started_on, LogStream::Error, format!("WARN {uri}: {warning}"));
                     verdict.explanation =
                         format!("{} Its fields do not fit the table: {warning}.", verdict.explanation);
@@ -125,7 +125,7 @@ impl Workspace {
     }
 
     /// What a catalog source's object says against its table's columns (see [`SchemaFit`]).
-    fn fit_warning(&self, input: &SourceInput, uri: &str, body: &[u8]) -> Option<String> {
+    fn source_fit_warning(&self, input: &SourceInput, uri: &str, body: &[u8]) -> Option<String> {
         let SourceInput::Catalog { database, table } = input else {
             return None;
         };
