@@ -96,7 +96,17 @@ pub fn SinkPanel() -> impl IntoView {
 #[component]
 fn QueryBox() -> impl IntoView {
     let studio = use_studio();
-    let sql = RwSignal::new(r#"SELECT * FROM "devices_data_analystics"."devices_integrated_data""#.to_string());
+    let sql = RwSignal::new(String::new());
+    // A new job (another example, an import) starts the box over its own sink; typing is kept
+    // while the job stays.
+    let job = Memo::new(move |_| studio.job_name());
+    Effect::new(move |_| {
+        let starter = job.with(|job| {
+            job.as_deref()
+                .and_then(|job| studio.workspace.with_untracked(|ws| ws.starter_query(job)))
+        });
+        sql.set(starter.unwrap_or_default());
+    });
     let result = RwSignal::new(None::<Result<(Vec<String>, Vec<Vec<String>>), String>>);
     let run_query = move |_| {
         let answer = studio.workspace.with(|ws| ws.query(&sql.get_untracked(), None));

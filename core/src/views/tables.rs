@@ -8,6 +8,7 @@ use crate::engine::is_hidden;
 use crate::error::{Error, Result};
 use crate::format::{self, ReadOptions, ReadOutput};
 use crate::model::catalog::Table;
+use crate::model::job::SinkOutput;
 use crate::model::store::S3Uri;
 use crate::query::{self, QueryResult, TableSource};
 use crate::transform::{Frame, RowOrigin};
@@ -118,6 +119,30 @@ impl Workspace {
         Ok(read)
     }
 
+    /// The query a job's sink panel starts with: every row of the table its first sink writes
+    /// (the catalog table, the one holding its S3 path, or its warehouse table), else of the
+    /// first catalog table; `None` with no table at all.
+    pub fn starter_query(&self, job: &str) -> Option<String> {
+        let quoted = |schema: &str, table: &str| format!(r#"SELECT * FROM "{schema}"."{table}""#);
+        let sink = self.job(job).ok().and_then(|j| j.plan.sinks.first());
+        let from_sink = sink.and_then(|sink| match &sink.output {
+            SinkOutput::Catalog { database, table } => Some(quoted(database, table)),
+            SinkOutput::S3 { path, .. } => {
+                let t = self.catalog.table_holding(&S3Uri::parse(path).ok()?)?;
+                Some(quoted(&t.database, &t.name))
+            }
+            SinkOutput::Jdbc { table } => {
+                let name = crate::warehouse::normalise_name(table);
+                let (schema, table) = name.split_once('.')?;
+                Some(quoted(schema, table))
+            }
+        });
+        from_sink.or_else(|| {
+            let t = self.catalog.databases().flat_map(|d| d.tables.values()).next()?;
+            Some(quoted(&t.database, &t.name))
+        })
+    }
+
     /// Runs an Athena-style query over the catalog.
     pub fn query(&self, sql: &str, default_database: Option<&str>) -> Result<QueryResult> {
         query::execute(
@@ -154,5 +179,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(missing.contains("TABLE_NOT_FOUND"), "{missing}");
+    }
+
+    #[test]
+    fn each_example_starts_with_a_query_over_its_own_sink() {
+        let seed = demo::seed_workspace().unwrap();
+        assert_eq!(
+            seed.starter_query(demo::JOB_NAME).as_deref(),
+            Some(r#"SELECT * FROM "devices_data_analystics"."devices_integrated_data""#)
+        );
+        for example in demo::examples::examples() {
+            let ws = demo::examples::load(example.id).unwrap();
+            let sql = ws.starter_query(example.job).unwrap();
+            assert!(ws.query(&sql, None).is_ok(), "{}: {sql} does not run", example.id);
+        }
+        let csv = demo::examples::load("csv-header").unwrap();
+        assert_eq!(
+            csv.starter_query("sales-csv-etl").as_deref(),
+            Some(r#"SELECT * FROM "sales"."orders""#)
+        );
+        assert_eq!(crate::Workspace::default().starter_query("none"), None);
     }
 }

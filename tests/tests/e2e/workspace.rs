@@ -82,6 +82,16 @@ async fn a_first_visit_offers_the_seed_tour_and_the_csv_tour_plays_to_the_end() 
     browser.screenshot("ws-02-examples").await;
     browser.click(".example-card[data-example='csv-header']").await;
     browser.wait_text("#job-name", |t| t == "sales-csv-etl").await;
+    // The query box follows the example: its own sink table, not the seed's.
+    let mut sql = String::new();
+    for _ in 0..50 {
+        sql = value(&browser, "#sql").await;
+        if sql.contains("sales") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(sql, r#"SELECT * FROM "sales"."orders""#);
     assert_absent(&browser, "#examples-dialog").await;
     browser.wait_text("#tour-progress", |t| t == "Step 1 of 4").await;
     assert_eq!(browser.text("#tour-step-title").await, "Upload January");
