@@ -19,7 +19,7 @@ mod steps;
 
 use gluelab_core::model::job::{JobDefinition, JobPlan, SinkSpec, SourceSpec};
 use gluelab_core::transform::Step;
-use gluelab_core::views::validate::Problem;
+use gluelab_core::views::validate::{Problem, Severity};
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -121,8 +121,9 @@ pub fn focus(id: &str) {
 pub fn JobEditor(draft: RwSignal<JobDefinition>, #[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let studio = use_studio();
     let editor = Editor::new(studio, draft);
+    let previews = preview::Previews::new(studio, editor);
     provide_context(editor);
-    provide_context(preview::Previews::new(studio, editor));
+    provide_context(previews);
     let dialog = NodeRef::<Dialog>::new();
     Effect::new(move |_| {
         if let Some(dialog) = dialog.get() {
@@ -140,7 +141,10 @@ pub fn JobEditor(draft: RwSignal<JobDefinition>, #[prop(into)] on_close: Callbac
     let dirty = move || saved().is_none_or(|job| draft.with(|d| *d != job));
     let status = RwSignal::new(None::<Result<String, String>>);
     let save = move |_| {
-        let count = editor.problems.with_untracked(Vec::len);
+        let count = untrack(|| all_problems(editor, previews))
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
         if count > 0 {
             status.set(Some(Err(format!(
                 "Not saved: fix the {count} problem(s) listed here first."
@@ -197,23 +201,46 @@ pub fn JobEditor(draft: RwSignal<JobDefinition>, #[prop(into)] on_close: Callbac
     }
 }
 
-/// How many problems the draft has; each one a link to its field.
+/// Core's problems with the draft, and those its current preview found.
+fn all_problems(editor: Editor, previews: preview::Previews) -> Vec<Problem> {
+    let mut problems = editor.problems.get();
+    problems.extend(previews.problems());
+    problems
+}
+
+/// How many problems the draft has (errors block Save, warnings do not); each a link to its field.
 #[component]
 fn ProblemSummary() -> impl IntoView {
     let editor = expect_context::<Editor>();
-    let count = move || editor.problems.with(Vec::len);
+    let previews = expect_context::<preview::Previews>();
+    let problems = Memo::new(move |_| all_problems(editor, previews));
+    let counts = move || {
+        problems.with(|p| {
+            let errors = p.iter().filter(|p| p.severity == Severity::Error).count();
+            (errors, p.len() - errors)
+        })
+    };
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
     view! {
         <details class="problems" id="editor-problems">
-            <summary class=move || { if count() > 0 { "bad" } else { "" } }>{move || match count() {
-                0 => "No problems: ready to save".to_string(),
-                1 => "1 problem".to_string(),
-                n => format!("{n} problems"),
+            <summary class=move || match counts() { (0, 0) => "", (0, _) => "warn", _ => "bad" }>{move || match counts() {
+                (0, 0) => "No problems: ready to save".to_string(),
+                (0, w) => format!("{}: the job runs, but look first", plural(w, "warning")),
+                (e, 0) => plural(e, "problem"),
+                (e, w) => format!("{} and {}", plural(e, "problem"), plural(w, "warning")),
             }}</summary>
             <ul>
-                {move || editor.problems.get().into_iter().map(|p| {
+                {move || problems.get().into_iter().map(|p| {
                     let target = fields::input_id(&p.field);
+                    let class = if p.severity == Severity::Warning { "warning" } else { "error" };
                     view! {
-                        <li>
+                        <li class=class>
                             <button class="link mono" on:click=move |_| focus(&target)>{p.field.clone()}</button>
                             ": " {p.message.clone()}
                         </li>

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use gluelab_core::model::job::JobDefinition;
 use gluelab_core::views::browse::human_size;
+use gluelab_core::views::validate::{preview_problems, Problem};
 use gluelab_core::views::StepPreview;
 use gluelab_core::Workspace;
 use leptos::prelude::*;
@@ -84,6 +85,18 @@ impl Previews {
         let (bytes, outcome) = self.studio.workspace.with_untracked(|ws| compute(ws, &draft));
         self.source_bytes.set_value(bytes);
         self.result.set(Some((draft, outcome)));
+    }
+
+    /// What the last preview of the draft as it is now found, as problems (none when there is
+    /// no such preview).
+    pub fn problems(&self) -> Vec<Problem> {
+        if self.is_stale() {
+            return vec![];
+        }
+        self.result.with(|r| match r {
+            Some((_, Outcome::Ready(previews))) => preview_problems(previews),
+            _ => vec![],
+        })
     }
 
     fn is_stale(&self) -> bool {

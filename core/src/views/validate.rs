@@ -3,7 +3,8 @@
 //!
 //! These are the mistakes that can be seen without data: addresses, tables, types, syntax,
 //! arguments. Mistakes that need data (a column the frame does not have) show in the step
-//! preview (`Workspace::preview_steps`) and in the run.
+//! preview (`Workspace::preview_steps`); [`preview_problems`] turns what a preview found into
+//! problems of the same kind, so an editor's list agrees with its previews.
 
 use std::collections::BTreeSet;
 
@@ -20,13 +21,64 @@ pub struct Problem {
     /// `default_arguments.--job-bookmark-option`, ...
     pub field: String,
     pub message: String,
+    pub severity: Severity,
+}
+
+/// An error stops a save (the run would fail); a warning is worth knowing (rows may be lost
+/// or null) but the job runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// What a step preview found, as problems: a step that failed on the sample is an error at that
+/// step (the read's failure at the first source), a step's warnings and error records warnings.
+pub fn preview_problems(previews: &[super::StepPreview]) -> Vec<Problem> {
+    let mut problems = vec![];
+    for p in previews {
+        let field = match p.step {
+            Some(i) => format!("steps[{i}]"),
+            None => "sources[0]".to_string(),
+        };
+        let mut add = |message: String, severity| {
+            problems.push(Problem {
+                field: field.clone(),
+                message,
+                severity,
+            })
+        };
+        if let Some(failure) = &p.failure {
+            add(format!("{}: {failure}", p.name), Severity::Error);
+        }
+        for w in &p.warnings {
+            add(w.clone(), Severity::Warning);
+        }
+        if let Some(first) = p.errors.first() {
+            add(
+                format!(
+                    "{}: {} row(s) in the sample could not be processed; first: {first}",
+                    p.name,
+                    p.errors.len()
+                ),
+                Severity::Warning,
+            );
+        }
+    }
+    problems
 }
 
 impl Workspace {
     /// Every problem of `job` that can be seen without running it; empty when it looks runnable.
     pub fn validate_job(&self, job: &JobDefinition) -> Vec<Problem> {
         let mut problems = vec![];
-        let mut add = |field: String, message: String| problems.push(Problem { field, message });
+        let mut add = |field: String, message: String| {
+            problems.push(Problem {
+                field,
+                message,
+                severity: Severity::Error,
+            })
+        };
         if job.name.trim().is_empty() {
             add("name".into(), "a job needs a name".into());
         }
@@ -90,7 +142,24 @@ impl Workspace {
             let at = |f: &str| format!("steps[{i}].{f}");
             match &step.transform {
                 Transform::ApplyMapping { mappings } => {
+                    if mappings.is_empty() {
+                        add(
+                            at("mappings"),
+                            "ApplyMapping keeps only the fields it maps: map at least one".into(),
+                        );
+                    }
                     for (m, mapping) in mappings.iter().enumerate() {
+                        for (which, name, what) in [
+                            ("source", &mapping.source, "the field it reads"),
+                            ("target", &mapping.target, "the column it writes"),
+                        ] {
+                            if name.trim().is_empty() {
+                                add(
+                                    at(&format!("mappings[{m}].{which}")),
+                                    format!("an empty mapping: name {what}"),
+                                );
+                            }
+                        }
                         for (which, t) in [
                             ("source_type", &mapping.source_type),
                             ("target_type", &mapping.target_type),
@@ -261,5 +330,55 @@ mod tests {
             problems[2].message
         );
         assert!(problems[4].message.contains("${tenant_id}"));
+    }
+
+    #[test]
+    fn an_empty_mapping_row_is_a_problem() {
+        let ws = demo::seed_workspace().unwrap();
+        let mut job = ws.job(demo::JOB_NAME).unwrap().clone();
+        job.plan.transforms = vec![Transform::ApplyMapping {
+            mappings: vec![crate::transform::Mapping::new("", "string", "", "string")],
+        }
+        .into()];
+        let fields: Vec<String> = ws.validate_job(&job).into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["steps[0].mappings[0].source", "steps[0].mappings[0].target"]);
+    }
+
+    #[test]
+    fn what_a_preview_finds_is_a_problem_too() {
+        let mut ws = demo::seed_workspace().unwrap();
+        let (key, body) = demo::raw_files()[0];
+        ws.put_object(
+            &crate::model::store::S3Uri::new(demo::raw_bucket(), key),
+            body.as_bytes().to_vec(),
+        )
+        .unwrap();
+        let mut job = ws.job(demo::JOB_NAME).unwrap().clone();
+        job.plan.transforms = vec![
+            Transform::SelectFields {
+                paths: vec!["device_id".into(), "stat".into()],
+            }
+            .into(),
+            Transform::Filter {
+                predicate: "nope = 1".into(),
+            }
+            .into(),
+        ];
+        assert_eq!(ws.validate_job(&job), [], "nothing to see without data");
+        let previews = ws.preview_draft_steps(&job, 5).unwrap();
+        let problems = preview_problems(&previews);
+        let seen: Vec<(&str, Severity)> = problems.iter().map(|p| (p.field.as_str(), p.severity)).collect();
+        assert_eq!(
+            seen,
+            [("steps[0]", Severity::Warning), ("steps[1]", Severity::Error)],
+            "{problems:#?}"
+        );
+        assert!(
+            problems[0].message.contains("field stat is not in the frame"),
+            "{}",
+            problems[0].message
+        );
+        assert!(problems[1].message.starts_with("Filter: "), "{}", problems[1].message);
+        assert!(problems[1].message.contains("nope"), "{}", problems[1].message);
     }
 }

@@ -114,7 +114,19 @@ async fn a_filter_and_a_map_edited_previewed_saved_and_run() {
     assert!(failure.contains("nope"), "{failure}");
     scroll_to(&browser, "preview-step-3").await;
     browser.screenshot("editor-03-step-fails").await;
+    // The footer agrees with the preview: the step that fails on the data is a problem, and
+    // Save refuses while it is there.
+    browser
+        .wait_text("#editor-problems summary", |t| t == "1 problem")
+        .await;
+    browser.click("#editor-save").await;
+    browser
+        .wait_text("#editor-status", |t| t.starts_with("Not saved"))
+        .await;
     browser.click("#step-3-remove").await;
+    browser
+        .wait_text("#editor-problems summary", |t| t.starts_with("No problems"))
+        .await;
 
     // The script shows the rules as PySpark.
     let script = browser.text("#script-view").await;
