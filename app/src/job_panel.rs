@@ -80,7 +80,7 @@ pub fn JobPanel() -> impl IntoView {
         <section class="panel" aria-labelledby="job-title">
             <h2 id="job-title">"Job"</h2>
             {move || match summary() {
-                None => view! { <p class="empty">"No job in this workspace: load the seed article demo."</p> }.into_any(),
+                None => view! { <p class="empty" id="no-job">"No job yet: drop a file into a bucket, make a table from it in its preview, then a job over it; or load an example."</p> }.into_any(),
                 Some((name, source, sink, default_option)) => view! {
                     <dl class="facts">
                         <dt>"Name"</dt><dd class="mono" id="job-name">{name}</dd>
@@ -119,7 +119,11 @@ pub fn JobPanel() -> impl IntoView {
             </div>
             <RunOptionsFields options=options/>
             <div class="actions">
-                <button class="btn primary" id="run-job" on:click=run title="Run the job (r)" aria-keyshortcuts="R">"▶ Run job"</button>
+                <button class="btn primary" id="run-job" on:click=run aria-keyshortcuts="R"
+                    disabled=move || studio.job_name().is_none()
+                    title=move || if studio.job_name().is_some() { "Run the job (r)" } else { "No job yet: drop a file into a bucket, preview it, make a table from it, then a job over it" }>
+                    "▶ Run job"
+                </button>
                 <button class="btn secondary" id="edit-job" on:click=open_editor disabled=move || studio.job_name().is_none()>
                     "Edit job" {move || unsaved().then_some(" (unsaved draft)")}
                 </button>

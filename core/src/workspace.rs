@@ -197,6 +197,56 @@ impl Workspace {
         Ok(table)
     }
 
+    /// "New job over this table": a job that reads the catalog table `database.table` with a
+    /// bookmark (`transformation_ctx` = the table's name, `job-bookmark-enable`) and appends
+    /// to a new JSON table `<table>_out` beside it (`s3://<bucket>/<table>_out/`), with the
+    /// same columns: the seed article's shape, for a person's own data. Names are made free
+    /// (`orders-etl-2`, `orders_out_2`). Returns the job.
+    pub fn create_job_over_table(&mut self, database: &str, table: &str) -> Result<JobDefinition> {
+        use crate::model::catalog::Table;
+        use crate::model::job::{JobPlan, SinkSpec, SourceSpec};
+        let source = self.catalog.table(database, table)?.clone();
+        let free = |taken: &dyn Fn(&str) -> bool, base: String, separator: char| {
+            std::iter::once(base.clone())
+                .chain((2..).map(|n| format!("{base}{separator}{n}")))
+                .find(|n| !taken(n))
+                .expect("an unbounded range has a free name")
+        };
+        let out = free(
+            &|n| self.catalog.table(database, n).is_ok(),
+            format!("{table}_out"),
+            '_',
+        );
+        let job_name = free(
+            &|n| self.jobs.contains_key(n),
+            format!("{}-etl", table.replace('_', "-")),
+            '-',
+        );
+        let bucket = source.location_uri()?.bucket;
+        let mut output = Table::new(
+            database,
+            &out,
+            &format!("s3://{bucket}/{out}/"),
+            crate::format::Format::Json,
+            source.columns.clone(),
+        );
+        output.parameters.insert("classification".into(), "json".into());
+        let plan = JobPlan {
+            required_arguments: vec!["JOB_NAME".into()],
+            sources: vec![SourceSpec::catalog(database, table, Some(table))],
+            transforms: vec![],
+            sinks: vec![SinkSpec::catalog(database, &out, Some(&out))],
+            commits: true,
+        };
+        let mut job = JobDefinition::new(&job_name, plan);
+        job.default_arguments
+            .insert("--job-bookmark-option".into(), "job-bookmark-enable".into());
+        check_job_limits(&job)?;
+        self.catalog.create_table(output)?;
+        self.create_job(job.clone())?;
+        Ok(job)
+    }
+
     /// `s3 rm`: deletes an object; whether there was one (S3 answers the same either way).
     pub fn delete_object(&mut self, uri: &S3Uri) -> Result<bool> {
         self.store.delete(uri)

@@ -741,7 +741,7 @@ async fn an_empty_workspace_shows_empty_states_until_one_with_runs_is_loaded() {
     };
     assert_eq!(
         empty("job-title").as_deref(),
-        Some("No job in this workspace: load the seed article demo.")
+        Some("No job yet: drop a file into a bucket, make a table from it in its preview, then a job over it; or load an example.")
     );
     assert_eq!(empty("runs-title").as_deref(), Some("No runs yet."));
     assert_eq!(empty("timeline-title").as_deref(), Some("Runs will appear here."));

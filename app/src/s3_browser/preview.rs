@@ -66,10 +66,16 @@ fn PreviewTable(preview: ObjectPreview) -> impl IntoView {
         (FormatOrigin::Table { .. }, None) => None,
     };
     let uri = S3Uri::parse(&preview.object).ok();
+    // A table no job reads yet: one click to a job over it.
+    let unread_table = match &preview.origin {
+        FormatOrigin::Table { database, table } if fit.is_none() => Some((database.clone(), table.clone())),
+        _ => None,
+    };
     view! {
         <p class="preview-summary hint">{summary}</p>
         {fit.map(|w| view! { <p class="preview-fit" id="preview-fit" role="status">"⚠ " {w}</p> })}
         {offer.zip(uri).map(|(updates, uri)| view! { <MakeTableButton uri updates/> })}
+        {unread_table.map(|(database, table)| view! { <NewJobButton database table/> })}
         <div class="preview-scroll">
             <table class="preview-table s3-preview">
                 <thead>
@@ -119,5 +125,35 @@ fn MakeTableButton(uri: S3Uri, updates: bool) -> impl IntoView {
     };
     view! {
         <button class="btn" id="make-table" title=title on:click=make>{label}</button>
+    }
+}
+
+/// "New job over this table" (`Workspace::create_job_over_table`), offered while no job reads it.
+#[component]
+fn NewJobButton(database: String, table: String) -> impl IntoView {
+    let studio = use_studio();
+    let unread = {
+        let (database, table) = (database.clone(), table.clone());
+        move || {
+            studio
+                .workspace
+                .with(|ws| ws.jobs_reading(&database, &table).is_empty())
+        }
+    };
+    let create = move |_| {
+        if let Some(job) = studio.act(|ws| ws.create_job_over_table(&database, &table)) {
+            let sink = job.plan.sinks.first().map(|s| s.output.label()).unwrap_or_default();
+            studio.notice.set(Some(Notice::Info(format!(
+                "Job {} reads {database}.{table} with job-bookmark-enable and appends to {sink}: run it.",
+                job.name
+            ))));
+        }
+    };
+    view! {
+        <Show when=unread>
+            <button class="btn" id="new-job-over-table"
+                title="CreateJob: a job that reads this table with a bookmark and appends to a new table beside it"
+                on:click=create.clone()>"New job over this table"</button>
+        </Show>
     }
 }

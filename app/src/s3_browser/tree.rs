@@ -106,6 +106,7 @@ pub fn PrefixTree() -> impl IntoView {
                 </ul>
             </Show>
             <NewFolder/>
+            <NewBucket/>
         </div>
     }
 }
@@ -193,6 +194,9 @@ fn NewFolder() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let create = move || {
         let Some(parent) = browser.target.get_untracked() else {
+            studio.notice.set(Some(Notice::Error(
+                "No bucket yet: create a bucket first, then folders in it.".into(),
+            )));
             return;
         };
         match name.with_untracked(|n| folder_under(&parent, n)) {
@@ -219,6 +223,40 @@ fn NewFolder() -> impl IntoView {
                 }
             />
             <button class="btn secondary small" id="new-folder" on:click=move |_| create()>"New folder"</button>
+        </div>
+    }
+}
+
+/// `s3 mb`: a bucket (S3's naming rules, core's message when broken), chosen at once.
+#[component]
+fn NewBucket() -> impl IntoView {
+    let studio = use_studio();
+    let browser = use_browser();
+    let name = RwSignal::new(String::new());
+    let create = move || {
+        let bucket = name.get_untracked().trim().to_string();
+        if studio.act(|ws| ws.create_bucket(&bucket)).is_some() {
+            browser.chosen.set(Some(S3Uri::new(&bucket, "")));
+            studio.notice.set(Some(Notice::Info(format!("make_bucket: {bucket}"))));
+            name.set(String::new());
+        }
+    };
+    view! {
+        <div class="new-folder">
+            <label for="new-bucket-name" class="visually-hidden">"New bucket"</label>
+            <input
+                class="input small"
+                id="new-bucket-name"
+                placeholder="new bucket name"
+                prop:value=move || name.get()
+                on:input:target=move |ev| name.set(ev.target().value())
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() == "Enter" {
+                        create();
+                    }
+                }
+            />
+            <button class="btn secondary small" id="create-bucket" on:click=move |_| create()>"New bucket"</button>
         </div>
     }
 }

@@ -140,6 +140,19 @@ impl Workspace {
         })
     }
 
+    /// The jobs that read the catalog table `database.table`.
+    pub fn jobs_reading(&self, database: &str, table: &str) -> Vec<String> {
+        self.jobs
+            .values()
+            .filter(|j| {
+                j.plan.sources.iter().any(|s| {
+                    matches!(&s.input, crate::model::job::SourceInput::Catalog { database: d, table: t } if d == database && t == table)
+                })
+            })
+            .map(|j| j.name.clone())
+            .collect()
+    }
+
     /// How the fields of `body`, at `uri`, fit the table that holds it, when they do not.
     pub(crate) fn fit_warning(&self, uri: &S3Uri, body: &[u8]) -> Option<String> {
         let table = self.catalog.table_holding(uri)?;

@@ -80,3 +80,35 @@ fn a_csv_in_a_new_folder_makes_a_new_table_with_its_header() {
     ws.put_object(&other, b"order_id,amount\n3,1\n".to_vec()).unwrap();
     assert_eq!(ws.make_table_from_object(&other, None).unwrap().name, "sales_2");
 }
+
+#[test]
+fn from_empty_to_a_first_run_over_a_persons_own_file() {
+    let mut ws = Workspace::default();
+    ws.create_bucket("my-data").unwrap();
+    let folder = S3Uri::new("my-data", "orders/");
+    let upload = ws.upload_into(&folder, "2024-01.json", ORDERS.to_vec()).unwrap();
+    let table = ws.make_table_from_object(&upload.uri, None).unwrap();
+    assert_eq!((table.database.as_str(), table.name.as_str()), ("default", "orders"));
+    let job = ws.create_job_over_table("default", "orders").unwrap();
+    assert_eq!(job.name, "orders-etl");
+    let id = ws.start_job_run(RunRequest::new(&job.name)).unwrap();
+    let run = ws.run(&id).unwrap();
+    assert_eq!(
+        run.row_flow(),
+        ["Read 2 rows", "Wrote 2 rows"],
+        "{:?}",
+        run.error_message
+    );
+    let result = ws.query(&ws.starter_query(&job.name).unwrap(), None).unwrap();
+    assert_eq!(
+        result.rows_as_strings(),
+        [["1", "acme", "12.5"], ["2", "zenith", "3.0"]]
+    );
+    // Again: the bookmark skips the file; another job over the same table gets free names.
+    let id = ws.start_job_run(RunRequest::new(&job.name)).unwrap();
+    assert_eq!(ws.run(&id).unwrap().rows_read, 0);
+    assert_eq!(
+        ws.create_job_over_table("default", "orders").unwrap().name,
+        "orders-etl-2"
+    );
+}

@@ -437,3 +437,77 @@ async fn make_a_table_from_a_file_updates_the_table_it_does_not_fit() {
         .await;
     browser.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn from_an_empty_workbench_to_a_first_run_over_ones_own_file() {
+    let (_server, browser) = open_seed_workbench().await;
+    browser.click("#open-examples").await;
+    browser.click("#start-empty").await;
+    browser.wait_text("#s3-title", |t| t == "S3").await;
+    let run_title = browser
+        .find("#run-job")
+        .await
+        .attr("title")
+        .await
+        .expect("title")
+        .unwrap_or_default();
+    assert!(
+        run_title.starts_with("No job yet"),
+        "a Run that cannot act says why: {run_title}"
+    );
+    // A bucket, a folder in it, a file in the folder.
+    browser
+        .find("#new-bucket-name")
+        .await
+        .send_keys("my-data")
+        .await
+        .expect("type");
+    browser.click("#create-bucket").await;
+    browser
+        .wait_text("#notice", |t| t.contains("make_bucket: my-data"))
+        .await;
+    browser
+        .find("#new-folder-name")
+        .await
+        .send_keys("orders")
+        .await
+        .expect("type");
+    browser.click("#new-folder").await;
+    browser
+        .wait_text("#upload-target", |t| t == "s3://my-data/orders/")
+        .await;
+    let files = TempFiles::new();
+    let orders = files.write(
+        "own",
+        "2024-01.json",
+        b"{\"order_id\": 1, \"customer\": \"acme\", \"amount\": 12.5}\n{\"order_id\": 2, \"customer\": \"zenith\", \"amount\": 3}\n",
+    );
+    browser.choose_file("#file-picker", &orders).await;
+    object_row(&browser, "orders/2024-01.json", |_| true).await;
+    // Its table, as a crawler would make it, then a job over the table.
+    browser.click("button[aria-label='Preview 2024-01.json']").await;
+    browser
+        .wait_text("#make-table", |t| t == "Make a table from this file")
+        .await;
+    browser.click("#make-table").await;
+    let notice = browser.wait_text("#notice", |t| t.contains("Table")).await;
+    assert!(
+        notice.contains(
+            "Table default.orders made, reading this file's columns: order_id bigint, customer string, amount double"
+        ),
+        "{notice}"
+    );
+    browser.click("#new-job-over-table").await;
+    let notice = browser.wait_text("#notice", |t| t.contains("Job")).await;
+    assert!(notice.contains("Job orders-etl reads default.orders"), "{notice}");
+    browser.wait_text("#job-name", |t| t == "orders-etl").await;
+    // The first run reads the file; the query box asks the job's own output table.
+    browser.click("#run-job").await;
+    browser.wait_text(".runs tbody", |t| t.contains("SUCCEEDED")).await;
+    assert_eq!(browser.texts("#row-flow li").await, ["Read 2 rows", "Wrote 2 rows"]);
+    browser.click("#run-query").await;
+    browser.wait_text("#query-count", |t| t == "2 rows").await;
+    browser.screenshot("s3-09-from-empty").await;
+    browser.close().await;
+}
