@@ -142,6 +142,16 @@ impl QueryResult {
         render::rows_as_strings(&self.batch)
     }
 
+    pub fn num_rows(&self) -> usize {
+        self.batch.num_rows()
+    }
+
+    /// The first `n` rows as [`QueryResult::rows_as_strings`] renders them; only those are
+    /// rendered, so a page can show the head of a large result without the rest.
+    pub fn first_rows(&self, n: usize) -> Vec<Vec<String>> {
+        render::rows_as_strings(&self.batch.slice(0, n.min(self.batch.num_rows())))
+    }
+
     /// A box-drawn table (`+---+` rules, `| a |` cells) for the CLI; numbers right-aligned.
     pub fn to_ascii_table(&self) -> String {
         let types: Vec<_> = self

@@ -143,6 +143,24 @@ impl Workspace {
         })
     }
 
+    /// A query's whole result as CSV with a header, as Athena's "Download results" gives it
+    /// (cells as the console shows them).
+    pub fn query_result_csv(result: &QueryResult) -> String {
+        let field = |v: &str| {
+            if v.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", v.replace('"', "\"\""))
+            } else {
+                v.to_string()
+            }
+        };
+        let mut out = String::new();
+        for row in std::iter::once(result.columns.clone()).chain(result.rows_as_strings()) {
+            out.push_str(&row.iter().map(|v| field(v)).collect::<Vec<_>>().join(","));
+            out.push('\n');
+        }
+        out
+    }
+
     /// Runs an Athena-style query over the catalog.
     pub fn query(&self, sql: &str, default_database: Option<&str>) -> Result<QueryResult> {
         query::execute(
@@ -179,6 +197,34 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(missing.contains("TABLE_NOT_FOUND"), "{missing}");
+    }
+
+    #[test]
+    fn a_result_downloads_whole_as_csv_and_shows_its_head() {
+        let mut ws = demo::seed_workspace().unwrap();
+        let literal = ws.query(r#"SELECT 'a,b' AS x, 'say "hi"' AS y, 1 AS n"#, None).unwrap();
+        assert_eq!(
+            crate::Workspace::query_result_csv(&literal),
+            "x,y,n\n\"a,b\",\"say \"\"hi\"\"\",1\n"
+        );
+        for (key, body) in demo::raw_files() {
+            ws.put_object(&S3Uri::new(demo::raw_bucket(), key), body.as_bytes().to_vec())
+                .unwrap();
+        }
+        ws.start_job_run(RunRequest::new(demo::JOB_NAME)).unwrap();
+        let sink = ws
+            .query(
+                r#"SELECT device_id FROM "devices_data_analystics"."devices_integrated_data" ORDER BY device_id"#,
+                None,
+            )
+            .unwrap();
+        assert_eq!(sink.num_rows(), 2);
+        assert_eq!(sink.first_rows(1), [["3ff9c44a"]]);
+        assert_eq!(sink.first_rows(99), sink.rows_as_strings());
+        assert_eq!(
+            crate::Workspace::query_result_csv(&sink),
+            "device_id\n3ff9c44a\ne36b7dfa\n"
+        );
     }
 
     #[test]

@@ -478,11 +478,11 @@ async fn from_an_empty_workbench_to_a_first_run_over_ones_own_file() {
         .wait_text("#upload-target", |t| t == "s3://my-data/orders/")
         .await;
     let files = TempFiles::new();
-    let orders = files.write(
-        "own",
-        "2024-01.json",
-        b"{\"order_id\": 1, \"customer\": \"acme\", \"amount\": 12.5}\n{\"order_id\": 2, \"customer\": \"zenith\", \"amount\": 3}\n",
-    );
+    // 250 orders: more than the query box puts on the page.
+    let body: String = (1..=250)
+        .map(|i| format!("{{\"order_id\": {i}, \"customer\": \"c{i}\", \"amount\": {i}.5}}\n"))
+        .collect();
+    let orders = files.write("own", "2024-01.json", body.as_bytes());
     browser.choose_file("#file-picker", &orders).await;
     object_row(&browser, "orders/2024-01.json", |_| true).await;
     // Its table, as a crawler would make it, then a job over the table.
@@ -505,9 +505,20 @@ async fn from_an_empty_workbench_to_a_first_run_over_ones_own_file() {
     // The first run reads the file; the query box asks the job's own output table.
     browser.click("#run-job").await;
     browser.wait_text(".runs tbody", |t| t.contains("SUCCEEDED")).await;
-    assert_eq!(browser.texts("#row-flow li").await, ["Read 2 rows", "Wrote 2 rows"]);
-    browser.click("#run-query").await;
-    browser.wait_text("#query-count", |t| t == "2 rows").await;
+    assert_eq!(browser.texts("#row-flow li").await, ["Read 250 rows", "Wrote 250 rows"]);
+    // Ctrl+Enter in the box runs it; the page shows the head, the count says the whole.
+    browser.click("#sql").await;
+    browser
+        .find("#sql")
+        .await
+        .send_keys(&format!("{}{}", Key::Control, Key::Enter))
+        .await
+        .expect("Ctrl+Enter");
+    browser
+        .wait_text("#query-count", |t| t == "250 rows · the first 200 shown")
+        .await;
+    assert_eq!(browser.texts(".query-result tbody tr").await.len(), 200);
+    assert_eq!(browser.text("#query-csv").await, "Download CSV");
     browser.screenshot("s3-09-from-empty").await;
     browser.close().await;
 }
