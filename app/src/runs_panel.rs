@@ -18,6 +18,8 @@ struct RunRow {
     skipped: usize,
     rows_read: u64,
     rows_written: u64,
+    /// Where the rows went, step by step (`JobRun::row_flow`), shown on hover.
+    flow: String,
     error_records: usize,
 }
 
@@ -38,6 +40,7 @@ pub fn RunsPanel() -> impl IntoView {
                     skipped: r.lineage.count(VerdictKind::Skipped),
                     rows_read: r.rows_read,
                     rows_written: r.rows_written,
+                    flow: r.row_flow().join("\n"),
                     error_records: r.error_records.len(),
                 })
                 .collect::<Vec<_>>()
@@ -69,7 +72,7 @@ pub fn RunsPanel() -> impl IntoView {
                                         <td>{row.read}</td>
                                         <td>{row.reread}</td>
                                         <td>{row.skipped}</td>
-                                        <td>{format!("{} → {}", row.rows_read, row.rows_written)}</td>
+                                        <td class="run-rows" title=row.flow.clone()>{format!("{} → {}", row.rows_read, row.rows_written)}</td>
                                         <td class:warn-text=row.error_records != 0>{row.error_records}</td>
                                     </tr>
                                 }

@@ -550,6 +550,14 @@ async fn runs_panel_lists_each_run_and_a_click_explains_it() {
         assert_eq!(texts[4], r.lineage.count(VerdictKind::ReRead).to_string());
         assert_eq!(texts[5], r.lineage.count(VerdictKind::Skipped).to_string());
         assert_eq!(texts[6], format!("{} → {}", r.rows_read, r.rows_written));
+        // Hovering the rows says where they went, step by step.
+        assert_eq!(
+            tr.query_selector("td.run-rows")
+                .unwrap()
+                .unwrap()
+                .get_attribute("title"),
+            Some(r.row_flow().join("\n"))
+        );
         assert_eq!(texts[7], r.error_records.len().to_string());
     }
 
