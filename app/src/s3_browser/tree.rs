@@ -191,39 +191,27 @@ fn TreeItem(index: usize, row: TreeRow, focused: RwSignal<Option<usize>>, tab_st
 fn NewFolder() -> impl IntoView {
     let studio = use_studio();
     let browser = use_browser();
-    let name = RwSignal::new(String::new());
-    let create = move || {
+    let create = move |name: String| {
         let Some(parent) = browser.target.get_untracked() else {
             studio.notice.set(Some(Notice::Error(
                 "No bucket yet: create a bucket first, then folders in it.".into(),
             )));
-            return;
+            return false;
         };
-        match name.with_untracked(|n| folder_under(&parent, n)) {
+        match folder_under(&parent, &name) {
             Ok(folder) => {
                 browser.chosen.set(Some(folder));
-                name.set(String::new());
+                true
             }
-            Err(e) => studio.notice.set(Some(Notice::Error(e.to_string()))),
+            Err(e) => {
+                studio.notice.set(Some(Notice::Error(e.to_string())));
+                false
+            }
         }
     };
     view! {
-        <div class="new-folder">
-            <label for="new-folder-name" class="visually-hidden">"New folder in the chosen prefix"</label>
-            <input
-                class="input small"
-                id="new-folder-name"
-                placeholder="new folder name"
-                prop:value=move || name.get()
-                on:input:target=move |ev| name.set(ev.target().value())
-                on:keydown=move |ev: web_sys::KeyboardEvent| {
-                    if ev.key() == "Enter" {
-                        create();
-                    }
-                }
-            />
-            <button class="btn secondary small" id="new-folder" on:click=move |_| create()>"New folder"</button>
-        </div>
+        <NameField id="new-folder-name" button_id="new-folder" label="New folder in the chosen prefix"
+            placeholder="new folder name" button="New folder" create/>
     }
 }
 
@@ -232,31 +220,54 @@ fn NewFolder() -> impl IntoView {
 fn NewBucket() -> impl IntoView {
     let studio = use_studio();
     let browser = use_browser();
-    let name = RwSignal::new(String::new());
-    let create = move || {
-        let bucket = name.get_untracked().trim().to_string();
-        if studio.act(|ws| ws.create_bucket(&bucket)).is_some() {
+    let create = move |name: String| {
+        let bucket = name.trim().to_string();
+        let made = studio.act(|ws| ws.create_bucket(&bucket)).is_some();
+        if made {
             browser.chosen.set(Some(S3Uri::new(&bucket, "")));
             studio.notice.set(Some(Notice::Info(format!("make_bucket: {bucket}"))));
+        }
+        made
+    };
+    view! {
+        <NameField id="new-bucket-name" button_id="create-bucket" label="New bucket"
+            placeholder="new bucket name" button="New bucket" create/>
+    }
+}
+
+/// A name and a button (or Enter) that makes something of it; `create` says whether it did,
+/// and the field empties when it did.
+#[component]
+fn NameField(
+    id: &'static str,
+    button_id: &'static str,
+    label: &'static str,
+    placeholder: &'static str,
+    button: &'static str,
+    create: impl Fn(String) -> bool + Copy + 'static,
+) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let submit = move || {
+        if create(name.get_untracked()) {
             name.set(String::new());
         }
     };
     view! {
         <div class="new-folder">
-            <label for="new-bucket-name" class="visually-hidden">"New bucket"</label>
+            <label for=id class="visually-hidden">{label}</label>
             <input
                 class="input small"
-                id="new-bucket-name"
-                placeholder="new bucket name"
+                id=id
+                placeholder=placeholder
                 prop:value=move || name.get()
                 on:input:target=move |ev| name.set(ev.target().value())
                 on:keydown=move |ev: web_sys::KeyboardEvent| {
                     if ev.key() == "Enter" {
-                        create();
+                        submit();
                     }
                 }
             />
-            <button class="btn secondary small" id="create-bucket" on:click=move |_| create()>"New bucket"</button>
+            <button class="btn secondary small" id=button_id on:click=move |_| submit()>{button}</button>
         </div>
     }
 }

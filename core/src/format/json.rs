@@ -401,6 +401,32 @@ mod tests {
     }
 
     #[test]
+    fn test_json_lines_of_mixed_pieces_and_multibyte_text_never_panic() {
+        // Pieces a scanner must cut between: structure, escapes, and characters of 2-4 bytes.
+        const PIECES: [&str; 16] = [
+            "{", "}", "\"id\"", ":", "1", "-2.5e", "\"デ", "é", "😀", "\\", "\\u00", "tru", "[", ",", "\"", " ",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            let mut line = String::new();
+            for _ in 0..8 {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                line.push_str(PIECES[(seed >> 60) as usize]);
+            }
+            line.push('\n');
+            for mode in [ParseMode::Permissive, ParseMode::FailFast] {
+                let _ = read_object(OBJ, line.as_bytes(), &options(&id_name(), mode));
+            }
+            let _ = infer(line.as_bytes());
+            // Cut anywhere, even inside a character, as a sample's window may cut it.
+            let cut = (seed as usize) % line.len();
+            let _ = crate::format::encoding::guess(&line.as_bytes()[..cut]);
+        }
+    }
+
+    #[test]
     fn test_json_binary_junk_is_malformed() {
         let body = b"{\"id\":1}\n\x00\x01\x02PK\x03\x04\n\xff\xfe{\"id\":2}\n{\"id\":4}\n";
         let out = read_object(OBJ, body, &options(&id_name(), ParseMode::DropMalformed)).unwrap();

@@ -68,6 +68,19 @@ pub enum Format {
 
 impl Format {
     /// The format of a part file a run wrote, by its name's suffix (JSON parts have none).
+    /// The format a file's name tells, and its extension (lower-cased): `.csv`; `.json`,
+    /// `.jsonl`, `.ndjson`; `.parquet`. `None` for any other name ([`FORMAT_BY_NAME`] says so).
+    pub fn of_file_name(name: &str) -> Option<(Format, String)> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        let format = match ext.as_str() {
+            "csv" => Format::Csv,
+            "json" | "jsonl" | "ndjson" => Format::Json,
+            "parquet" => Format::Parquet,
+            _ => return None,
+        };
+        Some((format, ext))
+    }
+
     pub fn of_part_file(name: &str) -> Format {
         if name.ends_with(".parquet") {
             Format::Parquet
@@ -310,6 +323,22 @@ pub struct ReadOutput {
     pub lines: Vec<u64>,
     /// Every malformed record found, in all modes (FAILFAST stops at the first, as an error).
     pub malformed: Vec<Malformed>,
+}
+
+/// What [`Format::of_file_name`] reads, for the message when a name tells nothing.
+pub const FORMAT_BY_NAME: &str = "only names ending in .csv, .json, .jsonl, .ndjson or .parquet tell the format";
+
+/// The beginning of a text body, cut after its last line break within `limit` bytes: the whole
+/// body when it fits, so a sample never ends in half a record.
+pub fn head_lines(body: &[u8], limit: usize) -> &[u8] {
+    if body.len() <= limit {
+        return body;
+    }
+    let head = &body[..limit];
+    match head.iter().rposition(|&b| b == b'\n') {
+        Some(at) => &head[..=at],
+        None => head,
+    }
 }
 
 /// Reads one object. `object` is its `s3://bucket/key`, used only in messages.

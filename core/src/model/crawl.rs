@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::format::types::glue_type_name;
-use crate::format::{infer_schema, CsvOptions, Format, ReadOptions};
+use crate::format::{head_lines, infer_schema, CsvOptions, Format, ReadOptions, FORMAT_BY_NAME};
 use crate::model::catalog::{Column, Table};
 use crate::model::store::S3Uri;
 
@@ -19,18 +19,17 @@ const SAMPLE_BYTES: usize = 1024 * 1024;
 /// The table a crawler would make in `database` for the object `uri` holding `body`.
 pub fn table_from_object(database: &str, uri: &S3Uri, body: &[u8]) -> Result<Table> {
     let file = uri.key.rsplit('/').next().unwrap_or_default();
-    let format = match file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).as_deref() {
-        Some("csv") => Format::Csv,
-        Some("json" | "jsonl" | "ndjson") => Format::Json,
-        Some("parquet") => Format::Parquet,
-        _ => {
-            return Err(Error::InvalidInput(format!(
-                "{uri}: no table from this file: only names ending in .csv, .json, .jsonl, .ndjson or .parquet tell its format"
-            )))
-        }
+    let Some((format, _)) = Format::of_file_name(file) else {
+        return Err(Error::InvalidInput(format!(
+            "{uri}: no table from this file: {FORMAT_BY_NAME}"
+        )));
     };
     let (location, partition_keys, name) = location_of(uri)?;
-    let sample = sample(body, format);
+    // A Parquet file's schema is at its end: it is read whole.
+    let sample = match format {
+        Format::Parquet => body,
+        _ => head_lines(body, SAMPLE_BYTES),
+    };
     let object = uri.to_string();
     let (columns, header) = match format {
         Format::Csv => csv_columns(&object, sample)?,
@@ -126,19 +125,6 @@ fn columns_of(schema: &arrow::datatypes::Schema) -> Vec<Column> {
         .filter(|f| seen.insert(f.name().to_lowercase(), ()).is_none())
         .map(|f| Column::new(f.name().as_str(), glue_type_name(f.data_type())))
         .collect()
-}
-
-/// The beginning of a text file, cut after its last line break within [`SAMPLE_BYTES`]; a
-/// Parquet file whole (its schema is at its end).
-fn sample(body: &[u8], format: Format) -> &[u8] {
-    if format == Format::Parquet || body.len() <= SAMPLE_BYTES {
-        return body;
-    }
-    let head = &body[..SAMPLE_BYTES];
-    match head.iter().rposition(|&b| b == b'\n') {
-        Some(at) => &head[..=at],
-        None => head,
-    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! Modelled on how gluelab's readers map fields (JSON keys and CSV header names by name, case
 //! not minding; a headerless CSV by position), which is how Glue's JSON and OpenCSV SerDes read.
 
-use crate::format::{infer_schema, Format, ReadOptions};
+use crate::format::{head_lines, infer_schema, Format, ReadOptions};
 use crate::model::catalog::Table;
 
 /// At most this much of a file is looked at: a fit is about names, which the first lines show.
@@ -34,7 +34,7 @@ impl SchemaFit {
         if !matches!(table.format, Format::Json | Format::Csv) || table.columns.is_empty() {
             return None;
         }
-        let sample = sample(body);
+        let sample = head_lines(body, SAMPLE_BYTES);
         let csv = table.csv_options();
         let options = ReadOptions::default().with_format(table.format).with_csv(csv.clone());
         let columns: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
@@ -120,18 +120,6 @@ fn plural(n: usize, word: &str) -> String {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
-    }
-}
-
-/// The beginning of `body`, cut after its last line break within [`SAMPLE_BYTES`].
-fn sample(body: &[u8]) -> &[u8] {
-    if body.len() <= SAMPLE_BYTES {
-        return body;
-    }
-    let head = &body[..SAMPLE_BYTES];
-    match head.iter().rposition(|&b| b == b'\n') {
-        Some(at) => &head[..=at],
-        None => head,
     }
 }
 

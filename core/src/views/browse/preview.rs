@@ -16,7 +16,9 @@ use arrow::datatypes::SchemaRef;
 
 use crate::error::{Error, Location, Result};
 use crate::format::encoding::{guess, not_utf8_text, TextGuess};
-use crate::format::{read_object, CsvOptions, Format, ParseMode, ReadOptions, ReadOutput, CORRUPT_RECORD};
+use crate::format::{
+    read_object, CsvOptions, Format, ParseMode, ReadOptions, ReadOutput, CORRUPT_RECORD, FORMAT_BY_NAME,
+};
 use crate::model::store::S3Uri;
 use crate::transform::cell_text;
 use crate::workspace::Workspace;
@@ -170,19 +172,10 @@ impl Workspace {
             });
         }
         let name = uri.key.rsplit('/').next().unwrap_or_default();
-        let ext = name
-            .rsplit_once('.')
-            .map(|(_, e)| e.to_ascii_lowercase())
-            .unwrap_or_default();
-        let format = match ext.as_str() {
-            "csv" => Format::Csv,
-            "json" | "jsonl" | "ndjson" => Format::Json,
-            "parquet" => Format::Parquet,
-            _ => {
-                return Err(Error::InvalidInput(format!(
-                    "{uri}: no preview: it is under no catalog table, and only names ending in .csv, .json, .jsonl, .ndjson or .parquet tell the format"
-                )))
-            }
+        let Some((format, ext)) = Format::of_file_name(name) else {
+            return Err(Error::InvalidInput(format!(
+                "{uri}: no preview: it is under no catalog table, and {FORMAT_BY_NAME}"
+            )));
         };
         Ok(Reading {
             format,
