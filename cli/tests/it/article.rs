@@ -165,6 +165,11 @@ fn the_articles_story_command_by_command() {
         "{explained}"
     );
     assert!(explained.contains("DUPLICATE of row 1 of"), "{explained}");
+    // Where the rows went: read, the script's show() step, written.
+    assert!(
+        explained.contains("Rows:\n  Read 1 row\n  Step 1 show: 1 row kept\n  Wrote 1 row"),
+        "{explained}"
+    );
     let machine = gl.json(&["explain", "--job-name", JOB, "--run-id", &run3, "--output", "json"]);
     assert_eq!(machine["Files"][1]["kind"], "ReRead");
     assert_eq!(machine["Files"][1]["reason"]["AfterRewind"]["to_run_id"], run1.as_str());
