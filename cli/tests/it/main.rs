@@ -7,4 +7,5 @@ mod article;
 mod errors;
 mod export;
 mod hr;
+mod reading;
 mod redshift_data;

@@ -149,7 +149,8 @@ fn read_object(
         schema,
         corrupt_record_as_data: false,
     };
-    let output = format::read_object(uri, &object.body, &options)?;
+    let text = format::object_text(uri, &object.body, &options, None)?;
+    let output = format::read_object(uri, &text, &options)?;
     for m in &output.malformed {
         let field = m
             .field

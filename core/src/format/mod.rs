@@ -29,6 +29,7 @@
 //! and writer each; `builder`, `encode` and `rows` are what the text formats share.
 
 mod builder;
+pub mod compression;
 mod csv;
 mod encode;
 pub mod encoding;
@@ -69,8 +70,10 @@ pub enum Format {
 impl Format {
     /// The format of a part file a run wrote, by its name's suffix (JSON parts have none).
     /// The format a file's name tells, and its extension (lower-cased): `.csv`; `.json`,
-    /// `.jsonl`, `.ndjson`; `.parquet`. `None` for any other name ([`FORMAT_BY_NAME`] says so).
+    /// `.jsonl`, `.ndjson`; `.parquet`; any of them followed by `.gz` or `.bz2` (compressed,
+    /// see [`compression`]). `None` for any other name ([`FORMAT_BY_NAME`] says so).
     pub fn of_file_name(name: &str) -> Option<(Format, String)> {
+        let name = compression::Compression::of_file_name(name).map_or(name, |(_, stem)| stem);
         let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
         let format = match ext.as_str() {
             "csv" => Format::Csv,
@@ -326,7 +329,26 @@ pub struct ReadOutput {
 }
 
 /// What [`Format::of_file_name`] reads, for the message when a name tells nothing.
-pub const FORMAT_BY_NAME: &str = "only names ending in .csv, .json, .jsonl, .ndjson or .parquet tell the format";
+pub const FORMAT_BY_NAME: &str =
+    "only names ending in .csv, .json, .jsonl, .ndjson or .parquet (or one of these then .gz or .bz2) tell the format";
+
+/// An object's bytes as the readers take them: decompressed by its name (`.gz`, `.bz2`, see
+/// [`compression`]). With `sample`, only the beginning, cut after its last whole line within
+/// that many bytes (a Parquet file is never sampled: its footer is at its end).
+pub fn object_text<'a>(
+    object: &str,
+    body: &'a [u8],
+    options: &ReadOptions,
+    sample: Option<usize>,
+) -> Result<std::borrow::Cow<'a, [u8]>> {
+    let sample = sample.filter(|_| options.format != Format::Parquet);
+    let text = compression::decompressed(object, body, sample.map(|n| n.saturating_add(1)))?;
+    Ok(match (sample, text) {
+        (None, text) => text,
+        (Some(n), std::borrow::Cow::Borrowed(b)) => std::borrow::Cow::Borrowed(head_lines(b, n)),
+        (Some(n), std::borrow::Cow::Owned(b)) => std::borrow::Cow::Owned(head_lines(&b, n).to_vec()),
+    })
+}
 
 /// The beginning of a text body, cut after its last line break within `limit` bytes: the whole
 /// body when it fits, so a sample never ends in half a record.

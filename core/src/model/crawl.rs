@@ -8,8 +8,9 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
+use crate::format::compression::Compression;
 use crate::format::types::glue_type_name;
-use crate::format::{head_lines, infer_schema, CsvOptions, Format, ReadOptions, FORMAT_BY_NAME};
+use crate::format::{infer_schema, object_text, CsvOptions, Format, ReadOptions, FORMAT_BY_NAME};
 use crate::model::catalog::{Column, Table};
 use crate::model::store::S3Uri;
 
@@ -25,12 +26,15 @@ pub fn table_from_object(database: &str, uri: &S3Uri, body: &[u8]) -> Result<Tab
         )));
     };
     let (location, partition_keys, name) = location_of(uri)?;
-    // A Parquet file's schema is at its end: it is read whole.
-    let sample = match format {
-        Format::Parquet => body,
-        _ => head_lines(body, SAMPLE_BYTES),
-    };
     let object = uri.to_string();
+    // A Parquet file's schema is at its end: it is read whole.
+    let sample = object_text(
+        &object,
+        body,
+        &ReadOptions::default().with_format(format),
+        Some(SAMPLE_BYTES),
+    )?;
+    let sample = sample.as_ref();
     let (columns, header) = match format {
         Format::Csv => csv_columns(&object, sample)?,
         _ => {
@@ -49,6 +53,12 @@ pub fn table_from_object(database: &str, uri: &S3Uri, body: &[u8]) -> Result<Tab
     table
         .parameters
         .insert("classification".into(), format.name().to_string());
+    if let Some((compression, _)) = Compression::of_file_name(file) {
+        // As the crawler records it (and Athena reads it).
+        table
+            .parameters
+            .insert("compressionType".into(), compression.name().to_string());
+    }
     if format == Format::Csv {
         table.serde_library = Some("org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe".into());
         table.serde_parameters.insert("field.delim".into(), ",".into());

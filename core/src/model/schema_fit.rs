@@ -6,7 +6,7 @@
 //! Modelled on how gluelab's readers map fields (JSON keys and CSV header names by name, case
 //! not minding; a headerless CSV by position), which is how Glue's JSON and OpenCSV SerDes read.
 
-use crate::format::{head_lines, infer_schema, Format, ReadOptions};
+use crate::format::{infer_schema, object_text, Format, ReadOptions};
 use crate::model::catalog::Table;
 
 /// At most this much of a file is looked at: a fit is about names, which the first lines show.
@@ -34,9 +34,10 @@ impl SchemaFit {
         if !matches!(table.format, Format::Json | Format::Csv) || table.columns.is_empty() {
             return None;
         }
-        let sample = head_lines(body, SAMPLE_BYTES);
         let csv = table.csv_options();
         let options = ReadOptions::default().with_format(table.format).with_csv(csv.clone());
+        let sample = object_text(object, body, &options, Some(SAMPLE_BYTES)).ok()?;
+        let sample = sample.as_ref();
         let columns: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
         let (fields, header_read_as_row) = if table.format == Format::Csv && !csv.with_header {
             // Read by position: names only matter when the first line is the header itself.

@@ -113,7 +113,8 @@ impl Workspace {
                 continue;
             }
             let uri = S3Uri::new(&location.bucket, &object.key).to_string();
-            let output = format::read_object(&uri, &object.body, options)?;
+            let text = format::object_text(&uri, &object.body, options, None)?;
+            let output = format::read_object(&uri, &text, options)?;
             read.push(((uri, object.version), output));
         }
         Ok(read)

@@ -13,6 +13,7 @@ mod bookmarks;
 #[cfg(feature = "cfn")]
 #[allow(clippy::module_inception)]
 mod cfn;
+mod compressed;
 // Its tests sit in an inner `mod export_template`, named for the same reason.
 #[allow(clippy::module_inception)]
 mod export_template;

@@ -15,6 +15,7 @@ use std::fmt;
 use arrow::datatypes::SchemaRef;
 
 use crate::error::{Error, Location, Result};
+use crate::format::compression::{decompressed, Compression};
 use crate::format::encoding::{guess, not_utf8_text, TextGuess};
 use crate::format::{
     read_object, CsvOptions, Format, ParseMode, ReadOptions, ReadOutput, CORRUPT_RECORD, FORMAT_BY_NAME,
@@ -65,9 +66,12 @@ pub struct ObjectPreview {
     pub more: bool,
     /// How the file's fields fit the columns of the table it is under, when they do not.
     pub fit_warning: Option<String>,
-    /// Bytes parsed, and the object's size: fewer means only the beginning was read.
+    /// Bytes parsed, and the object's size: fewer means only the beginning was read. For a
+    /// compressed object, bytes of its decompressed text (the object's size once all is read).
     pub bytes_read: u64,
     pub size: u64,
+    /// How the object is compressed (`.gz`, `.bz2`), decompressed before reading.
+    pub compression: Option<Compression>,
 }
 
 impl ObjectPreview {
@@ -80,7 +84,15 @@ impl ObjectPreview {
             (_, true) => format!("First {n} row{s}"),
             (_, false) => format!("All {n} row{s}"),
         };
-        let read = if self.bytes_read < self.size {
+        let read = if let (Some(c), true) = (self.compression, self.bytes_read < self.size) {
+            format!(
+                " · {}-compressed: only the first {} of its text read",
+                c.name(),
+                super::human_size(self.bytes_read)
+            )
+        } else if let Some(c) = self.compression {
+            format!(" · {}-compressed", c.name())
+        } else if self.bytes_read < self.size {
             format!(
                 " · only the first {} of {} read",
                 super::human_size(self.bytes_read),
@@ -116,7 +128,11 @@ impl Workspace {
             schema: reading.schema.clone(),
             corrupt_record_as_data: false,
         };
-        let body = object.body.as_slice();
+        // A compressed object is previewed from its decompressed beginning (one byte more than
+        // a preview parses tells whether there is more).
+        let sample = (reading.format != Format::Parquet).then_some(PREVIEW_BYTES_LIMIT + 1);
+        let text = decompressed(&name, &object.body, sample)?;
+        let body = text.as_ref();
         let (output, bytes_read) = match reading.format {
             Format::Parquet => (read_object(&name, body, &options)?, body.len()),
             Format::Json | Format::Csv => {
@@ -124,7 +140,9 @@ impl Workspace {
                 read_beginning(&name, body, &options, rows)?
             }
         };
-        let cut = bytes_read < body.len();
+        let compression = Compression::of_file_name(&uri.key).map(|(c, _)| c);
+        // Compressed text beyond the sample was never inflated: it may hold more.
+        let cut = bytes_read < body.len() || (compression.is_some() && body.len() > PREVIEW_BYTES_LIMIT);
         let complete = match reading.format {
             // A quoted CSV field can hold line breaks, so the last record of a cut sample may
             // be missing its end; a JSON line is whole at every line break.
@@ -139,7 +157,7 @@ impl Workspace {
             problems,
         } = Shown::of(&name, &output, shown);
         let fit_warning = match &reading.origin {
-            FormatOrigin::Table { .. } => self.fit_warning(uri, body),
+            FormatOrigin::Table { .. } => self.fit_warning(uri, &object.body),
             FormatOrigin::Extension(_) => None,
         };
         Ok(ObjectPreview {
@@ -152,8 +170,13 @@ impl Workspace {
             lines,
             problems,
             more: output.batch.num_rows() > shown || cut,
-            bytes_read: bytes_read as u64,
+            bytes_read: match compression {
+                // The object's bytes were all read when its whole text was.
+                Some(_) if !cut => object.size(),
+                _ => bytes_read as u64,
+            },
             size: object.size(),
+            compression,
         })
     }
 
