@@ -5,6 +5,7 @@ use super::{is_hidden, Progress, ProgressStage, RunContext, Stop};
 use arrow::array::RecordBatch;
 
 use crate::error::{Error, Result};
+use crate::format::parquet_codec::ParquetCodec;
 use crate::format::{self, CsvOptions, Format, ReadOptions};
 use crate::model::job::{JobPlan, SinkMode, SinkOutput, SinkSpec};
 use crate::model::lineage::PartLineage;
@@ -102,7 +103,7 @@ impl Workspace {
             );
             return Ok(vec![]);
         }
-        let body = format::write_batch(&frame.batch, format, &csv)?;
+        let body = format::write_batch_with(&frame.batch, format, &csv, self.sink_codec(sink)?)?;
         let key = format!(
             "{}run-{}-part-r-00000{}",
             prefix.key,
@@ -165,6 +166,22 @@ impl Workspace {
             format!("INFO wrote to {name}: {inserted} row(s) inserted, {updated} updated"),
         );
         Ok(vec![crate::warehouse::table_address(&name)])
+    }
+
+    /// The Parquet codec a sink writes with: its own `compression`, else its catalog table's
+    /// `parquet.compression` (as Athena and Hive name it), else snappy, Glue's default.
+    fn sink_codec(&self, sink: &SinkSpec) -> Result<ParquetCodec> {
+        if let Some(codec) = sink.compression {
+            return Ok(codec);
+        }
+        if let SinkOutput::Catalog { database, table } = &sink.output {
+            let t = self.catalog.table(database, table)?;
+            if let Some(name) = t.parameters.get("parquet.compression") {
+                return ParquetCodec::from_glue(name)
+                    .map_err(|e| Error::InvalidInput(format!("table {database}.{table}: {e}")));
+            }
+        }
+        Ok(ParquetCodec::Snappy)
     }
 
     fn s3_sink_location(&self, output: &SinkOutput) -> Result<(S3Uri, Format, CsvOptions)> {

@@ -37,6 +37,7 @@ pub mod encoding;
 mod fixtures;
 mod json;
 mod parquet;
+pub mod parquet_codec;
 mod rows;
 pub mod types;
 
@@ -398,10 +399,20 @@ pub fn infer_schema(object: &str, body: &[u8], options: &ReadOptions) -> Result<
 /// nulls left out), CSV (header by default, see [`CsvOptions`]) or snappy Parquet.
 /// What is written reads back equal with [`read_object`] given the batch's schema.
 pub fn write_batch(batch: &RecordBatch, format: Format, csv: &CsvOptions) -> Result<Vec<u8>> {
+    write_batch_with(batch, format, csv, parquet_codec::ParquetCodec::Snappy)
+}
+
+/// [`write_batch`], with Parquet pages compressed by `codec` (a sink's `compression` option).
+pub fn write_batch_with(
+    batch: &RecordBatch,
+    format: Format,
+    csv: &CsvOptions,
+    codec: parquet_codec::ParquetCodec,
+) -> Result<Vec<u8>> {
     match format {
         Format::Json => json::write(batch),
         Format::Csv => csv::write(batch, csv),
-        Format::Parquet => parquet::write(batch),
+        Format::Parquet => parquet::write(batch, codec),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Parquet reader and writer on the `parquet` crate's Arrow support.
 //!
 //! Parquet is typed and columnar, so there are no malformed records: a body that is not Parquet,
-//! a codec gluelab was not built with (only snappy and uncompressed are), or a column whose type
+//! a codec this build lacks (see `parquet_codec`), or a column whose type
 //! cannot be cast to the declared one is an `Error::Data` naming the object (and the column), in
 //! every parse mode, as Spark fails the whole read. `lines` holds 1-based row numbers.
 //!
@@ -17,9 +17,9 @@ use arrow::datatypes::{Schema, SchemaRef};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::push_decoder::PushBuffers;
 use parquet::arrow::ArrowWriter;
-use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
+use super::parquet_codec::{explain_disabled, ParquetCodec};
 use super::rows::{as_text, OutputSchema};
 use super::types::glue_type_name;
 use super::ReadOutput;
@@ -68,9 +68,10 @@ pub(crate) fn read(object: &str, body: &[u8], declared: Option<&Schema>) -> Resu
         let rows = builder.metadata().file_metadata().num_rows().max(1) as usize;
         let schema = builder.schema().clone();
         let reader = builder.with_batch_size(rows).build().map_err(|e| fail(e.to_string()))?;
-        let batches = reader
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| fail(format!("cannot decode: {e}")))?;
+        let batches = reader.collect::<Result<Vec<_>, _>>().map_err(|e| {
+            let e = e.to_string();
+            fail(explain_disabled(&e).unwrap_or_else(|| format!("cannot decode: {e}")))
+        })?;
         concat_batches(&schema, &batches)?
     };
     let rows = file.num_rows();
@@ -127,9 +128,9 @@ pub(crate) fn read(object: &str, body: &[u8], declared: Option<&Schema>) -> Resu
     })
 }
 
-/// Writes one Parquet file with snappy compression, as Glue does by default.
-pub(crate) fn write(batch: &RecordBatch) -> Result<Vec<u8>> {
-    let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
+/// Writes one Parquet file with `codec` (snappy is Glue's default).
+pub(crate) fn write(batch: &RecordBatch, codec: ParquetCodec) -> Result<Vec<u8>> {
+    let props = WriterProperties::builder().set_compression(codec.to_parquet()?).build();
     let mut writer = ArrowWriter::try_new(Vec::new(), batch.schema(), Some(props))?;
     writer.write(batch)?;
     Ok(writer.into_inner()?)
@@ -189,7 +190,7 @@ mod tests {
             ],
         )
         .unwrap();
-        let body = write(&file).unwrap();
+        let body = write(&file, ParquetCodec::Snappy).unwrap();
         let declared = Arc::new(Schema::new(vec![
             Field::new("id", DataType::Int64, true),
             Field::new("missing", DataType::Utf8, true),

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::format::parquet_codec::ParquetCodec;
 use crate::format::{CsvOptions, Format, ParseMode};
 use crate::model::bookmark::DEFAULT_MAX_BAND_MS;
 use crate::model::clock::Millis;
@@ -232,6 +233,10 @@ pub struct SinkSpec {
     /// Accepted, as on Glue, and never used for bookmarks: targets are not tracked.
     pub transformation_ctx: Option<String>,
     pub mode: SinkMode,
+    /// The Parquet writer's codec (Glue's `compression` option); unset: the catalog table's
+    /// `parquet.compression`, else snappy, Glue's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<ParquetCodec>,
 }
 
 impl SinkSpec {
@@ -240,6 +245,7 @@ impl SinkSpec {
             output: SinkOutput::Jdbc { table: table.into() },
             transformation_ctx: None,
             mode,
+            compression: None,
         }
     }
 
@@ -251,6 +257,7 @@ impl SinkSpec {
             },
             transformation_ctx: transformation_ctx.map(str::to_string),
             mode: SinkMode::Append,
+            compression: None,
         }
     }
 }

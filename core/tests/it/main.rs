@@ -23,5 +23,6 @@ mod jdbc;
 mod jdbc_model;
 mod layers;
 mod own_data;
+mod parquet_codecs;
 mod script;
 mod seed_story;

@@ -6,6 +6,7 @@ use ruff_text_size::TextRange;
 use super::call::Bound;
 use super::interp::{Interp, R};
 use super::value::{Builtin, FrameKind, FrameRef, Value};
+use crate::format::parquet_codec::ParquetCodec;
 use crate::format::{CsvOptions, Format, ParseMode};
 use crate::model::bookmark::DEFAULT_MAX_BAND_MS;
 use crate::model::clock::Millis;
@@ -603,7 +604,7 @@ impl Interp<'_> {
                     as_bool(value).ok_or_else(bad)?;
                 }
                 (Format::Parquet, "compression")
-                    if writer && matches!(value, Value::Str(s) if s.eq_ignore_ascii_case("snappy")) => {}
+                    if writer && matches!(value, Value::Str(s) if ParquetCodec::from_glue(s).is_ok()) => {}
                 (Format::Parquet, "useGlueParquetWriter") if writer => {
                     as_bool(value).ok_or_else(bad)?;
                 }
@@ -692,10 +693,17 @@ impl Interp<'_> {
         let options = self.opt_dict(&b, "format_options")?;
         let options_range = b.get("format_options").map_or(b.range, |(_, r)| *r);
         self.format_options(format, &options, options_range, true)?;
+        let compression = match options.iter().find(|(k, _)| k == "compression") {
+            Some((_, Value::Str(s))) if format == Format::Parquet => {
+                Some(ParquetCodec::from_glue(s).map_err(|e| self.error(options_range, e.to_string()))?)
+            }
+            _ => None,
+        };
         let sink = SinkSpec {
             output: SinkOutput::S3 { path, format },
             transformation_ctx: ctx.filter(|c| !c.is_empty()),
             mode: SinkMode::Append,
+            compression,
         };
         self.add_sink(sink, frame, b.range, func)
     }

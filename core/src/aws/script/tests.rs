@@ -7,6 +7,7 @@ use arrow::array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray}
 use arrow::datatypes::{DataType, Field, Schema};
 
 use super::*;
+use crate::format::parquet_codec::ParquetCodec;
 use crate::format::{CsvOptions, Format};
 use crate::model::bookmark::DEFAULT_MAX_BAND_MS;
 use crate::model::job::{SinkMode, SinkOutput, SinkSpec, SourceInput, SourceSpec};
@@ -378,6 +379,7 @@ fn sinks_from_catalog_and_s3() {
                 },
                 transformation_ctx: None,
                 mode: SinkMode::Append,
+                compression: Some(ParquetCodec::Snappy),
             }
         ]
     );
