@@ -36,6 +36,16 @@ impl Encoding {
         }
     }
 
+    /// The name the `encoding` option (and `serialization.encoding`) takes.
+    fn option_name(self) -> &'static str {
+        match self {
+            Encoding::Utf16 => "UTF-16",
+            Encoding::ShiftJis => "Shift_JIS",
+            Encoding::EucJp => "EUC-JP",
+            Encoding::Windows1252 => "windows-1252",
+        }
+    }
+
     /// The `iconv` name, for the fix's command line.
     fn iconv(self) -> &'static str {
         match self {
@@ -80,9 +90,10 @@ pub fn not_utf8_message(bytes: &[u8]) -> String {
 /// What to say of text in `encoding`: what it looks like and how to fix it.
 pub fn not_utf8_text(encoding: Encoding) -> String {
     format!(
-        "not UTF-8 text: it looks like {}; gluelab reads UTF-8 only: re-save the file as UTF-8 (iconv -f {} -t UTF-8)",
+        "not UTF-8 text: it looks like {}; re-save the file as UTF-8 (iconv -f {} -t UTF-8), or set the table's encoding to {}",
         encoding.name(),
-        encoding.iconv()
+        encoding.iconv(),
+        encoding.option_name()
     )
 }
 

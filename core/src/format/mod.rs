@@ -29,6 +29,7 @@
 //! and writer each; `builder`, `encode` and `rows` are what the text formats share.
 
 mod builder;
+pub mod charset;
 pub mod compression;
 mod csv;
 mod encode;
@@ -202,6 +203,10 @@ pub struct CsvOptions {
     pub write_header: bool,
     /// `skipFirst`: defaults to false; drops the first data line.
     pub skip_first: bool,
+    /// `encoding` (Spark's; a table's `serialization.encoding`): the text's character
+    /// encoding, decoded to UTF-8 before reading (see [`charset`]). `None`: UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
 }
 
 impl Default for CsvOptions {
@@ -213,6 +218,7 @@ impl Default for CsvOptions {
             with_header: false,
             write_header: true,
             skip_first: false,
+            encoding: None,
         }
     }
 }
@@ -333,8 +339,24 @@ pub struct ReadOutput {
 pub const FORMAT_BY_NAME: &str =
     "only names ending in .csv, .json, .jsonl, .ndjson or .parquet (or one of these then .gz or .bz2) tell the format";
 
+/// `text` decoded from the CSV `encoding` option, when there is one.
+pub fn decoded<'a>(
+    object: &str,
+    text: std::borrow::Cow<'a, [u8]>,
+    options: &ReadOptions,
+) -> Result<std::borrow::Cow<'a, [u8]>> {
+    use std::borrow::Cow;
+    match (&options.csv.encoding, options.format) {
+        (Some(label), Format::Csv) => Ok(match text {
+            Cow::Borrowed(b) => charset::decode(object, b, label)?,
+            Cow::Owned(b) => Cow::Owned(charset::decode(object, &b, label)?.into_owned()),
+        }),
+        _ => Ok(text),
+    }
+}
+
 /// An object's bytes as the readers take them: decompressed by its name (`.gz`, `.bz2`, see
-/// [`compression`]). With `sample`, only the beginning, cut after its last whole line within
+/// [`compression`]), then, for CSV with an `encoding`, decoded to UTF-8 ([`charset`]). With `sample`, only the beginning, cut after its last whole line within
 /// that many bytes (a Parquet file is never sampled: its footer is at its end).
 pub fn object_text<'a>(
     object: &str,
@@ -344,6 +366,7 @@ pub fn object_text<'a>(
 ) -> Result<std::borrow::Cow<'a, [u8]>> {
     let sample = sample.filter(|_| options.format != Format::Parquet);
     let text = compression::decompressed(object, body, sample.map(|n| n.saturating_add(1)))?;
+    let text = decoded(object, text, options)?;
     Ok(match (sample, text) {
         (None, text) => text,
         (Some(n), std::borrow::Cow::Borrowed(b)) => std::borrow::Cow::Borrowed(head_lines(b, n)),

@@ -103,6 +103,11 @@ impl Table {
             .get("skip.header.line.count")
             .or_else(|| p.get("skip.header.line.count"));
         options.with_header = skip.is_some_and(|n| n.trim() == "1");
+        // The SerDes' own parameter name (LazySimpleSerDe, OpenCSVSerde).
+        options.encoding = p
+            .get("serialization.encoding")
+            .filter(|e| !e.trim().is_empty())
+            .cloned();
         options
     }
 

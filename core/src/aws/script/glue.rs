@@ -600,6 +600,12 @@ impl Interp<'_> {
                 (Format::Csv, "withHeader") => csv.with_header = as_bool(value).ok_or_else(bad)?,
                 (Format::Csv, "writeHeader") => csv.write_header = as_bool(value).ok_or_else(bad)?,
                 (Format::Csv, "skipFirst") => csv.skip_first = as_bool(value).ok_or_else(bad)?,
+                (Format::Csv, "encoding" | "charset") if !writer => {
+                    csv.encoding = match value {
+                        Value::Str(s) => Some(s.clone()),
+                        _ => return Err(bad()),
+                    }
+                }
                 (Format::Csv, "optimizePerformance") => {
                     as_bool(value).ok_or_else(bad)?;
                 }

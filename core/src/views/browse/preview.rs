@@ -18,7 +18,7 @@ use crate::error::{Error, Location, Result};
 use crate::format::compression::{decompressed, Compression};
 use crate::format::encoding::{guess, not_utf8_text, TextGuess};
 use crate::format::{
-    read_object, CsvOptions, Format, ParseMode, ReadOptions, ReadOutput, CORRUPT_RECORD, FORMAT_BY_NAME,
+    decoded, read_object, CsvOptions, Format, ParseMode, ReadOptions, ReadOutput, CORRUPT_RECORD, FORMAT_BY_NAME,
 };
 use crate::model::store::S3Uri;
 use crate::transform::cell_text;
@@ -131,7 +131,7 @@ impl Workspace {
         // A compressed object is previewed from its decompressed beginning (one byte more than
         // a preview parses tells whether there is more).
         let sample = (reading.format != Format::Parquet).then_some(PREVIEW_BYTES_LIMIT + 1);
-        let text = decompressed(&name, &object.body, sample)?;
+        let text = decoded(&name, decompressed(&name, &object.body, sample)?, &options)?;
         let body = text.as_ref();
         let (output, bytes_read) = match reading.format {
             Format::Parquet => (read_object(&name, body, &options)?, body.len()),
