@@ -401,6 +401,44 @@ async fn a_shift_jis_csv_is_named_as_such_and_its_failed_read_is_failed() {
 
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_gzipped_csv_previews_and_runs_like_a_plain_one() {
+    use std::io::Write;
+    let (_server, browser) = open_seed_workbench().await;
+    browser.click("#open-examples").await;
+    browser.click(".example-card[data-example='csv-header']").await;
+    browser.wait_text("#job-name", |t| t == "sales-csv-etl").await;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"order_id,region,amount\n1007,osaka,8.50\n1008,kyoto,3.25\n")
+        .unwrap();
+    let files = TempFiles::new();
+    let file = files.write("gz", "sales-2024-03.csv.gz", &gz.finish().unwrap());
+    browser.choose_file("#file-picker", &file).await;
+    object_row(&browser, "orders/sales-2024-03.csv.gz", |_| true).await;
+    browser.click("button[aria-label='Preview sales-2024-03.csv.gz']").await;
+    let summary = browser
+        .wait_text(".object-preview .preview-summary", |t| t.contains("gzip"))
+        .await;
+    assert!(
+        summary.contains("All 2 rows") && summary.contains("gzip-compressed"),
+        "{summary}"
+    );
+    let cells = preview_cells(&browser).await;
+    assert!(
+        cells.iter().any(|row| row.contains(&"osaka".to_string())),
+        "the decompressed rows are shown: {cells:?}"
+    );
+    browser.screenshot("c18-gzip-preview").await;
+    browser.click("#run-job").await;
+    browser.wait_text(".runs tbody", |t| t.contains("SUCCEEDED")).await;
+    let verdicts = browser
+        .wait_text("#verdicts", |t| t.contains("sales-2024-03.csv.gz"))
+        .await;
+    assert!(!verdicts.contains("failed"), "{verdicts}");
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn make_a_table_from_a_file_updates_the_table_it_does_not_fit() {
     let (_server, browser) = open_seed_workbench().await;
     let files = TempFiles::new();
