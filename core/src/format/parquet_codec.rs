@@ -3,7 +3,7 @@
 //! `snappy`; a catalog table's `parquet.compression`, as Athena and Hive set it).
 //!
 //! Each codec beyond snappy is a core feature, because the browser bundle cannot carry them all
-//! (gzipped wasm, measured with `trunk build --release`, see the README's "Size and speed"):
+//! (gzipped wasm, measured with `trunk build --release`):
 //! brotli is about 0.47 MB and zstd is C (zstd-sys), which does not build for
 //! wasm32-unknown-unknown without a C compiler for wasm; the CLI has every one.
 
