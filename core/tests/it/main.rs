@@ -21,6 +21,7 @@ mod hr_example;
 mod jdbc;
 mod jdbc_model;
 mod layers;
+mod no_panic;
 mod own_data;
 mod script;
 mod seed_story;
