@@ -6,5 +6,6 @@ mod common;
 mod article;
 mod errors;
 mod export;
+mod hostile;
 mod hr;
 mod redshift_data;
