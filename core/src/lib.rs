@@ -9,6 +9,7 @@ pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod format;
+pub mod limits;
 pub mod model;
 pub mod query;
 pub mod snapshot;

@@ -130,9 +130,29 @@ pub fn load(bytes: &[u8]) -> Result<Workspace> {
             )))
         }
     }
-    let workspace = parse(bytes)?;
+    let mut workspace = parse(bytes)?;
     workspace.check()?;
+    stop_runs_left_running(&mut workspace);
     Ok(workspace)
+}
+
+/// Why a run that was saved RUNNING is STOPPED once loaded.
+pub const LEFT_RUNNING: &str = "The workspace was saved while this run was running; no worker carries a run on \
+     after a load, so it was stopped: nothing it read was committed (modelled on BatchStopJobRun)";
+
+/// A file or link saved mid-run has no worker to finish the run: it is stopped as Glue stops a
+/// run (state STOPPED, nothing committed, its bookmark untouched), with the reason, rather than
+/// left RUNNING for ever. (A hand-over between threads keeps it running: its worker goes on.)
+fn stop_runs_left_running(workspace: &mut Workspace) {
+    use crate::model::run::{LogStream, RunState};
+    let now = workspace.clock.now();
+    for run in workspace.runs.iter_mut().filter(|r| r.state.is_active()) {
+        run.state = RunState::Stopped;
+        run.completed_on = Some(now.max(run.started_on));
+        run.last_modified_on = now.max(run.last_modified_on);
+        run.error_message = Some(LEFT_RUNNING.to_string());
+        run.log(now, LogStream::Error, format!("INFO {LEFT_RUNNING}"));
+    }
 }
 
 fn parse(bytes: &[u8]) -> Result<Workspace> {
@@ -295,6 +315,96 @@ mod tests {
         assert_eq!(load(&save(&ws)).unwrap(), ws);
         let e = load_handover(&document, bodies[..1].to_vec()).unwrap_err().to_string();
         assert!(e.contains("missing from the hand-over"), "{e}");
+    }
+
+    /// A snapshot edited by hand, one invariant at a time: each is refused whole with its reason.
+    #[test]
+    fn tampered_snapshots_are_refused_with_the_invariant_they_break() {
+        let saved: serde_json::Value = serde_json::from_slice(&save(&story())).unwrap();
+        let refused = |edit: &dyn Fn(&mut serde_json::Value)| {
+            let mut doc = saved.clone();
+            edit(&mut doc["workspace"]);
+            load(&serde_json::to_vec(&doc).unwrap()).unwrap_err().to_string()
+        };
+        let job = demo::JOB_NAME;
+        type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+        let cases: Vec<(&str, Edit)> = vec![
+            (
+                "SNAPSHOT_MAX_TIME_MS",
+                Box::new(|w| w["clock"]["now"] = i64::MAX.into()),
+            ),
+            (
+                "SNAPSHOT_MAX_TIME_MS",
+                Box::new(|w| w["clock"]["now"] = i64::MIN.into()),
+            ),
+            (
+                "SNAPSHOT_MAX_STEP_MS",
+                Box::new(|w| w["clock"]["step"] = i64::MAX.into()),
+            ),
+            (
+                "SNAPSHOT_MAX_COUNTER",
+                Box::new(|w| w["run_sequence"] = u64::MAX.into()),
+            ),
+            ("does not count", Box::new(|w| w["run_sequence"] = 0.into())),
+            (
+                "SNAPSHOT_MAX_COUNTER",
+                Box::new(move |w| w["bookmarks"][job]["current"]["version"] = u64::MAX.into()),
+            ),
+            (
+                "holds an entry of job",
+                Box::new(move |w| w["bookmarks"][job]["current"]["job_name"] = "other".into()),
+            ),
+            (
+                "saved under the name",
+                Box::new(move |w| w["jobs"][job]["name"] = "other".into()),
+            ),
+            (
+                "MaxRetries",
+                Box::new(move |w| w["jobs"][job]["max_retries"] = u32::MAX.into()),
+            ),
+            (
+                "SNAPSHOT_MAX_TIME_MS",
+                Box::new(|w| w["runs"][0]["started_on"] = i64::MIN.into()),
+            ),
+            (
+                "which is not in the workspace",
+                Box::new(|w| w["runs"][0]["previous_run_id"] = "jr_gone".into()),
+            ),
+            (
+                "belongs to no job",
+                Box::new(|w| {
+                    let bookmark = w["bookmarks"][demo::JOB_NAME].clone();
+                    w["bookmarks"]["ghost"] = bookmark;
+                }),
+            ),
+        ];
+        for (reason, edit) in cases {
+            let e = refused(edit.as_ref());
+            assert!(
+                e.starts_with("snapshot rejected:") && e.contains(reason),
+                "{reason}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_run_saved_running_is_stopped_with_its_reason_on_load() {
+        let mut ws = story();
+        let (key, body) = demo::raw_files()[1];
+        ws.put_object(&S3Uri::new(demo::raw_bucket(), key), body.as_bytes().to_vec())
+            .unwrap();
+        let bookmark_before = ws.bookmarks[demo::JOB_NAME].clone();
+        let run_id = ws.begin_job_run(RunRequest::new(demo::JOB_NAME)).unwrap();
+        let loaded = load(&save(&ws)).unwrap();
+        let run = loaded.runs.iter().find(|r| r.id == run_id).unwrap();
+        assert_eq!(run.state, crate::model::run::RunState::Stopped);
+        assert_eq!(run.error_message.as_deref(), Some(LEFT_RUNNING));
+        assert_eq!(loaded.bookmarks[demo::JOB_NAME], bookmark_before, "nothing committed");
+        // A hand-over keeps it running: the worker finishes it.
+        let (document, bodies) = save_handover(&ws);
+        let bodies = bodies.iter().map(|b| b.as_ref().clone()).collect();
+        let handed = load_handover(&document, bodies).unwrap();
+        assert!(handed.runs.iter().find(|r| r.id == run_id).unwrap().state.is_active());
     }
 
     #[test]

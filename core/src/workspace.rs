@@ -411,10 +411,78 @@ impl Workspace {
     /// [`Workspace::check`] without hashing the bodies again: for a workspace that never left
     /// the page (a hand-over from the run worker).
     pub(crate) fn check_structure(&self) -> Result<()> {
+        use crate::limits::{SNAPSHOT_MAX_COUNTER, SNAPSHOT_MAX_STEP_MS, SNAPSHOT_MAX_TIME_MS};
         let bad = |m: String| Err(Error::Snapshot(m));
-        for name in self.jobs.keys() {
+        let (now, step) = (self.clock.now(), self.clock.step());
+        if !(0..=SNAPSHOT_MAX_TIME_MS).contains(&now) {
+            return bad(format!(
+                "the clock's time {now} ms is outside 1970..9999 (the limit SNAPSHOT_MAX_TIME_MS)"
+            ));
+        }
+        if !(1..=SNAPSHOT_MAX_STEP_MS).contains(&step) {
+            return bad(format!(
+                "the clock's step {step} ms is outside 1 ms..1 day (the limit SNAPSHOT_MAX_STEP_MS)"
+            ));
+        }
+        if self.run_sequence > SNAPSHOT_MAX_COUNTER || (self.run_sequence as usize) < self.runs.len() {
+            return bad(format!(
+                "the run sequence {} does not count the {} runs (or is past SNAPSHOT_MAX_COUNTER)",
+                self.run_sequence,
+                self.runs.len()
+            ));
+        }
+        for (name, job) in &self.jobs {
+            if &job.name != name {
+                return bad(format!("job {name} is saved under the name {}", job.name));
+            }
+            check_job_limits(job).map_err(|e| Error::Snapshot(format!("job {name}: {e}")))?;
             if !self.bookmarks.contains_key(name) {
                 return bad(format!("job {name} has no bookmark"));
+            }
+        }
+        for (name, bookmark) in &self.bookmarks {
+            if !self.jobs.contains_key(name) {
+                return bad(format!("bookmark {name} belongs to no job"));
+            }
+            let entries = std::iter::once(&bookmark.current)
+                .chain(bookmark.history.iter().map(|(_, e)| e))
+                .chain(bookmark.committed_by_run.values());
+            for entry in entries {
+                if &entry.job_name != name {
+                    return bad(format!("bookmark {name} holds an entry of job {}", entry.job_name));
+                }
+                if entry.version.max(entry.run).max(entry.attempt) > SNAPSHOT_MAX_COUNTER {
+                    return bad(format!(
+                        "bookmark {name}'s counters (version {}, run {}, attempt {}) are past SNAPSHOT_MAX_COUNTER",
+                        entry.version, entry.run, entry.attempt
+                    ));
+                }
+            }
+            if let Some(id) = bookmark
+                .committed_by_run
+                .keys()
+                .find(|id| !self.runs.iter().any(|r| &r.id == *id))
+            {
+                return bad(format!(
+                    "bookmark {name} was committed by run {id}, which is not in the workspace"
+                ));
+            }
+        }
+        for run in &self.runs {
+            let times = [Some(run.started_on), Some(run.last_modified_on), run.completed_on];
+            if times.iter().flatten().any(|t| !(0..=SNAPSHOT_MAX_TIME_MS).contains(t)) {
+                return bad(format!(
+                    "run {} has a time outside 1970..9999 (SNAPSHOT_MAX_TIME_MS)",
+                    run.id
+                ));
+            }
+            if let Some(previous) = &run.previous_run_id {
+                if !self.runs.iter().any(|r| &r.id == previous) {
+                    return bad(format!(
+                        "run {} retries run {previous}, which is not in the workspace",
+                        run.id
+                    ));
+                }
             }
         }
         if let Some(run) = self.runs.iter().find(|r| !self.jobs.contains_key(&r.job_name)) {

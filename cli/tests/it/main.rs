@@ -6,6 +6,7 @@ mod common;
 mod article;
 mod errors;
 mod export;
+mod hostile;
 mod hr;
 mod reading;
 mod redshift_data;

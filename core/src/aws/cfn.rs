@@ -403,9 +403,47 @@ impl Node {
 /// serde_yaml).
 #[cfg(feature = "cfn")]
 fn read_yaml(text: &str) -> std::result::Result<Node, String> {
+    flow_depth_within_limit(text)?;
     yaml_serde::from_str::<yaml_serde::Value>(text)
         .map(Node::from_yaml)
         .map_err(|e| e.to_string())
+}
+
+/// Refuses YAML whose flow collections (`[...]`, `{...}`) nest deeper than
+/// [`crate::limits::YAML_MAX_FLOW_DEPTH`]: the YAML parser takes seconds over tens of thousands
+/// of open brackets before its own recursion limit says no. Quoted scalars and comments are
+/// skipped; the count only ever over-estimates.
+#[cfg(feature = "cfn")]
+fn flow_depth_within_limit(text: &str) -> std::result::Result<(), String> {
+    use crate::limits::YAML_MAX_FLOW_DEPTH;
+    let (mut depth, mut line, mut quote, mut comment) = (0usize, 1, None, false);
+    let mut previous = b'\n';
+    for &b in text.as_bytes() {
+        match (quote, b) {
+            (_, b'\n') => {
+                line += 1;
+                comment = false;
+            }
+            _ if comment => {}
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'#') if previous.is_ascii_whitespace() => comment = true,
+            (None, b'"' | b'\'') if !previous.is_ascii_alphanumeric() => quote = Some(b),
+            (None, b'[' | b'{') => {
+                depth += 1;
+                if depth > YAML_MAX_FLOW_DEPTH {
+                    return Err(format!(
+                        "flow collections nest more than {YAML_MAX_FLOW_DEPTH} levels deep at line {line} \
+                         (the limit YAML_MAX_FLOW_DEPTH)"
+                    ));
+                }
+            }
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = b;
+    }
+    Ok(())
 }
 
 /// Without the `cfn` feature (the browser app's build) only JSON templates are read.
@@ -418,6 +456,13 @@ fn read_document(text: &str) -> Result<Node> {
     if text.trim_start().starts_with('{') {
         match serde_json::from_str::<Node>(text) {
             Ok(v) => return Ok(v),
+            // Past serde_json's nesting limit the text is JSON, only too deep: YAML's parser
+            // would take seconds over the same brackets to say the same.
+            Err(json_error) if json_error.to_string().starts_with("recursion limit exceeded") => {
+                return Err(DeployError::Template(format!(
+                    "the template is not valid JSON: {json_error}"
+                )))
+            }
             Err(json_error) => {
                 return read_yaml(text)
                     .map_err(|_| DeployError::Template(format!("the template is not valid JSON: {json_error}")))

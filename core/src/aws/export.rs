@@ -16,6 +16,7 @@ use serde_json::json;
 
 use crate::format::{CsvOptions, Format};
 use crate::model::job::{JobDefinition, SinkMode, SinkOutput, SourceInput};
+use crate::transform::pyspark::py;
 use crate::transform::{Step, Transform};
 
 mod template;
@@ -83,7 +84,7 @@ fn uses_warehouse(job: &JobDefinition) -> bool {
 pub fn pyspark_script(job: &JobDefinition) -> String {
     let plan = &job.plan;
     let mut out = vec![
-        format!("# {} — exported from gluelab", job.name),
+        format!("# {} — exported from gluelab", comment_text(&job.name)),
         "import sys".into(),
         "from awsglue.transforms import *".into(),
         "from awsglue.utils import getResolvedOptions".into(),
@@ -312,8 +313,18 @@ fn format_options(format: Format, csv: &CsvOptions) -> String {
     format!(", format_options={{{}}}", options.join(", "))
 }
 
-fn py(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+/// What may stand between `${` and `}` to become `args['name']`: a job argument's name.
+fn is_argument_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// Text for a `#` comment: nothing in it may end the line.
+fn comment_text(text: &str) -> String {
+    let quoted = py(text);
+    quoted[1..quoted.len() - 1].to_string()
 }
 
 /// Turns every `"...${name}..."` literal of a line into `f"...{args['name']}..."`.
@@ -346,8 +357,13 @@ fn f_strings(line: &str) -> String {
                 converted.push_str(&rest[..at]);
                 let after = &rest[at + 3..];
                 match after.find("}}") {
-                    Some(close) => {
+                    // Only a Glue argument name becomes code; anything else stays text.
+                    Some(close) if is_argument_name(&after[..close]) => {
                         converted.push_str(&format!("{{args['{}']}}", &after[..close]));
+                        rest = &after[close + 2..];
+                    }
+                    Some(close) => {
+                        converted.push_str(&rest[at..at + 3 + close + 2]);
                         rest = &after[close + 2..];
                     }
                     None => {
@@ -381,6 +397,105 @@ mod tests {
         );
         assert_eq!(f_strings(r#"a("{x} ${t}")"#), r#"a(f"{{x}} {args['t']}")"#);
         assert_eq!(f_strings(r#"a("plain \" quote")"#), r#"a("plain \" quote")"#);
+    }
+
+    /// Every string of a job (names, paths, tables, expressions, placeholders) given a hostile
+    /// tail, where the job still deserialises with it.
+    #[cfg(feature = "scripts")]
+    fn hostile(job: &JobDefinition) -> JobDefinition {
+        const TAIL: &str = "\"\n'''\"\"\"\\#{x}${a'] + __import__('os').system('id') + args['}\u{2028}\r\nimport os";
+        /// The path (object keys and array indexes) of every string in `v`.
+        fn paths(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::String(_) => out.push(at),
+                serde_json::Value::Array(a) => {
+                    for (i, v) in a.iter().enumerate() {
+                        paths(v, format!("{at}/{i}"), out)
+                    }
+                }
+                serde_json::Value::Object(o) => {
+                    for (k, v) in o {
+                        paths(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut value = serde_json::to_value(job).unwrap();
+        let mut all = vec![];
+        paths(&value, String::new(), &mut all);
+        for path in all {
+            let mut trial = value.clone();
+            if let Some(serde_json::Value::String(s)) = trial.pointer_mut(&path) {
+                s.push_str(TAIL);
+            }
+            if serde_json::from_value::<JobDefinition>(trial.clone()).is_ok() {
+                value = trial;
+            }
+        }
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[cfg(feature = "scripts")]
+    fn statements(script: &str) -> Vec<String> {
+        let parsed = ruff_python_parser::parse_module(script).unwrap_or_else(|e| panic!("{e}\n{script}"));
+        parsed
+            .syntax()
+            .body
+            .iter()
+            .map(|s| format!("{:?}", std::mem::discriminant(s)))
+            .collect()
+    }
+
+    #[cfg(feature = "scripts")]
+    #[test]
+    fn hostile_names_cannot_add_a_line_or_an_expression_to_the_script() {
+        for job in [crate::demo::devices_job(), crate::demo::hr::hr_job()] {
+            let bad = hostile(&job);
+            assert_ne!(bad, job, "the hostile tail reached the job");
+            let script = pyspark_script(&bad);
+            assert_eq!(statements(&script), statements(&pyspark_script(&job)), "{script}");
+            assert!(!script.contains("\nimport os"), "{script}");
+        }
+        // The seed job's script runs back into the same plan, hostile strings and all: nothing
+        // became code.
+        let bad = hostile(&crate::demo::devices_job());
+        let script = pyspark_script(&bad);
+        let arguments = bad
+            .default_arguments
+            .iter()
+            // A bookmark option must be one of Glue's three to run at all.
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    if v.starts_with("job-bookmark-") {
+                        "job-bookmark-enable".into()
+                    } else {
+                        v.clone()
+                    },
+                )
+            })
+            .chain([("--JOB_NAME".to_string(), bad.name.clone())])
+            .chain(
+                bad.plan
+                    .required_arguments
+                    .iter()
+                    .map(|n| (format!("--{n}"), "given".to_string())),
+            )
+            .collect();
+        let plan =
+            crate::aws::script::plan_from_script(&script, &arguments).unwrap_or_else(|e| panic!("{e}\n{script}"));
+        assert_eq!(plan.sources, bad.plan.sources);
+        assert_eq!(plan.sinks, bad.plan.sinks);
+    }
+
+    #[test]
+    fn only_argument_names_become_code_in_f_strings() {
+        assert_eq!(
+            f_strings(r#"a("${x'] + evil() + args['}")"#),
+            r#"a(f"${{x'] + evil() + args['}}")"#
+        );
+        assert_eq!(py("a\nb\u{2028}\"c"), r#""a\nb\u2028\"c""#);
     }
 
     #[test]

@@ -272,7 +272,7 @@ impl Workspace {
         previous: Option<String>,
     ) -> String {
         let job = &self.jobs[job_name];
-        self.run_sequence += 1;
+        self.run_sequence = self.run_sequence.saturating_add(1);
         let started = self.clock.tick();
         let id = run_id(&job.name, self.run_sequence, started);
         let mut arguments = args::merge(

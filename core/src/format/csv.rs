@@ -29,6 +29,7 @@ use super::json::unsupported;
 use super::rows::{malformed_from, strip_bom, OutputSchema, Problem, Rows};
 use super::{CsvOptions, Malformed, ReadOptions, ReadOutput};
 use crate::error::{Error, Location, Result};
+use crate::limits::CSV_MAX_COLUMNS;
 
 /// One record: field texts decoded (quotes and escapes removed) into `buf`.
 #[derive(Debug, Default)]
@@ -140,7 +141,20 @@ impl<'a> RecordReader<'a> {
     }
 
     /// Reads the next non-blank record into `rec`; false at the end of the object.
+    /// The next record into `rec`; false at the end. A record wider than Spark's `maxColumns`
+    /// ([`CSV_MAX_COLUMNS`]) is malformed, as univocity refuses it.
     fn next(&mut self, rec: &mut Record) -> bool {
+        let more = self.next_record(rec);
+        if more && rec.error.is_none() && rec.len() > CSV_MAX_COLUMNS {
+            rec.error = Some(format!(
+                "the record has {} columns, more than {CSV_MAX_COLUMNS} (the limit CSV_MAX_COLUMNS, Spark's maxColumns)",
+                rec.len()
+            ));
+        }
+        more
+    }
+
+    fn next_record(&mut self, rec: &mut Record) -> bool {
         let data = self.data;
         // Skip blank lines.
         loop {
@@ -320,6 +334,12 @@ fn start(
 ) -> Result<Option<Vec<String>>> {
     let mut header = None;
     if options.with_header && reader.next(rec) {
+        if let Some(error) = &rec.error {
+            return Err(Error::data(
+                Location::object(object).at_line(rec.line),
+                format!("header line: {error}"),
+            ));
+        }
         let fields = rec.text(reader.data).ok_or_else(|| {
             Error::data(
                 Location::object(object).at_line(rec.line),
@@ -344,7 +364,7 @@ pub(crate) fn read(object: &str, body: &[u8], options: &ReadOptions, declared: &
     check_options(&options.csv)?;
     let body = strip_bom(body);
     let schema = OutputSchema::new(declared, options);
-    let capacity = body.len() / 64;
+    let capacity = super::reserve_rows(body, schema.data.len());
     let mut builders = Vec::with_capacity(schema.data.len());
     for field in schema.data_fields() {
         let builder = ColumnBuilder::new(field.data_type(), capacity).ok_or_else(|| unsupported(object, field))?;
@@ -790,6 +810,28 @@ mod tests {
             "{:?}",
             out.malformed
         );
+    }
+
+    #[test]
+    fn test_csv_wider_than_max_columns_is_malformed_and_reserves_what_it_reads() {
+        let wide = |n: usize| (0..n).map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+        let body = format!("{}\n1,2,3\n", wide(100_000));
+        let e = read(body.as_bytes(), &abc(), ParseMode::FailFast, CsvOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 1") && e.contains("CSV_MAX_COLUMNS"), "{e}");
+        let out = read(body.as_bytes(), &abc(), ParseMode::DropMalformed, CsvOptions::default()).unwrap();
+        assert_eq!(out.batch.num_rows(), 1);
+        let header = CsvOptions::default().with_header(true);
+        let e = read(body.as_bytes(), &abc(), ParseMode::Permissive, header)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("header line") && e.contains("CSV_MAX_COLUMNS"), "{e}");
+        // 20,480 columns are read; the builders reserve a bounded number of cells.
+        let at_limit = format!("{}\n", wide(CSV_MAX_COLUMNS));
+        let schema = infer("s3://b/k", at_limit.as_bytes(), &CsvOptions::default()).unwrap();
+        assert_eq!(schema.fields().len(), CSV_MAX_COLUMNS);
+        assert!(super::super::reserve_rows(at_limit.as_bytes(), CSV_MAX_COLUMNS) * CSV_MAX_COLUMNS <= 1 << 20);
     }
 
     #[test]

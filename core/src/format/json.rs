@@ -67,7 +67,7 @@ impl FieldIndex {
 /// Reads JSON lines into `declared` (see the module docs for the rules).
 pub(crate) fn read(object: &str, body: &[u8], options: &ReadOptions, declared: &Schema) -> Result<ReadOutput> {
     let schema = OutputSchema::new(declared, options);
-    let capacity = body.len() / 64;
+    let capacity = super::reserve_rows(body, schema.data.len());
     let mut builders = Vec::with_capacity(schema.data.len());
     for field in schema.data_fields() {
         let builder = ColumnBuilder::new(field.data_type(), capacity).ok_or_else(|| unsupported(object, field))?;

@@ -387,6 +387,14 @@ pub fn head_lines(body: &[u8], limit: usize) -> &[u8] {
     }
 }
 
+/// How many rows each column's builder reserves before reading: a guess from the body's size,
+/// bounded so that all the columns together reserve at most [`crate::limits::READ_RESERVE_CELLS`]
+/// cells (a wide file would otherwise reserve its size times its width); builders grow as rows
+/// are actually read.
+pub(crate) fn reserve_rows(body: &[u8], columns: usize) -> usize {
+    (body.len() / 64).min(crate::limits::READ_RESERVE_CELLS / columns.max(1))
+}
+
 /// Reads one object. `object` is its `s3://bucket/key`, used only in messages.
 ///
 /// A UTF-8 byte order mark and CRLF line ends are accepted, and an empty object is 0 rows with

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use arrow::datatypes::{DataType, Field, Fields, TimeUnit};
 
 use crate::error::{Error, Result};
+use crate::limits::TYPE_MAX_DEPTH;
 
 /// Parses a Glue/Hive column type (case-insensitive) into the Arrow type the readers produce.
 ///
@@ -21,6 +22,7 @@ pub fn parse_glue_type(type_name: &str) -> Result<DataType> {
     let mut parser = TypeParser {
         text: type_name,
         pos: 0,
+        depth: 0,
     };
     let data_type = parser.parse_type()?;
     parser.skip_ws();
@@ -78,13 +80,17 @@ pub fn glue_type_name(data_type: &DataType) -> String {
 struct TypeParser<'a> {
     text: &'a str,
     pos: usize,
+    /// How many `array<`/`map<`/`struct<` enclose `pos`, bounded by [`TYPE_MAX_DEPTH`].
+    depth: usize,
 }
 
 impl TypeParser<'_> {
     fn error(&self, why: &str) -> Error {
+        // A hostile type can be megabytes long: the message quotes its start only.
+        let shown: String = self.text.chars().take(80).collect();
+        let more = if shown.len() < self.text.len() { "..." } else { "" };
         Error::InvalidInput(format!(
-            "invalid Glue type \"{}\": {why} at character {}",
-            self.text,
+            "invalid Glue type \"{shown}{more}\": {why} at character {}",
             self.pos + 1
         ))
     }
@@ -154,6 +160,18 @@ impl TypeParser<'_> {
     }
 
     fn parse_type(&mut self) -> Result<DataType> {
+        if self.depth >= TYPE_MAX_DEPTH {
+            return Err(self.error(&format!(
+                "nested more than {TYPE_MAX_DEPTH} levels deep (the limit TYPE_MAX_DEPTH)"
+            )));
+        }
+        self.depth += 1;
+        let parsed = self.parse_type_here();
+        self.depth -= 1;
+        parsed
+    }
+
+    fn parse_type_here(&mut self) -> Result<DataType> {
         let start = self.pos;
         let name = self.word()?.to_ascii_lowercase();
         let simple = match name.as_str() {
@@ -239,6 +257,15 @@ impl TypeParser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_stops_at_the_named_limit() {
+        let nested = |depth: usize| format!("{}int{}", "array<".repeat(depth), ">".repeat(depth));
+        assert!(parse_glue_type(&nested(TYPE_MAX_DEPTH - 1)).is_ok());
+        let e = parse_glue_type(&nested(100_000)).unwrap_err().to_string();
+        assert!(e.contains("TYPE_MAX_DEPTH"), "{e}");
+        assert!(e.len() < 300, "the message quotes the type's start only: {e}");
+    }
 
     #[test]
     fn test_types_simple_names_case_insensitive() {

@@ -48,13 +48,14 @@ impl VirtualClock {
 
     /// Moves on by one step and returns the new instant: the time of the next action.
     pub fn tick(&mut self) -> Millis {
-        self.now += self.step;
+        // Saturating: a loaded clock is checked to be far from the end (SNAPSHOT_MAX_TIME_MS).
+        self.now = self.now.saturating_add(self.step);
         self.now
     }
 
     /// "15 minutes pass": moves on by `ms` (never backwards).
     pub fn advance(&mut self, ms: Millis) -> Millis {
-        self.now += ms.max(0);
+        self.now = self.now.saturating_add(ms.max(0));
         self.now
     }
 }

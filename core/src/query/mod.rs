@@ -114,6 +114,7 @@ use arrow::datatypes::SchemaRef;
 use crate::error::Result;
 
 pub(crate) use lowered::ScalarExpr;
+pub(crate) use parse::check_operator_count;
 
 /// Where [`execute`] gets tables from; the caller owns the catalog.
 pub trait TableSource {

@@ -22,9 +22,11 @@ use super::error::{not_supported, sql_error, Pos};
 use super::plan::{AggFunc, BinOp, Expr, Literal, OrderKey, Query, SelectItem, TableRef};
 use super::registry::{unknown_function, wrong_argument_count, Func};
 use crate::error::{Error, Result};
+use crate::limits::SQL_MAX_DEPTH;
 
 /// Parses one `SELECT` statement.
 pub(crate) fn parse(sql: &str) -> Result<Query> {
+    check_operator_count(sql, &GenericDialect {})?;
     let statements = Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| syntax_error(sql, e))?;
     match statements.as_slice() {
         [] => Err(sql_error(
@@ -49,6 +51,7 @@ pub(crate) fn parse(sql: &str) -> Result<Query> {
 /// Columns may not be qualified: there is no table to qualify them with.
 pub(crate) fn parse_predicate(sql: &str) -> Result<Expr> {
     let dialect = GenericDialect {};
+    check_operator_count(sql, &dialect)?;
     let mut parser = Parser::new(&dialect)
         .try_with_sql(sql)
         .map_err(|e| syntax_error(sql, e))?;
@@ -83,6 +86,118 @@ pub(crate) fn lower_statement_expr(e: &ast::Expr, qualifiers: Vec<Vec<String>>, 
         ));
     }
     Ok(expr)
+}
+
+/// Refuses an expression nested deeper than [`SQL_MAX_DEPTH`], before it is parsed: sqlparser
+/// bounds parentheses itself and parses a chain of operators in a loop, but the tree it builds
+/// is as deep as the chain and every pass over it (lowering, planning, evaluation) recurses.
+/// Counted on tokens: the operators along the open parentheses, each level's count starting
+/// over at a comma or a clause, so many short expressions side by side are fine.
+pub(crate) fn check_operator_count(sql: &str, dialect: &dyn sqlparser::dialect::Dialect) -> Result<()> {
+    use sqlparser::keywords::Keyword;
+    // A text this short cannot hold that many operators: most queries skip the tokenizing.
+    if sql.len() <= SQL_MAX_DEPTH {
+        return Ok(());
+    }
+    let Ok(tokens) = sqlparser::tokenizer::Tokenizer::new(dialect, sql).tokenize_with_location() else {
+        return Ok(()); // the parser reports the tokenizer's error with its position
+    };
+    // Operators so far at each open parenthesis level (the statement itself is the first).
+    let mut levels: Vec<usize> = vec![0];
+    for token in tokens {
+        let operator = match &token.token {
+            Token::Comma => {
+                *levels.last_mut().expect("never empty") = 0;
+                continue;
+            }
+            Token::LParen => {
+                levels.push(0);
+                continue;
+            }
+            Token::RParen => {
+                if levels.len() > 1 {
+                    levels.pop();
+                }
+                continue;
+            }
+            Token::Word(w)
+                if matches!(
+                    w.keyword,
+                    Keyword::SELECT
+                        | Keyword::FROM
+                        | Keyword::WHERE
+                        | Keyword::GROUP
+                        | Keyword::HAVING
+                        | Keyword::ORDER
+                        | Keyword::LIMIT
+                        | Keyword::OFFSET
+                        | Keyword::ON
+                        | Keyword::SET
+                        | Keyword::VALUES
+                        | Keyword::WHEN
+                        | Keyword::THEN
+                        | Keyword::ELSE
+                ) =>
+            {
+                *levels.last_mut().expect("never empty") = 0;
+                continue;
+            }
+            Token::Word(w) => matches!(
+                w.keyword,
+                Keyword::AND
+                    | Keyword::OR
+                    | Keyword::NOT
+                    | Keyword::IS
+                    | Keyword::IN
+                    | Keyword::BETWEEN
+                    | Keyword::LIKE
+                    | Keyword::ILIKE
+                    | Keyword::SIMILAR
+                    | Keyword::COLLATE
+                    | Keyword::AT
+            ),
+            Token::DoubleEq
+            | Token::Eq
+            | Token::Neq
+            | Token::Lt
+            | Token::Gt
+            | Token::LtEq
+            | Token::GtEq
+            | Token::Spaceship
+            | Token::Plus
+            | Token::Minus
+            | Token::Mul
+            | Token::Div
+            | Token::DuckIntDiv
+            | Token::Mod
+            | Token::StringConcat
+            | Token::DoubleColon
+            | Token::LBracket
+            | Token::Ampersand
+            | Token::Pipe
+            | Token::Caret
+            | Token::Tilde
+            | Token::ShiftLeft
+            | Token::ShiftRight
+            | Token::Arrow
+            | Token::LongArrow => true,
+            _ => false,
+        };
+        if operator {
+            *levels.last_mut().expect("never empty") += 1;
+            if levels.iter().sum::<usize>() > SQL_MAX_DEPTH {
+                return Err(sql_error(
+                    "SYNTAX_ERROR",
+                    token.span.start.into(),
+                    format!(
+                        "The expression is nested more than {SQL_MAX_DEPTH} operators deep (the limit SQL_MAX_DEPTH): \
+                         split it, or use IN (...) for a long list of alternatives"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// sqlparser ends its messages with ` at Line: L, Column: C`; Athena puts `line L:C:` first.
@@ -445,8 +560,17 @@ fn row_count(e: &ast::Expr, clause: &str) -> Result<usize> {
     ))
 }
 
+/// Where an expression starts. sqlparser's span of an operator is the union of its operands',
+/// computed recursively at every node: the start of a chain is its leftmost operand's.
+fn expr_start(mut e: &ast::Expr) -> Pos {
+    while let ast::Expr::BinaryOp { left, .. } = e {
+        e = left;
+    }
+    span_pos(e)
+}
+
 fn lower_expr(e: &ast::Expr, scope: &Scope) -> Result<Expr> {
-    let pos = span_pos(e);
+    let pos = expr_start(e);
     let boxed = |e: &ast::Expr| lower_expr(e, scope).map(Box::new);
     Ok(match e {
         ast::Expr::Identifier(ident) => Expr::Column {
@@ -997,6 +1121,29 @@ mod tests {
         assert!(err("SELECT a FROM t GROUP BY max(a)").contains("GROUP BY clause cannot contain aggregations"));
         assert!(err("SELECT sum(count(*)) FROM t").contains("NESTED_AGGREGATION"));
         assert!(err("SELECT sum(a, b) FROM t").contains("FUNCTION_NOT_FOUND"));
+    }
+
+    #[test]
+    fn operator_chains_stop_at_the_named_limit() {
+        let chain = |n: usize| vec!["1"; n + 1].join(" + ");
+        let sql = format!("SELECT {}", chain(SQL_MAX_DEPTH));
+        assert!(parse(&sql).is_ok());
+        // Side by side, in arguments and in other clauses, chains do not add up.
+        let wide = format!(
+            "SELECT {0}, {0}, concat({0}, {0}) FROM t WHERE {0} > 0",
+            chain(SQL_MAX_DEPTH - 2)
+        );
+        assert!(parse(&wide).is_ok(), "{:?}", parse(&wide).err());
+        let e = parse(&format!("SELECT {}", chain(50_000))).unwrap_err().to_string();
+        assert!(e.contains("SQL_MAX_DEPTH") && e.contains("line 1:"), "{e}");
+        let e = parse_predicate(&vec!["a = 1"; 50_000].join(" OR "))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("SQL_MAX_DEPTH"), "{e}");
+        let e = parse(&format!("SELECT {}1{}", "(".repeat(50_000), ")".repeat(50_000)))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("nested too deeply"), "{e}");
     }
 
     #[test]

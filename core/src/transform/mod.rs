@@ -407,7 +407,13 @@ pub fn show(batch: &RecordBatch, n: usize) -> String {
     let shown = batch.num_rows().min(n);
     let mut cells: Vec<Vec<String>> = vec![schema.fields().iter().map(|f| f.name().clone()).collect()];
     for row in 0..shown {
-        cells.push(batch.columns().iter().map(|c| cell_text(c.as_ref(), row)).collect());
+        cells.push(
+            batch
+                .columns()
+                .iter()
+                .map(|c| truncated(cell_text(c.as_ref(), row)))
+                .collect(),
+        );
     }
     let widths: Vec<usize> = (0..schema.fields().len())
         .map(|c| cells.iter().map(|r| r[c].chars().count()).max().unwrap_or(0).max(3))
@@ -433,6 +439,16 @@ pub fn show(batch: &RecordBatch, n: usize) -> String {
         out.push(format!("only showing top {shown} rows"));
     }
     out.join("\n") + "\n"
+}
+
+/// Spark's `show()` (`truncate=True`) cuts a value longer than 20 characters to its first 17 and
+/// `...`; it also keeps `{c:>w$}` below `format!`'s width limit for any input.
+fn truncated(text: String) -> String {
+    let max = crate::limits::SHOW_CELL_CHARS;
+    if text.chars().count() <= max {
+        return text;
+    }
+    text.chars().take(max - 3).chain("...".chars()).collect()
 }
 
 /// A cell as text: Spark prints `null` for nulls.
@@ -466,6 +482,20 @@ mod tests {
 +---------+----------+-----+
 ";
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn show_truncates_long_values_as_spark_does() {
+        use arrow::array::StringArray;
+        let long = "x".repeat(200_000);
+        let batch = RecordBatch::try_from_iter([(
+            "_corrupt_record",
+            Arc::new(StringArray::from(vec![long.as_str(), "short"])) as ArrayRef,
+        )])
+        .unwrap();
+        let out = show(&batch, 20);
+        assert!(out.contains("|xxxxxxxxxxxxxxxxx...|"), "{out}");
+        assert!(out.contains("|               short|"), "{out}");
     }
 
     #[test]

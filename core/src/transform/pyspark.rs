@@ -19,9 +19,26 @@
 
 use super::{AggFunction, ChoiceSpec, JoinHow, Transform, Unmapped};
 
-/// A Python string literal.
-fn py(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+/// A Python string literal of any text: quotes, backslashes and every control or line-breaking
+/// character escaped, so no name, path or expression can end the literal or the line.
+pub(crate) fn py(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn py_list(items: &[String]) -> String {

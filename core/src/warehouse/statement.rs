@@ -50,6 +50,7 @@ impl Warehouse {
     /// Runs one SQL statement that changes the warehouse. `SELECT` goes through
     /// `Workspace::query`, which sees warehouse tables too.
     pub fn execute(&mut self, sql: &str, at: Millis) -> Result<StatementOutcome> {
+        crate::query::check_operator_count(sql, &PostgreSqlDialect {})?;
         let statements = Parser::parse_sql(&PostgreSqlDialect {}, sql)
             .map_err(|e| Error::InvalidInput(format!("syntax error: {}", strip_sqlparser_prefix(&e.to_string()))))?;
         let [statement] = statements.as_slice() else {

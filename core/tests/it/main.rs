@@ -23,6 +23,7 @@ mod hr_example;
 mod jdbc;
 mod jdbc_model;
 mod layers;
+mod no_panic;
 mod own_data;
 mod parquet_codecs;
 mod script;

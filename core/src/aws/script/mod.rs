@@ -29,6 +29,7 @@
 //! read at run time. A `Filter` lambda is translated once, when the script defines it, with
 //! the values its free names have then, and follows SQL's three-valued logic on nulls.
 
+mod bounds;
 mod call;
 mod glue;
 mod interp;
@@ -53,6 +54,7 @@ pub struct ScriptError {
 /// Interprets a Glue job script into the plan a run carries out. `arguments` are the run's
 /// resolved arguments, keys with their `--` (as `JobRun::arguments`).
 pub fn plan_from_script(source: &str, arguments: &BTreeMap<String, String>) -> Result<JobPlan, ScriptError> {
+    bounds::check(source)?;
     let interp = interp::Interp::new(source, arguments);
     let parsed = ruff_python_parser::parse_module(source).map_err(|e| ScriptError {
         line: interp.line(e.location.start().to_usize()),

@@ -27,7 +27,7 @@ pub(crate) struct JsonValue<'a> {
 }
 
 /// How deep objects and arrays may nest before a line is rejected (keeps recursion bounded).
-const MAX_DEPTH: usize = 128;
+const MAX_DEPTH: usize = crate::limits::JSON_MAX_DEPTH;
 
 /// A JSON scanner over one line; `pos` is a byte offset.
 struct Scanner<'a> {
@@ -187,7 +187,9 @@ impl<'a> Scanner<'a> {
     /// Scans (and validates) a nested object or array starting at its opening bracket.
     fn container(&mut self, depth: usize, close: u8) -> Result<(), String> {
         if depth >= MAX_DEPTH {
-            return Err(self.error("nested too deeply"));
+            return Err(self.error(&format!(
+                "nested too deeply (more than {MAX_DEPTH} levels, the limit JSON_MAX_DEPTH)"
+            )));
         }
         self.pos += 1;
         self.skip_ws();

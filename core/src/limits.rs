@@ -1,0 +1,56 @@
+//! The limits that keep hostile input from aborting the page or the CLI: every recursive parser
+//! stops at a named depth, and everything sized from input is sized from what was read.
+//!
+//! A panic or a stack overflow aborts the whole page in the browser (release wasm is
+//! `panic = "abort"`, with a 1 MB stack), so each limit is set well below what the smallest
+//! stack holds, and an input past one is a clear error naming the limit (docs/limits.md).
+
+/// How deep Glue/Hive type strings may nest (`array<array<...>>`, `struct<a:struct<...>>`).
+/// Hive itself has no documented limit; real catalog types nest a handful of levels.
+pub const TYPE_MAX_DEPTH: usize = 64;
+
+/// How deep objects and arrays of one JSON-lines record may nest (the JSON reader's scanner).
+pub const JSON_MAX_DEPTH: usize = 128;
+
+/// How deep one SQL expression (query box, Filter/Map expression, warehouse statement) may
+/// nest, counted as the operators (`+`, `AND`, `::`, `||`, comparisons, ...) along its open
+/// parentheses. sqlparser bounds parentheses itself (50 levels); a chain of operators is parsed
+/// in a loop but makes a tree as deep as the chain, which every later pass walks recursively.
+/// A long list of alternatives belongs in `IN (...)`, which is flat.
+pub const SQL_MAX_DEPTH: usize = 64;
+
+/// How deep brackets (`(`, `[`, `{`) may nest in a Glue script. CPython stops at 200
+/// ("too many nested parentheses").
+pub const PYTHON_MAX_NESTING: usize = 100;
+
+/// The most operators (`+`, `-`, `not`, `.`, ...) one statement of a Glue script may hold: a
+/// chain of them makes a syntax tree as deep as the chain.
+pub const PYTHON_MAX_OPERATORS_PER_STATEMENT: usize = 1000;
+
+/// How deep a YAML template's flow collections (`[...]`, `{...}`) may nest; block nesting is
+/// bounded by the YAML parser's own recursion limit.
+pub const YAML_MAX_FLOW_DEPTH: usize = 128;
+
+/// The widest cell `DataFrame.show()` prints: Spark's `show()` truncates longer values to their
+/// first 17 characters and `...` (its default `truncate=True`, 20 characters).
+pub const SHOW_CELL_CHARS: usize = 20;
+
+/// The most columns one CSV record may have: Spark's CSV option `maxColumns` (default 20480).
+/// A wider record is malformed (PERMISSIVE / DROPMALFORMED / FAILFAST decide what follows); a
+/// wider header fails the read.
+pub const CSV_MAX_COLUMNS: usize = 20_480;
+
+/// The most cells (rows times columns) the readers reserve before reading; past that, column
+/// builders grow with what was actually read.
+pub const READ_RESERVE_CELLS: usize = 1 << 20;
+
+/// The latest instant a snapshot's clock may hold: 9999-12-31T23:59:59.999Z, the last one
+/// ISO-8601 prints with four year digits (Glue's timestamps). Later ones overflow on the next tick.
+pub const SNAPSHOT_MAX_TIME_MS: i64 = 253_402_300_799_999;
+
+/// The longest step a snapshot's clock may take per action: one day.
+pub const SNAPSHOT_MAX_STEP_MS: i64 = 86_400_000;
+
+/// The largest counter (bookmark version, run and attempt, the run sequence) a snapshot may
+/// hold: 2^53, the largest integer the browser's JSON numbers keep exactly.
+pub const SNAPSHOT_MAX_COUNTER: u64 = 1 << 53;
