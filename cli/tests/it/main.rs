@@ -8,3 +8,4 @@ mod errors;
 mod export;
 mod hr;
 mod redshift_data;
+mod saves;
