@@ -71,6 +71,14 @@ pub fn App() -> impl IntoView {
     view! {
         <topbar::TopBar/>
         <NoticeBar/>
+        <RejectedWorkspace/>
+        <Show when=move || studio.saving_elsewhere.get()>
+            <div class="notice info" role="status" id="other-tab">
+                <span class="notice-text">
+                    "Another gluelab tab in this browser owns saving: changes made here are not saved. Close that tab and reload this one to save here."
+                </span>
+            </div>
+        </Show>
         <Show
             when=move || studio.ready.get()
             fallback=|| view! { <p class="opening" id="opening">"Opening your workspace…"</p> }
@@ -94,6 +102,35 @@ pub fn App() -> impl IntoView {
         </Show>
         <examples::ExamplesDialog/>
         <shortcuts::ShortcutHelp/>
+    }
+}
+
+/// The saved workspace that did not load: download it, retry, or start over (only then is the
+/// workspace on screen saved over it).
+#[component]
+fn RejectedWorkspace() -> impl IntoView {
+    let studio = use_studio();
+    let download = move |_| {
+        studio.rejected.with_untracked(|bytes| {
+            if let Some(bytes) = bytes {
+                let _ = share::download("saved-workspace.gluelab.json", "application/json", bytes);
+            }
+        })
+    };
+    move || {
+        studio.rejected.with(Option::is_some).then(|| {
+            view! {
+                <div class="notice error" role="alert" id="rejected-workspace">
+                    <span class="notice-text">
+                        "The workspace saved in this browser did not load. It is kept unchanged: this page saves nothing over it until you choose."
+                    </span>
+                    <button class="btn secondary" id="download-rejected" on:click=download>"Download it"</button>
+                    <button class="btn secondary" id="retry-rejected" on:click=move |_| { let _ = window().location().reload(); }>"Retry"</button>
+                    <button class="btn secondary" id="discard-rejected" on:click=move |_| studio.rejected.set(None)
+                        title="Save the workspace on screen in its place (a copy stays set aside)">"Start over"</button>
+                </div>
+            }
+        })
     }
 }
 

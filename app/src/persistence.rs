@@ -2,7 +2,7 @@
 //! localStorage (the first home) holds about 5 MB of text; IndexedDB stores bytes and holds
 //! far more (a share of the disk, per origin). The old localStorage copy is read once and
 //! moved over. A stored snapshot that does not load is set aside under its own key, never
-//! deleted. web-sys's IndexedDB bindings are wrapped here in one small future, [`Settled`].
+//! deleted, and the page saves nothing over it until the user chooses (`Studio::rejected`). web-sys's IndexedDB bindings are wrapped here in one small future, [`Settled`].
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -33,6 +33,8 @@ pub struct Saved {
     pub workspace: Option<Workspace>,
     /// Why a stored workspace was not loaded (it is kept aside), or why nothing can be saved.
     pub problem: Option<String>,
+    /// The stored bytes that did not load: the page must not save over them unasked.
+    pub rejected: Option<Vec<u8>>,
 }
 
 thread_local! {
@@ -49,6 +51,7 @@ pub async fn load_saved() -> Saved {
                 problem: Some(format!(
                     "This browser keeps no IndexedDB here ({e}): the workspace is not saved."
                 )),
+                rejected: None,
             }
         }
     };
@@ -57,6 +60,7 @@ pub async fn load_saved() -> Saved {
             Ok(ws) => Saved {
                 workspace: Some(ws),
                 problem: None,
+                rejected: None,
             },
             Err(e) => {
                 let key = format!("{REJECTED_PREFIX}{}", js_sys::Date::now() as u64);
@@ -64,6 +68,7 @@ pub async fn load_saved() -> Saved {
                 Saved {
                     workspace: None,
                     problem: Some(rejected_message(&e, kept.then_some(key.as_str()))),
+                    rejected: Some(bytes),
                 }
             }
         },
@@ -71,6 +76,7 @@ pub async fn load_saved() -> Saved {
         Err(e) => Saved {
             workspace: None,
             problem: Some(format!("The saved workspace could not be read ({e}).")),
+            rejected: None,
         },
     }
 }
@@ -83,6 +89,7 @@ async fn migrate_legacy(db: &IdbDatabase) -> Saved {
         return Saved {
             workspace: None,
             problem: None,
+            rejected: None,
         };
     };
     match snapshot::load(text.as_bytes()) {
@@ -93,6 +100,7 @@ async fn migrate_legacy(db: &IdbDatabase) -> Saved {
             Saved {
                 workspace: Some(ws),
                 problem: None,
+                rejected: None,
             }
         }
         Err(e) => {
@@ -100,6 +108,7 @@ async fn migrate_legacy(db: &IdbDatabase) -> Saved {
             Saved {
                 workspace: None,
                 problem: Some(rejected_message(&e, Some(LEGACY_REJECTED_KEY))),
+                rejected: Some(text.into_bytes()),
             }
         }
     }
@@ -107,8 +116,11 @@ async fn migrate_legacy(db: &IdbDatabase) -> Saved {
 
 fn rejected_message(e: &gluelab_core::Error, kept_as: Option<&str>) -> String {
     match kept_as {
-        Some(key) => format!("The saved workspace was not loaded ({e}); it is kept aside as {key}."),
-        None => format!("The saved workspace was not loaded ({e})."),
+        Some(key) => format!(
+            "The saved workspace was not loaded ({e}); it is kept as it was (and aside as {key}), and nothing is \
+             saved over it until you choose."
+        ),
+        None => format!("The saved workspace was not loaded ({e}); nothing is saved over it until you choose."),
     }
 }
 
@@ -254,4 +266,41 @@ impl Future for Settled {
             }
         }
     }
+}
+
+/// Whether this tab owns saving. The Web Locks API grants one tab of the origin the lock and
+/// holds it for as long as that tab lives, so two tabs never save over each other; the others
+/// are told (`Studio::saving_elsewhere`). A browser without Web Locks lets every tab save.
+/// (web-sys's `LockManager` bindings are unstable, hence the plain JS calls.)
+pub async fn own_saving() -> bool {
+    let navigator = web_sys::window().map(|w| w.navigator());
+    let Some(locks) = navigator
+        .and_then(|n| js_sys::Reflect::get(&n, &"locks".into()).ok())
+        .filter(|l| !l.is_undefined())
+    else {
+        return true;
+    };
+    let Ok(request) = js_sys::Reflect::get(&locks, &"request".into()).and_then(|r| r.dyn_into::<js_sys::Function>())
+    else {
+        return true;
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
+    let mut granted = None;
+    let answer = js_sys::Promise::new(&mut |resolve, _| granted = Some(resolve));
+    let Some(granted) = granted else { return true };
+    // Lives as long as the page: the never-settling promise it returns holds the lock.
+    let callback = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |lock: JsValue| {
+        let _ = granted.call1(&JsValue::NULL, &JsValue::from_bool(!lock.is_null()));
+        js_sys::Promise::new(&mut |_, _| {}).into()
+    });
+    let asked = request.call3(&locks, &"gluelab-saving".into(), &options, callback.as_ref());
+    callback.forget();
+    if asked.is_err() {
+        return true;
+    }
+    wasm_bindgen_futures::JsFuture::from(answer)
+        .await
+        .map(|v| v.is_truthy())
+        .unwrap_or(true)
 }

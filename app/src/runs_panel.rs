@@ -111,7 +111,7 @@ fn RunProgressBar() -> impl IntoView {
                 <div class="progress" id="run-progress" role="progressbar" aria-label="Job run progress"
                     aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || percent().to_string()
                     aria-valuetext=move || shown.with(|s| s.as_ref().map(|s| s.2.clone()).unwrap_or_default())>
-                    <div class="progress-fill" style=move || format!("width: {}%", percent())></div>
+                    <div class="progress-fill" style:width=move || format!("{}%", percent())></div>
                 </div>
                 <span class="hint progress-label" id="run-progress-label">
                     {move || shown.with(|s| s.as_ref().map(|s| s.1.clone()).unwrap_or_default())}

@@ -53,6 +53,11 @@ pub struct Studio {
     pub save_status: RwSignal<SaveStatus>,
     /// Bumped by every change; a delayed save goes ahead only if no change followed it.
     save_generation: RwSignal<u64>,
+    /// The saved workspace's bytes when they did not load: kept, and nothing is saved over
+    /// them, until the user downloads them, retries or starts over.
+    pub rejected: RwSignal<Option<Vec<u8>>>,
+    /// Another tab of this browser owns saving (`persistence::own_saving`): this one saves nothing.
+    pub saving_elsewhere: RwSignal<bool>,
 }
 
 /// A job run that has begun and not yet ended, as the runs panel shows it.
@@ -82,6 +87,8 @@ impl Studio {
             ready: RwSignal::new(false),
             save_status: RwSignal::new(SaveStatus::Opening),
             save_generation: RwSignal::new(0),
+            rejected: RwSignal::new(None),
+            saving_elsewhere: RwSignal::new(false),
         }
     }
 
@@ -89,9 +96,21 @@ impl Studio {
     /// when there is none. A stored copy that does not load is set aside (never deleted) and
     /// the reason shown. Returns true on a first visit (nothing was saved).
     pub async fn restore(self) -> bool {
+        if !persistence::own_saving().await {
+            self.saving_elsewhere.set(true);
+            self.save_status.set(SaveStatus::NotSaved(
+                "not saved: another gluelab tab owns saving".into(),
+            ));
+        }
         let saved = persistence::load_saved().await;
         let first_visit = saved.workspace.is_none() && saved.problem.is_none();
         self.workspace.set(saved.workspace.unwrap_or_else(demo_workspace));
+        if saved.rejected.is_some() {
+            self.save_status.set(SaveStatus::NotSaved(
+                "not saved: the saved workspace did not load".into(),
+            ));
+        }
+        self.rejected.set(saved.rejected);
         if let Some(problem) = saved.problem {
             self.notice.set(Some(Notice::Error(problem)));
         }
@@ -104,7 +123,11 @@ impl Studio {
     pub fn persist(self) {
         Effect::new(move |_| {
             self.workspace.track();
-            if !self.ready.get() || self.in_flight.with_untracked(Option::is_some) {
+            if !self.ready.get()
+                || self.in_flight.with_untracked(Option::is_some)
+                || self.rejected.with(Option::is_some)
+                || self.saving_elsewhere.get()
+            {
                 return;
             }
             let object_bytes: u64 = self.workspace.with_untracked(|ws| ws.store().total_bytes());

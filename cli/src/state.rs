@@ -1,10 +1,14 @@
-//! The workspace directory: the core snapshot (`workspace.json`), the CLI's own state
-//! (`cli-state.json`: Athena query executions, Redshift Data API statements) and a lock file.
+//! The workspace directory: a lock file, a pointer file (`current`) naming the current
+//! generation, and that generation's directory (`gen-<n>/`) holding the core snapshot
+//! (`workspace.json`) and the CLI's own state (`cli-state.json`: Athena query executions,
+//! Redshift Data API statements).
 //!
 //! Every command takes the lock (shared to read, exclusive to change), so two commands never
-//! write one workspace at once; a second one is refused at once with a clear message. Files
-//! are replaced atomically (temporary file, fsync, rename), so a crash or a failed command
-//! never leaves a half-written workspace.
+//! write one workspace at once; a second one is refused at once with a clear message. A save
+//! writes a whole new generation (fsync'd), then replaces the pointer in one rename: a crash at
+//! any moment leaves the workspace as it was before or after the command, never a mix. What an
+//! interrupted save leaves behind (a generation the pointer does not name, temporary files) is
+//! removed by the next command that changes the workspace.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Write;
@@ -19,6 +23,9 @@ use crate::output::CliError;
 pub const WORKSPACE_FILE: &str = "workspace.json";
 pub const STATE_FILE: &str = "cli-state.json";
 pub const LOCK_FILE: &str = "lock";
+/// Names the current generation's directory (its one line is `gen-<n>`).
+pub const POINTER_FILE: &str = "current";
+const GENERATION_PREFIX: &str = "gen-";
 
 const STATE_FORMAT: &str = "gluelab-cli-state";
 const STATE_VERSION: u32 = 1;
@@ -116,6 +123,8 @@ pub struct Session {
     dir: PathBuf,
     _lock: File,
     exclusive: bool,
+    /// The generation loaded (`None` before the first save).
+    generation: Option<u64>,
     pub workspace: Workspace,
     pub state: CliState,
     saved_workspace: Vec<u8>,
@@ -152,12 +161,19 @@ impl Session {
             }
             Err(TryLockError::Error(e)) => return Err(io("cannot lock the workspace", e)),
         }
-        let (workspace, saved_workspace) = match fs::read(dir.join(WORKSPACE_FILE)) {
+        let generation = current_generation(dir).map_err(|e| io("cannot read the workspace pointer in", e))?;
+        if exclusive {
+            remove_leftovers(dir, generation).map_err(|e| io("cannot clean up an interrupted save in", e))?;
+        }
+        // Before the first save there is no generation; a directory written before generations
+        // existed keeps its files at the top level.
+        let files = generation.map_or_else(|| dir.to_path_buf(), |g| dir.join(generation_name(g)));
+        let (workspace, saved_workspace) = match fs::read(files.join(WORKSPACE_FILE)) {
             Ok(bytes) => {
                 let ws = snapshot::load(&bytes).map_err(|e| {
                     CliError::general(format!(
                         "gluelab: cannot load {}: {e}",
-                        dir.join(WORKSPACE_FILE).display()
+                        files.join(WORKSPACE_FILE).display()
                     ))
                 })?;
                 (ws, bytes)
@@ -165,7 +181,7 @@ impl Session {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Workspace::default(), vec![]),
             Err(e) => return Err(io("cannot read the workspace in", e)),
         };
-        let (state, saved_state) = match fs::read(dir.join(STATE_FILE)) {
+        let (state, saved_state) = match fs::read(files.join(STATE_FILE)) {
             Ok(bytes) => {
                 let state: CliState = serde_json::from_slice(&bytes)
                     .ok()
@@ -173,7 +189,7 @@ impl Session {
                     .ok_or_else(|| {
                         CliError::general(format!(
                             "gluelab: cannot load {}: not a gluelab CLI state file of version {STATE_VERSION}",
-                            dir.join(STATE_FILE).display()
+                            files.join(STATE_FILE).display()
                         ))
                     })?;
                 (state, bytes)
@@ -185,6 +201,7 @@ impl Session {
             dir: dir.to_path_buf(),
             _lock: lock,
             exclusive,
+            generation,
             workspace,
             state,
             saved_workspace,
@@ -207,14 +224,12 @@ impl Session {
                 "gluelab: internal error: a read-only command changed the workspace (nothing was saved)",
             ));
         }
-        if ws_changed {
-            write_atomic(&self.dir.join(WORKSPACE_FILE), &ws_bytes)
+        if ws_changed || state_changed {
+            let next = self.generation.map_or(1, |g| g + 1);
+            save_generation(&self.dir, self.generation, next, &ws_bytes, &state_bytes)
                 .map_err(|e| CliError::general(format!("gluelab: cannot save the workspace: {e}")))?;
+            self.generation = Some(next);
             self.saved_workspace = ws_bytes;
-        }
-        if state_changed {
-            write_atomic(&self.dir.join(STATE_FILE), &state_bytes)
-                .map_err(|e| CliError::general(format!("gluelab: cannot save the CLI state: {e}")))?;
             self.saved_state = state_bytes;
         }
         self.workspace = workspace;
@@ -223,21 +238,119 @@ impl Session {
     }
 }
 
+fn generation_name(generation: u64) -> String {
+    format!("{GENERATION_PREFIX}{generation}")
+}
+
+/// The generation the pointer names (`None` when there is no pointer yet).
+fn current_generation(dir: &Path) -> std::io::Result<Option<u64>> {
+    let text = match fs::read_to_string(dir.join(POINTER_FILE)) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    text.trim()
+        .strip_prefix(GENERATION_PREFIX)
+        .and_then(|n| n.parse().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "{POINTER_FILE} holds {:?}, not a generation like \"gen-1\"",
+                    text.trim()
+                ),
+            )
+        })
+}
+
+/// Writes generation `next` (both files, even when only one changed), makes it current with
+/// one rename of the pointer, then removes the generation it replaced. Only an exclusive
+/// session calls it, so nothing else reads or writes the directory meanwhile.
+fn save_generation(
+    dir: &Path,
+    previous: Option<u64>,
+    next: u64,
+    workspace: &[u8],
+    state: &[u8],
+) -> std::io::Result<()> {
+    let gen_dir = dir.join(generation_name(next));
+    if gen_dir.exists() {
+        fs::remove_dir_all(&gen_dir)?;
+    }
+    fs::create_dir(&gen_dir)?;
+    write_synced(&gen_dir.join(WORKSPACE_FILE), workspace)?;
+    write_synced(&gen_dir.join(STATE_FILE), state)?;
+    sync_dir(&gen_dir);
+    write_atomic(
+        &dir.join(POINTER_FILE),
+        format!("{}\n", generation_name(next)).as_bytes(),
+    )?;
+    // The save is done; what follows only tidies up (and is redone by the next command if it
+    // is interrupted).
+    match previous {
+        Some(g) => {
+            let _ = fs::remove_dir_all(dir.join(generation_name(g)));
+        }
+        None => {
+            let _ = fs::remove_file(dir.join(WORKSPACE_FILE));
+            let _ = fs::remove_file(dir.join(STATE_FILE));
+        }
+    }
+    Ok(())
+}
+
+/// Removes what an interrupted save left: generations other than `current` and temporary files.
+fn remove_leftovers(dir: &Path, current: Option<u64>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let stale_generation = name
+            .strip_prefix(GENERATION_PREFIX)
+            .and_then(|n| n.parse::<u64>().ok())
+            .is_some_and(|g| Some(g) != current);
+        if stale_generation {
+            fs::remove_dir_all(entry.path())?;
+        } else if name.starts_with('.') && name.contains(".tmp.") {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    if current.is_some() {
+        // A save that made its generation current but was interrupted before it removed the
+        // files of the layout before generations.
+        for legacy in [WORKSPACE_FILE, STATE_FILE] {
+            match fs::remove_file(dir.join(legacy)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Makes renames and new entries in `dir` durable; not every platform can open a directory.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
 /// Writes `bytes` to a temporary file beside `path`, syncs it, and renames it over `path`.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = path.with_file_name(format!(".{name}.tmp.{}", std::process::id()));
     let result = (|| {
-        let mut file = File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
+        write_synced(&tmp, bytes)?;
         fs::rename(&tmp, path)?;
         if let Some(dir) = path.parent() {
-            // Makes the rename itself durable; not every platform can open a directory.
-            if let Ok(d) = File::open(dir) {
-                let _ = d.sync_all();
-            }
+            sync_dir(dir);
         }
         Ok(())
     })();

@@ -234,12 +234,14 @@ impl BrowserSession {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {chromedriver}: {e} (run `cargo xtask test`, which installs it)"));
+        let mut caps = serde_json::Map::new();
         let mut options = serde_json::Map::new();
         options.insert("args".into(), serde_json::json!(CHROME_ARGS));
+        // The console (CSP violations, in the page and its worker) for `browser_log`.
+        caps.insert("goog:loggingPrefs".into(), serde_json::json!({ "browser": "ALL" }));
         if let Ok(binary) = std::env::var("CHROMIUM") {
             options.insert("binary".into(), binary.into());
         }
-        let mut caps = serde_json::Map::new();
         caps.insert("goog:chromeOptions".into(), options.into());
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let url = format!("http://127.0.0.1:{port}");
@@ -256,6 +258,45 @@ impl BrowserSession {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         panic!("could not open a Chromium session through {chromedriver}: {last_error:?}");
+    }
+
+    /// Runs `source` in every document this session opens, before the page's own scripts
+    /// (chromedriver's DevTools bridge: `Page.addScriptToEvaluateOnNewDocument`).
+    pub async fn before_every_page(&self, source: &str) {
+        let body = serde_json::json!({
+            "cmd": "Page.addScriptToEvaluateOnNewDocument",
+            "params": { "source": source },
+        });
+        self.client
+            .issue_cmd(Chromedriver {
+                path: "goog/cdp/execute",
+                body,
+            })
+            .await
+            .expect("add a script to every new document");
+    }
+
+    /// The browser's console messages since the last call (chromedriver's log endpoint), as
+    /// "LEVEL message".
+    pub async fn browser_log(&self) -> Vec<String> {
+        let body = serde_json::json!({ "type": "browser" });
+        let entries = self
+            .client
+            .issue_cmd(Chromedriver { path: "se/log", body })
+            .await
+            .expect("read the browser log");
+        entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e["level"].as_str().unwrap_or("?"),
+                    e["message"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
     }
 
     /// Waits for an element to appear (the wasm app renders after load).
@@ -401,6 +442,23 @@ impl BrowserSession {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+/// A chromedriver endpoint beyond WebDriver's own, in the session, POSTed `body`.
+#[derive(Debug)]
+struct Chromedriver {
+    path: &'static str,
+    body: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Chromedriver {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/{}", session_id.unwrap_or_default(), self.path))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }
 

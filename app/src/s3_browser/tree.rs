@@ -171,7 +171,8 @@ fn TreeItem(index: usize, row: TreeRow, focused: RwSignal<Option<usize>>, tab_st
             aria-expanded=row.has_folders.then(|| row.open.to_string())
             aria-selected=move || selected().to_string()
             tabindex=move || if tab_stop.get() == index { "0" } else { "-1" }
-            style=format!("--level: {}", row.level - 1)
+            // A style property, not a `style` attribute: the page's CSP refuses inline styles.
+            style:--level=(row.level - 1).to_string()
             on:click=choose
             on:focus=move |_| focused.set(Some(index))
         >

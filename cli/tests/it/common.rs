@@ -49,9 +49,15 @@ impl Gluelab {
         self.dir.path().join("ws")
     }
 
+    /// The directory of the current generation (`current` names it), where the saved files are.
+    pub fn generation(&self) -> PathBuf {
+        let pointer = std::fs::read_to_string(self.workspace().join("current")).unwrap_or_default();
+        self.workspace().join(pointer.trim())
+    }
+
     /// The saved snapshot's bytes (`None` before anything was saved).
     pub fn snapshot(&self) -> Option<Vec<u8>> {
-        std::fs::read(self.workspace().join("workspace.json")).ok()
+        std::fs::read(self.generation().join("workspace.json")).ok()
     }
 
     pub fn command(&self, args: &[&str]) -> Command {

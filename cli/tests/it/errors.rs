@@ -312,7 +312,7 @@ fn a_busy_or_damaged_workspace_is_refused() {
     lock.unlock().unwrap();
     gl.ok(&["clock", "advance", "15m"]);
 
-    std::fs::write(gl.workspace().join("workspace.json"), b"{\"hello\": 1}").unwrap();
+    std::fs::write(gl.generation().join("workspace.json"), b"{\"hello\": 1}").unwrap();
     let err = gl.fails(255, &["glue", "get-job", "--job-name", JOB]);
     assert!(
         err.contains("cannot load") && err.contains("not a gluelab workspace file"),

@@ -10,3 +10,4 @@ mod hostile;
 mod hr;
 mod reading;
 mod redshift_data;
+mod saves;

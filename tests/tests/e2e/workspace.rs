@@ -293,3 +293,110 @@ async fn shortcuts_run_the_job_but_not_while_typing() {
         .await;
     browser.close().await;
 }
+
+/// The bytes stored under `key` in the app's IndexedDB (`None` when there are none).
+async fn stored(browser: &BrowserSession, key: &str) -> Option<Vec<u8>> {
+    browser
+        .script(&format!(
+            "return new Promise((ok, fail) => {{ const open = indexedDB.open('gluelab', 1); \
+             open.onerror = () => fail(open.error); open.onsuccess = () => {{ \
+             const get = open.result.transaction('snapshots').objectStore('snapshots').get('{key}'); \
+             get.onerror = () => fail(get.error); \
+             get.onsuccess = () => {{ open.result.close(); ok(get.result ? Array.from(get.result) : null); }}; }}; }})"
+        ))
+        .await
+}
+
+/// Stores `bytes` under `key` in the app's IndexedDB, as a damaged save would have left them.
+async fn plant(browser: &BrowserSession, key: &str, bytes: &[u8]) {
+    let _: bool = browser
+        .script(&format!(
+            "return new Promise((ok, fail) => {{ const open = indexedDB.open('gluelab', 1); \
+             open.onerror = () => fail(open.error); open.onsuccess = () => {{ \
+             const tx = open.result.transaction('snapshots', 'readwrite'); \
+             tx.objectStore('snapshots').put(new Uint8Array({bytes:?}), '{key}'); \
+             tx.oncomplete = () => {{ open.result.close(); ok(true); }}; tx.onerror = () => fail(tx.error); }}; }})"
+        ))
+        .await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_saved_workspace_that_does_not_load_is_kept_offered_and_never_saved_over() {
+    let (_server, browser) = open_seed_workbench().await;
+    wait_saved(&browser).await;
+    // A save from a newer gluelab (or a damaged one).
+    let damaged = br#"{"format":"gluelab-workspace","version":999}"#.to_vec();
+    plant(&browser, "workspace", &damaged).await;
+    browser.client.refresh().await.unwrap();
+    let message = browser
+        .wait_text("#rejected-workspace", |t| t.contains("did not load"))
+        .await;
+    assert!(message.contains("saves nothing over it"), "{message}");
+    let notice = browser.text("#notice").await;
+    assert!(notice.contains("was not loaded"), "{notice}");
+    browser.find("#download-rejected").await;
+    browser.find("#retry-rejected").await;
+    browser.screenshot("ws-07-rejected-saved-workspace").await;
+
+    // Working on the demo meanwhile saves nothing over the stored bytes.
+    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
+    browser.upload_seed_file(1).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(stored(&browser, "workspace").await.as_deref(), Some(damaged.as_slice()));
+    let status = browser.text("#save-status").await;
+    assert!(status.contains("not saved"), "{status}");
+
+    // Download offers exactly those bytes; Retry loads them again (still refused, still kept).
+    browser.click("#download-rejected").await;
+    browser.click("#retry-rejected").await;
+    browser
+        .wait_text("#rejected-workspace", |t| t.contains("did not load"))
+        .await;
+    assert_eq!(stored(&browser, "workspace").await.as_deref(), Some(damaged.as_slice()));
+
+    // Start over: the workspace on screen is saved in its place, and a reload opens it.
+    browser.click("#discard-rejected").await;
+    assert_absent(&browser, "#rejected-workspace").await;
+    wait_saved(&browser).await;
+    assert_ne!(stored(&browser, "workspace").await.as_deref(), Some(damaged.as_slice()));
+    browser.client.refresh().await.unwrap();
+    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
+    assert_absent(&browser, "#rejected-workspace").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_second_tab_says_the_first_owns_saving_and_never_saves_over_it() {
+    let (server, browser) = open_seed_workbench().await;
+    wait_saved(&browser).await;
+    let first = browser.client.window().await.unwrap();
+    let second = browser.client.new_window(true).await.unwrap().handle;
+    browser.client.switch_to_window(second.clone()).await.unwrap();
+    browser.client.goto(&server.url).await.unwrap();
+    let told = browser.wait_text("#other-tab", |t| t.contains("owns saving")).await;
+    assert!(told.contains("not saved"), "{told}");
+    let status = browser.text("#save-status").await;
+    assert!(status.contains("another gluelab tab owns saving"), "{status}");
+    browser.screenshot("ws-08-second-tab").await;
+
+    // An edit in the second tab saves nothing.
+    let saved_by_first = stored(&browser, "workspace").await.expect("the first tab saved");
+    browser.upload_seed_file(2).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(stored(&browser, "workspace").await, Some(saved_by_first.clone()));
+
+    // The first tab goes on saving, and is not told anything.
+    browser.client.switch_to_window(first).await.unwrap();
+    assert_absent(&browser, "#other-tab").await;
+    browser.upload_seed_file(1).await;
+    wait_saved(&browser).await;
+    let now = stored(&browser, "workspace").await.expect("saved");
+    assert_ne!(now, saved_by_first);
+    let ws = snapshot::load(&now).expect("the first tab's save loads");
+    let keys: Vec<String> = ws.store().buckets().flat_map(|b| b.objects().keys().cloned()).collect();
+    assert!(keys.iter().any(|k| k.ends_with("raw-data-1.json")), "{keys:?}");
+    assert!(!keys.iter().any(|k| k.ends_with("raw-data-2.json")), "{keys:?}");
+    browser.close().await;
+}
