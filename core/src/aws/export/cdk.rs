@@ -14,13 +14,14 @@ use crate::workspace::Workspace;
 use super::template::template_value;
 use super::{pyspark_script, WAREHOUSE_CONNECTION};
 
-/// The npm packages the app pins: what `npm view` served when the export was written
-/// (`@aws-cdk/aws-glue-alpha` 2.192.0-alpha.0 is its newest, built against aws-cdk-lib 2.192.0).
-pub const NPM_PACKAGES: [(&str, &str); 3] = [
-    ("aws-cdk-lib", "2.192.0"),
-    ("constructs", "10.4.2"),
-    ("@aws-cdk/aws-glue-alpha", "2.192.0-alpha.0"),
-];
+/// The app's `package.json` and `package-lock.json`: pinned to what `npm view` served when the
+/// export was written (`@aws-cdk/aws-glue-alpha` 2.192.0-alpha.0 is its newest, built against
+/// aws-cdk-lib 2.192.0). `cargo xtask oracle` installs exactly these (cached under target/).
+pub const PACKAGE_JSON: &str = include_str!("../../../fixtures/cdk/package.json");
+pub const PACKAGE_LOCK: &str = include_str!("../../../fixtures/cdk/package-lock.json");
+
+/// The aws-cdk-lib version [`PACKAGE_JSON`] pins.
+pub const AWS_CDK_LIB: &str = "2.192.0";
 
 /// The CDK CLI a user deploys with: the 3.x CLI rejects the cloud assembly aws-cdk-lib 2.192
 /// writes, a 2.x CLI (numbered 2.1000 and up since the CLI's own releases) reads it.
@@ -40,21 +41,6 @@ pub fn stack_name(job: &str) -> String {
     }
 }
 
-/// The `package.json` of the app: pinned versions, `npm run synth`.
-pub fn package_json() -> String {
-    let dependencies: serde_json::Map<String, Value> = NPM_PACKAGES
-        .iter()
-        .map(|(name, version)| (name.to_string(), json!(version)))
-        .collect();
-    crate::model::bookmark::pretty_json(&json!({
-        "name": "gluelab-cdk-export",
-        "private": true,
-        "description": "An AWS Glue job exported from gluelab as an AWS CDK app",
-        "scripts": {"synth": "node app.js"},
-        "dependencies": dependencies,
-    })) + "\n"
-}
-
 /// One file of the app: its path inside the app's folder and its bytes.
 pub struct AppFile {
     pub path: String,
@@ -62,7 +48,7 @@ pub struct AppFile {
 }
 
 /// The job as a CDK app, file by file:
-/// - `package.json` ([`package_json`]) and `app.js`: one stack ([`stack_name`]) with the template's
+/// - `package.json`, `package-lock.json` ([`PACKAGE_JSON`]) and `app.js`: one stack ([`stack_name`]) with the template's
 ///   parameters (`cdk.CfnParameter`), its buckets (`s3.Bucket`), its role (`iam.Role`, the same
 ///   least-privilege policy), its Glue database and tables (the template's own resources,
 ///   `cdk.CfnResource`), a Glue `Connection` for the warehouse when the job reads or writes it
@@ -81,10 +67,16 @@ pub fn cdk_app(ws: &Workspace, job: &JobDefinition) -> Result<Vec<AppFile>> {
     let template = template_value(ws, job)?;
     let script_file = format!("glue/{}.py", job.name);
     let mut extra_zips = vec![];
-    let mut files = vec![AppFile {
-        path: "package.json".into(),
-        bytes: package_json().into_bytes(),
-    }];
+    let mut files = vec![
+        AppFile {
+            path: "package.json".into(),
+            bytes: PACKAGE_JSON.as_bytes().to_vec(),
+        },
+        AppFile {
+            path: "package-lock.json".into(),
+            bytes: PACKAGE_LOCK.as_bytes().to_vec(),
+        },
+    ];
     for uri in extra_py_files(job) {
         let object = S3Uri::parse(&uri)
             .ok()
@@ -536,7 +528,7 @@ fn readme(ws: &Workspace, job: &JobDefinition, template: &Value, script_file: &s
          It is the same stack as gluelab's CloudFormation export (`gluelab export-job --format cloudformation`).\n\n\
          ## Deploy\n\n\
          ```sh\n\
-         npm ci || npm install          # the versions package.json pins\n\
+         npm ci                         # the versions package-lock.json pins\n\
          ./package.sh                   # only if you keep your own modules in src/<package>/\n\
          CDK_OUTDIR=cdk.out node app.js # synthesize offline: cdk.out/{stack}.template.json\n\
          npx {CDK_CLI} bootstrap        # once per account and region (the assets bucket)\n\
@@ -553,7 +545,7 @@ fn readme(ws: &Workspace, job: &JobDefinition, template: &Value, script_file: &s
             ""
         },
         overrides = overrides.join(" "),
-        lib = NPM_PACKAGES[0].1,
+        lib = AWS_CDK_LIB,
     );
     if !not_covered.is_empty() {
         text.push_str("\n## Not created here\n\n");
@@ -711,6 +703,9 @@ mod tests {
         };
         let package: Value = serde_json::from_str(&file("package.json")).unwrap();
         assert_eq!(package["dependencies"]["@aws-cdk/aws-glue-alpha"], "2.192.0-alpha.0");
+        assert_eq!(package["dependencies"]["aws-cdk-lib"], AWS_CDK_LIB);
+        let lock: Value = serde_json::from_str(&file("package-lock.json")).unwrap();
+        assert_eq!(lock["packages"]["node_modules/aws-cdk-lib"]["version"], AWS_CDK_LIB);
         let app = file("app.js");
         assert!(app.contains("new glue.PySparkEtlJob(this, 'GlueJob'"), "{app}");
         assert!(
