@@ -7,4 +7,5 @@ mod article;
 mod errors;
 mod export;
 mod hr;
+mod python_modules;
 mod redshift_data;
