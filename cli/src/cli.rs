@@ -435,14 +435,24 @@ pub struct ExampleFilesArgs {
     pub to: Option<PathBuf>,
 }
 
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Cloudformation,
+    Cdk,
+}
+
 #[derive(Args, Debug)]
 pub struct ExportJobArgs {
     /// The job's name
     #[arg(long)]
     pub job_name: String,
-    /// Where to write the three files [default: the current directory]
+    /// Where to write the files [default: the current directory]
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+    /// cloudformation: NAME.py, NAME.json (CreateJob) and NAME.template.json; cdk: an AWS CDK app
+    /// (package.json, app.js, glue/NAME.py, package.sh, README.md) that `node app.js` synthesizes
+    #[arg(long, value_enum, default_value_t = ExportFormat::Cloudformation)]
+    pub format: ExportFormat,
     /// Where the script will be on S3: Command.ScriptLocation and the template's default [default: the
     /// job's ScriptLocation, else s3://aws-glue-assets-123456789012-us-east-1/scripts/NAME.py]
     #[arg(long, value_name = "S3URI")]

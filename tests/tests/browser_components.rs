@@ -682,6 +682,69 @@ async fn job_editor_shows_cores_filter_error_next_to_the_field_until_it_is_fixed
     );
 }
 
+/// A zip of `files` (stored), as `zip -r` writes one.
+fn zip_of(files: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for name in files {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(b"VALUE = 1\n").unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+#[wasm_bindgen_test]
+async fn job_editor_lists_an_extra_py_files_zip_that_breaks_a_packaging_rule() {
+    let mut ws = demo::seed_workspace().unwrap();
+    let bucket = demo::raw_bucket();
+    ws.put_object(
+        &S3Uri::new(&bucket, "packages/deep.zip"),
+        zip_of(&["src/services/__init__.py", "src/services/agg.py"]),
+    )
+    .unwrap();
+    ws.put_object(
+        &S3Uri::new(&bucket, "packages/models.zip"),
+        zip_of(&["models/employee.py"]),
+    )
+    .unwrap();
+    let value = format!("s3://{bucket}/packages/deep.zip,s3://{bucket}/packages/models.zip");
+    ws.edit_job(JOB, |job| {
+        job.default_arguments.insert("--extra-py-files".into(), value.clone());
+    })
+    .unwrap();
+    let studio = Studio::new(ws.clone());
+    let page = mount(studio, || view! { <JobPanel/> });
+    settle().await;
+    page.click("#edit-job");
+    settle().await;
+
+    let listed: Vec<String> = page
+        .all("#editor-problems li")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    let core_says: Vec<String> = ws
+        .validate_job(ws.job(JOB).unwrap())
+        .iter()
+        .map(|p| format!("{}: {}", p.field, p.message))
+        .collect();
+    assert_eq!(listed, core_says);
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(
+        listed[0].starts_with("default_arguments.--extra-py-files"),
+        "{listed:?}"
+    );
+    assert!(
+        listed[0].contains("deep.zip") && listed[0].contains("package folder at the zip's root"),
+        "{listed:?}"
+    );
+    assert!(
+        listed[1].contains("models.zip") && listed[1].contains("__init__.py in the package"),
+        "{listed:?}"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn undo_and_redo_in_the_top_bar_restore_the_clock_and_the_bookmark() {
     let (ws, _run1, _run2) = two_runs();

@@ -5,6 +5,7 @@
 //! fresh clone with only a Rust toolchain needs nothing else. No dependencies, on purpose:
 //! this crate must compile in seconds.
 
+mod cdk_node;
 mod install;
 mod oracle;
 mod run;
@@ -25,7 +26,8 @@ Tasks:
                     of the built app
   oracle            gluelab against the real engines: exported templates through cfn-lint, job
                     arguments through AWS's own getResolvedOptions, an exported script on Apache
-                    Spark (a pinned Python venv, cached under the target directory; Java from apt)
+                    Spark (a pinned Python venv, cached under the target directory; Java from apt),
+                    every CDK export synthesized with node (npm packages cached the same way)
   bench             benchmarks: format throughput, bookmarked runs (divan, native), and the
                     same 100 MB CSV and job run natively and in headless Chromium, as ratios
 ";

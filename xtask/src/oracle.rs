@@ -3,7 +3,8 @@
 //! A Python virtual environment with pinned versions of Apache Spark (`pyspark`), AWS's own
 //! `awsglue` package and `cfn-lint` (`tests/oracle/requirements.txt`) is created once under the
 //! target directory (`oracle-venv`) and re-created only when that file changes (a hash marker).
-//! Java comes from Debian when `java` is missing. Then the CLI is built and the pytest suite in
+//! Java comes from Debian when `java` is missing; the CDK export's npm packages are installed by
+//! `cdk_node.rs`, cached the same way. Then the CLI is built and the pytest suite in
 //! `tests/oracle/` drives it as a user would and compares what it does with the real engines.
 
 use std::path::{Path, PathBuf};
@@ -18,15 +19,17 @@ const ORACLE_DIR: &str = "tests/oracle";
 const MARKER: &str = "gluelab-requirements.hash";
 
 /// The kinds of comparison the suite counts, in the order the summary prints them.
-const KINDS: [(&str, &str); 3] = [
+const KINDS: [(&str, &str); 4] = [
     ("scripts", "scripts"),
     ("arguments", "argument lists"),
     ("templates", "templates"),
+    ("cdk", "CDK apps"),
 ];
 
 pub fn run() -> Result {
     let venv = venv()?;
     java()?;
+    let node_modules = crate::cdk_node::node_modules()?;
     let target = target_dir();
     let work = target.join("oracle");
     // A fresh scratch folder each run: workspaces, exported files, the summary.
@@ -46,6 +49,7 @@ pub fn run() -> Result {
         tool(&python.to_string_lossy())
             .args(["-m", "pytest", ORACLE_DIR, "-q", "-p", "no:cacheprovider", "-rfE"])
             .env("GLUELAB_BIN", &cli)
+            .env("GLUELAB_CDK_NODE_MODULES", &node_modules)
             .env("ORACLE_WORK", &work)
             .env("ORACLE_SUMMARY", &summary)
             .env("SPARK_LOCAL_IP", "127.0.0.1")
@@ -59,7 +63,7 @@ pub fn run() -> Result {
 }
 
 /// The project's target directory: `CARGO_TARGET_DIR` when set, else `<root>/target`.
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) if !dir.is_empty() => {
             let dir = PathBuf::from(dir);
@@ -140,7 +144,7 @@ fn java() -> Result {
     apt_install(&["openjdk-17-jre-headless"], "Java (for Apache Spark)")
 }
 
-fn apt_install(packages: &[&str], what: &str) -> Result {
+pub fn apt_install(packages: &[&str], what: &str) -> Result {
     let is_root = output(tool("id").arg("-u")).map(|u| u.trim() == "0").unwrap_or(false);
     if !(is_root && Path::new("/usr/bin/apt-get").exists()) {
         return Err(format!(
@@ -158,7 +162,7 @@ fn apt_install(packages: &[&str], what: &str) -> Result {
 }
 
 /// FNV-1a, 64 bits: enough to notice that the requirements changed (xtask has no dependencies).
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
     })

@@ -55,6 +55,11 @@ pub fn ScriptView() -> impl IntoView {
                     "Download infrastructure template"
                 </button>
             </div>
+            // The CDK app is several files and needs node to check: the CLI writes it.
+            <p class="hint" id="cdk-hint">
+                "As an AWS CDK app (app.js, package.json, the script, package.sh, a README with the local-run recipe): "
+                <code>{move || format!("gluelab export-job --job-name {} --format cdk", editor.draft.with(|d| d.name.clone()))}</code>
+            </p>
             {move || failed.get().map(|e| view! { <p class="field-error">{e}</p> })}
             <pre class="script mono" id="script-view" tabindex="0" aria-label="Glue PySpark script">{script}</pre>
         </aside>

@@ -2,14 +2,15 @@
 //! files that take a prototyped job to real AWS Glue, all computed by core
 //! (`gluelab_core::aws::export`): NAME.py (the PySpark script), NAME.json (the `CreateJob` request)
 //! and NAME.template.json (a CloudFormation template of its buckets, catalog tables, IAM role
-//! and job). The workspace is only read.
+//! and job); with `--format cdk`, the same as an AWS CDK app (`export::cdk_app`). The workspace
+//! is only read.
 
-use gluelab_core::aws::export::{cloudformation_template, create_job_json, pyspark_script, script_location};
+use gluelab_core::aws::export::{cdk_app, cloudformation_template, create_job_json, pyspark_script, script_location};
 use gluelab_core::model::store::S3Uri;
 use serde_json::Value;
 
 use super::Ctx;
-use crate::cli::ExportJobArgs;
+use crate::cli::{ExportFormat, ExportJobArgs};
 use crate::output::{CliError, Reply};
 
 pub fn run(args: ExportJobArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
@@ -46,6 +47,9 @@ pub fn run(args: ExportJobArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
             job.name
         )));
     }
+    if args.format == ExportFormat::Cdk {
+        return write_cdk_app(ctx, &job, &dir);
+    }
     let script_file = format!("{}.py", job.name);
     let template_file = format!("{}.template.json", job.name);
     let files = [
@@ -67,6 +71,39 @@ pub fn run(args: ExportJobArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
         &script_file,
         &location,
     ));
+    Ok(Reply::lines(out.join("\n")))
+}
+
+/// The CDK app's files under `dir`, and how to synthesize it.
+fn write_cdk_app(
+    ctx: &Ctx,
+    job: &gluelab_core::model::job::JobDefinition,
+    dir: &std::path::Path,
+) -> Result<Reply, CliError> {
+    let files = cdk_app(&*ctx.workspace, job)
+        .map_err(|e| CliError::general(format!("gluelab: cannot export the job {}: {e}", job.name)))?;
+    let mut out = vec![];
+    for file in &files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| CliError::general(format!("gluelab: cannot create {}: {e}", parent.display())))?;
+        }
+        std::fs::write(&path, &file.bytes)
+            .map_err(|e| CliError::general(format!("gluelab: cannot write {}: {e}", path.display())))?;
+        #[cfg(unix)]
+        if file.path.ends_with(".sh") {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
+        }
+        out.push(format!("wrote: {}", path.display()));
+    }
+    out.extend([
+        String::new(),
+        format!("Synthesize offline (in {}):", dir.display()),
+        "  npm install && CDK_OUTDIR=cdk.out node app.js".into(),
+        "Deploy and run it locally: see README.md.".into(),
+    ]);
     Ok(Reply::lines(out.join("\n")))
 }
 

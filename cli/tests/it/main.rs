@@ -8,6 +8,7 @@ mod errors;
 mod export;
 mod hostile;
 mod hr;
+mod python_modules;
 mod reading;
 mod redshift_data;
 mod saves;

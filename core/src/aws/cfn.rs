@@ -1,6 +1,7 @@
 //! CloudFormation: reads a template (YAML with the short tags `!Sub`, `!Ref`, `!GetAtt`,
 //! `!Join`, or JSON) and deploys it into a [`Workspace`]: S3 buckets, Glue databases, tables
-//! and jobs become real workspace objects; IAM roles and policies are kept as data.
+//! and jobs become real workspace objects; IAM roles and policies and Glue connections are kept
+//! as data.
 //!
 //! A deploy is all or nothing, as a stack that rolls back leaves nothing behind: it runs on a
 //! copy of the workspace and replaces it only when every resource was created. Anything the
@@ -35,18 +36,20 @@ pub const S3_BUCKET: &str = "AWS::S3::Bucket";
 pub const GLUE_DATABASE: &str = "AWS::Glue::Database";
 pub const GLUE_TABLE: &str = "AWS::Glue::Table";
 pub const GLUE_JOB: &str = "AWS::Glue::Job";
+pub const GLUE_CONNECTION: &str = "AWS::Glue::Connection";
 pub const IAM_ROLE: &str = "AWS::IAM::Role";
 pub const IAM_POLICY: &str = "AWS::IAM::Policy";
 pub const IAM_MANAGED_POLICY: &str = "AWS::IAM::ManagedPolicy";
 
 /// Every resource type a template may use, in the order a deploy creates independent ones.
-pub const RESOURCE_TYPES: [&str; 7] = [
+pub const RESOURCE_TYPES: [&str; 8] = [
     S3_BUCKET,
     IAM_ROLE,
     IAM_MANAGED_POLICY,
     IAM_POLICY,
     GLUE_DATABASE,
     GLUE_TABLE,
+    GLUE_CONNECTION,
     GLUE_JOB,
 ];
 
@@ -1264,7 +1267,9 @@ impl Workspace {
                 let job = job_from(decl, physical_id, properties)?;
                 self.create_job(job).map_err(failed)
             }
-            // IAM is kept in the stack only: gluelab does not enforce permissions.
+            GLUE_CONNECTION => check_catalog_id(decl, properties),
+            // IAM is kept in the stack only: gluelab does not enforce permissions. So is a Glue
+            // connection: the simulated warehouse needs no address or credentials.
             _ => Ok(()),
         }
     }
@@ -1284,7 +1289,7 @@ impl Workspace {
                 self.jobs.insert(job.name.clone(), job);
                 Ok(())
             }
-            t if t.starts_with("AWS::IAM::") && old.resource_type == t => Ok(()),
+            t if (t.starts_with("AWS::IAM::") || t == GLUE_CONNECTION) && old.resource_type == t => Ok(()),
             t => Err(DeployError::Validation(format!(
                 "gluelab cannot update {t} {} of stack {stack} in place (it changed since the last deploy); only \
                  Glue jobs (same name) and IAM resources are updated — deploy into a fresh workspace instead",
@@ -1428,6 +1433,7 @@ fn physical_id(stack: &str, decl: &ResourceDecl, properties: &Value) -> Result<S
         },
         GLUE_JOB => given(&["Name"])?.unwrap_or_else(|| generated(255)),
         IAM_ROLE => given(&["RoleName"])?.unwrap_or_else(|| generated(64)),
+        GLUE_CONNECTION => required_text(decl, properties, &["ConnectionInput", "Name"])?,
         IAM_POLICY => given(&["PolicyName"])?.unwrap_or_else(|| generated(128)),
         IAM_MANAGED_POLICY => {
             let name = given(&["ManagedPolicyName"])?.unwrap_or_else(|| generated(128));

@@ -1,6 +1,7 @@
 //! Export: a prototyped job as the files real AWS Glue needs — its PySpark script, its
 //! `CreateJob` request (for `aws glue create-job --cli-input-json`) and a CloudFormation
-//! template of everything around it ([`cloudformation_template`], in `export/template.rs`).
+//! template of everything around it ([`cloudformation_template`], in `export/template.rs`), or the
+//! same as an AWS CDK app ([`cdk_app`], in `export/cdk.rs`, built on the template's model).
 //!
 //! The script is what a Glue user would write for the plan: `getResolvedOptions`, `job.init`,
 //! one `create_dynamic_frame` per source (with its `transformation_ctx`, and `jobBookmarkKeys`
@@ -19,8 +20,10 @@ use crate::model::job::{JobDefinition, SinkMode, SinkOutput, SourceInput};
 use crate::transform::pyspark::py;
 use crate::transform::{Step, Transform};
 
+pub mod cdk;
 mod template;
 
+pub use cdk::cdk_app;
 pub use template::cloudformation_template;
 
 /// The Glue connection exported JDBC sources and sinks use (create it in Glue to match).

@@ -192,6 +192,19 @@ impl Workspace {
     /// so a user can watch it, stop it, or try to start another one meanwhile.
     pub fn begin_job_run(&mut self, request: RunRequest) -> Result<String> {
         let job = self.job(&request.job_name)?;
+        // Modelled: Glue starts such a run and its script fails at the import; gluelab refuses it
+        // at once, naming the zip and the rule, so nothing is read or written first.
+        let extra = request
+            .arguments
+            .get("--extra-py-files")
+            .or_else(|| job.default_arguments.get("--extra-py-files"));
+        if let Some(problem) = extra.and_then(|value| {
+            crate::model::python_modules::check_extra_py_files(&self.store, value)
+                .into_iter()
+                .next()
+        }) {
+            return Err(Error::InvalidInput(format!("Job {}: {problem}", job.name)));
+        }
         let active = self.runs_of(&job.name).filter(|r| r.state.is_active()).count() as u32;
         if active >= job.max_concurrent_runs {
             return Err(Error::ConcurrentRunsExceeded {

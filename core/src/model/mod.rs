@@ -10,6 +10,7 @@ pub mod clock;
 pub mod crawl;
 pub mod job;
 pub mod lineage;
+pub mod python_modules;
 pub mod run;
 pub mod schema_fit;
 pub mod stack;

@@ -93,6 +93,10 @@ impl Workspace {
                 if let Err(e) = value.parse::<crate::model::args::BookmarkOption>() {
                     add(field, e.to_string());
                 }
+            } else if key == "--extra-py-files" {
+                for problem in crate::model::python_modules::check_extra_py_files(&self.store, value) {
+                    add(field.clone(), problem.to_string());
+                }
             }
         }
         let mut contexts = BTreeSet::new();

@@ -80,6 +80,12 @@ pub fn cloudformation_template(ws: &Workspace, job: &JobDefinition) -> Result<St
     Ok(crate::model::bookmark::pretty_json(&needs.template(job)))
 }
 
+/// The same template as a JSON value, for exports built on it (`export/cdk.rs`).
+pub(super) fn template_value(ws: &Workspace, job: &JobDefinition) -> Result<Value> {
+    let needs = Needs::of(ws, job)?;
+    Ok(serde_json::to_value(needs.template(job)).expect("a template is JSON"))
+}
+
 /// A bucket of the template.
 struct Bucket {
     name: String,
