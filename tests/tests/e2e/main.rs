@@ -5,6 +5,7 @@
 
 mod editor;
 mod layout;
+mod query;
 mod rules;
 mod runs;
 mod s3;
