@@ -80,13 +80,20 @@ async fn a_query_runs_in_the_worker_pages_through_its_result_cancels_and_is_reme
     assert!(browser.text("#query-elapsed").await.starts_with("Failed after "));
 
     // A slow query can be cancelled while it runs; the next query gets a fresh worker.
-    run_query(
-        &browser,
-        &format!("SELECT count(DISTINCT lpad(device_id, 3000, state)) FROM {SINK}"),
-    )
-    .await;
-    browser.find("#query-running").await;
-    browser.click("#cancel-query").await;
+    // Cancel is pressed on the next tick after Run, as a quick user would: the worker is
+    // still reading the sink then (WebDriver's own round trips are slower than this query).
+    let slow = format!("SELECT count(DISTINCT lpad(device_id, 3000, state)) FROM {SINK}");
+    let code = format!(
+        "const box = document.querySelector('#sql'); box.value = {}; box.dispatchEvent(new Event('input'));
+         document.querySelector('#run-query').click();
+         await new Promise(r => setTimeout(r, 0));
+         const running = document.querySelector('#query-running')?.textContent ?? '';
+         document.querySelector('#cancel-query').click();
+         return running;",
+        serde_json::to_string(&slow).unwrap()
+    );
+    let running: String = browser.script(&format!("return (async () => {{ {code} }})()")).await;
+    assert!(running.starts_with("Running…"), "{running:?}");
     let cancelled = browser.wait_text("#query-cancelled", |t| !t.is_empty()).await;
     assert!(cancelled.starts_with("Cancelled after "), "{cancelled}");
     assert!(browser.texts(".query-result").await.is_empty());
