@@ -336,7 +336,11 @@ fn select_list(
             .iter()
             .map(|o| eval(&o.expr, scope)?.into_array(len))
             .collect::<Result<Vec<_>>>()?;
-        if arrays.iter().map(|a| a.get_array_memory_size()).sum::<usize>() > limits.max_result_bytes {
+        let mut bytes = 0;
+        for array in &arrays {
+            bytes += array.to_data().get_slice_memory_size()?;
+        }
+        if bytes > limits.max_result_bytes {
             return Err(limits.exceeded(len));
         }
         return Ok((arrays, len));
@@ -349,7 +353,8 @@ fn select_list(
         let part = Scope::Rows { batch: &rows, columns };
         for (output, column) in outputs.iter().zip(&mut chunks) {
             let array = eval(&output.expr, &part)?.into_array(n)?;
-            bytes += array.get_array_memory_size();
+            // A column passed through is a slice of the table's buffers: count its rows only.
+            bytes += array.to_data().get_slice_memory_size()?;
             column.push(array);
         }
         start += n;
@@ -648,6 +653,18 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("EXCEEDED_LOCAL_MEMORY_LIMIT"), "{e}");
+    }
+
+    #[test]
+    fn columns_passed_through_count_only_the_rows_of_each_chunk() {
+        // About 1.6 MB of table; every chunk is a slice of its buffers, counted by its rows.
+        let rows: Vec<_> = (0..70_000).map(|i| ("d001", i, "on")).collect();
+        let table = MemSource::one("db", "t", devices(&rows));
+        let limits = QueryLimits {
+            max_result_bytes: 4 << 20,
+        };
+        let r = execute_with_limits("SELECT * FROM db.t", &table, &limits).unwrap();
+        assert_eq!(r.num_rows(), 70_000);
     }
 
     #[test]
