@@ -15,18 +15,18 @@ use crate::state::{Notice, Studio};
 use crate::worker::{self, Reply};
 
 /// The worker's bootstrap: a module worker that imports the page's wasm-bindgen glue and
-/// instantiates the page's already compiled module (sent as the first message), then serves
-/// runs. One wasm file for page and worker: nothing more to download or compile. A failure to
+/// instantiates the page's already compiled module (sent as the first message with the name of
+/// what to serve: `serveJobRuns`, or the query worker's `serveQueries`). One wasm file for page and worker: nothing more to download or compile. A failure to
 /// load is rethrown outside the promise, so it reaches the page as the worker's `error` event
 /// (a rejected promise would stay inside the worker and leave a run waiting for it forever).
 const WORKER_BOOTSTRAP: &str = r#"
 self.onmessage = async (event) => {
   self.onmessage = null;
   try {
-    const [glue, module] = event.data;
+    const [glue, module, serve] = event.data;
     const bindings = await import(glue);
     await bindings.default({ module_or_path: module });
-    bindings.serveJobRuns();
+    bindings[serve]();
   } catch (error) {
     setTimeout(() => { throw new Error(`the job-run worker did not load: ${error}`); });
   }
@@ -114,8 +114,9 @@ fn run_inline(studio: Studio, run_id: &str) {
 }
 
 /// Starts a worker on this page's own module: a Blob URL bootstrap (module type) gets the
-/// URL of the page's glue script and the compiled `WebAssembly.Module`.
-fn start_worker() -> Option<Worker> {
+/// URL of the page's glue script, the compiled `WebAssembly.Module` and the name of the
+/// exported function that serves (`serveJobRuns`, `serveQueries`).
+pub(crate) fn start_worker(serve: &str) -> Option<Worker> {
     let glue = glue_script_url()?;
     let parts = js_sys::Array::of1(&JsValue::from_str(WORKER_BOOTSTRAP));
     let options = web_sys::BlobPropertyBag::new();
@@ -134,7 +135,11 @@ fn start_worker() -> Option<Worker> {
     );
     let worker = worker?;
     worker
-        .post_message(&js_sys::Array::of2(&JsValue::from_str(&glue), &wasm_bindgen::module()))
+        .post_message(&js_sys::Array::of3(
+            &JsValue::from_str(&glue),
+            &wasm_bindgen::module(),
+            &JsValue::from_str(serve),
+        ))
         .ok()?;
     Some(worker)
 }
@@ -153,7 +158,7 @@ fn ensure_worker(studio: Studio) -> bool {
     if RUNNER.with_borrow(|r| r.worker.is_some()) {
         return true;
     }
-    let Some(worker) = start_worker() else {
+    let Some(worker) = start_worker("serveJobRuns") else {
         return false;
     };
     let on_message =

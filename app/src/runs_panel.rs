@@ -16,8 +16,8 @@ struct RunRow {
     read: usize,
     reread: usize,
     skipped: usize,
-    rows_read: u64,
-    rows_written: u64,
+    /// Rows read, after each step, written (`JobRun::row_chain`): `2 → 1 → 1`.
+    chain: String,
     /// Where the rows went, step by step (`JobRun::row_flow`), shown on hover.
     flow: String,
     error_records: usize,
@@ -38,8 +38,7 @@ pub fn RunsPanel() -> impl IntoView {
                     read: r.lineage.count(VerdictKind::Read),
                     reread: r.lineage.count(VerdictKind::ReRead),
                     skipped: r.lineage.count(VerdictKind::Skipped),
-                    rows_read: r.rows_read,
-                    rows_written: r.rows_written,
+                    chain: r.row_chain(),
                     flow: r.row_flow().join("\n"),
                     error_records: r.error_records.len(),
                 })
@@ -53,7 +52,7 @@ pub fn RunsPanel() -> impl IntoView {
             <Show when=move || !rows().is_empty() fallback=|| view! { <p class="empty">"No runs yet."</p> }>
                 <table class="runs">
                     <thead>
-                        <tr><th>"#"</th><th>"Run id"</th><th>"State"</th><th>"read"</th><th>"re-read"</th><th>"skipped"</th><th>"rows in → out"</th><th title="error records">"errors"</th></tr>
+                        <tr><th>"#"</th><th>"Run id"</th><th>"State"</th><th>"read"</th><th>"re-read"</th><th>"skipped"</th><th title="rows read → after each step → written">"rows in → out"</th><th title="error records">"errors"</th></tr>
                     </thead>
                     <tbody>
                         <For each=rows key=|r| (r.id.clone(), r.state) let:row>
@@ -72,7 +71,7 @@ pub fn RunsPanel() -> impl IntoView {
                                         <td>{row.read}</td>
                                         <td>{row.reread}</td>
                                         <td>{row.skipped}</td>
-                                        <td class="run-rows" title=row.flow.clone()>{format!("{} → {}", row.rows_read, row.rows_written)}</td>
+                                        <td class="run-rows" title=row.flow.clone()>{row.chain.clone()}</td>
                                         <td class:warn-text=row.error_records != 0>{row.error_records}</td>
                                     </tr>
                                 }

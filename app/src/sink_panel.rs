@@ -1,10 +1,8 @@
 //! The sink table: every row with the run that wrote it, its source line, duplicates flagged;
-//! and the Athena-style query box of the seed article.
+//! and the Athena-style query box of the seed article (`crate::query_box`).
 
-use gluelab_core::query::QueryResult;
 use gluelab_core::views::browse::human_size;
 use gluelab_core::views::short_run_id;
-use gluelab_core::Workspace;
 use leptos::prelude::*;
 
 use crate::state::use_studio;
@@ -89,83 +87,7 @@ pub fn SinkPanel() -> impl IntoView {
                     </tbody>
                 </table>
             })}
-            <QueryBox/>
+            <crate::query_box::QueryBox/>
         </section>
-    }
-}
-
-/// Rows of a query result put on the page: enough to read, few enough that a large result
-/// does not make the page thousands of screens tall.
-const QUERY_ROWS_SHOWN: usize = 200;
-
-/// `SELECT ... FROM "db"."table"` over the catalog, on core's query engine.
-#[component]
-fn QueryBox() -> impl IntoView {
-    let studio = use_studio();
-    let sql = RwSignal::new(String::new());
-    // A new job (another example, an import) starts the box over its own sink; typing is kept
-    // while the job stays.
-    let job = Memo::new(move |_| studio.job_name());
-    Effect::new(move |_| {
-        let starter = job.with(|job| {
-            job.as_deref()
-                .and_then(|job| studio.workspace.with_untracked(|ws| ws.starter_query(job)))
-        });
-        sql.set(starter.unwrap_or_default());
-    });
-    let result = RwSignal::new(None::<Result<QueryResult, String>>);
-    let run_query = move || {
-        let answer = studio.workspace.with(|ws| ws.query(&sql.get_untracked(), None));
-        result.set(Some(answer.map_err(|e| e.to_string())));
-    };
-    // Ctrl+Enter (Cmd+Enter on a Mac) runs the query from the box, as in Athena's console.
-    let on_key = move |ev: web_sys::KeyboardEvent| {
-        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
-            ev.prevent_default();
-            run_query();
-        }
-    };
-    let download = move |_| {
-        let csv = result.with_untracked(|r| {
-            r.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .map(Workspace::query_result_csv)
-        });
-        if let Some(csv) = csv {
-            if let Err(e) = crate::share::download("query-result.csv", "text/csv", csv.as_bytes()) {
-                studio.notice.set(Some(crate::state::Notice::Error(e)));
-            }
-        }
-    };
-    view! {
-        <h3>"Query (Athena)"</h3>
-        <textarea class="sql mono" id="sql" rows="2" aria-label="SQL query" aria-keyshortcuts="Control+Enter Meta+Enter"
-            prop:value=move || sql.get() on:input:target=move |ev| sql.set(ev.target().value()) on:keydown=on_key></textarea>
-        <button class="btn secondary" id="run-query" on:click=move |_| run_query() title="Run the query (Ctrl+Enter)">"Run query"</button>
-        {move || result.with(|r| r.as_ref().map(|r| match r {
-            Err(e) => view! { <p class="run-error" id="query-error">{e.clone()}</p> }.into_any(),
-            Ok(r) => {
-                let total = r.num_rows();
-                // The page shows the head of the result; the whole of it downloads as CSV.
-                let count = if total > QUERY_ROWS_SHOWN {
-                    format!("{total} rows · the first {QUERY_ROWS_SHOWN} shown")
-                } else {
-                    format!("{total} rows")
-                };
-                view! {
-                    <div class="query-meta">
-                        <p class="hint" id="query-count">{count}</p>
-                        <button class="btn secondary small" id="query-csv" on:click=download
-                            title="The whole result as CSV, as Athena's Download results gives it">"Download CSV"</button>
-                    </div>
-                    <table class="query-result">
-                        <thead><tr>{r.columns.iter().map(|c| view! { <th>{c.clone()}</th> }).collect_view()}</tr></thead>
-                        <tbody>{r.first_rows(QUERY_ROWS_SHOWN).into_iter().map(|row| view! {
-                            <tr>{row.into_iter().map(|v| view! { <td class="mono">{v}</td> }).collect_view()}</tr>
-                        }).collect_view()}</tbody>
-                    </table>
-                }.into_any()
-            }
-        }))}
     }
 }

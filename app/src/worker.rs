@@ -153,7 +153,7 @@ pub fn run_message(run_id: &str, workspace: &Workspace) -> (Array, Array) {
 }
 
 /// `[kind, (run_id,) document, bodies]` with every buffer in the transfer list.
-fn to_js(kind: &str, run_id: Option<&str>, workspace: &Workspace) -> (Array, Array) {
+pub(crate) fn to_js(kind: &str, run_id: Option<&str>, workspace: &Workspace) -> (Array, Array) {
     let (document, bodies) = snapshot::save_handover(workspace);
     let document = Uint8Array::from(document.as_slice());
     let transfer = Array::of1(&document.buffer());
@@ -172,7 +172,7 @@ fn to_js(kind: &str, run_id: Option<&str>, workspace: &Workspace) -> (Array, Arr
     (message, transfer)
 }
 
-fn from_js(document: &JsValue, bodies: &JsValue) -> (Vec<u8>, Vec<Vec<u8>>) {
+pub(crate) fn from_js(document: &JsValue, bodies: &JsValue) -> (Vec<u8>, Vec<Vec<u8>>) {
     let bodies = Array::from(bodies)
         .iter()
         .map(|b| Uint8Array::new(&b).to_vec())

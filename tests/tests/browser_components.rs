@@ -549,7 +549,7 @@ async fn runs_panel_lists_each_run_and_a_click_explains_it() {
         assert_eq!(texts[3], r.lineage.count(VerdictKind::Read).to_string());
         assert_eq!(texts[4], r.lineage.count(VerdictKind::ReRead).to_string());
         assert_eq!(texts[5], r.lineage.count(VerdictKind::Skipped).to_string());
-        assert_eq!(texts[6], format!("{} → {}", r.rows_read, r.rows_written));
+        assert_eq!(texts[6], r.row_chain());
         // Hovering the rows says where they went, step by step.
         assert_eq!(
             tr.query_selector("td.run-rows")

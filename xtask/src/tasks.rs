@@ -149,9 +149,20 @@ fn test_stages(stages: &mut Stages) -> Result {
                 "only",
                 "--test-threads",
                 "1",
+                // The query benchmark is `cargo xtask bench`'s.
+                "-E",
+                "not binary(bench_query)",
             ]);
         } else {
-            cmd.args(["test", "--workspace", "--", "--ignored", "--test-threads=1"]);
+            cmd.args([
+                "test",
+                "--workspace",
+                "--",
+                "--ignored",
+                "--test-threads=1",
+                "--skip",
+                "bench_query",
+            ]);
         }
         status(
             cmd.env("GLUELAB_DIST", project_root().join("dist"))
@@ -178,7 +189,36 @@ fn native_tests() -> Result {
 
 pub fn bench() -> Result {
     status(cargo().args(["bench", "--package", "gluelab-core"]))?;
-    browser_vs_native()
+    browser_vs_native()?;
+    query_longest_block()
+}
+
+/// The query box's longest main-thread block over a 1.6 M-row sink, in the built app
+/// (`tests/tests/bench_query.rs`, a `PerformanceObserver` for long tasks).
+fn query_longest_block() -> Result {
+    install::all(Needs {
+        web: true,
+        browser: false,
+    })?;
+    let browser = install::browser()?;
+    trunk_build()?;
+    println!("\n==> the query box's longest main-thread block (built app, headless Chromium)");
+    status(
+        cargo()
+            .args([
+                "test",
+                "--package",
+                TESTS_PACKAGE,
+                "--test",
+                "bench_query",
+                "--",
+                "--ignored",
+                "--nocapture",
+            ])
+            .env("GLUELAB_DIST", project_root().join("dist"))
+            .env("CHROMEDRIVER", &browser.chromedriver)
+            .env("CHROMIUM", &browser.chromium),
+    )
 }
 
 /// The same 100 MB CSV workload (`tests/src/bench.rs`) natively and in headless Chromium, then

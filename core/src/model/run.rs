@@ -177,6 +177,18 @@ impl ErrorDetail {
 }
 
 impl JobRun {
+    /// The row counts stage by stage, compactly: read, after each step, written (`2 → 1 → 1`);
+    /// a run that did not write ends at its last step. What the runs table shows; the
+    /// [`JobRun::row_flow`] lines say the same in words.
+    pub fn row_chain(&self) -> String {
+        let mut counts = vec![self.rows_read];
+        counts.extend(self.step_rows.iter().map(|s| s.rows_out));
+        if self.state == RunState::Succeeded || self.step_rows.is_empty() {
+            counts.push(self.rows_written);
+        }
+        counts.iter().map(u64::to_string).collect::<Vec<_>>().join(" → ")
+    }
+
     /// Where the rows went, one line per stage: read, each step (with what it dropped or added,
     /// and its warnings), written. Empty before the run has read anything.
     pub fn row_flow(&self) -> Vec<String> {

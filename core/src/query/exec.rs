@@ -12,6 +12,7 @@ use arrow::row::{RowConverter, SortField};
 use super::aggregate::Groups;
 use super::error::{sql_error, Pos};
 use super::eval::{eval, predicate, Columns, Scope};
+use super::limits::QueryLimits;
 use super::plan::{Expr, Literal, OrderKey, Query, SelectItem, TableRef};
 use super::TableSource;
 use crate::error::{Error, Result};
@@ -24,7 +25,7 @@ struct Output {
     referable: bool,
 }
 
-pub(crate) fn run(query: &Query, source: &dyn TableSource) -> Result<RecordBatch> {
+pub(crate) fn run(query: &Query, source: &dyn TableSource, limits: &QueryLimits) -> Result<RecordBatch> {
     let input = load(query.from.as_ref(), source)?;
     let columns = Columns::new(input.schema_ref());
     let outputs = expand(query, input.schema_ref())?;
@@ -47,9 +48,9 @@ pub(crate) fn run(query: &Query, source: &dyn TableSource) -> Result<RecordBatch
         columns: &columns,
     };
     if !aggregates(query, &outputs).is_empty() || !query.group_by.is_empty() || query.having.is_some() {
-        aggregate_then_finish(query, &outputs, &rows)
+        aggregate_then_finish(query, &outputs, &rows, limits)
     } else {
-        finish(query, &outputs, &rows)
+        finish(query, &outputs, &rows, limits)
     }
 }
 
@@ -174,7 +175,7 @@ fn aggregates<'a>(query: &'a Query, outputs: &'a [Output]) -> Vec<&'a Expr> {
     found
 }
 
-fn aggregate_then_finish(query: &Query, outputs: &[Output], rows: &Scope) -> Result<RecordBatch> {
+fn aggregate_then_finish(query: &Query, outputs: &[Output], rows: &Scope, limits: &QueryLimits) -> Result<RecordBatch> {
     let n = rows.len();
     let key_exprs = query
         .group_by
@@ -228,6 +229,7 @@ fn aggregate_then_finish(query: &Query, outputs: &[Output], rows: &Scope) -> Res
             keys: &keys,
             aggregates: &aggs,
         },
+        limits,
     )
 }
 
@@ -259,12 +261,14 @@ enum SortSource {
     Computed(ArrayRef),
 }
 
-fn finish(query: &Query, outputs: &[Output], scope: &Scope) -> Result<RecordBatch> {
-    let len = scope.len();
-    let arrays = outputs
-        .iter()
-        .map(|o| eval(&o.expr, scope)?.into_array(len))
-        .collect::<Result<Vec<_>>>()?;
+fn finish(query: &Query, outputs: &[Output], scope: &Scope, limits: &QueryLimits) -> Result<RecordBatch> {
+    // Without DISTINCT or ORDER BY, rows past `OFFSET + LIMIT` are never computed (and the
+    // scope is not read again below).
+    let needed = match (query.distinct || !query.order_by.is_empty(), query.limit) {
+        (false, Some(limit)) => query.offset.saturating_add(limit),
+        _ => usize::MAX,
+    };
+    let (arrays, len) = select_list(outputs, scope, needed, limits)?;
     let fields: Vec<Field> = outputs
         .iter()
         .zip(&arrays)
@@ -307,6 +311,73 @@ fn finish(query: &Query, outputs: &[Output], scope: &Scope) -> Result<RecordBatc
     let start = query.offset.min(batch.num_rows());
     let count = query.limit.unwrap_or(usize::MAX).min(batch.num_rows() - start);
     Ok(batch.slice(start, count))
+}
+
+/// Rows of a plain query are computed in chunks at most this long, each sized from the bytes per
+/// row so far, so a result past the limit stops within about [`CHUNK_BYTES`] of it.
+const CHUNK_ROWS: usize = 65_536;
+/// What a chunk of the select list should hold; the first chunk is [`FIRST_CHUNK_ROWS`] long.
+const CHUNK_BYTES: usize = 16 * 1024 * 1024;
+const FIRST_CHUNK_ROWS: usize = 64;
+
+/// The select list's columns over the first `needed` rows of `scope` and how many rows that is,
+/// failing as soon as they hold more than `limits` allow (checked after every chunk, not once
+/// the whole result is built).
+fn select_list(
+    outputs: &[Output],
+    scope: &Scope,
+    needed: usize,
+    limits: &QueryLimits,
+) -> Result<(Vec<ArrayRef>, usize)> {
+    let len = scope.len().min(needed);
+    let Scope::Rows { batch, columns } = scope else {
+        // One row per group: the groups are already held, so one check at the end suffices.
+        let arrays = outputs
+            .iter()
+            .map(|o| eval(&o.expr, scope)?.into_array(len))
+            .collect::<Result<Vec<_>>>()?;
+        let mut bytes = 0;
+        for array in &arrays {
+            bytes += array.to_data().get_slice_memory_size()?;
+        }
+        if bytes > limits.max_result_bytes {
+            return Err(limits.exceeded(len));
+        }
+        return Ok((arrays, len));
+    };
+    let mut chunks: Vec<Vec<ArrayRef>> = vec![Vec::new(); outputs.len()];
+    let (mut start, mut bytes, mut chunk) = (0, 0usize, FIRST_CHUNK_ROWS);
+    loop {
+        let n = chunk.min(len - start);
+        let rows = batch.slice(start, n);
+        let part = Scope::Rows { batch: &rows, columns };
+        for (output, column) in outputs.iter().zip(&mut chunks) {
+            let array = eval(&output.expr, &part)?.into_array(n)?;
+            // A column passed through is a slice of the table's buffers: count its rows only.
+            bytes += array.to_data().get_slice_memory_size()?;
+            column.push(array);
+        }
+        start += n;
+        if bytes > limits.max_result_bytes {
+            return Err(limits.exceeded(start));
+        }
+        if start >= len {
+            break;
+        }
+        let per_row = bytes / start.max(1) + 1;
+        chunk = (CHUNK_BYTES / per_row).clamp(1, CHUNK_ROWS);
+    }
+    let arrays = chunks
+        .iter()
+        .map(|parts| match parts.as_slice() {
+            [one] => Ok(one.clone()),
+            parts => {
+                let parts: Vec<&dyn Array> = parts.iter().map(|a| a.as_ref()).collect();
+                Ok(arrow::compute::concat(&parts)?)
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((arrays, len))
 }
 
 fn sort_source(key: &OrderKey, outputs: &[Output], distinct: bool, scope: &Scope) -> Result<SortSource> {
@@ -380,7 +451,7 @@ mod tests {
     use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
 
     use super::super::testing::{devices, MemSource};
-    use super::super::{execute, QueryResult};
+    use super::super::{execute, execute_with_limits, QueryResult};
     use super::*;
 
     /// `t`: id bigint, name varchar, score double, with a NULL in each of name and score.
@@ -543,6 +614,70 @@ mod tests {
             e.contains("For SELECT DISTINCT, ORDER BY expressions must appear in select list"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_result_past_the_limit_fails_while_it_is_built() {
+        let limits = |bytes| QueryLimits {
+            max_result_bytes: bytes,
+        };
+        let run = |sql: &str, bytes| execute_with_limits(sql, &source(), &limits(bytes));
+        let e = run("SELECT lpad(name, 1000000, 'x') FROM t", 1 << 20)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("EXCEEDED_LOCAL_MEMORY_LIMIT: Query result is larger than 1 MiB, the most gluelab holds"),
+            "{e}"
+        );
+        // Checked chunk by chunk: a huge table fails long before every row is computed.
+        let wide = MemSource::one("db", "t", devices(&[("d001", 1, "on"); 5000]));
+        let e = execute_with_limits(
+            "SELECT lpad(device_id, 1000000, 'x') FROM db.t",
+            &wide,
+            &limits(8 << 20),
+        )
+        .unwrap_err()
+        .to_string();
+        let rows: usize = e
+            .split("exceeded after ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next()?.parse().ok())
+            .unwrap();
+        assert!(rows < 100, "{e}");
+        // LIMIT without ORDER BY computes only the rows it returns.
+        let r = run("SELECT lpad(name, 1000000, 'x') FROM t LIMIT 1", 2 << 20).unwrap();
+        assert_eq!(r.num_rows(), 1);
+        // Within the limit, the same answer as without one; aggregates are checked too.
+        assert_eq!(run("SELECT * FROM t", 1 << 20).unwrap(), query("SELECT * FROM t"));
+        let e = run("SELECT name, count(*) FROM t GROUP BY name", 8)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("EXCEEDED_LOCAL_MEMORY_LIMIT"), "{e}");
+    }
+
+    #[test]
+    fn columns_passed_through_count_only_the_rows_of_each_chunk() {
+        // About 1.6 MB of table; every chunk is a slice of its buffers, counted by its rows.
+        let rows: Vec<_> = (0..70_000).map(|i| ("d001", i, "on")).collect();
+        let table = MemSource::one("db", "t", devices(&rows));
+        let limits = QueryLimits {
+            max_result_bytes: 4 << 20,
+        };
+        let r = execute_with_limits("SELECT * FROM db.t", &table, &limits).unwrap();
+        assert_eq!(r.num_rows(), 70_000);
+    }
+
+    #[test]
+    fn a_long_result_is_computed_in_chunks_with_the_same_answer() {
+        let rows: Vec<_> = (0..70_000)
+            .map(|i| ("d", i, if i % 2 == 0 { "on" } else { "off" }))
+            .collect();
+        let many = MemSource::one("db", "t", devices(&rows));
+        let r = execute("SELECT timestamp * 2 AS t2, upper(state) FROM db.t", &many).unwrap();
+        assert_eq!(r.num_rows(), 70_000);
+        assert_eq!(r.rows_from(69_999, 5), [["139998", "OFF"]]);
+        assert_eq!(r.rows_from(64, 1), [["128", "ON"]]);
+        assert_eq!(r.rows_from(80_000, 5), Vec::<Vec<String>>::new());
     }
 
     #[test]

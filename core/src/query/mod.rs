@@ -97,6 +97,8 @@ mod error;
 mod eval;
 mod exec;
 mod functions;
+mod history;
+mod limits;
 mod lowered;
 mod parse;
 mod plan;
@@ -113,6 +115,8 @@ use arrow::datatypes::SchemaRef;
 
 use crate::error::Result;
 
+pub use history::{QueryHistory, HISTORY_ENTRIES, HISTORY_ENTRY_CHARS};
+pub use limits::{QueryLimits, MAX_RESULT_BYTES};
 pub(crate) use lowered::ScalarExpr;
 pub(crate) use parse::check_operator_count;
 
@@ -153,6 +157,13 @@ impl QueryResult {
         render::rows_as_strings(&self.batch.slice(0, n.min(self.batch.num_rows())))
     }
 
+    /// Rows `start..start + n` (as many as there are) as [`QueryResult::rows_as_strings`]
+    /// renders them: one page of a large result.
+    pub fn rows_from(&self, start: usize, n: usize) -> Vec<Vec<String>> {
+        let start = start.min(self.batch.num_rows());
+        render::rows_as_strings(&self.batch.slice(start, n.min(self.batch.num_rows() - start)))
+    }
+
     /// A box-drawn table (`+---+` rules, `| a |` cells) for the CLI; numbers right-aligned.
     pub fn to_ascii_table(&self) -> String {
         let types: Vec<_> = self
@@ -166,10 +177,16 @@ impl QueryResult {
     }
 }
 
-/// Runs one `SELECT` statement against `source`.
+/// Runs one `SELECT` statement against `source`, under the default [`QueryLimits`].
 pub fn execute(sql: &str, source: &dyn TableSource) -> Result<QueryResult> {
+    execute_with_limits(sql, source, &QueryLimits::default())
+}
+
+/// Runs one `SELECT` statement against `source`; a result that grows past `limits` fails with
+/// `EXCEEDED_LOCAL_MEMORY_LIMIT` while it is being computed.
+pub fn execute_with_limits(sql: &str, source: &dyn TableSource, limits: &QueryLimits) -> Result<QueryResult> {
     let query = parse::parse(sql)?;
-    let batch = exec::run(&query, source)?;
+    let batch = exec::run(&query, source, limits)?;
     let columns = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
     Ok(QueryResult { columns, batch })
 }

@@ -99,6 +99,7 @@ fn from_empty_to_a_first_run_over_a_persons_own_file() {
         "{:?}",
         run.error_message
     );
+    assert_eq!(run.row_chain(), "2 → 2");
     let result = ws.query(&ws.starter_query(&job.name).unwrap(), None).unwrap();
     assert_eq!(
         result.rows_as_strings(),

@@ -204,4 +204,6 @@ fn a_run_says_where_its_rows_went_step_by_step() {
             "Wrote 1 row",
         ]
     );
+    // The runs table's compact form: read, after each step, written.
+    assert_eq!(ws.run(&id).unwrap().row_chain(), "2 → 1 → 1 → 1");
 }

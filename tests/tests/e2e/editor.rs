@@ -169,6 +169,13 @@ async fn a_filter_and_a_map_edited_previewed_saved_and_run() {
     let sink = browser.wait_text("table.sink", |t| t.contains("E36B7DFA")).await;
     assert!(!sink.contains("3ff9c44a"), "{sink}");
     browser.wait_text("#sink-summary", |t| t.starts_with("1 rows")).await;
+    // The runs table shows the rows stage by stage: 2 read, the Filter leaves 1, 1 written.
+    let chain = browser.text("tr.run-row td.run-rows").await;
+    let counts: Vec<&str> = chain.split(" → ").collect();
+    assert!(
+        counts.len() >= 4 && counts[0] == "2" && counts.last() == Some(&"1") && counts.contains(&"1"),
+        "{chain}"
+    );
     browser.screenshot("editor-04-after-run").await;
     browser.close().await;
 }

@@ -6,6 +6,7 @@
 mod csp;
 mod editor;
 mod layout;
+mod query;
 mod rules;
 mod runs;
 mod s3;

@@ -552,7 +552,7 @@ async fn from_an_empty_workbench_to_a_first_run_over_ones_own_file() {
         .await
         .expect("Ctrl+Enter");
     browser
-        .wait_text("#query-count", |t| t == "250 rows · the first 200 shown")
+        .wait_text("#query-count", |t| t == "250 rows · rows 1–200 shown")
         .await;
     assert_eq!(browser.texts(".query-result tbody tr").await.len(), 200);
     assert_eq!(browser.text("#query-csv").await, "Download CSV");

@@ -1,0 +1,249 @@
+//! The page's side of the query box's queries: each goes to the query worker
+//! (`crate::query_worker`), with the workspace shipped first when it changed since the last
+//! query; Cancel terminates the worker (a fresh one takes the next query). The page keeps one
+//! page of rows of the last result; the worker keeps the whole of it.
+
+use std::cell::RefCell;
+
+use js_sys::Array;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker};
+
+use crate::query_worker::{self, QueryReply};
+use crate::state::{Notice, Studio};
+
+/// What the query box shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum QueryState {
+    Idle,
+    Running {
+        id: u32,
+        /// `performance.now()` when the query was sent.
+        started: f64,
+    },
+    Done(QueryPage),
+    Failed {
+        message: String,
+        elapsed_ms: f64,
+    },
+    Cancelled {
+        elapsed_ms: f64,
+    },
+}
+
+/// One page of a result and its whole count.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryPage {
+    pub id: u32,
+    pub columns: Vec<String>,
+    pub total: usize,
+    /// The row number (from 0) of `rows[0]`.
+    pub start: usize,
+    pub rows: Vec<Vec<String>>,
+    pub elapsed_ms: f64,
+}
+
+#[derive(Default)]
+struct QueryWorker {
+    worker: Option<Worker>,
+    ready: bool,
+    /// Messages (with their transfer lists) sent before the worker was ready.
+    queued: Vec<(Array, Array)>,
+    /// The worker holds the workspace as it is now.
+    shipped: bool,
+    last_id: u32,
+    state: Option<RwSignal<QueryState>>,
+}
+
+thread_local! {
+    static QUERIES: RefCell<QueryWorker> = RefCell::new(QueryWorker::default());
+}
+
+pub fn now_ms() -> f64 {
+    window()
+        .performance()
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// Where the query box's state lives: replies land there.
+pub fn connect(state: RwSignal<QueryState>) {
+    QUERIES.with_borrow_mut(|q| q.state = Some(state));
+}
+
+/// The workspace changed: the next query ships it again.
+pub fn workspace_changed() {
+    QUERIES.with_borrow_mut(|q| q.shipped = false);
+}
+
+/// Runs `sql` in the worker over the workspace as it is now.
+pub fn run(studio: Studio, sql: &str) {
+    let id = QUERIES.with_borrow_mut(|q| {
+        q.last_id += 1;
+        q.last_id
+    });
+    set_state(QueryState::Running { id, started: now_ms() });
+    if !ensure_worker(studio) {
+        set_state(QueryState::Failed {
+            message: "This browser cannot start the query worker (no Web Workers).".into(),
+            elapsed_ms: 0.0,
+        });
+        return;
+    }
+    if !QUERIES.with_borrow(|q| q.shipped) {
+        let load = studio.workspace.with_untracked(query_worker::load_message);
+        send(load);
+        QUERIES.with_borrow_mut(|q| q.shipped = true);
+    }
+    send((query_worker::query_message(id, sql), Array::new()));
+}
+
+/// Stops the query in flight: its worker is terminated, nothing of it is kept.
+pub fn cancel() {
+    let started = QUERIES.with_borrow(|q| q.state.map(|s| s.get_untracked()));
+    if let Some(QueryState::Running { started, .. }) = started {
+        reset();
+        set_state(QueryState::Cancelled {
+            elapsed_ms: now_ms() - started,
+        });
+    }
+}
+
+/// Asks for the page of result `id` starting at row `start`.
+pub fn page(id: u32, start: usize) {
+    send((query_worker::page_message(id, start), Array::new()));
+}
+
+/// Asks for the whole of result `id` as CSV; it downloads when it arrives.
+pub fn csv(id: u32) {
+    send((query_worker::csv_message(id), Array::new()));
+}
+
+fn set_state(state: QueryState) {
+    if let Some(signal) = QUERIES.with_borrow(|q| q.state) {
+        signal.set(state);
+    }
+}
+
+fn reset() {
+    QUERIES.with_borrow_mut(|q| {
+        if let Some(worker) = q.worker.take() {
+            worker.terminate();
+        }
+        let (last_id, state) = (q.last_id, q.state);
+        *q = QueryWorker {
+            last_id,
+            state,
+            ..QueryWorker::default()
+        };
+    });
+}
+
+fn send(message: (Array, Array)) {
+    QUERIES.with_borrow_mut(|q| match (&q.worker, q.ready) {
+        (Some(worker), true) => post(worker, &message),
+        _ => q.queued.push(message),
+    });
+}
+
+fn post(worker: &Worker, (message, transfer): &(Array, Array)) {
+    worker
+        .post_message_with_transfer(message, transfer)
+        .expect("a worker accepts messages");
+}
+
+fn ensure_worker(studio: Studio) -> bool {
+    if QUERIES.with_borrow(|q| q.worker.is_some()) {
+        return true;
+    }
+    let Some(worker) = crate::runner::start_worker("serveQueries") else {
+        return false;
+    };
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        if let Some(reply) = QueryReply::parse(&event.data()) {
+            receive(studio, reply);
+        }
+    });
+    let on_error = Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+        event.prevent_default();
+        // The worker is gone (out of memory, or it did not load): the next query starts afresh.
+        reset();
+        let running = QUERIES.with_borrow(|q| q.state.map(|s| s.get_untracked()));
+        if let Some(QueryState::Running { started, .. }) = running {
+            set_state(QueryState::Failed {
+                message: format!("The query worker failed ({}); the query was stopped.", event.message()),
+                elapsed_ms: now_ms() - started,
+            });
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_message.forget();
+    on_error.forget();
+    QUERIES.with_borrow_mut(|q| {
+        q.worker = Some(worker);
+        q.ready = false;
+    });
+    true
+}
+
+fn receive(studio: Studio, reply: QueryReply) {
+    let current = QUERIES.with_borrow(|q| q.state.map(|s| s.get_untracked()));
+    let Some(current) = current else { return };
+    match reply {
+        QueryReply::Ready => QUERIES.with_borrow_mut(|q| {
+            q.ready = true;
+            if let Some(worker) = &q.worker {
+                for message in q.queued.drain(..) {
+                    post(worker, &message);
+                }
+            }
+        }),
+        QueryReply::Result {
+            id,
+            total,
+            columns,
+            rows,
+        } => {
+            if let QueryState::Running { id: running, started } = current {
+                if running == id {
+                    set_state(QueryState::Done(QueryPage {
+                        id,
+                        columns,
+                        total,
+                        start: 0,
+                        rows,
+                        elapsed_ms: now_ms() - started,
+                    }));
+                }
+            }
+        }
+        QueryReply::Page { id, start, rows } => {
+            if let QueryState::Done(page) = current {
+                if page.id == id {
+                    set_state(QueryState::Done(QueryPage { start, rows, ..page }));
+                }
+            }
+        }
+        QueryReply::Csv { text, .. } => {
+            if let Err(e) = crate::share::download("query-result.csv", "text/csv", text.as_bytes()) {
+                studio.notice.set(Some(Notice::Error(e)));
+            }
+        }
+        QueryReply::Failed { id, message } => match current {
+            // 0: the workspace did not load, which fails the query waiting behind it.
+            QueryState::Running { id: running, started } if running == id || id == 0 => {
+                if id == 0 {
+                    workspace_changed();
+                }
+                set_state(QueryState::Failed {
+                    message,
+                    elapsed_ms: now_ms() - started,
+                });
+            }
+            _ => studio.notice.set(Some(Notice::Error(message))),
+        },
+    }
+}

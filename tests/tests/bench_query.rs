@@ -1,0 +1,74 @@
+//! The query box's benchmark (issue 12): the page's longest main-thread block while a query
+//! reads a 1.6 M-row sink, measured with a `PerformanceObserver` for `longtask` entries (tasks of
+//! 50 ms or more) in the *built* app. A benchmark, not a test: it prints figures and asserts
+//! nothing about time. `cargo xtask bench` runs it; by hand:
+//! `GLUELAB_DIST=$PWD/dist cargo test -p gluelab-tests --test bench_query -- --ignored --nocapture`
+//! (point `GLUELAB_DIST` at an older build to measure "before").
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::time::{Duration, Instant};
+
+use gluelab_tests::e2e::{open_seed_workbench, BrowserSession};
+
+/// The sink's rows: every generated line lands in the demo job's sink.
+const SINK_ROWS: usize = 1_600_000;
+/// Bytes of a generated JSON line (`{"device_id": "…", "timestamp": …, "state": …}`).
+const LINE_BYTES: usize = 67;
+
+const OBSERVE: &str = "
+window.__gluelabLongest = 0;
+new PerformanceObserver(list => {
+  for (const e of list.getEntries()) window.__gluelabLongest = Math.max(window.__gluelabLongest, e.duration);
+}).observe({ type: 'longtask', buffered: false });
+return true;";
+
+/// Polls `css` for up to `limit` until `check` holds.
+async fn wait_long(browser: &BrowserSession, css: &str, limit: Duration, check: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        if let Ok(element) = browser.client.find(fantoccini::Locator::Css(css)).await {
+            let text = element.text().await.unwrap_or_default();
+            if check(&text) {
+                return text;
+            }
+        }
+        assert!(start.elapsed() < limit, "`{css}` did not show in {limit:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "a benchmark: `cargo xtask bench` runs it on the built app"]
+async fn bench_query_longest_main_thread_block() {
+    let (_server, browser) = open_seed_workbench().await;
+    let path = std::env::temp_dir().join(format!("gluelab-bench-{}-readings.json", std::process::id()));
+    std::fs::write(&path, gluelab_tests::bench::json_input(SINK_ROWS * LINE_BYTES)).expect("write the input");
+    browser.choose_file("#file-picker", &path).await;
+    wait_long(&browser, "table.objects", Duration::from_secs(300), |t| {
+        t.contains("readings.json")
+    })
+    .await;
+    browser.click("#run-job").await;
+    wait_long(&browser, ".runs tbody", Duration::from_secs(900), |t| {
+        t.contains("SUCCEEDED") && !t.contains("RUNNING")
+    })
+    .await;
+    let _ = std::fs::remove_file(&path);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let _: bool = browser.script(OBSERVE).await;
+    let start = Instant::now();
+    browser.click("#run-query").await;
+    let count = wait_long(&browser, "#query-count, #query-error", Duration::from_secs(900), |t| {
+        !t.is_empty()
+    })
+    .await;
+    let seconds = start.elapsed().as_secs_f64();
+    // Let the observer's last entries arrive.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let longest: f64 = browser.script("return window.__gluelabLongest").await;
+    println!("gluelab-bench query-longtask result {count:?}");
+    println!("gluelab-bench query-longtask longest_main_thread_block_ms {longest:.0}");
+    println!("gluelab-bench query-longtask query_seconds {seconds:.1}");
+    browser.close().await;
+}
