@@ -4,7 +4,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod editor;
+mod exercise;
 mod layout;
+mod presenter;
 mod rules;
 mod runs;
 mod s3;
