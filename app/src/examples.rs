@@ -1,19 +1,22 @@
-//! The example picker: core's ready examples (title and summary) and "Start empty". Picking
-//! one replaces the workspace (undoable) and offers its guided tour.
+//! The example picker: core's ready examples (title and summary), the workshop challenges and
+//! "Start empty". Picking one replaces the workspace (undoable) and offers its guided tour (or
+//! shows the challenge's goal).
 
-use gluelab_core::demo::examples;
+use gluelab_core::demo::{examples, exercises};
 use gluelab_core::Workspace;
 use leptos::prelude::*;
 
+use crate::exercise::{use_exercises, Exercises};
 use crate::shortcuts::use_overlays;
 use crate::state::{use_studio, Studio};
 use crate::tour::{use_tour, Tour};
 
 /// Loads example `id` (undoable) and offers its tour.
-pub fn open_example(studio: Studio, tour: Tour, id: &str) {
+pub fn open_example(studio: Studio, tour: Tour, exercises: Exercises, id: &str) {
     match examples::load(id) {
         Ok(workspace) => {
             studio.replace(workspace);
+            exercises.close();
             tour.offer(id);
         }
         Err(e) => studio.notice.set(Some(crate::state::Notice::Error(e.to_string()))),
@@ -21,8 +24,9 @@ pub fn open_example(studio: Studio, tour: Tour, id: &str) {
 }
 
 /// An empty workspace (undoable), no tour.
-pub fn start_empty(studio: Studio, tour: Tour) {
+pub fn start_empty(studio: Studio, tour: Tour, exercises: Exercises) {
     studio.replace(Workspace::default());
+    exercises.close();
     tour.close();
 }
 
@@ -30,6 +34,7 @@ pub fn start_empty(studio: Studio, tour: Tour) {
 pub fn ExamplesDialog() -> impl IntoView {
     let studio = use_studio();
     let tour = use_tour();
+    let exercises = use_exercises();
     let overlays = use_overlays();
     let close = move || overlays.examples.set(false);
     move || {
@@ -41,11 +46,31 @@ pub fn ExamplesDialog() -> impl IntoView {
                     view! {
                         <li>
                             <button class="example-card" data-example=id on:click=move |_| {
-                                open_example(studio, tour, id);
+                                open_example(studio, tour, exercises, id);
                                 close();
                             }>
                                 <span class="example-title">{example.title}</span>
                                 <span class="example-summary">{example.summary}</span>
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let challenges = exercises::challenges()
+                .into_iter()
+                .map(|challenge| {
+                    let id = challenge.id;
+                    view! {
+                        <li>
+                            <button class="example-card" data-challenge=id on:click=move |_| {
+                                exercises.start(studio, tour, id);
+                                close();
+                            }>
+                                <span class="example-title">
+                                    {challenge.title}
+                                    {move || exercises.is_met(id).then_some(" ✓")}
+                                </span>
+                                <span class="example-summary">{challenge.goal}</span>
                             </button>
                         </li>
                     }
@@ -64,9 +89,12 @@ pub fn ExamplesDialog() -> impl IntoView {
                             "Loading one replaces the workspace; Undo brings yours back."
                         </p>
                         <ul class="example-list">{cards}</ul>
+                        <h3 class="dialog-section">"Challenges"</h3>
+                        <p class="hint">"A starting point and a goal: gluelab checks whether your workspace meets it. Hints on the way."</p>
+                        <ul class="example-list" id="challenge-list">{challenges}</ul>
                         <div class="row">
                             <button class="btn secondary" id="start-empty" on:click=move |_| {
-                                start_empty(studio, tour);
+                                start_empty(studio, tour, exercises);
                                 close();
                             }>"Start empty"</button>
                         </div>

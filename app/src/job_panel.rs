@@ -124,6 +124,7 @@ pub fn JobPanel() -> impl IntoView {
                     title=move || if studio.job_name().is_some() { "Run the job (r)" } else { "No job yet: drop a file into a bucket, preview it, make a table from it, then a job over it" }>
                     "▶ Run job"
                 </button>
+                <crate::exercise::PredictThenRun options=options/>
                 <button class="btn secondary" id="edit-job" on:click=open_editor disabled=move || studio.job_name().is_none()>
                     "Edit job" {move || unsaved().then_some(" (unsaved draft)")}
                 </button>

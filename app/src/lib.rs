@@ -4,9 +4,11 @@
 mod bookmark_panel;
 mod editor;
 mod examples;
+mod exercise;
 mod explain_panel;
 mod job_panel;
 mod persistence;
+mod presenter;
 mod query_box;
 mod query_runner;
 pub mod query_worker;
@@ -32,8 +34,9 @@ pub use state::{use_studio, Notice, RunInFlight, SaveStatus, Studio};
 /// Public for the component tests (`tests/tests/browser_components.rs`), which mount these
 /// panels on their own, with the context they expect (`Studio`, `Tour`, `Overlays`).
 pub use self::{
-    bookmark_panel::BookmarkPanel, explain_panel::ExplainPanel, job_panel::JobPanel, runs_panel::RunsPanel,
-    shortcuts::Overlays, sink_panel::SinkPanel, timeline::Timeline, topbar::TopBar, tour::Tour,
+    bookmark_panel::BookmarkPanel, exercise::Exercises, explain_panel::ExplainPanel, job_panel::JobPanel,
+    presenter::Preferences, runs_panel::RunsPanel, shortcuts::Overlays, sink_panel::SinkPanel, timeline::Timeline,
+    topbar::TopBar, tour::Tour,
 };
 
 /// The performance mark set once the workbench first shows the workspace (for measuring).
@@ -44,16 +47,22 @@ pub fn App() -> impl IntoView {
     let studio = Studio::new(Workspace::default());
     let tour = tour::Tour::new();
     let overlays = shortcuts::Overlays::new();
+    let preferences = presenter::Preferences::load();
     provide_context(studio);
     provide_context(tour);
     provide_context(overlays);
+    provide_context(preferences);
+    provide_context(exercise::Exercises::new());
     studio.persist();
-    shortcuts::install(studio, tour, overlays);
+    shortcuts::install(studio, tour, overlays, preferences);
     spawn_local(async move {
         let first_visit = studio.restore().await;
         let shared = share::open_fragment(studio);
         if first_visit && !shared {
             tour.offer("seed");
+        } else if !shared {
+            // A reload keeps the tour where it was.
+            tour.resume();
         }
         studio.ready.set(true);
         // A share link pasted into this tab's address bar changes only the fragment.
@@ -73,7 +82,6 @@ pub fn App() -> impl IntoView {
     set_timeout(move || runner::warm_up(studio), std::time::Duration::from_millis(300));
     view! {
         <topbar::TopBar/>
-        <NoticeBar/>
         <RejectedWorkspace/>
         <Show when=move || studio.saving_elsewhere.get()>
             <div class="notice info" role="status" id="other-tab">
@@ -82,11 +90,19 @@ pub fn App() -> impl IntoView {
                 </span>
             </div>
         </Show>
+        // Pinned under the top bar while the page scrolls: the notice, the tour, the story strip.
+        <div class="stage-head" id="stage-head">
+            <NoticeBar/>
+            <Show when=move || studio.ready.get()>
+                <tour::TourPanel/>
+                <exercise::ChallengeBanner/>
+                <presenter::StoryStrip/>
+            </Show>
+        </div>
         <Show
             when=move || studio.ready.get()
             fallback=|| view! { <p class="opening" id="opening">"Opening your workspace…"</p> }
         >
-            <tour::TourPanel/>
             <main class="layout">
                 <div class="column">
                     <s3_browser::S3Browser/>

@@ -6,6 +6,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::presenter::Preferences;
 use crate::state::Studio;
 use crate::tour::Tour;
 
@@ -45,12 +46,13 @@ const SHORTCUTS: &[(&str, &str)] = &[
     ("z  ·  Ctrl+Z", "Undo"),
     ("Shift+Z  ·  Ctrl+Shift+Z  ·  Ctrl+Y", "Redo"),
     ("e", "Examples"),
+    ("p", "Presenter view on or off"),
     ("?", "Show or hide this help"),
     ("Esc", "Close a dialog"),
 ];
 
 /// Listens for shortcuts on the whole page, for as long as the app lives.
-pub fn install(studio: Studio, tour: Tour, overlays: Overlays) {
+pub fn install(studio: Studio, tour: Tour, overlays: Overlays, preferences: Preferences) {
     // Dropping the handle keeps the listener: it lives as long as the page.
     let _listening = window_event_listener(ev::keydown, move |event: web_sys::KeyboardEvent| {
         if event.default_prevented() || is_typing(&event) {
@@ -104,6 +106,10 @@ pub fn install(studio: Studio, tour: Tour, overlays: Overlays) {
             }
             (false, "e") => {
                 overlays.examples.set(true);
+                true
+            }
+            (false, "p") => {
+                preferences.toggle_present();
                 true
             }
             _ => false,

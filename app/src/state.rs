@@ -43,6 +43,9 @@ pub struct Studio {
     undo: RwSignal<Vec<Workspace>>,
     redo: RwSignal<Vec<Workspace>>,
     pub selected_run: RwSignal<Option<String>>,
+    /// The source object picked on the timeline with its run: the sink lights the rows that
+    /// run wrote from it.
+    pub selected_object: RwSignal<Option<String>>,
     pub notice: RwSignal<Option<Notice>>,
     /// The job run executing in the worker, if any.
     pub in_flight: RwSignal<Option<RunInFlight>>,
@@ -81,6 +84,7 @@ impl Studio {
             undo: RwSignal::new(vec![]),
             redo: RwSignal::new(vec![]),
             selected_run: RwSignal::new(None),
+            selected_object: RwSignal::new(None),
             notice: RwSignal::new(None),
             in_flight: RwSignal::new(None),
             before_run: RwSignal::new(None),

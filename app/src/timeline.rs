@@ -1,18 +1,21 @@
 //! Runs along the virtual clock against source objects: a mark for each read, skip and
-//! re-read, so a reset or a rewind can be *seen*.
+//! re-read, so a reset or a rewind can be *seen*; each object's upload or overwrite on the
+//! same clock. Clicking a mark picks its run and object: the sink lights the rows they gave.
 
 use gluelab_core::model::clock::iso8601;
 use gluelab_core::model::lineage::VerdictKind;
-use gluelab_core::views::short_run_id;
+use gluelab_core::views::ObjectChange;
 use leptos::prelude::*;
 
 use crate::state::use_studio;
 
-const ROW: f64 = 28.0;
-const COL: f64 = 64.0;
-const LEFT: f64 = 150.0;
+// Fixed sizes: the timeline scrolls sideways as runs are added instead of shrinking its text.
+const ROW: f64 = 34.0;
+const COL: f64 = 84.0;
+const LEFT: f64 = 190.0;
 /// Room above the marks for each run's number and start time, and the events' labels.
-const TOP: f64 = 48.0;
+const TOP: f64 = 62.0;
+const MARK_WIDTH: f64 = 56.0;
 
 #[component]
 pub fn Timeline() -> impl IntoView {
@@ -21,54 +24,96 @@ pub fn Timeline() -> impl IntoView {
         let job = studio.job_name()?;
         studio.workspace.with(|ws| ws.timeline(&job).ok())
     };
+    let pick = move |run_id: String, object: String| {
+        studio.selected_run.set(Some(run_id));
+        studio.selected_object.set(Some(object));
+        crate::presenter::spotlight(&["sink-title"]);
+    };
+    let picked = move |run_id: &str, object: &str| {
+        studio.selected_run.with(|r| r.as_deref() == Some(run_id))
+            && studio.selected_object.with(|o| o.as_deref() == Some(object))
+    };
     view! {
         <section class="panel" aria-labelledby="timeline-title">
             <h2 id="timeline-title">"Timeline"</h2>
             {move || match timeline() {
-                Some(t) if !t.runs.is_empty() => {
-                    let width = LEFT + COL * t.runs.len() as f64 + 20.0;
+                Some(t) if !t.runs.is_empty() || !t.objects.is_empty() => {
+                    let width = LEFT + COL * t.runs.len().max(1) as f64 + 20.0;
                     let height = TOP + ROW * t.objects.len().max(1) as f64 + 10.0;
+                    // Between the runs before and after an instant: where an event or a write stands.
+                    let column_edge = |at| LEFT + COL * t.runs_before(at) as f64 - 6.0;
                     view! {
+                        <div class="timeline-scroll">
                         <svg class="timeline" id="timeline" viewBox=format!("0 0 {width} {height}") width=width height=height
                             role="img" aria-label="Runs against source objects">
-                            {t.objects.iter().enumerate().map(|(i, o)| view! {
-                                <text x="4" y=TOP + ROW * i as f64 + 18.0 class="tl-label">
-                                    {o.rsplit('/').next().unwrap_or(o).to_string()}
-                                </text>
+                            {t.objects.iter().enumerate().map(|(i, o)| {
+                                let deleted = t.deleted.contains(&i);
+                                let name = o.rsplit('/').next().unwrap_or(o).to_string();
+                                view! {
+                                    <text x="4" y=TOP + ROW * i as f64 + 22.0 class="tl-label" class:tl-deleted=deleted>
+                                        <title>{if deleted { format!("{o} (deleted)") } else { o.clone() }}</title>
+                                        {name}
+                                    </text>
+                                }
                             }).collect_view()}
                             {t.runs.iter().enumerate().map(|(i, r)| view! {
-                                <text x=LEFT + COL * i as f64 + 8.0 y="16" class="tl-label">
+                                <text x=LEFT + COL * i as f64 + 8.0 y="20" class="tl-run">
                                     <title>{format!("{} {}", r.run_id, r.state.as_str())}</title>
                                     {format!("run {}", i + 1)}
                                 </text>
-                                <text x=LEFT + COL * i as f64 + 8.0 y="30" class="tl-time">{clock_time(r.started_on)}</text>
+                                <text x=LEFT + COL * i as f64 + 8.0 y="38" class="tl-time">{clock_time(r.started_on)}</text>
                             }).collect_view()}
                             // A reset or a rewind: a dashed line between the runs before and after it.
                             {t.events.iter().map(|(at, label)| {
-                                let x = LEFT + COL * t.runs_before(*at) as f64 - 6.0;
+                                let x = column_edge(*at);
                                 view! {
-                                    <line x1=x x2=x y1="36" y2=height - 4.0 class="tl-event">
+                                    <line x1=x x2=x y1="44" y2=height - 4.0 class="tl-event">
                                         <title>{format!("{label} at {}", iso8601(*at))}</title>
                                     </line>
-                                    <text x=x + 3.0 y="44" class="tl-event-label">{label.clone()}</text>
+                                    <text x=x + 3.0 y="56" class="tl-event-label">{label.clone()}</text>
+                                }
+                            }).collect_view()}
+                            // Each object's last write: a small diamond where it stands among the runs.
+                            {t.writes.iter().map(|w| {
+                                let (x, y) = (column_edge(w.at), TOP + ROW * w.object as f64 + 14.0);
+                                let (class, what) = match w.change {
+                                    ObjectChange::Uploaded => ("tl-write uploaded", "uploaded"),
+                                    ObjectChange::Overwritten => ("tl-write overwritten", "overwritten"),
+                                };
+                                view! {
+                                    <path d=format!("M {x} {} l 6 6 l -6 6 l -6 -6 z", y - 6.0) class=class>
+                                        <title>{format!("{what} at {}", iso8601(w.at))}</title>
+                                    </path>
                                 }
                             }).collect_view()}
                             {t.marks.iter().map(|m| {
                                 let (x, y) = (LEFT + COL * m.run as f64 + 8.0, TOP + ROW * m.object as f64 + 4.0);
                                 let class = format!("mark {}", m.kind.as_str().replace('-', ""));
-                                let title = format!("run {}: {} {}", m.run + 1, m.kind.as_str(), short_run_id(&t.runs[m.run].run_id));
+                                let run_id = t.runs[m.run].run_id.clone();
+                                let object = t.objects[m.object].clone();
+                                let name = object.rsplit('/').next().unwrap_or(&object).to_string();
+                                let title = format!("run {}: {} {name}: click to see the rows it wrote", m.run + 1, m.kind.as_str());
+                                let (r, o) = (run_id.clone(), object.clone());
+                                let label = title.clone();
+                                let lit = move || picked(&r, &o);
                                 view! {
-                                    <rect x=x y=y width="44" height="20" rx="4" class=class><title>{title}</title></rect>
-                                    <text x=x + 22.0 y=y + 14.0 class="mark-text">{symbol(m.kind)}</text>
+                                    <g class="tl-mark" class:picked=lit role="button" tabindex="0" aria-label=label
+                                        data-run=m.run + 1 data-object=name
+                                        on:click=move |_| pick(run_id.clone(), object.clone())>
+                                        <rect x=x y=y width=MARK_WIDTH height="26" rx="5" class=class><title>{title}</title></rect>
+                                        <text x=x + MARK_WIDTH / 2.0 y=y + 18.0 class="mark-text">{symbol(m.kind)}</text>
+                                    </g>
                                 }
                             }).collect_view()}
                         </svg>
+                        </div>
                         <p class="legend">
                             <span class="mark-key read">"read"</span>
                             <span class="mark-key reread">"re-read"</span>
                             <span class="mark-key skipped">"skipped"</span>
                             <span class="mark-key deferred">"deferred"</span>
                             <span class="mark-key failed">"failed"</span>
+                            <span class="write-key">"◆ uploaded / overwritten"</span>
                             {t.events.iter().map(|(_, label)| view! { <span class="event">{label.clone()}</span> }).collect_view()}
                         </p>
                     }.into_any()

@@ -7,6 +7,8 @@ use gluelab_core::views::browse::human_size;
 use leptos::prelude::*;
 
 use crate::examples::{open_example, start_empty};
+use crate::exercise::use_exercises;
+use crate::presenter::use_preferences;
 use crate::share::ShareMenu;
 use crate::shortcuts::use_overlays;
 use crate::state::{use_studio, SaveStatus};
@@ -17,15 +19,13 @@ pub fn TopBar() -> impl IntoView {
     let studio = use_studio();
     let tour = use_tour();
     let overlays = use_overlays();
+    let exercises = use_exercises();
     let now = move || studio.workspace.with(|ws| iso8601(ws.clock().now()));
     let pass_15_minutes = move |_| {
         studio.act(|ws| ws.advance_clock(parse_duration("15m").expect("a valid duration")));
     };
-    let dark = RwSignal::new(false);
-    Effect::new(move |_| {
-        let root = document().document_element().expect("a root element");
-        let _ = root.set_attribute("data-theme", if dark.get() { "dark" } else { "light" });
-    });
+    let preferences = use_preferences();
+    let dark = preferences.dark;
     let save_note = move || match studio.save_status.get() {
         SaveStatus::Opening => ("save-status", "opening…".to_string()),
         SaveStatus::Saving => ("save-status", "saving…".to_string()),
@@ -38,10 +38,15 @@ pub fn TopBar() -> impl IntoView {
     view! {
         <header class="topbar">
             <h1>"gluelab"</h1>
-            <p class="tagline">"AWS Glue job bookmarks, in your browser"</p>
+            <p class="tagline full-only">"AWS Glue job bookmarks, in your browser"</p>
             <div class="spacer"></div>
             <span class="clock" title="The virtual clock: every action happens at a deterministic instant">
-                "Clock " <span class="mono" id="clock-now">{now}</span>
+                <span class="clock-label">"Clock "</span>
+                <span class="mono" id="clock-now">
+                    // The presenter view shows the time of day only: one story shares the day.
+                    <span class="clock-date">{move || now().get(..11).unwrap_or_default().to_string()}</span>
+                    {move || now().get(11..).unwrap_or_default().to_string()}
+                </span>
             </span>
             <button class="btn secondary" id="pass-15m" on:click=pass_15_minutes>"15 minutes pass"</button>
             <button class="btn secondary" id="undo" on:click=move |_| studio.undo() disabled=move || !studio.can_undo()
@@ -55,14 +60,14 @@ pub fn TopBar() -> impl IntoView {
             <button class="btn secondary" id="open-examples" on:click=move |_| overlays.examples.set(true)
                 aria-keyshortcuts="E" title="Examples with a guided tour (e)">"Examples"</button>
             <select
-                class="select"
+                class="select full-only"
                 aria-label="Load a workspace"
                 on:change:target=move |ev| {
                     match ev.target().value().as_str() {
                         "" => {}
-                        "demo" => open_example(studio, tour, "seed"),
-                        "empty" => start_empty(studio, tour),
-                        id => open_example(studio, tour, id),
+                        "demo" => open_example(studio, tour, exercises, "seed"),
+                        "empty" => start_empty(studio, tour, exercises),
+                        id => open_example(studio, tour, exercises, id),
                     }
                     ev.target().set_value("");
                 }
@@ -74,15 +79,21 @@ pub fn TopBar() -> impl IntoView {
                 }).collect_view()}
                 <option value="empty">"Empty workspace"</option>
             </select>
-            <ShareMenu/>
-            <span class=move || save_note().0 id="save-status"
+            <div class="full-only share-slot"><ShareMenu/></div>
+            <span class=move || format!("{} full-only", save_note().0) id="save-status"
                 title="The workspace is kept in this browser's IndexedDB, and survives a reload">
                 {move || save_note().1}
             </span>
-            <button class="btn secondary" id="show-shortcuts" aria-keyshortcuts="?"
+            <button class="btn secondary full-only" id="show-shortcuts" aria-keyshortcuts="?"
                 on:click=move |_| overlays.help.update(|h| *h = !*h) title="Keyboard shortcuts (?)">"?"</button>
             <button class="btn secondary" aria-label="Toggle dark theme" on:click=move |_| dark.update(|d| *d = !*d)>
                 {move || if dark.get() { "☀" } else { "☾" }}
+            </button>
+            <button class="btn secondary" id="present" aria-keyshortcuts="P"
+                aria-pressed=move || if preferences.present.get() { "true" } else { "false" }
+                title="Presenter view, for a projector: large text and the story pinned on screen (p)"
+                on:click=move |_| preferences.toggle_present()>
+                {move || if preferences.present.get() { "Exit presenter" } else { "Present" }}
             </button>
         </header>
     }

@@ -1,19 +1,48 @@
 //! The guided tour: an example's steps one at a time, with what the trainer says. "Do it"
 //! applies the step through core (`Workspace::apply_tour_step`), one undo step; a `Run` step
-//! runs in the job-run worker like any run (`crate::runner`). Back undoes the step.
+//! runs in the job-run worker like any run (`crate::runner`). Back undoes the step. Once a
+//! step is done, the panels it changed are brought into view (`presenter::spotlight`); where
+//! the tour stands is kept in localStorage, so a reload resumes it.
 
+use gloo_storage::{LocalStorage, Storage};
 use gluelab_core::demo::examples::{self, Example, TourAction, TourStep};
 use gluelab_core::model::run::RunState;
 use gluelab_core::views::short_run_id;
 use leptos::prelude::*;
 
+use crate::presenter::spotlight;
 use crate::runner;
 use crate::state::{use_studio, Notice, Studio};
+
+const TOUR_KEY: &str = "gluelab.tour";
 
 /// The tour on screen, if any (view state: which example, which step comes next).
 #[derive(Clone, Copy)]
 pub struct Tour {
     active: RwSignal<Option<ActiveTour>>,
+    /// The panels a step's run will change, lit once the run is over.
+    after_run: RwSignal<Option<&'static [&'static str]>>,
+    /// Where the tour stood when the page loaded (read before anything saves over it).
+    at_load: StoredValue<Option<SavedTour>>,
+}
+
+/// Where a tour stands, as a reload finds it.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct SavedTour {
+    example: String,
+    next: usize,
+}
+
+/// The panels (their headings' ids) where the room sees what `action` did, the one to look
+/// at first leading.
+fn panels_changed_by(action: &TourAction) -> &'static [&'static str] {
+    match action {
+        TourAction::Upload { .. } | TourAction::DeletePrefixes { .. } => &["s3-title", "timeline-title"],
+        TourAction::Run { .. } => &["explain-title", "sink-title", "timeline-title"],
+        TourAction::Reset | TourAction::RewindTo { .. } => &["bookmark-title"],
+        TourAction::Advance { .. } => &["timeline-title"],
+        TourAction::Statement { .. } => &["sink-title"],
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -40,9 +69,41 @@ pub fn use_tour() -> Tour {
 
 impl Tour {
     pub fn new() -> Self {
-        Self {
+        let tour = Self {
             active: RwSignal::new(None),
-        }
+            after_run: RwSignal::new(None),
+            at_load: StoredValue::new(LocalStorage::get::<SavedTour>(TOUR_KEY).ok()),
+        };
+        Effect::new(move |_| {
+            let saved = tour.active.with(|t| {
+                t.as_ref().map(|t| SavedTour {
+                    example: t.example.id.to_string(),
+                    next: t.next,
+                })
+            });
+            // Storage refused (private mode, quota): the tour just does not survive a reload.
+            let _ = match saved {
+                Some(saved) => LocalStorage::set(TOUR_KEY, saved),
+                None => {
+                    LocalStorage::delete(TOUR_KEY);
+                    Ok(())
+                }
+            };
+        });
+        tour
+    }
+
+    /// Opens the tour a reload interrupted, at the step it had reached.
+    pub fn resume(&self) {
+        let Some(saved) = self.at_load.get_value() else {
+            return;
+        };
+        self.offer(&saved.example);
+        self.active.update(|t| {
+            if let Some(t) = t {
+                t.next = saved.next.min(t.steps.len());
+            }
+        });
     }
 
     /// Shows the tour of example `id` at its first step (the workspace is already loaded).
@@ -79,6 +140,7 @@ impl Tour {
         }) else {
             return;
         };
+        let panels = panels_changed_by(&action);
         let outcome = if matches!(action, TourAction::Run { .. }) {
             let request = studio.workspace.with_untracked(|ws| ws.tour_run_request(job, &action));
             let run_id = match request {
@@ -94,6 +156,10 @@ impl Tour {
             studio.act(|ws| ws.apply_tour_step(job, &action)).map(Outcome::Done)
         };
         if let Some(outcome) = outcome {
+            match outcome {
+                Outcome::Run(_) => self.after_run.set(Some(panels)),
+                Outcome::Done(_) => spotlight(panels),
+            }
             self.active.update(|t| {
                 if let Some(t) = t {
                     t.next += 1;
@@ -128,6 +194,15 @@ impl Default for Tour {
 pub fn TourPanel() -> impl IntoView {
     let studio = use_studio();
     let tour = use_tour();
+    // A step's run is over: light what it changed.
+    Effect::new(move |_| {
+        if studio.in_flight.with(Option::is_none) {
+            if let Some(panels) = tour.after_run.get() {
+                tour.after_run.set(None);
+                spotlight(panels);
+            }
+        }
+    });
     move || {
         let active = tour.active.get()?;
         let total = active.steps.len();

@@ -92,6 +92,9 @@ pub enum Command {
     /// Start from a shipped example (the seed article, the HR worked example)
     #[command(subcommand)]
     Example(ExampleCommand),
+    /// Workshop exercises: challenges whose goal is checked, and predict-then-run grading
+    #[command(subcommand)]
+    Exercise(ExerciseCommand),
     /// Write what takes a job to real AWS Glue: its PySpark script (NAME.py), its CreateJob request
     /// (NAME.json, for `aws glue create-job --cli-input-json`) and a CloudFormation template of the
     /// buckets, catalog tables, IAM role and job it needs (NAME.template.json)
@@ -107,6 +110,7 @@ impl Command {
             }
             Command::RedshiftData(c) => matches!(c, RedshiftDataCommand::ExecuteStatement(_)),
             Command::Example(c) => matches!(c, ExampleCommand::Load(_)),
+            Command::Exercise(c) => matches!(c, ExerciseCommand::Start(_) | ExerciseCommand::Predict(_)),
             Command::Cloudformation(c) => matches!(c, CfnCommand::Deploy(_)),
             Command::S3(c) => !matches!(c, S3Command::Ls(_)),
             Command::Glue(c) => matches!(
@@ -415,6 +419,47 @@ pub enum ExampleCommand {
     Load(ExampleLoadArgs),
     /// Write the files an example's story uploads (for example the HR monthly exports) to a directory
     Files(ExampleFilesArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExerciseCommand {
+    /// The challenges, with their goals
+    List,
+    /// Replace the (empty) workspace with a challenge's starting point; --force to replace a non-empty one
+    Start(ExerciseStartArgs),
+    /// A challenge's hints
+    Hint {
+        /// The challenge (see `gluelab exercise list`)
+        id: String,
+    },
+    /// Whether the workspace meets a challenge's goal: exit 0 when it does, 1 (with what is missing) when not yet
+    Check {
+        /// The challenge (see `gluelab exercise list`)
+        id: String,
+    },
+    /// Say what the next run will do, run it, and see what you got right
+    Predict(ExercisePredictArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ExerciseStartArgs {
+    /// The challenge (see `gluelab exercise list`)
+    pub id: String,
+    /// Replace a workspace that is not empty
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExercisePredictArgs {
+    #[arg(long)]
+    pub job_name: String,
+    /// OBJECT=read|re-read|skipped, for each object the run will look at (OBJECT: its file name or s3:// URI)
+    #[arg(long, value_name = "OBJECT=VERDICT")]
+    pub expect: Vec<String>,
+    /// How many rows the job's sink will hold after the run
+    #[arg(long)]
+    pub sink_rows: Option<usize>,
 }
 
 #[derive(Args, Debug)]

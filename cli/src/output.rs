@@ -18,6 +18,8 @@ pub mod exit {
     pub const SERVICE: i32 = 254;
     /// Anything else.
     pub const GENERAL: i32 = 255;
+    /// gluelab's own: `exercise check` found the goal not met yet (so scripts can test it).
+    pub const GOAL_NOT_MET: i32 = 1;
 }
 
 /// What a command returns.
@@ -115,6 +117,14 @@ impl CliError {
         Self {
             message: message.into(),
             code: exit::GENERAL,
+        }
+    }
+
+    /// A challenge's goal not met yet (`exercise check`, exit 1).
+    pub fn goal_not_met(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: exit::GOAL_NOT_MET,
         }
     }
 

@@ -381,6 +381,16 @@ impl BrowserSession {
         file
     }
 
+    /// A screenshot of the viewport as the user sees it now, scrolled wherever the page is.
+    pub async fn screenshot_as_seen(&self, name: &str) -> PathBuf {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
+        std::fs::create_dir_all(&dir).expect("create target/e2e");
+        let file = dir.join(format!("{name}.png"));
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(&file, png).expect("write screenshot");
+        file
+    }
+
     /// Clicks the seed's "Upload raw-data-N.json" button (`file` = N) and waits for the object
     /// to be listed.
     pub async fn upload_seed_file(&self, file: usize) {

@@ -9,7 +9,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use gluelab_app::{
-    BookmarkPanel, ExplainPanel, JobPanel, Overlays, RunsPanel, SinkPanel, Studio, Timeline, TopBar, Tour,
+    BookmarkPanel, Exercises, ExplainPanel, JobPanel, Overlays, Preferences, RunsPanel, SinkPanel, Studio, Timeline,
+    TopBar, Tour,
 };
 use gluelab_core::demo::{self, JOB_NAME as JOB};
 use gluelab_core::model::clock::{iso8601, parse_duration};
@@ -89,6 +90,8 @@ where
         provide_context(studio);
         provide_context(Tour::new());
         provide_context(Overlays::new());
+        provide_context(Preferences::load());
+        provide_context(Exercises::new());
         view()
     });
     Page {

@@ -4,6 +4,7 @@
 mod athena;
 mod cfn;
 mod example;
+mod exercise;
 mod explain;
 mod export;
 mod glue;
@@ -58,6 +59,7 @@ pub fn run(command: Command, ctx: &mut Ctx) -> Result<Reply, CliError> {
         Command::Logs(c) => logs::run(c, ctx),
         Command::RedshiftData(c) => redshift_data::run(c, ctx),
         Command::Example(c) => example::run(c, ctx),
+        Command::Exercise(c) => exercise::run(c, ctx),
         Command::Query(q) => athena::query(q, ctx),
         Command::Explain(e) => explain::run(e, ctx),
         Command::ExportJob(args) => export::run(args, ctx),

@@ -5,6 +5,7 @@ mod common;
 
 mod article;
 mod errors;
+mod exercise;
 mod export;
 mod hostile;
 mod hr;

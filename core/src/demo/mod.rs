@@ -10,6 +10,7 @@ use crate::transform::Transform;
 use crate::workspace::Workspace;
 
 pub mod examples;
+pub mod exercises;
 pub mod hr;
 
 /// The seed article's files, verbatim (see `core/fixtures/seed/README.md`).

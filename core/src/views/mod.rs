@@ -21,6 +21,11 @@ mod draft;
 mod sizes;
 
 use crate::RunRequest;
+
+/// Source objects no run has read yet are drawn on the timeline only up to this many: a prefix
+/// of thousands would be rows nobody can read.
+pub const TIMELINE_UNREAD_LIMIT: usize = 50;
+
 pub use bookmark::{next_run_sentence, BookmarkVersion, RewindTarget, VersionField};
 
 /// A bookmark action a user is about to take.
@@ -46,14 +51,35 @@ pub struct TimelineMark {
     pub kind: VerdictKind,
 }
 
+/// How an object came to be as it is now in the bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ObjectChange {
+    Uploaded,
+    /// The same key written again: a new ETag and LastModified.
+    Overwritten,
+}
+
+/// The last write of an object still in the bucket, on the clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineWrite {
+    pub object: usize,
+    pub at: Millis,
+    pub change: ObjectChange,
+}
+
 /// Runs (columns) against source objects (rows), with what each run did to each object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Timeline {
     pub objects: Vec<String>,
     pub runs: Vec<TimelineRun>,
     pub marks: Vec<TimelineMark>,
-    /// Resets and rewinds: `(instant, label)`.
+    /// Resets and rewinds: `(instant, label)`, runs named as the columns name them ("run 4").
     pub events: Vec<(Millis, String)>,
+    /// Each object's last write, for those still in the bucket (S3 keeps no history of
+    /// earlier writes, so neither does the timeline).
+    pub writes: Vec<TimelineWrite>,
+    /// Objects a run saw that are no longer in the bucket.
+    pub deleted: Vec<usize>,
 }
 
 impl Timeline {
@@ -94,6 +120,18 @@ impl Workspace {
         }
     }
 
+    /// The 1-based number of a run among its job's runs, in start order: how the runs
+    /// table, the timeline's columns and the tour name runs ("run 4").
+    pub fn run_number(&self, job: &str, run_id: &str) -> Option<usize> {
+        self.runs_of(job).position(|r| r.id == run_id).map(|i| i + 1)
+    }
+
+    /// `run 4`, or the short id of a run that is not the job's (it cannot be numbered).
+    pub fn run_label(&self, job: &str, run_id: &str) -> String {
+        self.run_number(job, run_id)
+            .map_or_else(|| format!("run {}", short_run_id(run_id)), |n| format!("run {n}"))
+    }
+
     pub fn timeline(&self, job: &str) -> Result<Timeline> {
         self.job(job)?;
         let mut timeline = Timeline::default();
@@ -124,11 +162,51 @@ impl Workspace {
                 crate::model::bookmark::BookmarkEvent::Reset { at } => timeline.events.push((*at, "reset".into())),
                 crate::model::bookmark::BookmarkEvent::Rewound { to_run_id, at } => timeline
                     .events
-                    .push((*at, format!("rewind to {}", short_run_id(to_run_id)))),
+                    .push((*at, format!("rewind to {}", self.run_label(job, to_run_id)))),
                 _ => {}
             }
         }
+        self.place_writes(job, &mut timeline);
         Ok(timeline)
+    }
+
+    /// Adds the source objects no run has seen yet (when there are few enough to draw), each
+    /// object's last write, and which objects are gone.
+    fn place_writes(&self, job: &str, timeline: &mut Timeline) {
+        let listed = self.source_prefix(job).ok().and_then(|prefix| {
+            let many = self.store.count_up_to(&prefix, TIMELINE_UNREAD_LIMIT + 1).ok()?;
+            let objects = (many <= TIMELINE_UNREAD_LIMIT).then(|| self.store.list(&prefix).ok())??;
+            Some((prefix, objects))
+        });
+        if let Some((prefix, objects)) = listed {
+            for object in objects {
+                // What a run would skip (`_SUCCESS`, `.tmp`) is not a row either.
+                if crate::engine::is_hidden(object.key.strip_prefix(&prefix.key).unwrap_or(&object.key)) {
+                    continue;
+                }
+                let uri = format!("s3://{}/{}", prefix.bucket, object.key);
+                if !timeline.objects.contains(&uri) {
+                    timeline.objects.push(uri);
+                }
+            }
+        }
+        for (row, uri) in timeline.objects.iter().enumerate() {
+            let found = crate::model::store::S3Uri::parse(uri)
+                .ok()
+                .and_then(|uri| self.store.get(&uri).ok());
+            match found {
+                Some(object) => timeline.writes.push(TimelineWrite {
+                    object: row,
+                    at: object.last_modified,
+                    change: if object.version > 1 {
+                        ObjectChange::Overwritten
+                    } else {
+                        ObjectChange::Uploaded
+                    },
+                }),
+                None => timeline.deleted.push(row),
+            }
+        }
     }
 
     /// Where files for the job's first source go: its table's location or its S3 path.
@@ -340,8 +418,39 @@ mod tests {
             .map(|(at, l)| (t.runs_before(*at), l.as_str()))
             .collect();
         assert_eq!(placed[0].0, 2, "the rewind came after runs 1 and 2: {placed:?}");
-        assert!(placed[0].1.starts_with("rewind to"), "{placed:?}");
+        assert_eq!(
+            placed[0].1, "rewind to run 1",
+            "runs are named as the columns name them"
+        );
         assert_eq!(placed[1], (3, "reset"), "the reset came after the third run");
         assert_eq!(t.runs_before(0), 0);
+    }
+
+    #[test]
+    fn timeline_draws_uploads_overwrites_and_deletes_on_the_clock() {
+        let mut ws = demo::seed_workspace().unwrap();
+        let [(first, body), (second, _)] = demo::raw_files();
+        let first_uri = S3Uri::new(demo::raw_bucket(), first);
+        ws.put_object(&first_uri, body.as_bytes().to_vec()).unwrap();
+        // Before any run, an uploaded file is already a row, with its upload on the clock.
+        let t = ws.timeline(demo::JOB_NAME).unwrap();
+        assert_eq!(t.objects, [first_uri.to_string()]);
+        assert_eq!(t.writes[0].change, ObjectChange::Uploaded);
+        ws.start_job_run(RunRequest::new(demo::JOB_NAME)).unwrap();
+        ws.advance_clock(60_000).unwrap();
+        ws.put_object(&first_uri, format!("{body}{body}").into_bytes()).unwrap();
+        ws.put_object(
+            &S3Uri::new(demo::raw_bucket(), format!("{second}.tmp/_x")),
+            b"{}".to_vec(),
+        )
+        .unwrap();
+        let t = ws.timeline(demo::JOB_NAME).unwrap();
+        assert_eq!(t.objects.len(), 1, "hidden keys are no rows: {:?}", t.objects);
+        assert_eq!(t.writes[0].change, ObjectChange::Overwritten);
+        assert_eq!(t.runs_before(t.writes[0].at), 1, "overwritten after run 1");
+        ws.delete_object(&first_uri).unwrap();
+        let t = ws.timeline(demo::JOB_NAME).unwrap();
+        assert_eq!((t.deleted.as_slice(), t.writes.len()), (&[0][..], 0));
+        assert_eq!(ws.run_label(demo::JOB_NAME, &t.runs[0].run_id), "run 1");
     }
 }

@@ -5,7 +5,9 @@
 
 mod csp;
 mod editor;
+mod exercise;
 mod layout;
+mod presenter;
 mod query;
 mod rules;
 mod runs;
