@@ -53,7 +53,7 @@ pub fn run(command: ExerciseCommand, ctx: &mut Ctx) -> Result<Reply, CliError> {
 
 fn start(args: ExerciseStartArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
     let challenge = exercises::challenge(&args.id).map_err(|e| CliError::general(format!("gluelab: {e}")))?;
-    if !args.force && !(ctx.workspace.is_empty() && ctx.state.is_empty()) {
+    if !(args.force || ctx.workspace.is_empty() && ctx.state.is_empty()) {
         return Err(CliError::general(format!(
             "gluelab: the workspace is not empty; starting the exercise '{}' would replace all of it. Use another --workspace, or add --force",
             challenge.id
