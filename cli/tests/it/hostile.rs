@@ -118,7 +118,7 @@ fn a_json_record_of_200k_characters_and_deep_nesting_runs_and_shows_truncated() 
 #[test]
 fn a_snapshot_with_tampered_numbers_is_refused_and_left_as_it_was() {
     let gl = ready();
-    let file = gl.workspace().join("workspace.json");
+    let file = gl.generation().join("workspace.json");
     let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     doc["workspace"]["clock"]["now"] = i64::MAX.into();
     std::fs::write(&file, doc.to_string()).unwrap();
