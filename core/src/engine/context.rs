@@ -28,6 +28,10 @@ pub(crate) struct RunContext<'a> {
     pub to_entry: Option<BookmarkEntry>,
     /// The run's high timestamp T: objects modified after it are deferred.
     pub high: Millis,
+    /// A script job's arguments that `getResolvedOptions` refuses: the script's own call
+    /// reports it (with the names it asks for, in argparse's order); if the script does not,
+    /// the run fails with it once the script is read.
+    pub refused: Option<String>,
 }
 
 impl RunContext<'_> {
@@ -42,8 +46,25 @@ impl Workspace {
     /// bookmark's run as started.
     pub(super) fn resolve_run<'a>(&mut self, job: &'a JobDefinition, run: &mut JobRun) -> Result<RunContext<'a>, Stop> {
         // argparse's message alone, as the driver prints it (no error detail).
-        let resolved =
-            args::resolve(&run.arguments, &job.plan.required_arguments).map_err(|e| Stop::failed(e.to_string()))?;
+        let resolved = match args::resolve(&run.arguments, &job.plan.required_arguments) {
+            Ok(resolved) => resolved,
+            Err(e) if job.plan_from_script => {
+                return Ok(RunContext {
+                    job,
+                    started_on: run.started_on,
+                    fail_at: run.fail_at,
+                    option: BookmarkOption::Disable,
+                    from_to: None,
+                    arguments: run.arguments.clone(),
+                    values: BTreeMap::new(),
+                    entry: None,
+                    to_entry: None,
+                    high: run.started_on,
+                    refused: Some(e.to_string()),
+                })
+            }
+            Err(e) => return Err(Stop::failed(e.to_string())),
+        };
         run.bookmark_option = Some(resolved.bookmark);
         let option = resolved.bookmark;
         let now = run.started_on;
@@ -83,6 +104,7 @@ impl Workspace {
             entry,
             to_entry,
             high,
+            refused: None,
         })
     }
 }

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::args::{self, BookmarkOption};
 use crate::model::job::JobDefinition;
 use crate::model::lineage::RunLineage;
-use crate::model::run::{run_id, ErrorDetail, FailurePoint, JobRun, LogStream, RunState};
+use crate::model::run::{job_id, run_id, ErrorDetail, FailurePoint, JobRun, LogStream, RunState};
 use crate::transform::{self, Frame};
 use crate::workspace::Workspace;
 
@@ -293,6 +293,7 @@ impl Workspace {
             &requested_arguments,
             &job.non_overridable_arguments,
         );
+        arguments.insert("--JOB_ID".into(), job_id(&job.name));
         arguments.insert("--JOB_NAME".into(), job.name.clone());
         arguments.insert("--JOB_RUN_ID".into(), id.clone());
         let mut run = JobRun {

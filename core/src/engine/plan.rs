@@ -29,6 +29,9 @@ impl Workspace {
                     .map_err(|_| Stop::failed(format!("ScriptLocation {location} is not UTF-8 text")))?;
                 script_plan =
                     interpret_script(text, &context.arguments).map_err(|e| Stop::failed(format!("{location}, {e}")))?;
+                if let Some(refused) = &context.refused {
+                    return Err(Stop::failed(refused.clone()));
+                }
                 &script_plan
             }
         };

@@ -224,6 +224,12 @@ impl JobRun {
     }
 }
 
+/// The `--JOB_ID` Glue passes a job's runs: `j_` + the SHA-256 of the job's name in lowercase
+/// hex (Glue's own is an opaque `j_` + hex; gluelab derives it so that runs of a job agree).
+pub fn job_id(job_name: &str) -> String {
+    format!("j_{}", hex(&Sha256::digest(job_name.as_bytes())))
+}
+
 /// `jr_` + 64 lowercase hex, derived from the job, the run's sequence number and the clock, so
 /// the same story always gives the same ids.
 pub fn run_id(job_name: &str, sequence: u64, at: Millis) -> String {
@@ -251,6 +257,16 @@ fn rows(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn job_ids_are_the_hash_of_the_name() {
+        assert_eq!(
+            job_id("etl"),
+            "j_631fd8e1ffac93e47a9eeeaeb7c7ffa4ed64c93ebc79450f33ff81bd2ff69a91"
+        );
+        assert_eq!(job_id("etl").len(), 66);
+        assert_ne!(job_id("etl"), job_id("etl2"));
+    }
 
     #[test]
     fn run_ids_look_like_glues_and_are_deterministic() {

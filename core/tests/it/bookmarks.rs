@@ -292,7 +292,7 @@ fn bad_arguments_fail_the_run_with_glues_message_and_save_nothing() {
     let id = start(&mut ws2, RunRequest::new(demo::JOB_NAME));
     assert_eq!(
         ws2.run(&id).unwrap().error_message.as_deref(),
-        Some("error: the following arguments are required: --SRC_GLUE_TABLE_NAME")
+        Some("awsglue.utils.GlueArgumentError: the following arguments are required: --SRC_GLUE_TABLE_NAME")
     );
     assert!(matches!(
         ws.start_job_run(RunRequest::new("nope")),

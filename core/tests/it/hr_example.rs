@@ -121,7 +121,10 @@ fn a_missing_job_parameter_fails_the_run_like_get_resolved_options() {
     ws.save_job(job).unwrap();
     let id = ws.start_job_run(RunRequest::new(hr::JOB_NAME)).unwrap();
     let message = ws.run(&id).unwrap().error_message.clone().unwrap();
-    assert_eq!(message, "error: the following arguments are required: --tenant_id");
+    assert_eq!(
+        message,
+        "awsglue.utils.GlueArgumentError: the following arguments are required: --tenant_id"
+    );
 }
 
 #[test]

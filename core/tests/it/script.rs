@@ -229,7 +229,7 @@ fn a_missing_resolved_option_gives_argparses_message() {
     assert_eq!(
         failed.error_message.unwrap(),
         format!(
-            "{}, line 9: error: the following arguments are required: --SINCE",
+            "{}, line 9: awsglue.utils.GlueArgumentError: the following arguments are required: --SINCE",
             script_uri()
         )
     );

@@ -16,18 +16,6 @@ use crate::transform::{Mapping, Transform};
 /// The tail every Glue transform shares after its own parameters.
 const TRANSFORM_TAIL: [&str; 4] = ["transformation_ctx", "info", "stageThreshold", "totalThreshold"];
 
-/// The keys of `getResolvedOptions`' dict that argparse always fills (`None` when not passed),
-/// with the job argument each comes from.
-const RESERVED_OPTIONS: [(&str, &str); 7] = [
-    ("job_bookmark_option", "--job-bookmark-option"),
-    ("job_bookmark_from", "--job-bookmark-from"),
-    ("job_bookmark_to", "--job-bookmark-to"),
-    ("JOB_ID", "--JOB_ID"),
-    ("JOB_RUN_ID", "--JOB_RUN_ID"),
-    ("TempDir", "--TempDir"),
-    ("RedshiftTempDir", "--RedshiftTempDir"),
-];
-
 fn is_empty_str(v: &Value) -> bool {
     matches!(v, Value::Str(s) if s.is_empty())
 }
@@ -178,29 +166,18 @@ impl Interp<'_> {
             }
             _ => self.str_list(&b, "options")?,
         };
-        for reserved in ["job-bookmark-option", "continuation-option"] {
-            if options.iter().any(|o| o == reserved) {
-                return Err(self.error(b.range, format!("RuntimeError: Using reserved arguments {reserved}")));
-            }
-        }
-        crate::model::args::resolve(self.arguments, &options).map_err(|e| self.error(b.range, e.to_string()))?;
+        let resolved =
+            crate::model::args::resolve(self.arguments, &options).map_err(|e| self.error(b.range, e.to_string()))?;
         for option in &options {
             if !self.plan.required_arguments.contains(option) {
                 self.plan.required_arguments.push(option.clone());
             }
         }
-        let argument = |key: &str| self.arguments.get(key).map_or(Value::None, |v| Value::Str(v.clone()));
-        let mut dict: Vec<(Value, Value)> = RESERVED_OPTIONS
-            .iter()
-            .map(|(name, key)| (Value::Str(name.to_string()), argument(key)))
+        let dict = resolved
+            .dict
+            .into_iter()
+            .map(|(key, value)| (Value::Str(key), value.map_or(Value::None, Value::Str)))
             .collect();
-        for option in &options {
-            let value = argument(&format!("--{option}"));
-            match dict.iter_mut().find(|(k, _)| *k == Value::Str(option.clone())) {
-                Some(entry) => entry.1 = value,
-                None => dict.push((Value::Str(option.clone()), value)),
-            }
-        }
         Ok(Value::Dict(dict))
     }
 

@@ -355,13 +355,15 @@ impl<'s> Interp<'s> {
                     .any(|(k, _)| k == &Value::Str("job_bookmark_option".into()));
                 match items.into_iter().find(|(k, _)| k == &key) {
                     Some((_, value)) => Ok(value),
-                    None if resolved_options => Err(self.error(
-                        s.range,
-                        format!(
-                            "KeyError: {} (getResolvedOptions returns only the options it was asked for)",
-                            key.repr()
-                        ),
-                    )),
+                    None if resolved_options => {
+                        let why = match &key {
+                            Value::Str(name) if name.contains('-') => {
+                                format!("argparse keys --{name} as '{}'", name.replace('-', "_"))
+                            }
+                            _ => "getResolvedOptions returns only the options it was asked for".into(),
+                        };
+                        Err(self.error(s.range, format!("KeyError: {} ({why})", key.repr())))
+                    }
                     None => Err(self.error(s.range, format!("KeyError: {}", key.repr()))),
                 }
             }

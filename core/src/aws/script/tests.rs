@@ -81,10 +81,13 @@ fn get_resolved_options_validates_with_glues_messages() {
     )
     .unwrap_err();
     assert_eq!(e.line, 4);
-    assert_eq!(e.message, "error: the following arguments are required: --NOPE, --ALSO");
+    assert_eq!(
+        e.message,
+        "awsglue.utils.GlueArgumentError: the following arguments are required: --NOPE, --ALSO"
+    );
     assert_eq!(
         e.to_string(),
-        "line 4: error: the following arguments are required: --NOPE, --ALSO"
+        "line 4: awsglue.utils.GlueArgumentError: the following arguments are required: --NOPE, --ALSO"
     );
 
     let e = err("x = getResolvedOptions(sys.argv, ['job-bookmark-option'])\n");
@@ -95,8 +98,59 @@ fn get_resolved_options_validates_with_glues_messages() {
     let e = plan_from_script(HEAD, &bad).unwrap_err();
     assert_eq!(e.line, 8);
     assert!(
-        e.message.starts_with("argument --job-bookmark-option: invalid choice"),
+        e.message
+            .starts_with("awsglue.utils.GlueArgumentError: argument --job-bookmark-option: invalid choice"),
         "{e}"
+    );
+}
+
+#[test]
+fn resolved_options_are_the_real_dict() {
+    let mut given = arguments();
+    given.remove("--job-bookmark-option");
+    given.insert("--JOB_ID".into(), "j_1".into());
+    given.insert("--TempDir".into(), "s3://tmp/".into());
+    given.insert("--target-path".into(), "s3://out/".into());
+    given.insert("--continuation-option".into(), "continuation-readonly".into());
+    let source = "import sys\nfrom awsglue.utils import getResolvedOptions\n\
+                  args = getResolvedOptions(sys.argv, ['JOB_NAME', 'target-path'])\n";
+    // `args[value]` fails with the value's repr: what the script read.
+    let shown = |expr: &str| {
+        plan_from_script(&format!("{source}x = args[{expr}]\n"), &given)
+            .unwrap_err()
+            .message
+    };
+    for (expr, value) in [
+        ("args['job_bookmark_option']", "'job-bookmark-pause'"),
+        ("args['JOB_ID']", "'j_1'"),
+        ("args['RedshiftTempDir']", "'s3://tmp/'"),
+        ("args['target_path']", "'s3://out/'"),
+        ("args['SECURITY_CONFIGURATION']", "None"),
+        ("args['enable_data_lineage']", "None"),
+    ] {
+        let message = shown(expr);
+        assert!(
+            message.starts_with(&format!("KeyError: {value} (")),
+            "{expr}: {message}"
+        );
+    }
+    let shown = |expr: &str| {
+        plan_from_script(&format!("{source}x = {expr}\n"), &given)
+            .unwrap_err()
+            .message
+    };
+    assert_eq!(
+        shown("args['target-path']"),
+        "KeyError: 'target-path' (argparse keys --target-path as 'target_path')"
+    );
+    let e = plan_from_script(
+        "import sys\nfrom awsglue.utils import getResolvedOptions\nargs = getResolvedOptions(sys.argv, ['JOB_ID'])\n",
+        &given,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.message,
+        "argparse.ArgumentError: argument --JOB_ID: conflicting option string: --JOB_ID"
     );
 }
 
