@@ -1,6 +1,8 @@
 //! The equivalent Glue script, read-only, and the files to take to real AWS Glue.
 
-use gluelab_core::aws::export::{cloudformation_template, create_job_json, pyspark_script, script_location};
+use gluelab_core::aws::export::{
+    cdk_app_folder, cdk_app_zip, cloudformation_template, create_job_json, pyspark_script, script_location,
+};
 use leptos::prelude::*;
 
 use super::Editor;
@@ -13,13 +15,14 @@ pub fn ScriptView() -> impl IntoView {
     let studio = use_studio();
     let script = move || editor.draft.with(pyspark_script);
     let failed = RwSignal::new(None::<String>);
-    let save = move |name: String, mime: &'static str, text: String| {
+    let save_bytes = move |name: String, mime: &'static str, bytes: &[u8]| {
         failed.set(
-            download(&name, mime, text.as_bytes())
+            download(&name, mime, bytes)
                 .err()
                 .map(|e| format!("The download did not start: {e}")),
         );
     };
+    let save = move |name: String, mime: &'static str, text: String| save_bytes(name, mime, text.as_bytes());
     let download_script = move |_| {
         let (name, text) = editor.draft.with(|d| (format!("{}.py", d.name), pyspark_script(d)));
         save(name, "text/x-python", text);
@@ -43,6 +46,18 @@ pub fn ScriptView() -> impl IntoView {
             Err(e) => failed.set(Some(format!("The template cannot be exported: {e}"))),
         }
     };
+    // The same files `gluelab export-job --format cdk` writes, zipped by core.
+    let download_cdk = move |_| {
+        let exported = editor.draft.with(|d| {
+            studio
+                .workspace
+                .with(|ws| cdk_app_zip(ws, d).map(|bytes| (format!("{}.zip", cdk_app_folder(&d.name)), bytes)))
+        });
+        match exported {
+            Ok((name, bytes)) => save_bytes(name, "application/zip", &bytes),
+            Err(e) => failed.set(Some(format!("The CDK app cannot be exported: {e}"))),
+        }
+    };
     view! {
         <aside class="editor-script" aria-labelledby="ed-script">
             <h3 id="ed-script">"Equivalent Glue script (read-only)"</h3>
@@ -54,12 +69,11 @@ pub fn ScriptView() -> impl IntoView {
                     title="A CloudFormation template of the job's buckets, catalog tables, IAM role and job: aws cloudformation deploy --capabilities CAPABILITY_NAMED_IAM">
                     "Download infrastructure template"
                 </button>
+                <button class="btn secondary small" id="download-cdk" on:click=download_cdk
+                    title="An AWS CDK app of the same resources: unzip, npm ci, node app.js (its README says how to deploy and run the script locally)">
+                    "Download CDK app (.zip)"
+                </button>
             </div>
-            // The CDK app is several files and needs node to check: the CLI writes it.
-            <p class="hint" id="cdk-hint">
-                "As an AWS CDK app (app.js, package.json, the script, package.sh, a README with the local-run recipe): "
-                <code>{move || format!("gluelab export-job --job-name {} --format cdk", editor.draft.with(|d| d.name.clone()))}</code>
-            </p>
             {move || failed.get().map(|e| view! { <p class="field-error">{e}</p> })}
             <pre class="script mono" id="script-view" tabindex="0" aria-label="Glue PySpark script">{script}</pre>
         </aside>

@@ -23,7 +23,7 @@ use crate::transform::{Step, Transform};
 pub mod cdk;
 mod template;
 
-pub use cdk::cdk_app;
+pub use cdk::{cdk_app, cdk_app_folder, cdk_app_zip};
 pub use template::cloudformation_template;
 
 /// The Glue connection exported JDBC sources and sinks use (create it in Glue to match).

@@ -179,3 +179,78 @@ async fn a_filter_and_a_map_edited_previewed_saved_and_run() {
     browser.screenshot("editor-04-after-run").await;
     browser.close().await;
 }
+
+/// Captures the page's downloads instead of saving them: the Blob behind each object URL an
+/// anchor with `download` is clicked for, as `window.__downloads` (name and blob).
+const CAPTURE_DOWNLOADS: &str = r#"
+    window.__downloads = [];
+    const blobs = new Map();
+    const create = URL.createObjectURL.bind(URL);
+    URL.createObjectURL = (blob) => { const url = create(blob); blobs.set(url, blob); return url; };
+    HTMLAnchorElement.prototype.click = function () {
+        if (this.download) window.__downloads.push({ name: this.download, blob: blobs.get(this.href) });
+    };
+"#;
+
+/// The last captured download: its file name, MIME type and bytes.
+const LAST_DOWNLOAD: &str = r#"
+    const done = arguments[arguments.length - 1];
+    const d = window.__downloads[window.__downloads.length - 1];
+    if (!d) { done(null); return; }
+    d.blob.arrayBuffer().then((buffer) => done({ name: d.name, type: d.blob.type, bytes: Array.from(new Uint8Array(buffer)) }));
+"#;
+
+#[derive(serde::Deserialize)]
+struct Download {
+    name: String,
+    #[serde(rename = "type")]
+    mime: String,
+    bytes: Vec<u8>,
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn the_editor_downloads_the_job_as_a_cdk_app_that_holds_its_script() {
+    let (_server, browser) = open_seed_workbench_at(1280, 720).await;
+    browser.click("#edit-job").await;
+    browser
+        .wait_text("#editor-title", |t| t.contains("devices-data-etl"))
+        .await;
+    browser
+        .client
+        .execute(CAPTURE_DOWNLOADS, vec![])
+        .await
+        .expect("capture downloads");
+    scroll_to(&browser, "download-cdk").await;
+    browser.screenshot_as_seen("editor-05-cdk-download").await;
+    browser.click("#download-cdk").await;
+    let got = browser
+        .client
+        .execute_async(LAST_DOWNLOAD, vec![])
+        .await
+        .expect("read the download");
+    let got: Download = serde_json::from_value(got).expect("one download");
+    assert_eq!(got.name, "devices-data-etl-cdk.zip");
+    assert_eq!(got.mime, "application/zip");
+
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(got.bytes)).expect("a zip");
+    let mut file = |path: &str| {
+        let mut entry = zip
+            .by_name(&format!("devices-data-etl-cdk/{path}"))
+            .unwrap_or_else(|_| panic!("{path} is in the zip"));
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut text).expect("utf-8");
+        text
+    };
+    // The script is the one the editor shows; the app builds the job through the Glue L2
+    // construct with its bookmark option, on the pinned aws-cdk-lib.
+    let shown = browser.text("#script-view").await;
+    assert_eq!(file("glue/devices-data-etl.py").trim_end(), shown.trim_end());
+    let app = file("app.js");
+    assert!(app.contains("PySparkEtlJob"), "{app}");
+    assert!(app.contains("--job-bookmark-option"), "{app}");
+    assert!(file("package.json").contains("\"aws-cdk-lib\": \"2.192.0\""));
+    assert!(file("README.md").contains("node app.js"));
+    assert!(file("package.sh").starts_with("#!"));
+    browser.close().await;
+}

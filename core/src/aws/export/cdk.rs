@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::job::JobDefinition;
 use crate::model::store::S3Uri;
 use crate::workspace::Workspace;
@@ -122,6 +122,34 @@ pub fn cdk_app(ws: &Workspace, job: &JobDefinition) -> Result<Vec<AppFile>> {
         bytes: readme(ws, job, &template, &script_file, &modules).into_bytes(),
     });
     Ok(files)
+}
+
+/// [`cdk_app`] as one zip, for a browser download: every file under `<job>-cdk/`, stored
+/// uncompressed (the page carries no compressor), `package.sh` executable, and every entry
+/// dated 1980-01-01 so the same job always gives the same bytes.
+pub fn cdk_app_zip(ws: &Workspace, job: &JobDefinition) -> Result<Vec<u8>> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+
+    let folder = cdk_app_folder(&job.name);
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    let fail = |e: &dyn std::fmt::Display| Error::InvalidInput(format!("the CDK app could not be zipped: {e}"));
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for file in cdk_app(ws, job)? {
+        let mode = if file.path.ends_with(".sh") { 0o755 } else { 0o644 };
+        writer
+            .start_file(format!("{folder}/{}", file.path), options.unix_permissions(mode))
+            .map_err(|e| fail(&e))?;
+        writer.write_all(&file.bytes).map_err(|e| fail(&e))?;
+    }
+    Ok(writer.finish().map_err(|e| fail(&e))?.into_inner())
+}
+
+/// The folder [`cdk_app_zip`] puts the app in, and the zip's name without `.zip`.
+pub fn cdk_app_folder(job: &str) -> String {
+    format!("{}-cdk", stack_name(job))
 }
 
 /// The job's `--extra-py-files`, one address each.
@@ -683,6 +711,27 @@ mod tests {
         );
         assert_eq!(shell("acme-holdings"), "acme-holdings");
         assert_eq!(shell("a b$"), "\"a b\\$\"");
+    }
+
+    #[test]
+    fn the_zip_holds_the_apps_files_under_one_folder_and_is_the_same_every_time() {
+        let ws = crate::demo::hr::hr_workspace().unwrap();
+        let job = ws.job("hr-monthly-employees").unwrap();
+        let files = cdk_app(&ws, job).unwrap();
+        let bytes = cdk_app_zip(&ws, job).unwrap();
+        assert_eq!(bytes, cdk_app_zip(&ws, job).unwrap(), "deterministic");
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(archive.len(), files.len());
+        for file in &files {
+            let mut entry = archive
+                .by_name(&format!("hr-monthly-employees-cdk/{}", file.path))
+                .unwrap_or_else(|_| panic!("{} is in the zip", file.path));
+            let mut body = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut body).unwrap();
+            assert_eq!(body, file.bytes, "{}", file.path);
+            let executable = entry.unix_mode().unwrap() & 0o111 != 0;
+            assert_eq!(executable, file.path.ends_with(".sh"), "{}", file.path);
+        }
     }
 
     #[test]
