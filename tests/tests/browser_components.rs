@@ -453,18 +453,27 @@ async fn timeline_draws_one_mark_per_core_mark_with_its_kind() {
             assert!(title.contains(object), "{title}");
             assert!(title.starts_with(&format!("run {}:", mark.run + 1)), "{title}");
         }
-        // A row label per object, a column label per run.
+        // A row label per object, a column label per run ("run 1", its id in the tooltip).
         let labels: Vec<String> = page
             .all("svg#timeline text.tl-label")
             .iter()
             .map(|t| t.text_content().unwrap())
             .collect();
-        assert_eq!(labels.len(), timeline.objects.len() + timeline.runs.len());
-        for object in &timeline.objects {
-            assert!(
-                labels.contains(&object.rsplit('/').next().unwrap().to_string()),
-                "{labels:?}"
-            );
+        assert_eq!(labels.len(), timeline.objects.len());
+        let runs: Vec<String> = page
+            .all("svg#timeline text.tl-run")
+            .iter()
+            .map(|t| t.text_content().unwrap())
+            .collect();
+        assert_eq!(runs.len(), timeline.runs.len());
+        for (i, (label, run)) in runs.iter().zip(&timeline.runs).enumerate() {
+            assert!(label.starts_with(&format!("{} ", run.run_id)), "{label}");
+            assert!(label.ends_with(&format!("run {}", i + 1)), "{label}");
+        }
+        // Each row is labelled by its file name, with the whole key in its tooltip.
+        for (label, object) in labels.iter().zip(&timeline.objects) {
+            let name = object.rsplit('/').next().unwrap();
+            assert_eq!(label, &format!("{object}{name}"));
         }
         let events: Vec<String> = page
             .all(".legend .event")
