@@ -332,11 +332,27 @@ impl BrowserSession {
     }
 
     pub async fn click(&self, css: &str) {
-        self.find(css)
-            .await
-            .click()
+        let element = self.find(css).await;
+        self.click_element(&element)
             .await
             .unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+    }
+
+    /// Clicks `element` after scrolling it to the middle of the window, as a person scrolls to
+    /// what they want to press: the pinned stage head (tour, notices) grows as notices arrive and
+    /// can cover what sits just under it, where WebDriver would otherwise click.
+    pub async fn click_element(
+        &self,
+        element: &fantoccini::elements::Element,
+    ) -> Result<(), fantoccini::error::CmdError> {
+        let arg = serde_json::to_value(element).expect("an element is JSON");
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})",
+                vec![arg],
+            )
+            .await?;
+        element.click().await
     }
 
     /// Chooses an option of a `<select>` by value, firing its change event.
@@ -399,7 +415,7 @@ impl BrowserSession {
             .find_all(Locator::Css("button.upload-seed"))
             .await
             .expect("the seed's upload buttons");
-        buttons[file - 1].click().await.expect("upload");
+        self.click_element(&buttons[file - 1]).await.expect("upload");
         let name = format!("raw-data-{file}.json");
         self.wait_text("table.objects", |t| t.contains(&name)).await;
     }

@@ -1006,6 +1006,19 @@ mod tests {
     }
 
     #[test]
+    fn a_statement_that_is_not_a_query_is_named_by_its_verb_as_written() {
+        let e = parse("  -- load\n  insert INTO t VALUES (1)").unwrap_err().to_string();
+        assert!(
+            e.contains("line 2:3") && e.contains("INSERT (only SELECT queries can be run)"),
+            "{e}"
+        );
+        assert!(parse("DELETE FROM t")
+            .unwrap_err()
+            .to_string()
+            .contains("DELETE (only SELECT"));
+    }
+
+    #[test]
     fn reads_the_seed_query_with_quoted_names() {
         let q = parse(r#"SELECT * FROM "devices_data_analystics"."devices_integrated_data""#).unwrap();
         let from = q.from.unwrap();
