@@ -11,6 +11,7 @@ import os
 import pathlib
 import subprocess
 import tempfile
+import time
 
 import pytest
 
@@ -18,7 +19,7 @@ GLUELAB = os.environ.get("GLUELAB_BIN", "gluelab")
 WORK = pathlib.Path(os.environ.get("ORACLE_WORK") or tempfile.mkdtemp(prefix="gluelab-oracle-"))
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
-KINDS = ("scripts", "arguments", "templates", "cdk")
+KINDS = ("scripts", "expressions", "arguments", "templates", "cdk")
 _counts = {kind: {"compared": 0, "agreed": 0} for kind in KINDS}
 _divergences = []
 _notes = []
@@ -59,6 +60,29 @@ class Cli:
 
     def json(self, *args, cwd=None):
         return json.loads(self.run("--output", "json", *args, cwd=cwd).stdout)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # collect() turns timestamps into naive local datetimes: make local UTC, as the session is.
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("gluelab-oracle")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.sql.ansi.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", (WORK / "spark-warehouse").as_uri())
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
 
 
 @pytest.fixture

@@ -15,32 +15,10 @@ import pathlib
 import runpy
 import sys
 
-import pytest
-
 import glue_standin
 from conftest import WORK, note, record
 
 SPARK_TYPES = {"string": "STRING", "bigint": "BIGINT", "int": "INT", "boolean": "BOOLEAN", "double": "DOUBLE"}
-
-
-@pytest.fixture(scope="session")
-def spark():
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("gluelab-oracle")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.sql.ansi.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.warehouse.dir", (WORK / "spark-warehouse").as_uri())
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def objects(cli):

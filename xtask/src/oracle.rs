@@ -19,8 +19,9 @@ const ORACLE_DIR: &str = "tests/oracle";
 const MARKER: &str = "gluelab-requirements.hash";
 
 /// The kinds of comparison the suite counts, in the order the summary prints them.
-const KINDS: [(&str, &str); 4] = [
+const KINDS: [(&str, &str); 5] = [
     ("scripts", "scripts"),
+    ("expressions", "expressions"),
     ("arguments", "argument lists"),
     ("templates", "templates"),
     ("cdk", "CDK apps"),

@@ -95,6 +95,14 @@ impl Call {
         Ok(a.as_primitive::<Int64Type>().clone())
     }
 
+    /// The value of scalar argument `i` as an integer, `None` when it is NULL. Read from the
+    /// scalar itself, so it holds when the scope has no rows (a CASE branch no row takes).
+    pub fn scalar_integer(&self, i: usize) -> Result<Option<i64>> {
+        let a = cast(&self.args[i].array, &DataType::Int64)?;
+        let a = a.as_primitive::<Int64Type>();
+        Ok((!a.is_empty() && a.is_valid(0)).then(|| a.value(0)))
+    }
+
     /// The value of a literal argument (a unit, a format), when it is a scalar string.
     pub fn literal_str(&self, i: usize) -> Option<String> {
         let a = self.args.get(i)?;

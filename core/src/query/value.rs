@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use arrow::array::{new_null_array, ArrayRef, Datum, Scalar, UInt32Array};
+use arrow::array::{new_null_array, ArrayRef, AsArray, Datum, Scalar, UInt32Array};
 use arrow::compute::kernels::cmp;
 use arrow::compute::{cast, take};
-use arrow::datatypes::DataType;
+use arrow::datatypes::{DataType, Float64Type};
 
 use super::error::{sql_error, Pos};
 use super::plan::BinOp;
@@ -86,6 +86,7 @@ pub(crate) fn compare(op: BinOp, l: Value, r: Value, pos: Pos, len: usize) -> Re
         return Ok(shape.nulls_like(&DataType::Boolean, len));
     }
     let (l, r) = (l.cast_to(&common)?, r.cast_to(&common)?);
+    let (l, r) = (positive_zero(l), positive_zero(r));
     let (ld, rd) = (l.datum(), r.datum());
     let kernel = match op {
         BinOp::Eq => cmp::eq,
@@ -99,6 +100,18 @@ pub(crate) fn compare(op: BinOp, l: Value, r: Value, pos: Pos, len: usize) -> Re
         array: Arc::new(kernel(ld.as_ref(), rd.as_ref())?),
         scalar,
     })
+}
+
+/// Doubles with -0.0 made 0.0: Arrow compares floats by their total order, where -0.0 < 0.0,
+/// and SQL by IEEE 754, where they are equal (`ceil(-0.25) = 0` is true).
+fn positive_zero(v: Value) -> Value {
+    match v.array.as_primitive_opt::<Float64Type>() {
+        Some(a) => Value {
+            array: Arc::new(a.unary::<_, Float64Type>(|x| x + 0.0)),
+            scalar: v.scalar,
+        },
+        None => v,
+    }
 }
 
 pub(crate) fn mismatch(symbol: &str, l: &Value, r: &Value, pos: Pos) -> Error {
