@@ -428,12 +428,9 @@ class Gluelab:
         """Like select, one expression at a time when the batch fails: {expr: cells or error}."""
         try:
             return self.select(exprs)
-        except RuntimeError:
+        except RuntimeError as e:
             if len(exprs) == 1:
-                try:
-                    return self.select(exprs)
-                except RuntimeError as e:
-                    return {exprs[0]: e}
+                return {exprs[0]: e}
             half = len(exprs) // 2
             return {**self.each(exprs[:half]), **self.each(exprs[half:])}
 
