@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use divan::counter::BytesCount;
 use divan::Bencher;
+use gluelab_core::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use gluelab_core::demo;
 use gluelab_core::format::{self, CsvOptions, Format, ReadOptions};
 use gluelab_core::model::clock::parse_duration;

@@ -100,8 +100,8 @@ impl Error {
     }
 }
 
-impl From<arrow::error::ArrowError> for Error {
-    fn from(e: arrow::error::ArrowError) -> Self {
+impl From<crate::arrow::error::ArrowError> for Error {
+    fn from(e: crate::arrow::error::ArrowError) -> Self {
         Error::Arrow(e.to_string())
     }
 }

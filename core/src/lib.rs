@@ -4,6 +4,7 @@
 //! what this crate computes. Everything is deterministic: the same actions on the same
 //! workspace give byte-identical objects, run ids and bookmark JSON (see [`model::clock`]).
 
+pub mod arrow;
 pub mod aws;
 pub mod demo;
 pub mod engine;

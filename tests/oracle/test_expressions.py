@@ -257,7 +257,7 @@ class Gen:
             lambda: f"({e('int', depth)} {p(['', 'NOT '])}BETWEEN {e('int', depth)} AND {e('int', depth)})",
             lambda: f"({e('int', depth)} {p(['', 'NOT '])}IN (0, 1, 7, {e('int', depth)}))",
             lambda: f"({e('string', depth)} {p(['', 'NOT '])}LIKE {p([repr('a%'), repr('%b_'), repr('%'), repr('_'), repr('A%C')])})",
-            lambda: f"regexp_like({e('string', depth)}, {p([repr('^[a-z]+$'), repr('[0-9]'), repr('^$')])})",
+            lambda: f"regexp_like({e('string', depth)}, {p([repr('^[a-z]+$'), repr('[0-9]'), repr('^$'), repr('^.$'), repr('(?i)^a'), repr('(?i)ǆ')])})",
         ]
         return p(forms)()
 

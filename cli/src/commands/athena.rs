@@ -2,8 +2,8 @@
 //! `gluelab query` shortcut. Queries run at once over the catalog (`Workspace::query`); each
 //! execution and its result are kept in the CLI's state, as Athena keeps them.
 
-use arrow::array::Array;
-use arrow::datatypes::DataType;
+use arrow_array::Array;
+use arrow_schema::DataType;
 use gluelab_core::demo::ACCOUNT_ID;
 use gluelab_core::query::QueryResult;
 use serde::Serialize;

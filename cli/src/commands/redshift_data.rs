@@ -4,8 +4,8 @@
 //! sees warehouse tables as `schema.table`). Each statement and its outcome are kept in the
 //! CLI's state, as the Data API keeps them for describe-statement and get-statement-result.
 
-use arrow::array::Array;
-use arrow::datatypes::DataType;
+use arrow_array::Array;
+use arrow_schema::DataType;
 use gluelab_core::query::QueryResult;
 use serde::Serialize;
 use serde_json::{json, Value};

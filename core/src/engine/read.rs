@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
+use crate::arrow::array::RecordBatch;
 use crate::warehouse::KeyValue;
-use arrow::array::RecordBatch;
 
 use super::select::{S3Selection, Selected, SourceSelection};
 use super::{read_key, Progress, ProgressStage, RunContext, Stop};
@@ -114,7 +114,7 @@ impl Workspace {
             }
             run.lineage.files.push(verdict);
         }
-        let schema = schema.unwrap_or_else(|| Arc::new(arrow::datatypes::Schema::empty()));
+        let schema = schema.unwrap_or_else(|| Arc::new(crate::arrow::datatypes::Schema::empty()));
         // Files read in PERMISSIVE mode may carry `_corrupt_record`; line them up on one schema.
         let schema = widest_schema(&schema, &frames);
         let frames = frames
@@ -140,7 +140,7 @@ fn read_object(
     source: &S3Selection,
     uri: &str,
     object: &Object,
-    schema: Option<arrow::datatypes::SchemaRef>,
+    schema: Option<crate::arrow::datatypes::SchemaRef>,
 ) -> Result<Frame> {
     let options = ReadOptions {
         format: source.format,
@@ -181,7 +181,7 @@ fn read_object(
 fn union(frames: Vec<Frame>) -> Result<Frame> {
     let Some(first) = frames.first() else {
         return Ok(Frame {
-            batch: RecordBatch::new_empty(Arc::new(arrow::datatypes::Schema::empty())),
+            batch: RecordBatch::new_empty(Arc::new(crate::arrow::datatypes::Schema::empty())),
             origins: vec![],
         });
     };
@@ -198,7 +198,7 @@ fn union(frames: Vec<Frame>) -> Result<Frame> {
     Frame::concat(frames, schema)
 }
 
-fn widest_schema(base: &arrow::datatypes::SchemaRef, frames: &[Frame]) -> arrow::datatypes::SchemaRef {
+fn widest_schema(base: &crate::arrow::datatypes::SchemaRef, frames: &[Frame]) -> crate::arrow::datatypes::SchemaRef {
     frames
         .iter()
         .map(|f| f.batch.schema())
@@ -207,7 +207,7 @@ fn widest_schema(base: &arrow::datatypes::SchemaRef, frames: &[Frame]) -> arrow:
 }
 
 /// Gives a frame the target schema, adding missing (trailing) columns as nulls.
-fn align(frame: Frame, schema: &arrow::datatypes::SchemaRef) -> Result<Frame> {
+fn align(frame: Frame, schema: &crate::arrow::datatypes::SchemaRef) -> Result<Frame> {
     if frame.batch.schema().fields() == schema.fields() {
         return Ok(frame);
     }
@@ -217,7 +217,7 @@ fn align(frame: Frame, schema: &arrow::datatypes::SchemaRef) -> Result<Frame> {
         .iter()
         .map(|f| match frame.batch.schema().index_of(f.name()) {
             Ok(i) => frame.batch.column(i).clone(),
-            Err(_) => arrow::array::new_null_array(f.data_type(), rows),
+            Err(_) => crate::arrow::array::new_null_array(f.data_type(), rows),
         })
         .collect();
     Ok(Frame {

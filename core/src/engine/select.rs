@@ -29,7 +29,7 @@ pub(super) struct S3Selection {
     pub ctx: Option<String>,
     pub format: Format,
     pub csv: CsvOptions,
-    pub schema: Option<arrow::datatypes::SchemaRef>,
+    pub schema: Option<crate::arrow::datatypes::SchemaRef>,
     pub spec: SourceSpec,
     /// `(uri, last_modified, selection)` for every listed object.
     pub objects: Vec<(String, Millis, Selection)>,

@@ -2,7 +2,7 @@
 //! or warehouse rows), between the failures a user can inject before and after it.
 
 use super::{is_hidden, Progress, ProgressStage, RunContext, Stop};
-use arrow::array::RecordBatch;
+use crate::arrow::array::RecordBatch;
 
 use crate::error::{Error, Result};
 use crate::format::parquet_codec::ParquetCodec;
@@ -198,7 +198,7 @@ impl Workspace {
         parts: &[String],
         format: Format,
         csv: &CsvOptions,
-        schema: arrow::datatypes::SchemaRef,
+        schema: crate::arrow::datatypes::SchemaRef,
     ) -> Result<Frame> {
         let mut frames = vec![];
         for uri in parts {
@@ -259,9 +259,9 @@ fn merge_on_key(old: Frame, new: Frame, keys: &[String]) -> Result<Frame> {
     for row in 0..old.num_rows() {
         keep.push(!new_keys.contains(&key_of(&old.batch, row)?));
     }
-    let mask = arrow::array::BooleanArray::from(keep.clone());
+    let mask = crate::arrow::array::BooleanArray::from(keep.clone());
     let kept = Frame {
-        batch: arrow::compute::filter_record_batch(&old.batch, &mask)?,
+        batch: crate::arrow::compute::filter_record_batch(&old.batch, &mask)?,
         origins: old
             .origins
             .into_iter()

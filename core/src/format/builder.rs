@@ -7,13 +7,13 @@
 
 use std::sync::Arc;
 
-use arrow::array::{
+use crate::arrow::array::{
     new_null_array, Array, ArrayRef, BinaryBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder,
     Int64Builder, StringBuilder,
 };
-use arrow::compute::cast;
-use arrow::compute::kernels::cast_utils::{parse_decimal, string_to_timestamp_nanos, Parser};
-use arrow::datatypes::{
+use crate::arrow::compute::cast;
+use crate::arrow::compute::kernels::cast_utils::{parse_decimal, string_to_timestamp_nanos, Parser};
+use crate::arrow::datatypes::{
     DataType, Date32Type, Decimal128Type, Field, Float64Type, Int64Type, Schema, SchemaRef, TimeUnit,
 };
 use base64::Engine;
@@ -375,7 +375,7 @@ fn non_finite(text: &str) -> Option<f64> {
 /// message is used as is).
 pub(crate) struct NestedBuilder {
     field: Arc<Field>,
-    decoder: arrow::json::reader::Decoder,
+    decoder: crate::arrow::json::reader::Decoder,
     parts: Vec<ArrayRef>,
     pending_nulls: usize,
     line: Vec<u8>,
@@ -393,9 +393,9 @@ impl NestedBuilder {
         })
     }
 
-    fn decoder(field: &Arc<Field>) -> Result<arrow::json::reader::Decoder> {
+    fn decoder(field: &Arc<Field>) -> Result<crate::arrow::json::reader::Decoder> {
         let schema: SchemaRef = Arc::new(Schema::new(vec![field.clone()]));
-        Ok(arrow::json::ReaderBuilder::new(schema)
+        Ok(crate::arrow::json::ReaderBuilder::new(schema)
             .with_batch_size(1)
             .build_decoder()?)
     }
@@ -415,7 +415,7 @@ impl NestedBuilder {
         self.line.push(b'}');
         let decoded = self.decoder.decode(&self.line).and_then(|used| {
             if used != self.line.len() || self.decoder.has_partial_record() {
-                return Err(arrow::error::ArrowError::JsonError("not one JSON value".into()));
+                return Err(crate::arrow::error::ArrowError::JsonError("not one JSON value".into()));
             }
             self.decoder.flush()
         });
@@ -449,7 +449,7 @@ impl NestedBuilder {
             1 => Ok(parts[0].clone()),
             _ => {
                 let refs: Vec<&dyn Array> = parts.iter().map(|a| a.as_ref()).collect();
-                Ok(arrow::compute::concat(&refs)?)
+                Ok(crate::arrow::compute::concat(&refs)?)
             }
         }
     }
@@ -458,8 +458,8 @@ impl NestedBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow::array::AsArray;
-    use arrow::datatypes::{Int32Type, Int8Type};
+    use crate::arrow::array::AsArray;
+    use crate::arrow::datatypes::{Int32Type, Int8Type};
 
     #[test]
     fn test_builder_text_conversions() {

@@ -18,9 +18,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, RecordBatch};
-use arrow::compute::kernels::cast_utils::Parser;
-use arrow::datatypes::{DataType, Field, Int64Type, Schema, SchemaRef};
+use crate::arrow::array::{ArrayRef, RecordBatch};
+use crate::arrow::compute::kernels::cast_utils::Parser;
+use crate::arrow::datatypes::{DataType, Field, Int64Type, Schema, SchemaRef};
 
 use super::builder::{parse_float, ColumnBuilder};
 use super::encode::ColumnWriter;
@@ -539,7 +539,7 @@ pub(crate) fn write(batch: &RecordBatch, options: &CsvOptions) -> Result<Vec<u8>
     check_options(options)?;
     let schema = batch.schema();
     let columns = ColumnWriter::prepare(batch)?;
-    let encoder_options = arrow::json::writer::EncoderOptions::default();
+    let encoder_options = crate::arrow::json::writer::EncoderOptions::default();
     let mut writers = ColumnWriter::for_columns(&schema, &columns, &encoder_options)?;
     let mut out = Vec::with_capacity(batch.num_rows() * 8 * writers.len().max(1));
     let mut cell = Vec::new();
@@ -625,9 +625,9 @@ fn write_cell(out: &mut Vec<u8>, cell: &[u8], options: &CsvOptions) -> Result<()
 mod tests {
     use super::super::{infer_schema, read_object, write_batch, Format, ParseMode};
     use super::*;
+    use crate::arrow::array::{Array, AsArray, Int64Array, StringArray};
+    use crate::arrow::datatypes::{Float64Type, Int32Type};
     use crate::format::encoding::NOT_TEXT;
-    use arrow::array::{Array, AsArray, Int64Array, StringArray};
-    use arrow::datatypes::{Float64Type, Int32Type};
 
     const OBJ: &str = "s3://bucket/in/data.csv";
 
@@ -853,7 +853,7 @@ mod tests {
         assert_eq!(
             out.batch
                 .column(0)
-                .as_primitive::<arrow::datatypes::Int64Type>()
+                .as_primitive::<crate::arrow::datatypes::Int64Type>()
                 .value(0),
             7
         );
@@ -919,7 +919,7 @@ mod tests {
         let int = |c: usize| {
             out.batch
                 .column(c)
-                .as_primitive::<arrow::datatypes::Int64Type>()
+                .as_primitive::<crate::arrow::datatypes::Int64Type>()
                 .values()
                 .to_vec()
         };

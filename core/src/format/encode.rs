@@ -8,13 +8,13 @@
 
 use std::io::Write;
 
-use arrow::array::{
+use crate::arrow::array::{
     Array, ArrayRef, AsArray, BinaryArray, BooleanArray, Date32Array, Decimal128Array, Float32Array, Float64Array,
     Int64Array, RecordBatch, StringArray,
 };
-use arrow::compute::cast;
-use arrow::datatypes::{DataType, Decimal128Type, DecimalType, FieldRef, Schema, TimeUnit};
-use arrow::json::writer::{make_encoder, EncoderOptions, NullableEncoder};
+use crate::arrow::compute::cast;
+use crate::arrow::datatypes::{DataType, Decimal128Type, DecimalType, FieldRef, Schema, TimeUnit};
+use crate::arrow::json::writer::{make_encoder, EncoderOptions, NullableEncoder};
 use base64::Engine;
 use chrono::{DateTime, Datelike, Timelike};
 
@@ -253,7 +253,11 @@ fn write_timestamp(out: &mut Vec<u8>, value: i64, unit: TimeUnit, zoned: bool) -
 /// A single-column batch writer is handy in tests of both text formats.
 #[cfg(test)]
 pub(crate) fn text_of(array: ArrayRef) -> String {
-    let field = std::sync::Arc::new(arrow::datatypes::Field::new("v", array.data_type().clone(), true));
+    let field = std::sync::Arc::new(crate::arrow::datatypes::Field::new(
+        "v",
+        array.data_type().clone(),
+        true,
+    ));
     let batch = RecordBatch::try_new(std::sync::Arc::new(Schema::new(vec![field])), vec![array]).unwrap();
     let columns = ColumnWriter::prepare(&batch).unwrap();
     let schema = batch.schema();
@@ -267,7 +271,9 @@ pub(crate) fn text_of(array: ArrayRef) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow::array::{Date32Array, TimestampMicrosecondArray, TimestampMillisecondArray, TimestampSecondArray};
+    use crate::arrow::array::{
+        Date32Array, TimestampMicrosecondArray, TimestampMillisecondArray, TimestampSecondArray,
+    };
     use std::sync::Arc;
 
     #[test]

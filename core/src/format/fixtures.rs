@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use arrow::array::{
+use crate::arrow::array::{
     ArrayRef, BinaryArray, BooleanArray, Date32Array, Decimal128Array, Float32Array, Float64Array, Int16Array,
     Int32Array, Int64Array, Int8Array, RecordBatch, StringArray, TimestampMillisecondArray,
 };
-use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use crate::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 
 /// Three rows over every supported flat type, with nulls, extremes, text that needs quoting
 /// and escaping, an empty string and empty binary.

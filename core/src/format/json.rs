@@ -21,8 +21,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, RecordBatch};
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use crate::arrow::array::{ArrayRef, RecordBatch};
+use crate::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 
 use super::builder::ColumnBuilder;
 use super::encode::ColumnWriter;
@@ -239,7 +239,7 @@ pub(crate) fn infer(body: &[u8]) -> Result<SchemaRef> {
 pub(crate) fn write(batch: &RecordBatch) -> Result<Vec<u8>> {
     let schema = batch.schema();
     let columns = ColumnWriter::prepare(batch)?;
-    let encoder_options = arrow::json::writer::EncoderOptions::default();
+    let encoder_options = crate::arrow::json::writer::EncoderOptions::default();
     let mut writers = ColumnWriter::for_columns(&schema, &columns, &encoder_options)?;
     // `"name":` for each column, escaped once.
     let keys: Vec<Vec<u8>> = schema
@@ -275,8 +275,8 @@ pub(crate) fn write(batch: &RecordBatch) -> Result<Vec<u8>> {
 mod tests {
     use super::super::{read_object, write_batch, CsvOptions, Format, ParseMode, ReadOptions};
     use super::*;
-    use arrow::array::{Array, AsArray, Int64Array, StringArray};
-    use arrow::datatypes::{Float64Type, Int32Type, Int64Type};
+    use crate::arrow::array::{Array, AsArray, Int64Array, StringArray};
+    use crate::arrow::datatypes::{Float64Type, Int32Type, Int64Type};
 
     const OBJ: &str = "s3://bucket/in/data.json";
 

@@ -10,7 +10,7 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use arrow::datatypes::{DataType, Field, Schema};
+//! use gluelab_core::arrow::datatypes::{DataType, Field, Schema};
 //! use gluelab_core::format::{read_object, Format, ParseMode, ReadOptions};
 //!
 //! let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, true)]));
@@ -42,8 +42,8 @@ pub mod parquet_codec;
 mod rows;
 pub mod types;
 
-use arrow::array::RecordBatch;
-use arrow::datatypes::SchemaRef;
+use crate::arrow::array::RecordBatch;
+use crate::arrow::datatypes::SchemaRef;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -450,7 +450,7 @@ pub fn write_batch_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow::datatypes::Schema;
+    use crate::arrow::datatypes::Schema;
     use std::sync::Arc;
 
     #[test]
@@ -510,14 +510,14 @@ mod tests {
     #[test]
     fn test_clean_files_have_exactly_the_declared_schema_in_every_format() {
         let schema: SchemaRef = Arc::new(Schema::new(vec![
-            arrow::datatypes::Field::new("id", arrow::datatypes::DataType::Int64, true),
-            arrow::datatypes::Field::new("s", arrow::datatypes::DataType::Utf8, true),
+            crate::arrow::datatypes::Field::new("id", crate::arrow::datatypes::DataType::Int64, true),
+            crate::arrow::datatypes::Field::new("s", crate::arrow::datatypes::DataType::Utf8, true),
         ]));
         let batch = RecordBatch::try_new(
             schema.clone(),
             vec![
-                Arc::new(arrow::array::Int64Array::from(vec![1, 2])),
-                Arc::new(arrow::array::StringArray::from(vec!["a", "b"])),
+                Arc::new(crate::arrow::array::Int64Array::from(vec![1, 2])),
+                Arc::new(crate::arrow::array::StringArray::from(vec!["a", "b"])),
             ],
         )
         .unwrap();

@@ -10,10 +10,10 @@
 
 use std::sync::Arc;
 
-use arrow::array::{new_null_array, ArrayRef, RecordBatch, RecordBatchOptions};
-use arrow::buffer::Buffer;
-use arrow::compute::{cast_with_options, concat_batches, CastOptions};
-use arrow::datatypes::{Schema, SchemaRef};
+use crate::arrow::array::{new_null_array, ArrayRef, RecordBatch, RecordBatchOptions};
+use crate::arrow::buffer::Buffer;
+use crate::arrow::compute::{cast_with_options, concat_batches, CastOptions};
+use crate::arrow::datatypes::{Schema, SchemaRef};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::push_decoder::PushBuffers;
 use parquet::arrow::ArrowWriter;
@@ -140,8 +140,8 @@ pub(crate) fn write(batch: &RecordBatch, codec: ParquetCodec) -> Result<Vec<u8>>
 mod tests {
     use super::super::{read_object, write_batch, CsvOptions, Format, ParseMode, ReadOptions};
     use super::*;
-    use arrow::array::{Array, AsArray, Int32Array, StringArray};
-    use arrow::datatypes::{DataType, Field, Int64Type};
+    use crate::arrow::array::{Array, AsArray, Int32Array, StringArray};
+    use crate::arrow::datatypes::{DataType, Field, Int64Type};
 
     const OBJ: &str = "s3://bucket/in/part-0000.parquet";
 

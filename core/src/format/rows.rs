@@ -8,9 +8,9 @@
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions, StringBuilder};
-use arrow::compute::filter_record_batch;
-use arrow::datatypes::{DataType, Field, Metadata, Schema, SchemaRef};
+use crate::arrow::array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions, StringBuilder};
+use crate::arrow::compute::filter_record_batch;
+use crate::arrow::datatypes::{DataType, Field, Metadata, Schema, SchemaRef};
 
 use super::{Malformed, ParseMode, ReadOutput, CORRUPT_RECORD};
 use crate::error::{Error, Location, Result};

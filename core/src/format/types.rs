@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use arrow::datatypes::{DataType, Field, Fields, TimeUnit};
+use crate::arrow::datatypes::{DataType, Field, Fields, TimeUnit};
 
 use crate::error::{Error, Result};
 use crate::limits::TYPE_MAX_DEPTH;

@@ -127,7 +127,7 @@ fn csv_columns(object: &str, sample: &[u8]) -> Result<(Vec<Column>, bool)> {
     Ok((columns_of(infer_schema(object, sample, &plain)?.as_ref()), false))
 }
 
-fn columns_of(schema: &arrow::datatypes::Schema) -> Vec<Column> {
+fn columns_of(schema: &crate::arrow::datatypes::Schema) -> Vec<Column> {
     let mut seen = BTreeMap::new();
     schema
         .fields()

@@ -9,13 +9,13 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use arrow::array::{
+use crate::arrow::array::{
     make_comparator, new_null_array, Array, ArrayRef, AsArray, Decimal128Array, Float64Array, Int64Array, UInt32Array,
 };
-use arrow::compute::kernels::aggregate::{sum, sum_checked};
-use arrow::compute::{cast, take, SortOptions};
-use arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int64Type};
-use arrow::row::{RowConverter, SortField};
+use crate::arrow::compute::kernels::aggregate::{sum, sum_checked};
+use crate::arrow::compute::{cast, take, SortOptions};
+use crate::arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int64Type};
+use crate::arrow::row::{RowConverter, SortField};
 
 use super::error::{sql_error, Pos};
 use super::plan::AggFunc;
@@ -199,14 +199,14 @@ impl Groups {
     }
 }
 
-fn overflow(e: arrow::error::ArrowError, pos: Pos) -> crate::error::Error {
+fn overflow(e: crate::arrow::error::ArrowError, pos: Pos) -> crate::error::Error {
     sql_error("NUMERIC_VALUE_OUT_OF_RANGE", pos, e)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow::array::{Int32Array, StringArray};
+    use crate::arrow::array::{Int32Array, StringArray};
 
     fn strings(keys: &[Option<&str>]) -> ArrayRef {
         Arc::new(StringArray::from(keys.to_vec()))
@@ -258,14 +258,14 @@ mod tests {
         );
         let min = run(AggFunc::Min, false);
         assert_eq!(
-            min.as_primitive::<arrow::datatypes::Int32Type>()
+            min.as_primitive::<crate::arrow::datatypes::Int32Type>()
                 .iter()
                 .collect::<Vec<_>>(),
             [Some(1), None]
         );
         let max = run(AggFunc::Max, false);
         assert_eq!(
-            max.as_primitive::<arrow::datatypes::Int32Type>()
+            max.as_primitive::<crate::arrow::datatypes::Int32Type>()
                 .iter()
                 .collect::<Vec<_>>(),
             [Some(3), None]

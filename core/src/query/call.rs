@@ -2,10 +2,10 @@
 //! conversions every implementation shares, and how a result takes the arguments' shape (a
 //! scalar when every argument is one).
 
-use arrow::array::{Array, ArrayRef, AsArray, Int64Array, StringArray};
-use arrow::compute::{cast, cast_with_options, CastOptions};
-use arrow::datatypes::{DataType, Int64Type};
-use arrow::util::display::FormatOptions;
+use crate::arrow::array::{Array, ArrayRef, AsArray, Int64Array, StringArray};
+use crate::arrow::compute::{cast, cast_with_options, CastOptions};
+use crate::arrow::datatypes::{DataType, Int64Type};
+use crate::arrow::util::display::FormatOptions;
 
 use super::cast::TIMESTAMP_TEXT;
 use super::error::{sql_error, Pos};
@@ -66,7 +66,7 @@ impl Call {
 
     /// All NULL, of type `t`.
     pub fn nulls(&self, t: &DataType) -> Value {
-        self.result(arrow::array::new_null_array(t, self.rows()))
+        self.result(crate::arrow::array::new_null_array(t, self.rows()))
     }
 
     /// True when some argument is an untyped NULL (the result is then NULL).

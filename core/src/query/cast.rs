@@ -13,10 +13,10 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, Float64Array};
-use arrow::compute::{cast, cast_with_options, CastOptions};
-use arrow::datatypes::{DataType, Float64Type, TimeUnit};
-use arrow::util::display::{ArrayFormatter, FormatOptions};
+use crate::arrow::array::{Array, ArrayRef, AsArray, Float64Array};
+use crate::arrow::compute::{cast, cast_with_options, CastOptions};
+use crate::arrow::datatypes::{DataType, Float64Type, TimeUnit};
+use crate::arrow::util::display::{ArrayFormatter, FormatOptions};
 
 use super::error::{sql_error, Pos};
 use super::types::{is_integer, is_numeric, is_string, sql_name};

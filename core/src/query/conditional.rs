@@ -10,9 +10,9 @@
 //! a failed cast, all of which a constant such as `1 / 0` raises even on zero rows) is ignored,
 //! because no row needed that value.
 
-use arrow::array::{new_null_array, Array, ArrayRef, AsArray, RecordBatch, UInt32Array};
-use arrow::compute::{interleave, take, take_record_batch};
-use arrow::datatypes::DataType;
+use crate::arrow::array::{new_null_array, Array, ArrayRef, AsArray, RecordBatch, UInt32Array};
+use crate::arrow::compute::{interleave, take, take_record_batch};
+use crate::arrow::datatypes::DataType;
 
 use super::error::{sql_error, Pos};
 use super::plan::Expr;
@@ -107,7 +107,7 @@ fn all_rows(n: usize) -> UInt32Array {
 
 /// Splits `rows` by `mask` (one entry per row of `rows`): rows where it is true, and the others
 /// (false or NULL).
-fn split(rows: &UInt32Array, mask: &arrow::array::BooleanArray) -> (UInt32Array, UInt32Array) {
+fn split(rows: &UInt32Array, mask: &crate::arrow::array::BooleanArray) -> (UInt32Array, UInt32Array) {
     let (mut hit, mut miss) = (Vec::new(), Vec::new());
     for (i, &row) in rows.values().iter().enumerate() {
         if mask.is_valid(i) && mask.value(i) {
@@ -177,7 +177,7 @@ pub(crate) fn coalesce(args: &[Expr], scope: &Scope, pos: Pos, eval: Eval) -> Re
         let last = k + 1 == args.len();
         match values {
             Some(values) if !last && values.logical_null_count() > 0 => {
-                let present = arrow::compute::is_not_null(values.as_ref())?;
+                let present = crate::arrow::compute::is_not_null(values.as_ref())?;
                 let positions = all_rows(remaining.len());
                 let (keep, _) = split(&positions, &present);
                 let (hit, miss) = split(&remaining, &present);

@@ -17,15 +17,15 @@
 
 use std::sync::Arc;
 
-use arrow::array::{
+use crate::arrow::array::{
     Array, ArrayRef, AsArray, Date32Array, Float64Array, Int64Array, PrimitiveArray, TimestampMillisecondArray,
 };
-use arrow::compute::kernels::arity::try_binary;
-use arrow::compute::kernels::temporal::{date_part, DatePart};
-use arrow::compute::{cast, cast_with_options, CastOptions};
-use arrow::datatypes::{DataType, Date32Type, Float64Type, Int64Type, TimestampMillisecondType};
-use arrow::error::ArrowError;
-use arrow::util::display::FormatOptions;
+use crate::arrow::compute::kernels::arity::try_binary;
+use crate::arrow::compute::kernels::temporal::{date_part, DatePart};
+use crate::arrow::compute::{cast, cast_with_options, CastOptions};
+use crate::arrow::datatypes::{DataType, Date32Type, Float64Type, Int64Type, TimestampMillisecondType};
+use crate::arrow::error::ArrowError;
+use crate::arrow::util::display::FormatOptions;
 use chrono::format::StrftimeItems;
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime};
 
@@ -590,7 +590,7 @@ fn datediff_days(c: &Call) -> Result<Value> {
     null_or(c, &DataType::Int64, || {
         let (end, start) = (as_date(c, 0)?, as_date(c, 1)?);
         let out: PrimitiveArray<Int64Type> =
-            arrow::compute::kernels::arity::binary(&end, &start, |e, s| i64::from(e) - i64::from(s))?;
+            crate::arrow::compute::kernels::arity::binary(&end, &start, |e, s| i64::from(e) - i64::from(s))?;
         Ok(Arc::new(out))
     })
 }

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use arrow::error::ArrowError;
+use crate::arrow::error::ArrowError;
 
 use crate::error::Error;
 

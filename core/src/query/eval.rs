@@ -9,12 +9,12 @@
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, NullArray, StringArray};
-use arrow::compute::kernels::{boolean, numeric};
-use arrow::compute::{like, nlike};
-use arrow::datatypes::DataType;
+use crate::arrow::array::{ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, NullArray, StringArray};
+use crate::arrow::compute::kernels::{boolean, numeric};
+use crate::arrow::datatypes::DataType;
 
 use super::error::{arithmetic_error, sql_error, Pos};
+use super::pattern::like;
 use super::plan::{BinOp, Expr, Literal};
 use super::registry::Func;
 use super::types::{arithmetic_type, is_numeric, is_string, sql_name};
@@ -278,12 +278,8 @@ fn like_op(v: Value, pattern: Value, negated: bool, pos: Pos, len: usize) -> Res
         return Ok(shape.nulls_like(&DataType::Boolean, len));
     }
     let (v, pattern) = (v.cast_to(&DataType::Utf8)?, pattern.cast_to(&DataType::Utf8)?);
-    let (vd, pd) = (v.datum(), pattern.datum());
-    let array = if negated {
-        nlike(vd.as_ref(), pd.as_ref())?
-    } else {
-        like(vd.as_ref(), pd.as_ref())?
-    };
+    let array = like(v.array.as_string::<i32>(), pattern.array.as_string::<i32>(), negated)
+        .map_err(|e| sql_error("INVALID_FUNCTION_ARGUMENT", pos, e.0))?;
     Ok(Value {
         array: Arc::new(array),
         scalar,
@@ -293,10 +289,10 @@ fn like_op(v: Value, pattern: Value, negated: bool, pos: Pos, len: usize) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::arrow::array::{Array, RecordBatch};
+    use crate::arrow::datatypes::{Field, Schema};
     use crate::query::parse::parse;
     use crate::query::plan::SelectItem;
-    use arrow::array::{Array, RecordBatch};
-    use arrow::datatypes::{Field, Schema};
 
     fn batch() -> RecordBatch {
         let schema = Arc::new(Schema::new(vec![
@@ -309,7 +305,7 @@ mod tests {
             Arc::new(Int64Array::from(vec![Some(1), Some(2), None, Some(4)])),
             Arc::new(Float64Array::from(vec![Some(0.5), Some(2.0), Some(3.5), None])),
             Arc::new(StringArray::from(vec![Some("on"), Some("off"), None, Some("o_n")])),
-            Arc::new(arrow::array::Int32Array::from(vec![1, 2, 3, 4])),
+            Arc::new(crate::arrow::array::Int32Array::from(vec![1, 2, 3, 4])),
         ];
         RecordBatch::try_new(schema, columns).unwrap()
     }
@@ -379,18 +375,18 @@ mod tests {
     fn arithmetic_promotes_and_keeps_integer_division() {
         let a = run("i * 2 + 1").unwrap();
         assert_eq!(
-            a.as_primitive::<arrow::datatypes::Int64Type>()
+            a.as_primitive::<crate::arrow::datatypes::Int64Type>()
                 .iter()
                 .collect::<Vec<_>>(),
             [Some(3), Some(5), None, Some(9)]
         );
         let a = run("i / 2").unwrap();
-        assert_eq!(a.as_primitive::<arrow::datatypes::Int64Type>().value(2 - 1), 1);
+        assert_eq!(a.as_primitive::<crate::arrow::datatypes::Int64Type>().value(2 - 1), 1);
         let a = run("i + f").unwrap();
         assert_eq!(a.data_type(), &DataType::Float64);
-        assert_eq!(a.as_primitive::<arrow::datatypes::Float64Type>().value(0), 1.5);
+        assert_eq!(a.as_primitive::<crate::arrow::datatypes::Float64Type>().value(0), 1.5);
         let a = run("-i % 3").unwrap();
-        assert_eq!(a.as_primitive::<arrow::datatypes::Int64Type>().value(3), -1);
+        assert_eq!(a.as_primitive::<crate::arrow::datatypes::Int64Type>().value(3), -1);
     }
 
     #[test]

@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
-use arrow::compute::kernels::sort::{lexsort_to_indices, SortColumn, SortOptions};
-use arrow::compute::{cast, concat_batches, filter, filter_record_batch, take, take_record_batch};
-use arrow::datatypes::{DataType, Field, Schema};
-use arrow::row::{RowConverter, SortField};
+use crate::arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
+use crate::arrow::compute::kernels::sort::{lexsort_to_indices, SortColumn, SortOptions};
+use crate::arrow::compute::{cast, concat_batches, filter, filter_record_batch, take, take_record_batch};
+use crate::arrow::datatypes::{DataType, Field, Schema};
+use crate::arrow::row::{RowConverter, SortField};
 
 use super::aggregate::Groups;
 use super::error::{sql_error, Pos};
@@ -373,7 +373,7 @@ fn select_list(
             [one] => Ok(one.clone()),
             parts => {
                 let parts: Vec<&dyn Array> = parts.iter().map(|a| a.as_ref()).collect();
-                Ok(arrow::compute::concat(&parts)?)
+                Ok(crate::arrow::compute::concat(&parts)?)
             }
         })
         .collect::<Result<Vec<_>>>()?;
@@ -448,7 +448,7 @@ fn distinct(batch: &RecordBatch) -> Result<RecordBatch> {
 mod tests {
     use std::sync::Arc;
 
-    use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
+    use crate::arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
 
     use super::super::testing::{devices, MemSource};
     use super::super::{execute, execute_with_limits, QueryResult};

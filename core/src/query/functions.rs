@@ -2,9 +2,9 @@
 //! Their names live in [`super::registry`], date functions in [`super::datetime`], `CAST` in
 //! [`super::cast`], `CASE` and `coalesce` in [`super::conditional`].
 //!
-//! Each function runs over whole columns: an Arrow kernel where one exists (`length`,
-//! `substring_by_char`, `concat_elements`, `regexp_is_match`, `nullif`, ...), otherwise one typed
-//! pass over the values (`upper` of non-ASCII text, `split_part`, `lpad`). A function whose
+//! Each function runs over whole columns: an Arrow kernel where one exists (`nullif`, casts,
+//! arithmetic), otherwise one typed pass over the values (`length`, `substr`, `split_part`,
+//! `lpad`; `regexp_like` and LIKE in [`super::pattern`]). A function whose
 //! arguments are all literals is computed once, as a scalar.
 //!
 //! Argument types follow Athena (Trino): `upper(5)` is a `FUNCTION_NOT_FOUND` error naming the
@@ -13,25 +13,24 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, Decimal128Array, Float64Array, Int64Array, StringArray};
-use arrow::buffer::Buffer;
-use arrow::compute::cast;
-use arrow::compute::kernels::concat_elements::concat_elements_utf8;
-use arrow::compute::kernels::length::length;
-use arrow::compute::kernels::nullif::nullif;
-use arrow::compute::kernels::regexp::{regexp_is_match, regexp_is_match_scalar};
-use arrow::compute::kernels::substring::substring_by_char;
-use arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int64Type};
-use arrow::error::ArrowError;
+use crate::arrow::array::{
+    Array, ArrayRef, AsArray, Decimal128Array, Float64Array, Int64Array, StringArray, StringBuilder,
+};
+use crate::arrow::buffer::Buffer;
+use crate::arrow::compute::cast;
+use crate::arrow::compute::kernels::nullif::nullif;
+use crate::arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int64Type};
+use crate::arrow::error::ArrowError;
 
 use super::call::Call;
 use super::datetime;
 use super::error::{arithmetic_error, not_supported, sql_error, Pos};
+use super::pattern::regexp_like;
 use super::plan::BinOp;
 use super::registry::Func;
 use super::types::{is_integer, is_numeric, is_string, sql_name};
 use super::value::{compare, Value};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Computes `func(args)` from its evaluated arguments over `len` rows.
 ///
@@ -138,16 +137,8 @@ impl Call {
             return Ok(self.nulls(&DataType::Int64));
         }
         let s = self.strings(0)?;
-        let out: ArrayRef = if s.is_ascii() {
-            cast(&length(&s)?, &DataType::Int64)?
-        } else {
-            Arc::new(
-                s.iter()
-                    .map(|v| v.map(|v| v.chars().count() as i64))
-                    .collect::<Int64Array>(),
-            )
-        };
-        Ok(self.result(out))
+        let out: Int64Array = s.iter().map(|v| v.map(|v| v.chars().count() as i64)).collect();
+        Ok(self.result(Arc::new(out)))
     }
 
     /// `concat(a, b, ...)` and `a || b`: NULL if any argument is NULL (Athena and Spark agree).
@@ -163,11 +154,21 @@ impl Call {
         if self.any_null_literal() {
             return Ok(self.nulls(&DataType::Utf8));
         }
-        let mut out = self.strings(0)?;
-        for i in 1..self.args.len() {
-            out = concat_elements_utf8(&out, &self.strings(i)?)?;
+        let parts = (0..self.args.len())
+            .map(|i| self.strings(i))
+            .collect::<Result<Vec<_>>>()?;
+        let mut out = StringBuilder::new();
+        let mut row = String::new();
+        for i in 0..self.rows() {
+            if parts.iter().any(|p| p.is_null(i)) {
+                out.append_null();
+                continue;
+            }
+            row.clear();
+            parts.iter().for_each(|p| row.push_str(p.value(i)));
+            out.append_value(&row);
         }
-        Ok(self.result(Arc::new(out)))
+        Ok(self.result(Arc::new(out.finish())))
     }
 
     /// `substr(s, start[, length])`, 1-based; a negative start counts from the end; start 0 or
@@ -184,23 +185,6 @@ impl Call {
         } else {
             None
         };
-        let scalar_start = if self.args[1].scalar {
-            Some(self.scalar_integer(1)?)
-        } else {
-            None
-        };
-        let scalar_count = match &count {
-            None => Some(None),
-            Some(_) if self.args[2].scalar => self.scalar_integer(2)?.map(Some),
-            Some(_) => None,
-        };
-        // The kernel's 0-based start and length fit the common case of a positive start.
-        if let (Some(Some(start)), Some(count)) = (scalar_start, scalar_count) {
-            if start >= 1 && count.is_none_or(|c| c >= 0) {
-                let out = substring_by_char(&s, start - 1, count.map(|c| c as u64))?;
-                return Ok(self.result(Arc::new(out)));
-            }
-        }
         let out: StringArray = (0..s.len())
             .map(|i| {
                 if s.is_null(i) || start.is_null(i) || count.as_ref().is_some_and(|c| c.is_null(i)) {
@@ -294,24 +278,13 @@ impl Call {
         Ok(self.result(Arc::new(StringArray::from(out))))
     }
 
-    /// `regexp_like(s, pattern)`: the pattern matches somewhere in `s` (Arrow's regex kernels).
+    /// `regexp_like(s, pattern)`: the pattern matches somewhere in `s` ([`super::pattern`]).
     fn regexp_like(&self) -> Result<Value> {
         self.expect("ss")?;
         if self.any_null_literal() {
             return Ok(self.nulls(&DataType::Boolean));
         }
-        let s = self.strings(0)?;
-        let bad_pattern = |e: ArrowError| match e {
-            ArrowError::ComputeError(m) => self.invalid(m),
-            other => Error::from(other),
-        };
-        let out = match self.literal_str(1) {
-            Some(pattern) => regexp_is_match_scalar(&s, &pattern, None).map_err(bad_pattern)?,
-            None => {
-                let patterns = self.strings(1)?;
-                regexp_is_match(&s, &patterns, None::<&StringArray>).map_err(bad_pattern)?
-            }
-        };
+        let out = regexp_like(&self.strings(0)?, &self.strings(1)?).map_err(|e| self.invalid(e.0))?;
         Ok(self.result(Arc::new(out)))
     }
 

@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
-use arrow::datatypes::Schema;
+use crate::arrow::array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
+use crate::arrow::datatypes::Schema;
 use sqlparser::ast;
 
 use super::eval::{self, Columns, Scope};
@@ -70,8 +70,8 @@ impl ScalarExpr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow::array::{Array, Int64Array, StringArray};
-    use arrow::datatypes::{DataType, Field};
+    use crate::arrow::array::{Array, Int64Array, StringArray};
+    use crate::arrow::datatypes::{DataType, Field};
     use sqlparser::dialect::PostgreSqlDialect;
     use sqlparser::parser::Parser;
 

@@ -10,8 +10,8 @@
 //! use gluelab_core::query::{execute, TableSource};
 //! use gluelab_core::{Error, Result};
 //! # use std::sync::Arc;
-//! # use arrow::array::{Int64Array, RecordBatch, StringArray};
-//! # use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+//! # use gluelab_core::arrow::array::{Int64Array, RecordBatch, StringArray};
+//! # use gluelab_core::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 //!
 //! struct Sink(RecordBatch);
 //! impl TableSource for Sink {
@@ -101,6 +101,7 @@ mod history;
 mod limits;
 mod lowered;
 mod parse;
+mod pattern;
 mod plan;
 mod registry;
 mod render;
@@ -110,8 +111,8 @@ mod testing;
 mod types;
 mod value;
 
-use arrow::array::{ArrayRef, BooleanArray, RecordBatch};
-use arrow::datatypes::SchemaRef;
+use crate::arrow::array::{ArrayRef, BooleanArray, RecordBatch};
+use crate::arrow::datatypes::SchemaRef;
 
 use crate::error::Result;
 
@@ -238,8 +239,8 @@ mod tests {
     use proptest::prelude::*;
     use std::sync::Arc;
 
-    use arrow::array::{ArrayRef, Int64Array};
-    use arrow::datatypes::{DataType, Field, Schema};
+    use crate::arrow::array::{ArrayRef, Int64Array};
+    use crate::arrow::datatypes::{DataType, Field, Schema};
 
     const SEED: &str = r#"SELECT * FROM "devices_data_analystics"."devices_integrated_data""#;
 
@@ -356,9 +357,9 @@ mod tests {
         let batch = devices(&RUN_1_AND_2);
         let strings = |expr: &str| -> Vec<Option<String>> {
             let a = evaluate_expression(&batch, expr).unwrap_or_else(|e| panic!("{expr}: {e}"));
-            let a = arrow::compute::cast(&a, &DataType::Utf8).unwrap();
+            let a = crate::arrow::compute::cast(&a, &DataType::Utf8).unwrap();
             a.as_any()
-                .downcast_ref::<arrow::array::StringArray>()
+                .downcast_ref::<crate::arrow::array::StringArray>()
                 .unwrap()
                 .iter()
                 .map(|v| v.map(str::to_string))

@@ -862,7 +862,7 @@ fn lower_value(v: &ast::Value, pos: Pos) -> Result<Literal> {
 }
 
 /// The Arrow type of a `CAST` target.
-fn cast_type(t: &ast::DataType, pos: Pos) -> Result<arrow::datatypes::DataType> {
+fn cast_type(t: &ast::DataType, pos: Pos) -> Result<crate::arrow::datatypes::DataType> {
     sql_type(&t.to_string()).ok_or_else(|| not_supported(pos, format!("the type {t}")))
 }
 

@@ -4,7 +4,7 @@
 //! Lowering into it is where every unsupported construct is rejected, so the executor never
 //! meets syntax it would silently ignore.
 
-use arrow::datatypes::DataType;
+use crate::arrow::datatypes::DataType;
 
 use super::error::Pos;
 use super::registry::Func;

@@ -1,8 +1,8 @@
 //! Result rows as text: the cells Athena's console shows, and a box table for the CLI.
 
-use arrow::array::RecordBatch;
-use arrow::datatypes::DataType;
-use arrow::util::display::{ArrayFormatter, FormatOptions};
+use crate::arrow::array::RecordBatch;
+use crate::arrow::datatypes::DataType;
+use crate::arrow::util::display::{ArrayFormatter, FormatOptions};
 
 /// Cells as Athena's console prints them: NULL as an empty cell, timestamps with a space and
 /// milliseconds (`2024-01-31 12:00:00.000`), everything else in Arrow's display form. A column
@@ -72,8 +72,8 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
-    use arrow::array::{ArrayRef, StringArray, TimestampMillisecondArray};
-    use arrow::datatypes::{Field, Schema, TimeUnit};
+    use crate::arrow::array::{ArrayRef, StringArray, TimestampMillisecondArray};
+    use crate::arrow::datatypes::{Field, Schema, TimeUnit};
 
     #[test]
     fn nulls_are_empty_and_timestamps_look_like_athena() {

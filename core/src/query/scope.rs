@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use arrow::array::{ArrayRef, RecordBatch};
-use arrow::datatypes::Schema;
+use crate::arrow::array::{ArrayRef, RecordBatch};
+use crate::arrow::datatypes::Schema;
 
 use super::error::{sql_error, Pos};
 use super::plan::Expr;

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray};
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use crate::arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use crate::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 
 use super::TableSource;
 use crate::error::{Error, Result};
@@ -67,10 +67,10 @@ pub(crate) fn seed_source(rows: &[(&str, i64, &str)]) -> MemSource {
 /// `id bigint, name varchar, amount double, qty integer, price decimal(10,2), day date,
 /// ts timestamp, iso varchar (ISO dates and timestamps), flag boolean`.
 pub(crate) fn orders() -> MemSource {
-    use arrow::array::{
+    use crate::arrow::array::{
         BooleanArray, Date32Array, Decimal128Array, Float64Array, Int32Array, TimestampMillisecondArray,
     };
-    use arrow::datatypes::TimeUnit;
+    use crate::arrow::datatypes::TimeUnit;
     let schema = Arc::new(Schema::new(vec![
         Field::new("id", DataType::Int64, true),
         Field::new("name", DataType::Utf8, true),

@@ -10,7 +10,7 @@
 //! - `NULL` meets anything at the other side's type;
 //! - everything else (say `varchar = bigint`) is a `TYPE_MISMATCH`, as in Athena.
 
-use arrow::datatypes::DataType;
+use crate::arrow::datatypes::DataType;
 
 pub(crate) fn is_integer(t: &DataType) -> bool {
     t.is_integer()
@@ -102,7 +102,7 @@ pub(crate) fn sql_name(t: &DataType) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow::datatypes::TimeUnit;
+    use crate::arrow::datatypes::TimeUnit;
 
     #[test]
     fn ints_and_floats_meet_at_double() {

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use arrow::array::{new_null_array, ArrayRef, AsArray, Datum, Scalar, UInt32Array};
-use arrow::compute::kernels::cmp;
-use arrow::compute::{cast, take};
-use arrow::datatypes::{DataType, Float64Type};
+use crate::arrow::array::{new_null_array, ArrayRef, AsArray, Datum, Scalar, UInt32Array};
+use crate::arrow::compute::kernels::cmp;
+use crate::arrow::compute::{cast, take};
+use crate::arrow::datatypes::{DataType, Float64Type};
 
 use super::error::{sql_error, Pos};
 use super::plan::BinOp;

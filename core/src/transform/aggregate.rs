@@ -15,8 +15,8 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, AsArray, Int64Array, RecordBatch};
-use arrow::datatypes::{DataType, Field, Int64Type, Schema, SchemaRef};
+use crate::arrow::array::{Array, AsArray, Int64Array, RecordBatch};
+use crate::arrow::datatypes::{DataType, Field, Int64Type, Schema, SchemaRef};
 use serde::{Deserialize, Serialize};
 
 use super::{field_list, Frame, RowOrigin};
@@ -251,9 +251,9 @@ mod tests {
 
     #[test]
     fn a_date_expression_buckets_by_month() {
-        let days = |d: &[(i32, u32, u32)]| -> arrow::array::ArrayRef {
+        let days = |d: &[(i32, u32, u32)]| -> crate::arrow::array::ArrayRef {
             let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
-            Arc::new(arrow::array::Date32Array::from_iter_values(d.iter().map(
+            Arc::new(crate::arrow::array::Date32Array::from_iter_values(d.iter().map(
                 |&(y, m, day)| (chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap() - epoch).num_days() as i32,
             )))
         };

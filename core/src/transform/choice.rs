@@ -32,9 +32,9 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, StructArray};
-use arrow::compute::nullif;
-use arrow::datatypes::{DataType, Field, Fields};
+use crate::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, StructArray};
+use crate::arrow::compute::nullif;
+use crate::arrow::datatypes::{DataType, Field, Fields};
 use serde::{Deserialize, Serialize};
 
 use super::mapping::checked_cast;

@@ -4,8 +4,8 @@
 //! of [`crate::query`] instead (the script runner translates simple lambdas into it), so a step
 //! stays plain data that the browser can show and edit.
 
-use arrow::array::{Array, BooleanArray};
-use arrow::datatypes::Field;
+use crate::arrow::array::{Array, BooleanArray};
+use crate::arrow::datatypes::Field;
 use serde::{Deserialize, Serialize};
 
 use super::{ErrorRecord, Frame, Report};

@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, ListArray, StructArray};
-use arrow::datatypes::{DataType, Field, FieldRef, Fields};
+use crate::arrow::array::{Array, ArrayRef, ListArray, StructArray};
+use crate::arrow::datatypes::{DataType, Field, FieldRef, Fields};
 
 use super::{field_list, no_such_column, Frame, Report};
 use crate::error::Result;
@@ -182,11 +182,11 @@ fn prune(field: &FieldRef, column: &ArrayRef, path: &str, dropped: &mut Vec<Stri
 }
 
 /// `column` with nulls wherever the parent struct is null.
-fn with_parent_nulls(column: &ArrayRef, parent: &arrow::buffer::NullBuffer) -> ArrayRef {
-    let nulls = arrow::buffer::NullBuffer::union(column.logical_nulls().as_ref(), Some(parent));
+fn with_parent_nulls(column: &ArrayRef, parent: &crate::arrow::buffer::NullBuffer) -> ArrayRef {
+    let nulls = crate::arrow::buffer::NullBuffer::union(column.logical_nulls().as_ref(), Some(parent));
     let data = column.to_data().into_builder().nulls(nulls).build();
     match data {
-        Ok(d) => arrow::array::make_array(d),
+        Ok(d) => crate::arrow::array::make_array(d),
         Err(_) => column.clone(),
     }
 }
@@ -202,8 +202,8 @@ fn project(frame: Frame, keep: &[usize]) -> Result<Frame> {
 mod tests {
     use std::sync::Arc;
 
-    use arrow::array::{Int64Array, StringArray};
-    use arrow::buffer::NullBuffer;
+    use crate::arrow::array::{Int64Array, StringArray};
+    use crate::arrow::buffer::NullBuffer;
 
     use super::super::testing::{column, devices, frame, ints, lines, names, strings};
     use super::super::{apply, NoLookups, Transform};

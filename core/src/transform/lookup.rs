@@ -6,11 +6,11 @@
 
 use std::collections::HashMap;
 
-use arrow::array::{new_null_array, Array, ArrayRef, BooleanArray, UInt32Array};
-use arrow::compute::kernels::zip::zip;
-use arrow::compute::{can_cast_types, cast, take};
-use arrow::datatypes::{DataType, Field};
-use arrow::row::{RowConverter, SortField};
+use crate::arrow::array::{new_null_array, Array, ArrayRef, BooleanArray, UInt32Array};
+use crate::arrow::compute::kernels::zip::zip;
+use crate::arrow::compute::{can_cast_types, cast, take};
+use crate::arrow::datatypes::{DataType, Field};
+use crate::arrow::row::{RowConverter, SortField};
 use serde::{Deserialize, Serialize};
 
 use super::{cell_text, field_list, ErrorRecord, Frame, Lookups, Report};

@@ -11,9 +11,9 @@
 //! - A cast no value could ever pass (e.g. `boolean` to `date`) is an error of the rule.
 //! - Only top-level names: a dotted path is looked up as a column literally named so.
 
-use arrow::array::{new_null_array, Array, ArrayRef};
-use arrow::compute::{can_cast_types, cast};
-use arrow::datatypes::{DataType, Field};
+use crate::arrow::array::{new_null_array, Array, ArrayRef};
+use crate::arrow::compute::{can_cast_types, cast};
+use crate::arrow::datatypes::{DataType, Field};
 
 use super::{ErrorRecord, Frame, Mapping, Report};
 use crate::error::{Error, Result};

@@ -32,9 +32,9 @@ mod testing;
 use std::fmt;
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions, UInt32Array};
-use arrow::compute::{filter_record_batch, take_record_batch};
-use arrow::datatypes::{Field, Schema};
+use crate::arrow::array::{Array, ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions, UInt32Array};
+use crate::arrow::compute::{filter_record_batch, take_record_batch};
+use crate::arrow::datatypes::{Field, Schema};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -73,7 +73,7 @@ impl Frame {
     /// Stacks frames with the same columns (several source files, several sources).
     pub fn concat(frames: Vec<Frame>, schema: Arc<Schema>) -> Result<Frame> {
         let batches: Vec<RecordBatch> = frames.iter().map(|f| f.batch.clone()).collect();
-        let batch = arrow::compute::concat_batches(&schema, &batches)?;
+        let batch = crate::arrow::compute::concat_batches(&schema, &batches)?;
         let origins = frames.into_iter().flat_map(|f| f.origins).collect();
         Ok(Frame { batch, origins })
     }
@@ -456,7 +456,7 @@ pub fn cell_text(column: &dyn Array, row: usize) -> String {
     if column.is_null(row) {
         return "null".into();
     }
-    arrow::util::display::ArrayFormatter::try_new(column, &Default::default())
+    crate::arrow::util::display::ArrayFormatter::try_new(column, &Default::default())
         .map(|f| f.value(row).to_string())
         .unwrap_or_else(|_| "?".into())
 }
@@ -486,7 +486,7 @@ mod tests {
 
     #[test]
     fn show_truncates_long_values_as_spark_does() {
-        use arrow::array::StringArray;
+        use crate::arrow::array::StringArray;
         let long = "x".repeat(200_000);
         let batch = RecordBatch::try_from_iter([(
             "_corrupt_record",

@@ -26,9 +26,9 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, Int64Array, StructArray};
-use arrow::buffer::NullBuffer;
-use arrow::datatypes::{DataType, Field};
+use crate::arrow::array::{Array, ArrayRef, Int64Array, StructArray};
+use crate::arrow::buffer::NullBuffer;
+use crate::arrow::datatypes::{DataType, Field};
 
 use super::{Frame, Report};
 use crate::error::Result;
@@ -107,15 +107,15 @@ fn flatten(
 fn with_nulls(column: &ArrayRef, parent: &NullBuffer) -> ArrayRef {
     let nulls = NullBuffer::union(column.logical_nulls().as_ref(), Some(parent));
     match column.to_data().into_builder().nulls(nulls).build() {
-        Ok(data) => arrow::array::make_array(data),
+        Ok(data) => crate::arrow::array::make_array(data),
         Err(_) => column.clone(),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use arrow::array::{Int64Builder, ListBuilder, StringArray};
-    use arrow::datatypes::Fields;
+    use crate::arrow::array::{Int64Builder, ListBuilder, StringArray};
+    use crate::arrow::datatypes::Fields;
 
     use super::super::testing::{column, frame, ints, lines, names};
     use super::super::{apply, NoLookups, Transform};

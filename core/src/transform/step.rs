@@ -261,7 +261,7 @@ mod tests {
         let applied = apply_step(&step, ages(), &NoLookups, 0).unwrap();
         assert_eq!(
             applied.frame.batch.column(0).data_type(),
-            &arrow::datatypes::DataType::Utf8
+            &crate::arrow::datatypes::DataType::Utf8
         );
         let json = serde_json::to_string(&Step::new(Transform::DropNullFields)).unwrap();
         assert_eq!(json, r#"{"transform":"DropNullFields","enabled":true}"#);

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray};
-use arrow::datatypes::{Field, Schema};
+use crate::arrow::array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray};
+use crate::arrow::datatypes::{Field, Schema};
 
 use super::{cell_text, Frame, Lookups, RowOrigin};
 use crate::error::{Error, Result};

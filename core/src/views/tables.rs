@@ -1,8 +1,8 @@
 //! Catalog tables as data: what Athena reads when a user queries a table — every object under
 //! the table's location, parsed with the table's declared schema and SerDe.
 
-use arrow::array::RecordBatch;
-use arrow::datatypes::SchemaRef;
+use crate::arrow::array::RecordBatch;
+use crate::arrow::datatypes::SchemaRef;
 
 use crate::engine::is_hidden;
 use crate::error::{Error, Result};

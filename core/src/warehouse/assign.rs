@@ -8,9 +8,9 @@
 
 use std::sync::Arc;
 
-use arrow::array::{new_null_array, Array, ArrayRef, AsArray, Date32Array, TimestampMillisecondArray};
-use arrow::compute::{cast_with_options, CastOptions};
-use arrow::datatypes::{DataType, TimeUnit};
+use crate::arrow::array::{new_null_array, Array, ArrayRef, AsArray, Date32Array, TimestampMillisecondArray};
+use crate::arrow::compute::{cast_with_options, CastOptions};
+use crate::arrow::datatypes::{DataType, TimeUnit};
 
 use super::key::{parse_date, parse_timestamp};
 use crate::transform::cell_text;
@@ -91,7 +91,7 @@ fn refusal(values: &ArrayRef, row: usize, glue_type: &str) -> Refused {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow::array::{BooleanArray, Float64Array, Int32Array, Int64Array, StringArray};
+    use crate::arrow::array::{BooleanArray, Float64Array, Int32Array, Int64Array, StringArray};
 
     fn assign_to(values: ArrayRef, glue_type: &str) -> Result<ArrayRef, Refused> {
         let t = crate::format::types::parse_glue_type(glue_type).unwrap();
@@ -126,7 +126,7 @@ mod tests {
 
     #[test]
     fn null_goes_anywhere() {
-        let a = assign_to(Arc::new(arrow::array::NullArray::new(2)), "date").unwrap();
+        let a = assign_to(Arc::new(crate::arrow::array::NullArray::new(2)), "date").unwrap();
         assert_eq!((a.data_type(), a.null_count()), (&DataType::Date32, 2));
     }
 }

@@ -8,9 +8,9 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use arrow::array::{Array, AsArray};
-use arrow::compute::kernels::cast_utils::parse_decimal;
-use arrow::datatypes::{
+use crate::arrow::array::{Array, AsArray};
+use crate::arrow::compute::kernels::cast_utils::parse_decimal;
+use crate::arrow::datatypes::{
     DataType, Date32Type, Decimal128Type, DecimalType, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type,
     Int8Type, TimeUnit, TimestampMillisecondType,
 };
@@ -206,7 +206,7 @@ pub fn compare_keys(a: &[KeyValue], b: &[KeyValue]) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow::array::{Date32Array, Int32Array, StringArray, TimestampMillisecondArray};
+    use crate::arrow::array::{Date32Array, Int32Array, StringArray, TimestampMillisecondArray};
 
     fn parse(text: &str, glue_type: &str) -> KeyValue {
         KeyValue::parse(text, &crate::format::types::parse_glue_type(glue_type).unwrap()).unwrap()

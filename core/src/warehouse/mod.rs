@@ -21,9 +21,9 @@ mod statement;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use arrow::array::{new_null_array, Array, ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
-use arrow::compute::{filter_record_batch, interleave, take};
-use arrow::datatypes::{Field, Schema, SchemaRef};
+use crate::arrow::array::{new_null_array, Array, ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
+use crate::arrow::compute::{filter_record_batch, interleave, take};
+use crate::arrow::datatypes::{Field, Schema, SchemaRef};
 use serde::{Deserialize, Serialize};
 
 pub use key::{compare_keys, KeyValue};
@@ -291,7 +291,7 @@ impl WarehouseTable {
     /// The rows at `positions` as a frame whose origins point at the rows themselves
     /// (`jdbc:table#id`).
     pub fn frame_of(&self, positions: &[usize]) -> Result<Frame> {
-        let indices = arrow::array::UInt32Array::from_iter_values(positions.iter().map(|&p| p as u32));
+        let indices = crate::arrow::array::UInt32Array::from_iter_values(positions.iter().map(|&p| p as u32));
         let columns = self
             .batch
             .columns()

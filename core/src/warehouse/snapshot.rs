@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, NullArray, StringArray};
-use arrow::compute::concat;
+use crate::arrow::array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, NullArray, StringArray};
+use crate::arrow::compute::concat;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -101,7 +101,7 @@ impl TryFrom<TableSnapshot> for WarehouseTable {
                     .collect::<Result<Vec<_>, String>>()?;
                 let cells: Vec<&dyn Array> = cells.iter().map(|a| a.as_ref()).collect();
                 if cells.is_empty() {
-                    return Ok(arrow::array::new_empty_array(field.data_type()));
+                    return Ok(crate::arrow::array::new_empty_array(field.data_type()));
                 }
                 concat(&cells).map_err(|e| e.to_string())
             })

@@ -6,8 +6,8 @@
 //! the assignment rule (`assign`). A statement is checked whole before the table changes, so a
 //! refused statement leaves it as it was.
 
-use arrow::array::{new_empty_array, new_null_array, Array, ArrayRef, BooleanArray, RecordBatch};
-use arrow::compute::{concat, filter_record_batch, interleave};
+use crate::arrow::array::{new_empty_array, new_null_array, Array, ArrayRef, BooleanArray, RecordBatch};
+use crate::arrow::compute::{concat, filter_record_batch, interleave};
 use sqlparser::ast::{self, Statement};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;

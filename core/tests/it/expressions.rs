@@ -18,10 +18,10 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, Date32Array, Int64Array, RecordBatch, StringArray};
-use arrow::compute::cast;
-use arrow::datatypes::{DataType, Field, Int64Type, Schema};
 use chrono::{Datelike, NaiveDate};
+use gluelab_core::arrow::array::{Array, ArrayRef, AsArray, Date32Array, Int64Array, RecordBatch, StringArray};
+use gluelab_core::arrow::compute::cast;
+use gluelab_core::arrow::datatypes::{DataType, Field, Int64Type, Schema};
 use gluelab_core::query::{evaluate_expression, predicate_mask};
 use proptest::prelude::*;
 

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use arrow::datatypes::{DataType, Field, Schema};
+use gluelab_core::arrow::datatypes::{DataType, Field, Schema};
 use gluelab_core::format::{self, CsvOptions, Format, ParseMode, ReadOptions};
 use gluelab_core::model::store::S3Uri;
 use gluelab_core::{demo, snapshot};
@@ -304,7 +304,7 @@ proptest! {
     }
 }
 
-fn demo_batch() -> arrow::array::RecordBatch {
+fn demo_batch() -> gluelab_core::arrow::array::RecordBatch {
     let body = demo::raw_files()[0].1.as_bytes();
     let options = ReadOptions::default();
     format::read_object("s3://b/raw-data-1.json", body, &options)

@@ -13,8 +13,8 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Int64Array, RecordBatch, StringArray};
-use arrow::datatypes::{DataType, Field, Schema};
+use gluelab_core::arrow::array::{Int64Array, RecordBatch, StringArray};
+use gluelab_core::arrow::datatypes::{DataType, Field, Schema};
 use gluelab_core::format::parquet_codec::ParquetCodec;
 use gluelab_core::format::{write_batch_with, CsvOptions, Format};
 use gluelab_core::model::job::SinkOutput;

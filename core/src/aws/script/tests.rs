@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray};
-use arrow::datatypes::{DataType, Field, Schema};
+use crate::arrow::array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray};
+use crate::arrow::datatypes::{DataType, Field, Schema};
 
 use super::*;
 use crate::format::parquet_codec::ParquetCodec;

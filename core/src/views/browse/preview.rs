@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use arrow::datatypes::SchemaRef;
+use crate::arrow::datatypes::SchemaRef;
 
 use crate::error::{Error, Location, Result};
 use crate::format::compression::{decompressed, Compression};
@@ -504,8 +504,8 @@ mod tests {
 
     #[test]
     fn parquet_is_read_whole_and_an_empty_object_keeps_the_table_columns() {
-        use arrow::array::{Int64Array, RecordBatch, StringArray};
-        use arrow::datatypes::{DataType, Field, Schema};
+        use crate::arrow::array::{Int64Array, RecordBatch, StringArray};
+        use crate::arrow::datatypes::{DataType, Field, Schema};
         use std::sync::Arc;
         let schema = Arc::new(Schema::new(vec![
             Field::new("n", DataType::Int64, true),
