@@ -5,8 +5,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray};
-use arrow::datatypes::{DataType, Field, Schema};
+use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
 
 use crate::common::*;
 use gluelab_core::format::parquet_codec::ParquetCodec;
