@@ -34,7 +34,12 @@ fn rows(
     patterns: &StringArray,
     mut f: impl FnMut(&str, &str) -> Result<bool, BadPattern>,
 ) -> Result<BooleanArray, BadPattern> {
-    let n = values.len().max(patterns.len());
+    // One side of one row stands for every row of the other, which may have none.
+    let n = if values.is_empty() || patterns.is_empty() {
+        0
+    } else {
+        values.len().max(patterns.len())
+    };
     let at = |a: &StringArray, i: usize| if a.len() == 1 { 0 } else { i };
     (0..n)
         .map(|i| {
@@ -131,6 +136,12 @@ mod tests {
         assert_eq!(out.iter().collect::<Vec<_>>(), [Some(true), None, Some(false)]);
         let out = like(&values, &strings(&[Some("a%")]), true).unwrap();
         assert_eq!(out.iter().collect::<Vec<_>>(), [Some(false), None, Some(true)]);
+        let none = like(&strings(&[]), &strings(&[Some("a%")]), false).unwrap();
+        assert_eq!(
+            none.len(),
+            0,
+            "a constant pattern over no rows (a CASE branch no row reaches)"
+        );
         let patterns = strings(&[Some("a%"), Some("%"), None]);
         let out = like(&strings(&[Some("ab")]), &patterns, false).unwrap();
         assert_eq!(out.iter().collect::<Vec<_>>(), [Some(true), Some(true), None]);
