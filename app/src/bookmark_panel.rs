@@ -7,7 +7,7 @@ use gluelab_core::model::clock::iso8601;
 use gluelab_core::views::{next_run_sentence, short_run_id, BookmarkAction, BookmarkVersion, VersionField};
 use leptos::prelude::*;
 
-use crate::state::use_studio;
+use crate::state::{use_studio, NO_JOB_YET};
 
 #[component]
 pub fn BookmarkPanel() -> impl IntoView {
@@ -62,7 +62,9 @@ pub fn BookmarkPanel() -> impl IntoView {
             <pre class="json" id="bookmark-json">{cli_json}</pre>
             <div class="bookmark-actions">
                 <div class="action-card">
-                    <button class="btn danger" id="reset-bookmark" on:click=reset title="Reset (x)">"Reset bookmark"</button>
+                    <button class="btn danger" id="reset-bookmark" on:click=reset aria-keyshortcuts="X"
+                        disabled=move || studio.job_name().is_none()
+                        title=move || if studio.job_name().is_some() { "Reset (x)" } else { NO_JOB_YET }>"Reset bookmark"</button>
                     <p class="preview" id="reset-preview">{move || preview(BookmarkAction::Reset)}</p>
                 </div>
                 <div class="action-card">
@@ -74,8 +76,12 @@ pub fn BookmarkPanel() -> impl IntoView {
                             }).collect_view()}
                         </select>
                         <button class="btn warn" id="rewind-bookmark" on:click=rewind
-                            title="Rewind (w)" aria-keyshortcuts="W"
-                            disabled=move || rewind_targets().is_empty()>"Rewind"</button>
+                            title=move || match (studio.job_name(), rewind_targets().is_empty()) {
+                                (None, _) => NO_JOB_YET,
+                                (Some(_), true) => "Rewind (w): no finished run to rewind to yet. Run the job first",
+                                (Some(_), false) => "Rewind (w)",
+                            }
+                            aria-keyshortcuts="W" disabled=move || rewind_targets().is_empty()>"Rewind"</button>
                     </div>
                     <p class="preview" id="rewind-preview">{move || {
                         let target = rewind_to.get();

@@ -5,7 +5,7 @@ use gluelab_core::model::job::SinkMode;
 use leptos::prelude::*;
 
 use crate::run_options::{RunOptions, RunOptionsFields};
-use crate::state::use_studio;
+use crate::state::{use_studio, NO_JOB_YET};
 
 #[component]
 pub fn JobPanel() -> impl IntoView {
@@ -121,11 +121,12 @@ pub fn JobPanel() -> impl IntoView {
             <div class="actions">
                 <button class="btn primary" id="run-job" on:click=run aria-keyshortcuts="R"
                     disabled=move || studio.job_name().is_none()
-                    title=move || if studio.job_name().is_some() { "Run the job (r)" } else { "No job yet: drop a file into a bucket, preview it, make a table from it, then a job over it" }>
+                    title=move || if studio.job_name().is_some() { "Run the job (r)" } else { NO_JOB_YET }>
                     "▶ Run job"
                 </button>
                 <crate::exercise::PredictThenRun options=options/>
-                <button class="btn secondary" id="edit-job" on:click=open_editor disabled=move || studio.job_name().is_none()>
+                <button class="btn secondary" id="edit-job" on:click=open_editor disabled=move || studio.job_name().is_none()
+                    title=move || if studio.job_name().is_some() { "Edit the job's sources, steps, sinks and arguments" } else { NO_JOB_YET }>
                     "Edit job" {move || unsaved().then_some(" (unsaved draft)")}
                 </button>
             </div>

@@ -20,6 +20,7 @@ mod share;
 mod shortcuts;
 mod sink_panel;
 mod state;
+pub mod text_decoder;
 mod timeline;
 mod topbar;
 mod tour;

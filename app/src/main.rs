@@ -8,5 +8,6 @@ fn main() {
         return;
     }
     console_error_panic_hook::set_once();
+    gluelab_app::text_decoder::install();
     leptos::mount::mount_to_body(gluelab_app::App);
 }

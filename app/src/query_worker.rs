@@ -33,6 +33,7 @@ thread_local! {
 #[wasm_bindgen(js_name = serveQueries)]
 pub fn serve() {
     console_error_panic_hook::set_once();
+    crate::text_decoder::install();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let replies = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {

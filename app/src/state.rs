@@ -15,6 +15,10 @@ use crate::persistence;
 
 /// Workspaces whose objects hold more than this are not saved: serialising one after every
 /// change would stall the page (IndexedDB itself would take far more).
+/// Why a button that needs a job cannot act yet: its tooltip, so no click does nothing silently.
+pub const NO_JOB_YET: &str =
+    "No job yet: drop a file into a bucket, preview it, make a table from it, then a job over it (or load an example)";
+
 const PERSIST_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
 /// Changes closer together than this are saved once.
 const SAVE_DELAY: Duration = Duration::from_millis(150);

@@ -50,11 +50,13 @@ pub fn TopBar() -> impl IntoView {
             </span>
             <button class="btn secondary" id="pass-15m" on:click=pass_15_minutes>"15 minutes pass"</button>
             <button class="btn secondary" id="undo" on:click=move |_| studio.undo() disabled=move || !studio.can_undo()
-                aria-keyshortcuts="Z Control+Z" title="Undo (z)">
+                aria-keyshortcuts="Z Control+Z"
+                title=move || if studio.can_undo() { "Undo (z)" } else { "Undo (z): nothing to undo yet" }>
                 "Undo"
             </button>
             <button class="btn secondary" id="redo" on:click=move |_| studio.redo() disabled=move || !studio.can_redo()
-                aria-keyshortcuts="Shift+Z Control+Shift+Z Control+Y" title="Redo (Shift+Z)">
+                aria-keyshortcuts="Shift+Z Control+Shift+Z Control+Y"
+                title=move || if studio.can_redo() { "Redo (Shift+Z)" } else { "Redo (Shift+Z): nothing undone to redo" }>
                 "Redo"
             </button>
             <button class="btn secondary" id="open-examples" on:click=move |_| overlays.examples.set(true)

@@ -28,6 +28,7 @@ const PROGRESS_EVERY_MS: f64 = 50.0;
 #[wasm_bindgen(js_name = serveJobRuns)]
 pub fn serve() {
     console_error_panic_hook::set_once();
+    crate::text_decoder::install();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let replies = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {

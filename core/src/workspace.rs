@@ -197,6 +197,34 @@ impl Workspace {
         Ok(table)
     }
 
+    /// Sets the `serialization.encoding` SerDe parameter of the CSV table whose location holds
+    /// `uri` (Spark's `encoding` read option), so its text is decoded from `label` (for
+    /// example the [`Workspace::suggested_encoding`]'s `option_name`). An unknown label is
+    /// refused when read, naming it. Returns the updated table.
+    pub fn set_table_encoding(&mut self, uri: &S3Uri, label: &str) -> Result<crate::model::catalog::Table> {
+        let label = label.trim();
+        let mut table = self.catalog.table_holding(uri).cloned().ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "{uri} is under no catalog table, so no table's encoding can be set"
+            ))
+        })?;
+        if table.format != crate::format::Format::Csv {
+            return Err(Error::InvalidInput(format!(
+                "table {}.{} is {}: only CSV tables take an encoding (serialization.encoding); JSON is read as UTF-8",
+                table.database, table.name, table.format
+            )));
+        }
+        if label.is_empty() {
+            table.serde_parameters.remove("serialization.encoding");
+        } else {
+            table
+                .serde_parameters
+                .insert("serialization.encoding".to_string(), label.to_string());
+        }
+        self.catalog.update_table(table.clone())?;
+        Ok(table)
+    }
+
     /// "New job over this table": a job that reads the catalog table `database.table` with a
     /// bookmark (`transformation_ctx` = the table's name, `job-bookmark-enable`) and appends
     /// to a new JSON table `<table>_out` beside it (`s3://<bucket>/<table>_out/`), with the

@@ -1,6 +1,7 @@
 //! An object's first rows, as core reads them (`Workspace::preview_object`): a small table with
 //! each row's line, the problems among them, or why there is no preview.
 
+use gluelab_core::format::encoding::Encoding;
 use gluelab_core::model::store::S3Uri;
 use gluelab_core::views::browse::{FormatOrigin, ObjectPreview};
 use leptos::prelude::*;
@@ -14,19 +15,52 @@ const PREVIEW_ROWS: usize = 10;
 pub fn ObjectPreviewView(uri: S3Uri) -> impl IntoView {
     let studio = use_studio();
     // Recomputed when the workspace changes, so an overwrite shows its new rows at once.
-    let preview = Memo::new(move |_| {
-        studio
-            .workspace
-            .with(|ws| ws.preview_object(&uri, PREVIEW_ROWS))
-            .map_err(|e| e.to_string())
-    });
+    let preview = {
+        let uri = uri.clone();
+        Memo::new(move |_| {
+            studio
+                .workspace
+                .with(|ws| ws.preview_object(&uri, PREVIEW_ROWS))
+                .map_err(|e| e.to_string())
+        })
+    };
+    let suggested = {
+        let uri = uri.clone();
+        Memo::new(move |_| studio.workspace.with(|ws| ws.suggested_encoding(&uri)))
+    };
     view! {
         <div class="object-preview">
             {move || match preview.get() {
                 Ok(p) => view! { <PreviewTable preview=p/> }.into_any(),
-                Err(e) => view! { <p class="preview-error" role="status">{e}</p> }.into_any(),
+                Err(e) => view! {
+                    <p class="preview-error" role="status">{e}</p>
+                    {suggested.get().map(|encoding| view! { <ReadAsButton uri=uri.clone() encoding/> })}
+                }
+                .into_any(),
             }}
         </div>
+    }
+}
+
+/// "Read it as Shift_JIS": sets the table's `serialization.encoding` to the encoding the
+/// bytes look like (`Workspace::set_table_encoding`), which the browser then decodes.
+#[component]
+fn ReadAsButton(uri: S3Uri, encoding: Encoding) -> impl IntoView {
+    let studio = use_studio();
+    let label = encoding.option_name();
+    let read_as = move |_| {
+        if let Some(table) = studio.act(|ws| ws.set_table_encoding(&uri, label)) {
+            studio.notice.set(Some(Notice::Info(format!(
+                "Table {}.{} now reads its files as {label} (serialization.encoding): jobs and previews decode them to UTF-8. Undo takes it back.",
+                table.database, table.name
+            ))));
+        }
+    };
+    view! {
+        <button class="btn" id="read-as-encoding" on:click=read_as
+            title=format!("UpdateTable: serialization.encoding = {label}, as Spark's encoding option reads it (a guess from the bytes: check the rows)")>
+            {format!("Read it as {label}")}
+        </button>
     }
 }
 

@@ -3,15 +3,30 @@
 //! text in Shift_JIS, EUC-JP, windows-1252, ... decoded to UTF-8 before the reader sees it.
 //!
 //! Decoded with `encoding_rs` (the WHATWG Encoding Standard), behind the core feature
-//! `encodings`: its CJK tables are about 0.13 MB of gzipped wasm, which the browser bundle has
-//! no room for, so the browser workbench says it lacks the decoder and the CLI decodes.
+//! `encodings`. Its CJK tables are about 0.13 MB of gzipped wasm, which the browser bundle has
+//! no room for; a build without them decodes with the platform's decoder when its front end
+//! installs one ([`install_platform_decoder`]: the browser's `TextDecoder` implements the same
+//! standard), and otherwise says it decodes UTF-8 only.
 //! As in Spark, bytes that are not valid in the encoding become U+FFFD and the row is kept.
 //! *Modelled*: WHATWG's `Shift_JIS` is Windows-31J (CP932, a superset of Java's `Shift_JIS`),
 //! and its `ISO-8859-1` is windows-1252 (Java's maps 0x80–0x9F to C1 controls).
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use crate::error::{Error, Location, Result};
+
+/// A platform's decoder: `body` decoded from the WHATWG `label` to text, malformed sequences
+/// replaced with U+FFFD; `None` when the platform does not know the label.
+pub type PlatformDecoder = fn(label: &str, body: &[u8]) -> Option<String>;
+
+static PLATFORM_DECODER: OnceLock<PlatformDecoder> = OnceLock::new();
+
+/// Installs the decoder a build without the `encodings` feature uses (once per process; a
+/// second call is ignored). A build with the feature decodes with `encoding_rs` regardless.
+pub fn install_platform_decoder(decoder: PlatformDecoder) {
+    let _ = PLATFORM_DECODER.set(decoder);
+}
 
 /// Java's and AWS's names that WHATWG's label list lacks, to the WHATWG label.
 const JAVA_NAMES: [(&str, &str); 6] = [
@@ -59,17 +74,20 @@ fn decode_with<'a>(object: &str, body: &'a [u8], label: &str) -> Result<Cow<'a, 
 }
 
 #[cfg(not(feature = "encodings"))]
-fn decode_with<'a>(object: &str, _: &'a [u8], label: &str) -> Result<Cow<'a, [u8]>> {
-    let _ = whatwg_label;
-    Err(Error::data(
-        Location::object(object),
-        format!(
-            "the table's encoding is {label}, but this build of gluelab decodes UTF-8 only (the browser workbench leaves the encoding tables out): read it with the gluelab CLI, or re-save the file as UTF-8"
-        ),
-    ))
+fn decode_with<'a>(object: &str, body: &'a [u8], label: &str) -> Result<Cow<'a, [u8]>> {
+    let Some(decoder) = PLATFORM_DECODER.get() else {
+        return Err(Error::data(
+            Location::object(object),
+            format!(
+                "the table's encoding is {label}, but this build of gluelab decodes UTF-8 only (it leaves the encoding tables out): read it with the gluelab CLI, or re-save the file as UTF-8"
+            ),
+        ));
+    };
+    decoder(&whatwg_label(label), body)
+        .map(|text| Cow::Owned(text.into_bytes()))
+        .ok_or_else(|| Error::data(Location::object(object), unknown(label)))
 }
 
-#[cfg(feature = "encodings")]
 fn unknown(label: &str) -> String {
     format!("unknown encoding \"{label}\": expected a name such as Shift_JIS, CP932, EUC-JP, ISO-8859-1, windows-1252 or UTF-16LE")
 }

@@ -37,7 +37,7 @@ impl Encoding {
     }
 
     /// The name the `encoding` option (and `serialization.encoding`) takes.
-    fn option_name(self) -> &'static str {
+    pub fn option_name(self) -> &'static str {
         match self {
             Encoding::Utf16 => "UTF-16",
             Encoding::ShiftJis => "Shift_JIS",

@@ -76,3 +76,29 @@ fn java_names_of_the_encoding_work_too() {
         assert_eq!(ws.preview_object(&uri, 1).unwrap().rows[0][1], "山田太郎", "{name}");
     }
 }
+
+#[test]
+fn the_preview_suggests_the_encoding_and_one_call_sets_it_on_the_table() {
+    let (mut ws, uri) = hr_workspace(None);
+    let suggested = ws.suggested_encoding(&uri).expect("Shift_JIS bytes under a CSV table");
+    assert_eq!(suggested.option_name(), "Shift_JIS");
+    let table = ws.set_table_encoding(&uri, suggested.option_name()).unwrap();
+    assert_eq!(
+        table.serde_parameters.get("serialization.encoding").map(String::as_str),
+        Some("Shift_JIS")
+    );
+    assert_eq!(ws.preview_object(&uri, 1).unwrap().rows[0][1], "山田太郎");
+    assert_eq!(ws.suggested_encoding(&uri), None, "the table names its encoding now");
+
+    // UTF-8 text, a JSON table and a file under no table get no suggestion.
+    let utf8 = S3Uri::new("hr-exports", "employees/2024-02.csv");
+    ws.put_object(&utf8, HR.as_bytes().to_vec()).unwrap();
+    ws.set_table_encoding(&uri, "").unwrap();
+    assert_eq!(ws.suggested_encoding(&utf8), None);
+    let loose = S3Uri::new("hr-exports", "elsewhere/2024-01.csv");
+    let body = ws.store().get(&uri).unwrap().body.to_vec();
+    ws.put_object(&loose, body).unwrap();
+    assert_eq!(ws.suggested_encoding(&loose), None);
+    let m = ws.set_table_encoding(&loose, "Shift_JIS").unwrap_err().to_string();
+    assert!(m.contains("under no catalog table"), "{m}");
+}

@@ -401,6 +401,57 @@ async fn a_shift_jis_csv_is_named_as_such_and_its_failed_read_is_failed() {
 
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_shift_jis_csv_reads_after_one_click_sets_its_tables_encoding() {
+    let (_server, browser) = open_seed_workbench().await;
+    browser.click("#open-examples").await;
+    browser.click(".example-card[data-example='csv-header']").await;
+    browser.wait_text("#job-name", |t| t == "sales-csv-etl").await;
+    let files = TempFiles::new();
+    // An export with the table's own header and a Japanese region, "1006,東京,12.00", in Shift_JIS.
+    let sjis = files.write(
+        "sjis-ascii-header",
+        "sales-tokyo.csv",
+        b"order_id,region,amount\n1006,\x93\x8c\x8b\x9e,12.00\n",
+    );
+    browser.choose_file("#file-picker", &sjis).await;
+    object_row(&browser, "orders/sales-tokyo.csv", |_| true).await;
+    browser.click("button[aria-label='Preview sales-tokyo.csv']").await;
+    let button = browser.wait_text("#read-as-encoding", |t| !t.is_empty()).await;
+    assert_eq!(button, "Read it as Shift_JIS");
+    browser.click("#read-as-encoding").await;
+    let notice = browser
+        .wait_text("#notice", |t| t.contains("serialization.encoding"))
+        .await;
+    assert!(
+        notice.contains("sales.orders now reads its files as Shift_JIS"),
+        "{notice}"
+    );
+    browser
+        .wait_text(".object-preview table.s3-preview tbody", |t| t.contains("東京"))
+        .await;
+    let cells = preview_cells(&browser).await;
+    assert_eq!(
+        cells[0][..3],
+        ["2", "1006", "東京"],
+        "decoded by the browser's TextDecoder: {cells:?}"
+    );
+    assert!(
+        browser.texts("#read-as-encoding").await.is_empty(),
+        "the table names its encoding now: no more offer"
+    );
+    browser.click("#run-job").await;
+    browser.wait_text(".runs tbody", |t| t.contains("SUCCEEDED")).await;
+    let sink = browser.wait_text("table.sink", |t| t.contains("東京")).await;
+    assert!(
+        !sink.contains('\u{FFFD}'),
+        "no replacement characters in the sink: {sink}"
+    );
+    browser.screenshot("s3-08-shift-jis-read").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn a_gzipped_csv_previews_and_runs_like_a_plain_one() {
     use std::io::Write;
     let (_server, browser) = open_seed_workbench().await;
@@ -493,6 +544,16 @@ async fn from_an_empty_workbench_to_a_first_run_over_ones_own_file() {
         run_title.starts_with("No job yet"),
         "a Run that cannot act says why: {run_title}"
     );
+    // So does every other button that needs a job or a past: disabled, with the reason.
+    for button in ["#edit-job", "#reset-bookmark", "#rewind-bookmark", "#undo", "#redo"] {
+        let element = browser.find(button).await;
+        let title = element.attr("title").await.expect("title").unwrap_or_default();
+        let disabled = element.attr("disabled").await.expect("disabled");
+        assert!(
+            disabled.is_some() && (title.contains("No job yet") || title.contains("nothing")),
+            "{button} cannot act here, so it is disabled and says why: {title:?}"
+        );
+    }
     // A bucket, a folder in it, a file in the folder.
     browser
         .find("#new-bucket-name")
@@ -539,6 +600,9 @@ async fn from_an_empty_workbench_to_a_first_run_over_ones_own_file() {
     let notice = browser.wait_text("#notice", |t| t.contains("Job")).await;
     assert!(notice.contains("Job orders-etl reads default.orders"), "{notice}");
     browser.wait_text("#job-name", |t| t == "orders-etl").await;
+    let rewind = browser.find("#rewind-bookmark").await;
+    let title = rewind.attr("title").await.expect("title").unwrap_or_default();
+    assert!(title.contains("no finished run to rewind to yet"), "{title}");
     // The first run reads the file; the query box asks the job's own output table.
     browser.click("#run-job").await;
     browser.wait_text(".runs tbody", |t| t.contains("SUCCEEDED")).await;

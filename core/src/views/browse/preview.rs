@@ -16,7 +16,7 @@ use crate::arrow::datatypes::SchemaRef;
 
 use crate::error::{Error, Location, Result};
 use crate::format::compression::{decompressed, Compression};
-use crate::format::encoding::{guess, not_utf8_text, TextGuess};
+use crate::format::encoding::{guess, not_utf8_text, Encoding, TextGuess};
 use crate::format::{
     decoded, read_object, CsvOptions, Format, ParseMode, ReadOptions, ReadOutput, CORRUPT_RECORD, FORMAT_BY_NAME,
 };
@@ -178,6 +178,29 @@ impl Workspace {
             size: object.size(),
             compression,
         })
+    }
+
+    /// The encoding the object at `uri` most likely is in, when a fix is one click away: its
+    /// beginning is not UTF-8 but looks like text in a named encoding, and it is under a CSV
+    /// table that does not set one yet ([`Workspace::set_table_encoding`] takes its
+    /// `option_name`). A guess from byte structure (see `format::encoding`), not a detection.
+    pub fn suggested_encoding(&self, uri: &S3Uri) -> Option<Encoding> {
+        let table = self.catalog.table_holding(uri)?;
+        if table.format != Format::Csv || table.csv_options().encoding.is_some() {
+            return None;
+        }
+        let object = self.store.get(uri).ok()?;
+        let text = decompressed(&uri.to_string(), &object.body, Some(BINARY_SNIFF_BYTES)).ok()?;
+        let head = &text[..text.len().min(BINARY_SNIFF_BYTES)];
+        // As `check_text` sees it: a character cut by the window's end is not a sign.
+        let not_utf8 = std::str::from_utf8(head).is_err_and(|e| e.error_len().is_some());
+        if !not_utf8 && !head.contains(&0) {
+            return None;
+        }
+        match guess(head) {
+            TextGuess::Encoding(encoding) => Some(encoding),
+            TextGuess::Binary => None,
+        }
     }
 
     /// The table whose location holds `uri` (the longest location wins), else the extension.
