@@ -23,11 +23,12 @@ pub fn open_example(studio: Studio, tour: Tour, exercises: Exercises, id: &str) 
     }
 }
 
-/// An empty workspace (undoable), no tour.
+/// An empty workspace (undoable): no tour, the first-steps guide instead.
 pub fn start_empty(studio: Studio, tour: Tour, exercises: Exercises) {
     studio.replace(Workspace::default());
     exercises.close();
     tour.close();
+    tour.first_steps.set(true);
 }
 
 #[component]

@@ -6,6 +6,7 @@ mod editor;
 mod examples;
 mod exercise;
 mod explain_panel;
+mod first_steps;
 mod job_panel;
 mod persistence;
 mod presenter;
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
             <NoticeBar/>
             <Show when=move || studio.ready.get()>
                 <tour::TourPanel/>
+                <first_steps::FirstStepsPanel/>
                 <exercise::ChallengeBanner/>
                 <presenter::StoryStrip/>
             </Show>

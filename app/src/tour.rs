@@ -15,6 +15,8 @@ use crate::runner;
 use crate::state::{use_studio, Notice, Studio};
 
 const TOUR_KEY: &str = "gluelab.tour";
+/// Set while the path from an empty workspace to a first run is shown.
+const FIRST_STEPS_KEY: &str = "gluelab.first-steps";
 
 /// The tour on screen, if any (view state: which example, which step comes next).
 #[derive(Clone, Copy)]
@@ -24,6 +26,8 @@ pub struct Tour {
     after_run: RwSignal<Option<&'static [&'static str]>>,
     /// Where the tour stood when the page loaded (read before anything saves over it).
     at_load: StoredValue<Option<SavedTour>>,
+    /// The first-steps guide (`crate::first_steps`) is shown: "Start empty" opens it.
+    pub first_steps: RwSignal<bool>,
 }
 
 /// Where a tour stands, as a reload finds it.
@@ -73,7 +77,18 @@ impl Tour {
             active: RwSignal::new(None),
             after_run: RwSignal::new(None),
             at_load: StoredValue::new(LocalStorage::get::<SavedTour>(TOUR_KEY).ok()),
+            first_steps: RwSignal::new(LocalStorage::get::<bool>(FIRST_STEPS_KEY).unwrap_or(false)),
         };
+        Effect::new(move |_| {
+            // Storage refused: the guide just does not survive a reload.
+            let _ = match tour.first_steps.get() {
+                true => LocalStorage::set(FIRST_STEPS_KEY, true),
+                false => {
+                    LocalStorage::delete(FIRST_STEPS_KEY);
+                    Ok(())
+                }
+            };
+        });
         Effect::new(move |_| {
             let saved = tour.active.with(|t| {
                 t.as_ref().map(|t| SavedTour {
@@ -118,11 +133,14 @@ impl Tour {
             }),
             _ => None,
         };
+        self.first_steps.set(false);
         self.active.set(active);
     }
 
+    /// Closes the tour and the first-steps guide.
     pub fn close(&self) {
         self.active.set(None);
+        self.first_steps.set(false);
     }
 
     pub fn is_open(&self) -> bool {

@@ -8,6 +8,7 @@
 //! read-only: Glue's `UpdateJob` cannot rename a job either.
 
 mod arguments;
+mod columns;
 mod fields;
 mod preview;
 mod script;
@@ -30,6 +31,8 @@ use crate::state::{use_studio, Notice, Studio};
 #[derive(Clone, Copy)]
 pub struct Editor {
     pub draft: RwSignal<JobDefinition>,
+    /// The step whose card holds the focus: its script line is highlighted.
+    pub editing_step: RwSignal<Option<usize>>,
     /// Core's problems with the draft, recomputed on each change (it is cheap: no data is read).
     problems: Memo<Vec<Problem>>,
 }
@@ -37,7 +40,11 @@ pub struct Editor {
 impl Editor {
     fn new(studio: Studio, draft: RwSignal<JobDefinition>) -> Self {
         let problems = Memo::new(move |_| draft.with(|job| studio.workspace.with(|ws| ws.validate_job(job))));
-        Self { draft, problems }
+        Self {
+            draft,
+            editing_step: RwSignal::new(None),
+            problems,
+        }
     }
 
     /// Core's message(s) about exactly `field`, joined.

@@ -1,8 +1,9 @@
 //! The data preview after each step, as Glue Studio's data preview shows it: core runs the
 //! draft on a scratch copy (`Workspace::preview_steps`, bookmarks disabled, nothing written).
 //!
-//! It reads every source object on the page's thread, so it is computed only while a preview
-//! is switched on, after the draft has been still for a moment, and never for a large source.
+//! It reads every source object on the page's thread, so it follows the draft by itself only
+//! for a small source, after the draft has been still for a moment; a larger one is previewed
+//! on request, and a large one never.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -56,12 +57,15 @@ impl Previews {
             source_bytes: StoredValue::new(0),
             ticket: StoredValue::new(0),
         };
-        // Follow the draft (and new data), once it has settled, while a preview is shown.
+        // Follow the draft (and new data), once it has settled, while the source is small
+        // (the column pickers and the footer's problems stand on it); a larger one only on
+        // request, while a preview is shown.
         Effect::new(move |_| {
-            editor.draft.track();
-            studio.workspace.track();
-            let wanted = previews.shown.with_untracked(|s| !s.is_empty());
-            if !wanted || previews.source_bytes.get_value() > LIVE_LIMIT_BYTES {
+            let bytes = editor
+                .draft
+                .with(|draft| studio.workspace.with(|ws| ws.draft_source_bytes(draft)));
+            previews.source_bytes.set_value(bytes);
+            if bytes > LIVE_LIMIT_BYTES {
                 return;
             }
             let ticket = previews.ticket.get_value() + 1;
@@ -97,6 +101,33 @@ impl Previews {
             Some((_, Outcome::Ready(previews))) => preview_problems(previews),
             _ => vec![],
         })
+    }
+
+    /// The columns (name, Glue type) of the rows going into step `i`, from the last preview
+    /// (of this draft or a moment ago); `None` until a preview has read them.
+    pub fn columns_before(&self, i: usize) -> Option<Vec<(String, String)>> {
+        let before = i.checked_sub(1);
+        self.result.with(|r| match r {
+            Some((_, Outcome::Ready(list))) => list
+                .iter()
+                .find(|p| p.step == before && p.failure.is_none())
+                .map(|p| p.columns.iter().cloned().zip(p.types.iter().cloned()).collect()),
+            _ => None,
+        })
+    }
+
+    /// Why there are no columns to pick yet: the preview was skipped or failed, or is coming.
+    pub fn columns_missing_reason(&self) -> Option<String> {
+        self.result.with(|r| match r {
+            Some((_, Outcome::Skipped(text))) | Some((_, Outcome::Failed(text))) => Some(text.clone()),
+            Some((_, Outcome::Ready(_))) => Some("an earlier step fails on the data (see above)".into()),
+            None => None,
+        })
+    }
+
+    /// Whether the preview follows the draft by itself (a small source).
+    pub fn is_live(&self) -> bool {
+        self.source_bytes.get_value() <= LIVE_LIMIT_BYTES
     }
 
     fn is_stale(&self) -> bool {

@@ -1,7 +1,8 @@
 //! The equivalent Glue script, read-only, and the files to take to real AWS Glue.
 
 use gluelab_core::aws::export::{
-    cdk_app_folder, cdk_app_zip, cloudformation_template, create_job_json, pyspark_script, script_location,
+    cdk_app_folder, cdk_app_zip, cloudformation_template, create_job_json, pyspark_script, pyspark_script_with_steps,
+    script_location,
 };
 use leptos::prelude::*;
 
@@ -13,7 +14,34 @@ use crate::state::use_studio;
 pub fn ScriptView() -> impl IntoView {
     let editor = expect_context::<Editor>();
     let studio = use_studio();
-    let script = move || editor.draft.with(pyspark_script);
+    let script = Memo::new(move |_| editor.draft.with(pyspark_script_with_steps));
+    // One span per line (its newline inside it, so the pane's text is the script's); the
+    // line of the step being edited is marked.
+    let lines = move || {
+        let script = script.get();
+        let editing = editor
+            .editing_step
+            .get()
+            .and_then(|i| script.step_lines.get(i).copied());
+        script
+            .text
+            .split_inclusive('\n')
+            .enumerate()
+            .map(|(n, line)| {
+                let class = if Some(n) == editing {
+                    "script-line editing"
+                } else {
+                    "script-line"
+                };
+                view! { <span class=class>{line.to_string()}</span> }
+            })
+            .collect_view()
+    };
+    Effect::new(move |_| {
+        editor.editing_step.track();
+        script.track();
+        request_animation_frame(reveal_editing_line);
+    });
     let failed = RwSignal::new(None::<String>);
     let save_bytes = move |name: String, mime: &'static str, bytes: &[u8]| {
         failed.set(
@@ -75,7 +103,25 @@ pub fn ScriptView() -> impl IntoView {
                 </button>
             </div>
             {move || failed.get().map(|e| view! { <p class="field-error">{e}</p> })}
-            <pre class="script mono" id="script-view" tabindex="0" aria-label="Glue PySpark script">{script}</pre>
+            <pre class="script mono" id="script-view" tabindex="0" aria-label="Glue PySpark script">{lines}</pre>
         </aside>
+    }
+}
+
+/// Scrolls the script pane (when it scrolls on its own) so the edited step's line is in view;
+/// the form beside it does not move.
+fn reveal_editing_line() {
+    let Some(pane) = document().query_selector(".editor-script").ok().flatten() else {
+        return;
+    };
+    let Some(line) = pane.query_selector(".script-line.editing").ok().flatten() else {
+        return;
+    };
+    if pane.scroll_height() <= pane.client_height() {
+        return;
+    }
+    let (p, l) = (pane.get_bounding_client_rect(), line.get_bounding_client_rect());
+    if l.top() < p.top() || l.bottom() > p.bottom() {
+        pane.set_scroll_top(pane.scroll_top() + (l.top() - p.top() - p.height() / 3.0) as i32);
     }
 }

@@ -8,6 +8,7 @@ use super::fields::NumberField;
 use super::preview::{PreviewToggle, StepPreviewView};
 use gluelab_core::transform::catalogue::{self, CATALOGUE};
 
+use super::columns::ColumnPicker;
 use super::step_fields::StepFields;
 use super::{focus, Editor};
 
@@ -84,7 +85,8 @@ fn StepCard(i: usize) -> impl IntoView {
     };
     let label = move |what: &str| format!("{what} step {} ({})", i + 1, name());
     view! {
-        <li class="card step" class:disabled=move || !enabled() id=format!("step-{i}")>
+        <li class="card step" class:disabled=move || !enabled() class:editing=move || editor.editing_step.get() == Some(i)
+            id=format!("step-{i}") on:focusin=move |_| editor.editing_step.set(Some(i))>
             <div class="card-head">
                 <h4 id=format!("step-{i}-title") tabindex="-1">
                     <span class="step-no">{i + 1}</span> {name}
@@ -104,6 +106,7 @@ fn StepCard(i: usize) -> impl IntoView {
                     on:click=remove>"Remove"</button>
             </div>
             <StepFields i=i/>
+            <ColumnPicker i=i/>
             <div class="grid thresholds">
                 <NumberField label="stageThreshold" id=format!("f-steps-{i}-stage-threshold") placeholder="0 = never"
                     value=Signal::derive(move || editor.step(i, |s| s.stage_threshold))

@@ -85,6 +85,19 @@ fn uses_warehouse(job: &JobDefinition) -> bool {
 
 /// The job's plan as a Glue PySpark script.
 pub fn pyspark_script(job: &JobDefinition) -> String {
+    pyspark_script_with_steps(job).text
+}
+
+/// A script and where each step is in it: an editor highlights the step being edited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Script {
+    pub text: String,
+    /// The line (from 0) of each of the plan's steps, in order: one line per step.
+    pub step_lines: Vec<usize>,
+}
+
+/// [`pyspark_script`], with the line of each step.
+pub fn pyspark_script_with_steps(job: &JobDefinition) -> Script {
     let plan = &job.plan;
     let mut out = vec![
         format!("# {} — exported from gluelab", comment_text(&job.name)),
@@ -170,7 +183,9 @@ pub fn pyspark_script(job: &JobDefinition) -> String {
         }
     }
     out.push(String::new());
+    let mut step_lines = Vec::with_capacity(plan.transforms.len());
     for step in &plan.transforms {
+        step_lines.push(out.len());
         out.push(step_line(step));
     }
     if !plan.transforms.is_empty() {
@@ -239,7 +254,7 @@ pub fn pyspark_script(job: &JobDefinition) -> String {
     if text.ends_with("\n\n") {
         text.pop();
     }
-    text
+    Script { text, step_lines }
 }
 
 /// The `CreateJob` request for the exported script at `script_location` (see
@@ -499,6 +514,24 @@ mod tests {
             r#"a(f"${{x'] + evil() + args['}}")"#
         );
         assert_eq!(py("a\nb\u{2028}\"c"), r#""a\nb\u2028\"c""#);
+    }
+
+    #[test]
+    fn each_step_is_on_the_line_the_script_says() {
+        let job = crate::demo::hr::hr_job();
+        let script = pyspark_script_with_steps(&job);
+        let lines: Vec<&str> = script.text.lines().collect();
+        assert_eq!(script.step_lines.len(), job.plan.transforms.len());
+        assert!(!script.step_lines.is_empty());
+        for (step, at) in job.plan.transforms.iter().zip(&script.step_lines) {
+            let python = step.transform.to_pyspark("df");
+            let head = f_strings(python.split(", transformation_ctx=").next().unwrap_or(&python));
+            assert!(
+                lines[*at].contains(&head),
+                "line {at}: {} does not hold {head}",
+                lines[*at]
+            );
+        }
     }
 
     #[test]

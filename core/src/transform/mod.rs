@@ -13,8 +13,8 @@
 //! One file per transform or small group: [`fields`] (DropFields, SelectFields, RenameField,
 //! SplitFields, DropNullFields), [`mapping`] (ApplyMapping), [`choice`] (ResolveChoice),
 //! [`expr`] (Filter, Map), [`lookup`] (Join, ValueMapping), [`aggregate`], [`relationalize`],
-//! [`pyspark`] (each transform as the Glue PySpark a user would write) and [`step`] (error
-//! thresholds and error records).
+//! [`pyspark`] (each transform as the Glue PySpark a user would write), [`step`] (error
+//! thresholds and error records) and `pick` (where a column picked in an editor goes).
 
 pub mod aggregate;
 pub mod catalogue;
@@ -23,6 +23,7 @@ pub mod expr;
 pub mod fields;
 pub mod lookup;
 pub mod mapping;
+mod pick;
 pub mod pyspark;
 pub mod relationalize;
 pub mod step;

@@ -21,8 +21,11 @@ impl Workspace {
     }
 
     /// The bytes under the draft's first source.
+    /// Cheap: nothing is copied (an editor asks on every change).
     pub fn draft_source_bytes(&self, draft: &JobDefinition) -> u64 {
-        self.with_draft(draft).job_source_bytes(&draft.name)
+        self.definition_source_prefix(draft)
+            .and_then(|prefix| self.store().bytes_under(&prefix))
+            .unwrap_or(0)
     }
 
     /// [`Workspace::preview_steps`] of the draft.

@@ -3,6 +3,7 @@
 //! and the CLI show the same thing and hold no logic of their own.
 
 pub mod browse;
+pub mod first_steps;
 pub mod run_output;
 pub mod tables;
 pub mod validate;
@@ -211,7 +212,15 @@ impl Workspace {
 
     /// Where files for the job's first source go: its table's location or its S3 path.
     pub fn source_prefix(&self, job: &str) -> Result<crate::model::store::S3Uri> {
-        let definition = self.job(job)?;
+        self.definition_source_prefix(self.job(job)?)
+    }
+
+    /// [`Workspace::source_prefix`] of a definition (saved or not).
+    pub(crate) fn definition_source_prefix(
+        &self,
+        definition: &crate::model::job::JobDefinition,
+    ) -> Result<crate::model::store::S3Uri> {
+        let job = &definition.name;
         // `${tenant_id}` in a path: where the job's default arguments point.
         let defaults = definition
             .default_arguments
@@ -272,6 +281,8 @@ pub struct StepPreview {
     /// `read`, or the step's transform name.
     pub name: String,
     pub columns: Vec<String>,
+    /// Each column's Glue type (`bigint`, `string`, ...), beside `columns`.
+    pub types: Vec<String>,
     /// The first rows, as text.
     pub rows: Vec<Vec<String>>,
     pub row_count: usize,
@@ -310,6 +321,11 @@ impl crate::workspace::Workspace {
                 step,
                 name: step.map_or("read", |i| names[i]).to_string(),
                 columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
+                types: schema
+                    .fields()
+                    .iter()
+                    .map(|f| crate::format::types::glue_type_name(f.data_type()))
+                    .collect(),
                 rows: (0..shown)
                     .map(|r| {
                         (0..frame.batch.num_columns())
@@ -332,6 +348,7 @@ impl crate::workspace::Workspace {
                 step,
                 name: step.map_or("read", |i| names[i]).to_string(),
                 columns: vec![],
+                types: vec![],
                 rows: vec![],
                 row_count: 0,
                 warnings: vec![],
