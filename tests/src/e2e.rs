@@ -314,6 +314,17 @@ impl BrowserSession {
         self.find(css).await.text().await.expect("element text")
     }
 
+    /// A DOM property of `css`: `value` of a field, or `textContent` where the exact text
+    /// matters (WebDriver's visible text drops a `<pre>`'s blank lines).
+    pub async fn prop(&self, css: &str, name: &str) -> String {
+        self.find(css)
+            .await
+            .prop(name)
+            .await
+            .expect("property")
+            .unwrap_or_default()
+    }
+
     /// Waits until the text of `css` satisfies `check` (the UI updates after a click), and
     /// returns it; fails with the last text seen.
     pub async fn wait_text(&self, css: &str, check: impl Fn(&str) -> bool) -> String {

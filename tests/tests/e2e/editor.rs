@@ -208,6 +208,65 @@ struct Download {
     bytes: Vec<u8>,
 }
 
+/// The value an input holds now.
+async fn value_of(browser: &BrowserSession, css: &str) -> String {
+    browser.prop(css, "value").await
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn columns_are_picked_from_the_preview_and_the_script_marks_the_step_being_edited() {
+    let (_server, browser) = open_seed_workbench_at(1280, 720).await;
+    browser.upload_seed_file(1).await;
+    browser.click("#edit-job").await;
+    browser
+        .wait_text("#editor-title", |t| t.contains("devices-data-etl"))
+        .await;
+    // Step 2 (after the seed's show()) is an ApplyMapping: its picker offers the columns the
+    // preview read, with their Glue types, before any preview is switched on.
+    add_step(&browser, "ApplyMapping").await;
+    let picker = browser
+        .wait_text("#step-1-columns", |t| {
+            t.contains("device_id") && t.contains("timestamp")
+        })
+        .await;
+    assert!(picker.contains("state"), "{picker}");
+    browser.click("#step-1-columns button[title^='device_id:']").await;
+    browser
+        .wait_text("#editor-problems summary", |t| t.starts_with("No problems"))
+        .await;
+    assert_eq!(value_of(&browser, "#f-steps-1-mappings-0-source").await, "device_id");
+    assert_eq!(value_of(&browser, "#f-steps-1-mappings-0-source-type").await, "string");
+    assert_eq!(value_of(&browser, "#f-steps-1-mappings-0-target").await, "device_id");
+    // A second column adds a row typed as the preview read it.
+    let chip = browser.find("#step-1-columns button[title^='timestamp:']").await;
+    let chip_text = chip.text().await.expect("chip text");
+    browser.click("#step-1-columns button[title^='timestamp:']").await;
+    let source_type = value_of(&browser, "#f-steps-1-mappings-1-source-type").await;
+    assert_eq!(value_of(&browser, "#f-steps-1-mappings-1-source").await, "timestamp");
+    assert!(
+        chip_text.ends_with(&source_type) && !source_type.is_empty(),
+        "{chip_text} / {source_type}"
+    );
+
+    // The script pane marks the line of the step whose card holds the focus.
+    let marked = browser
+        .wait_text("#script-view .script-line.editing", |t| t.contains("ApplyMapping"))
+        .await;
+    assert!(
+        marked.contains("(\"device_id\", \"string\", \"device_id\", \"string\")"),
+        "{marked}"
+    );
+    assert_eq!(browser.texts("#script-view .script-line.editing").await.len(), 1);
+    scroll_to(&browser, "step-1").await;
+    browser.screenshot("editor-06-picker-and-script-line").await;
+    browser.click("#f-steps-0-rows").await;
+    browser
+        .wait_text("#script-view .script-line.editing", |t| t.contains(".show("))
+        .await;
+    browser.close().await;
+}
+
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn the_editor_downloads_the_job_as_a_cdk_app_that_holds_its_script() {
@@ -244,7 +303,7 @@ async fn the_editor_downloads_the_job_as_a_cdk_app_that_holds_its_script() {
     };
     // The script is the one the editor shows; the app builds the job through the Glue L2
     // construct with its bookmark option, on the pinned aws-cdk-lib.
-    let shown = browser.text("#script-view").await;
+    let shown = browser.prop("#script-view", "textContent").await;
     assert_eq!(file("glue/devices-data-etl.py").trim_end(), shown.trim_end());
     let app = file("app.js");
     assert!(app.contains("PySparkEtlJob"), "{app}");

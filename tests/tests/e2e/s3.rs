@@ -533,6 +533,19 @@ async fn from_an_empty_workbench_to_a_first_run_over_ones_own_file() {
     browser.click("#open-examples").await;
     browser.click("#start-empty").await;
     browser.wait_text("#s3-title", |t| t == "S3").await;
+    // The guide names the next step and where to do it, and counts as the workspace changes.
+    let guide = |done: usize, next: &'static str| {
+        let browser = &browser;
+        async move {
+            browser
+                .wait_text("#first-steps-progress", |t| t == format!("{done} of 5 done"))
+                .await;
+            assert_eq!(browser.text("#first-steps-title").await, next);
+        }
+    };
+    guide(0, "Next: Create a bucket").await;
+    assert!(browser.text("#first-steps-how").await.contains("New bucket"));
+    browser.screenshot("s3-08-first-steps").await;
     let run_title = browser
         .find("#run-job")
         .await
@@ -566,6 +579,7 @@ async fn from_an_empty_workbench_to_a_first_run_over_ones_own_file() {
     browser
         .wait_text("#notice", |t| t.contains("make_bucket: my-data"))
         .await;
+    guide(1, "Next: Drop a file into it").await;
     browser
         .find("#new-folder-name")
         .await
@@ -584,6 +598,7 @@ async fn from_an_empty_workbench_to_a_first_run_over_ones_own_file() {
     let orders = files.write("own", "2024-01.json", body.as_bytes());
     browser.choose_file("#file-picker", &orders).await;
     object_row(&browser, "orders/2024-01.json", |_| true).await;
+    guide(2, "Next: Make a table from the file").await;
     // Its table, as a crawler would make it, then a job over the table.
     browser.click("button[aria-label='Preview 2024-01.json']").await;
     browser
@@ -597,6 +612,7 @@ async fn from_an_empty_workbench_to_a_first_run_over_ones_own_file() {
         ),
         "{notice}"
     );
+    guide(3, "Next: Create a job over the table").await;
     browser.click("#new-job-over-table").await;
     let notice = browser.wait_text("#notice", |t| t.contains("Job")).await;
     assert!(notice.contains("Job orders-etl reads default.orders"), "{notice}");
@@ -605,9 +621,11 @@ async fn from_an_empty_workbench_to_a_first_run_over_ones_own_file() {
     let title = rewind.attr("title").await.expect("title").unwrap_or_default();
     assert!(title.contains("no finished run to rewind to yet"), "{title}");
     // The first run reads the file; the query box asks the job's own output table.
+    guide(4, "Next: Run the job").await;
     browser.click("#run-job").await;
     browser.wait_text(".runs tbody", |t| t.contains("SUCCEEDED")).await;
     assert_eq!(browser.texts("#row-flow li").await, ["Read 250 rows", "Wrote 250 rows"]);
+    guide(5, "Your first run is done").await;
     // Ctrl+Enter in the box runs it; the page shows the head, the count says the whole.
     browser.click("#sql").await;
     browser
@@ -622,5 +640,10 @@ async fn from_an_empty_workbench_to_a_first_run_over_ones_own_file() {
     assert_eq!(browser.texts(".query-result tbody tr").await.len(), 200);
     assert_eq!(browser.text("#query-csv").await, "Download CSV");
     browser.screenshot("s3-09-from-empty").await;
+    // A reload keeps the guide; × closes it.
+    browser.client.refresh().await.expect("reload");
+    guide(5, "Your first run is done").await;
+    browser.click("#first-steps-close").await;
+    assert!(browser.client.find(Locator::Css("#first-steps")).await.is_err());
     browser.close().await;
 }
