@@ -41,10 +41,14 @@ pub fn QueryBox() -> impl IntoView {
         });
         sql.set(starter.unwrap_or_default());
     });
-    // The worker is sent the workspace again only after it changed.
-    Effect::new(move |_| {
+    // The worker is sent the workspace again only after it changed; what changed while this box
+    // was not on the page is unknown, so its first run forgets what the worker holds.
+    Effect::new(move |seen: Option<()>| {
         studio.workspace.track();
-        query_runner::workspace_changed();
+        match seen {
+            Some(()) => query_runner::workspace_changed(),
+            None => query_runner::forget_workspace(),
+        }
     });
     let state = RwSignal::new(QueryState::Idle);
     query_runner::connect(state);

@@ -13,6 +13,7 @@ use web_sys::{MessageEvent, Worker};
 
 use crate::query_worker::{self, QueryReply};
 use crate::state::{Notice, Studio};
+use crate::worker::Handover;
 
 /// What the query box shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +54,10 @@ struct QueryWorker {
     queued: Vec<(Array, Array)>,
     /// The worker holds the workspace as it is now.
     shipped: bool,
+    /// The page's workspace as the run worker returned it, ready to pass on as it is.
+    kept: Option<Handover>,
+    /// `kept` arrived just before the workspace change it describes: that change keeps it.
+    kept_is_next: bool,
     last_id: u32,
     state: Option<RwSignal<QueryState>>,
 }
@@ -75,7 +80,30 @@ pub fn connect(state: RwSignal<QueryState>) {
 
 /// The workspace changed: the next query ships it again.
 pub fn workspace_changed() {
-    QUERIES.with_borrow_mut(|q| q.shipped = false);
+    QUERIES.with_borrow_mut(|q| {
+        q.shipped = false;
+        if !std::mem::take(&mut q.kept_is_next) {
+            q.kept = None;
+        }
+    });
+}
+
+/// Nothing is known of the workspace the worker holds: the next query ships it anew.
+pub fn forget_workspace() {
+    QUERIES.with_borrow_mut(|q| {
+        q.shipped = false;
+        q.kept = None;
+        q.kept_is_next = false;
+    });
+}
+
+/// The run worker's result, which the page is about to make its workspace: the next query
+/// ships these buffers instead of serialising the workspace again on the main thread.
+pub fn keep_handover(handover: Handover) {
+    QUERIES.with_borrow_mut(|q| {
+        q.kept = Some(handover);
+        q.kept_is_next = true;
+    });
 }
 
 /// Runs `sql` in the worker over the workspace as it is now.
@@ -93,7 +121,10 @@ pub fn run(studio: Studio, sql: &str) {
         return;
     }
     if !QUERIES.with_borrow(|q| q.shipped) {
-        let load = studio.workspace.with_untracked(query_worker::load_message);
+        let load = match QUERIES.with_borrow_mut(|q| q.kept.take()) {
+            Some(kept) => query_worker::load_message_from(kept),
+            None => studio.workspace.with_untracked(query_worker::load_message),
+        };
         send(load);
         QUERIES.with_borrow_mut(|q| q.shipped = true);
     }

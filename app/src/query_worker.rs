@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::worker::{from_js, to_js};
+use crate::worker::{to_js, Handover};
 
 /// Rows in a page of a result: enough to read, few enough that the page stays light.
 pub const PAGE_ROWS: usize = 200;
@@ -54,7 +54,7 @@ fn answer(message: &Array) -> Option<Array> {
     let failed = |message: String| Array::of3(&"failed".into(), &id.into(), &message.into());
     match kind.as_str() {
         "load" => {
-            let (document, bodies) = from_js(&message.get(1), &message.get(2));
+            let (document, bodies) = Handover::from_js(&message.get(1), &message.get(2)).to_vecs();
             RESULT.set(None);
             match snapshot::load_handover(&document, bodies) {
                 Ok(workspace) => WORKSPACE.set(Some(workspace)),
@@ -179,6 +179,11 @@ impl QueryReply {
 /// The page's messages: the workspace (with its transfer list), a query, a page, the CSV.
 pub fn load_message(workspace: &Workspace) -> (Array, Array) {
     to_js("load", None, workspace)
+}
+
+/// The same, from a workspace already split for a hand-over.
+pub fn load_message_from(handover: Handover) -> (Array, Array) {
+    handover.into_message("load", None)
 }
 
 pub fn query_message(id: u32, sql: &str) -> Array {

@@ -108,7 +108,9 @@ fn post(worker: &Worker, (message, transfer): &(js_sys::Array, js_sys::Array)) {
 fn run_inline(studio: Studio, run_id: &str) {
     let mut workspace = studio.workspace.get_untracked();
     match workspace.finish_job_run(run_id) {
-        Ok(()) => studio.finish_run(workspace),
+        Ok(()) => {
+            studio.finish_run(workspace);
+        }
         Err(e) => studio.fail_run(e.to_string()),
     }
 }
@@ -170,10 +172,19 @@ fn ensure_worker(studio: Studio) -> bool {
                 }
             }),
             Some(Reply::Progress(progress)) => studio.set_progress(progress),
-            Some(Reply::Done(document, bodies)) => match snapshot::load_handover(&document, bodies) {
-                Ok(workspace) => studio.finish_run(workspace),
-                Err(e) => studio.fail_run(format!("the worker's result did not load: {e}")),
-            },
+            Some(Reply::Done(handover)) => {
+                let (document, bodies) = handover.to_vecs();
+                match snapshot::load_handover(&document, bodies) {
+                    // The query worker's next workspace is this one, already serialised (the
+                    // workspace-changed effect runs after this handler).
+                    Ok(workspace) => {
+                        if studio.finish_run(workspace) {
+                            crate::query_runner::keep_handover(handover);
+                        }
+                    }
+                    Err(e) => studio.fail_run(format!("the worker's result did not load: {e}")),
+                }
+            }
             Some(Reply::Failed(message)) => studio.fail_run(message),
             None => {}
         });

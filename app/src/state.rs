@@ -259,11 +259,13 @@ impl Studio {
 
     /// The run has ended in the worker: its workspace replaces this one, one undo step since
     /// the run began.
-    pub fn finish_run(&self, finished: Workspace) {
+    /// Makes the worker's result the workspace; false if the run was stopped meanwhile.
+    pub fn finish_run(&self, finished: Workspace) -> bool {
         if self.in_flight.with_untracked(Option::is_none) {
-            return;
+            return false;
         }
         self.end_run(finished);
+        true
     }
 
     /// The worker could not run it (a damaged workspace, a bug): the run is stopped.

@@ -37,7 +37,7 @@ pub fn serve() {
             return;
         }
         let run_id = message.get(1).as_string().unwrap_or_default();
-        let (document, bodies) = from_js(&message.get(2), &message.get(3));
+        let (document, bodies) = Handover::from_js(&message.get(2), &message.get(3)).to_vecs();
         let reply = match run(&replies, &run_id, &document, bodies) {
             Ok(workspace) => {
                 let (reply, transfer) = to_js("done", None, &workspace);
@@ -120,8 +120,8 @@ fn stage_named(name: &str) -> Option<ProgressStage> {
 pub enum Reply {
     Ready,
     Progress(RunProgress),
-    /// The finished workspace: document and bodies (see the module doc).
-    Done(Vec<u8>, Vec<Vec<u8>>),
+    /// The finished workspace (see the module doc).
+    Done(Handover),
     Failed(String),
 }
 
@@ -138,10 +138,7 @@ impl Reply {
                 bytes_done: number(4) as u64,
                 bytes_total: number(5) as u64,
             }),
-            "done" => {
-                let (document, bodies) = from_js(&message.get(1), &message.get(2));
-                Reply::Done(document, bodies)
-            }
+            "done" => Reply::Done(Handover::from_js(&message.get(1), &message.get(2))),
             "failed" => Reply::Failed(message.get(1).as_string().unwrap_or_default()),
             _ => return None,
         })
@@ -156,27 +153,52 @@ pub fn run_message(run_id: &str, workspace: &Workspace) -> (Array, Array) {
 /// `[kind, (run_id,) document, bodies]` with every buffer in the transfer list.
 pub(crate) fn to_js(kind: &str, run_id: Option<&str>, workspace: &Workspace) -> (Array, Array) {
     let (document, bodies) = snapshot::save_handover(workspace);
-    let document = Uint8Array::from(document.as_slice());
-    let transfer = Array::of1(&document.buffer());
-    let list = Array::new();
-    for body in &bodies {
-        let body = Uint8Array::from(body.as_slice());
-        transfer.push(&body.buffer());
-        list.push(&body);
-    }
-    let message = Array::of1(&kind.into());
-    if let Some(id) = run_id {
-        message.push(&id.into());
-    }
-    message.push(&document);
-    message.push(&list);
-    (message, transfer)
+    let handover = Handover {
+        document: Uint8Array::from(document.as_slice()),
+        bodies: bodies.iter().map(|b| Uint8Array::from(b.as_slice())).collect(),
+    };
+    handover.into_message(kind, run_id)
 }
 
-pub(crate) fn from_js(document: &JsValue, bodies: &JsValue) -> (Vec<u8>, Vec<Vec<u8>>) {
-    let bodies = Array::from(bodies)
-        .iter()
-        .map(|b| Uint8Array::new(&b).to_vec())
-        .collect();
-    (Uint8Array::new(document).to_vec(), bodies)
+/// A workspace as it crosses between the page and a worker, still in JS buffers: the page
+/// can pass what the run worker returned on to the query worker without serialising the
+/// workspace again (the one main-thread cost that grows with a sink's rows).
+pub struct Handover {
+    document: Uint8Array,
+    bodies: Array,
+}
+
+impl Handover {
+    /// Views of the buffers a message carried (`new Uint8Array(view)` would copy them).
+    pub(crate) fn from_js(document: &JsValue, bodies: &JsValue) -> Self {
+        Handover {
+            document: document.clone().unchecked_into(),
+            bodies: bodies.clone().unchecked_into(),
+        }
+    }
+
+    /// Copies into wasm memory, for `snapshot::load_handover`.
+    pub(crate) fn to_vecs(&self) -> (Vec<u8>, Vec<Vec<u8>>) {
+        let bodies = self
+            .bodies
+            .iter()
+            .map(|b| b.unchecked_into::<Uint8Array>().to_vec())
+            .collect();
+        (self.document.to_vec(), bodies)
+    }
+
+    /// `[kind, (run_id,) document, bodies]`, every buffer transferred (this side loses them).
+    pub(crate) fn into_message(self, kind: &str, run_id: Option<&str>) -> (Array, Array) {
+        let transfer = Array::of1(&self.document.buffer());
+        for body in self.bodies.iter() {
+            transfer.push(&body.unchecked_into::<Uint8Array>().buffer());
+        }
+        let message = Array::of1(&kind.into());
+        if let Some(id) = run_id {
+            message.push(&id.into());
+        }
+        message.push(&self.document);
+        message.push(&self.bodies);
+        (message, transfer)
+    }
 }
