@@ -258,8 +258,7 @@ impl Studio {
     }
 
     /// The run has ended in the worker: its workspace replaces this one, one undo step since
-    /// the run began.
-    /// Makes the worker's result the workspace; false if the run was stopped meanwhile.
+    /// the run began. False if the run was stopped meanwhile (nothing replaced).
     pub fn finish_run(&self, finished: Workspace) -> bool {
         if self.in_flight.with_untracked(Option::is_none) {
             return false;

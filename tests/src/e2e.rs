@@ -314,6 +314,16 @@ impl BrowserSession {
         self.find(css).await.text().await.expect("element text")
     }
 
+    /// Puts `sql` in the query box as typed text and runs it with the button.
+    pub async fn run_query(&self, sql: &str) {
+        let code = format!(
+            "const box = document.querySelector('#sql'); box.value = {}; box.dispatchEvent(new Event('input')); return true",
+            serde_json::to_string(sql).expect("a string")
+        );
+        let _: bool = self.script(&code).await;
+        self.click("#run-query").await;
+    }
+
     /// A DOM property of `css`: `value` of a field, or `textContent` where the exact text
     /// matters (WebDriver's visible text drops a `<pre>`'s blank lines).
     pub async fn prop(&self, css: &str, name: &str) -> String {

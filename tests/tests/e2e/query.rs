@@ -21,16 +21,6 @@ async fn fill_the_sink(browser: &BrowserSession, name: &str, bytes: usize) {
     let _ = std::fs::remove_file(path);
 }
 
-/// Puts `sql` in the query box as typed text and runs it with the button.
-async fn run_query(browser: &BrowserSession, sql: &str) {
-    let code = format!(
-        "const box = document.querySelector('#sql'); box.value = {}; box.dispatchEvent(new Event('input')); return true",
-        serde_json::to_string(sql).unwrap()
-    );
-    let _: bool = browser.script(&code).await;
-    browser.click("#run-query").await;
-}
-
 async fn first_cells(browser: &BrowserSession) -> Vec<String> {
     browser.texts(".query-result tbody tr:first-child td").await
 }
@@ -43,7 +33,7 @@ async fn a_query_runs_in_the_worker_pages_through_its_result_cancels_and_is_reme
 
     // The whole count, the first page, the time it took.
     let ordered = format!("SELECT device_id, timestamp FROM {SINK} ORDER BY timestamp");
-    run_query(&browser, &ordered).await;
+    browser.run_query(&ordered).await;
     let count = browser
         .wait_text("#query-count", |t| t.contains("rows 1–200 shown"))
         .await;
@@ -67,11 +57,9 @@ async fn a_query_runs_in_the_worker_pages_through_its_result_cancels_and_is_reme
     assert_eq!(first_cells(&browser).await[1], "1609348014");
 
     // A result too large to hold fails with the limit named, while it is built.
-    run_query(
-        &browser,
-        &format!("SELECT lpad(device_id, 1000000, 'x') AS wide FROM {SINK}"),
-    )
-    .await;
+    browser
+        .run_query(&format!("SELECT lpad(device_id, 1000000, 'x') AS wide FROM {SINK}"))
+        .await;
     let error = browser.wait_text("#query-error", |t| !t.is_empty()).await;
     assert!(
         error.contains("EXCEEDED_LOCAL_MEMORY_LIMIT") && error.contains("larger than 256 MiB"),
@@ -97,7 +85,7 @@ async fn a_query_runs_in_the_worker_pages_through_its_result_cancels_and_is_reme
     let cancelled = browser.wait_text("#query-cancelled", |t| !t.is_empty()).await;
     assert!(cancelled.starts_with("Cancelled after "), "{cancelled}");
     assert!(browser.texts(".query-result").await.is_empty());
-    run_query(&browser, &format!("SELECT count(*) FROM {SINK}")).await;
+    browser.run_query(&format!("SELECT count(*) FROM {SINK}")).await;
     browser.wait_text("#query-count", |t| t == "1 rows").await;
     assert_eq!(first_cells(&browser).await, [total.to_string()]);
 
@@ -118,7 +106,7 @@ async fn a_query_runs_in_the_worker_pages_through_its_result_cancels_and_is_reme
 }
 
 async fn count_rows(browser: &BrowserSession) -> usize {
-    run_query(browser, &format!("SELECT count(*) AS n FROM {SINK}")).await;
+    browser.run_query(&format!("SELECT count(*) AS n FROM {SINK}")).await;
     browser.wait_text("#query-count", |t| t == "1 rows").await;
     let cells = first_cells(browser).await;
     cells[0].parse().unwrap_or_else(|_| panic!("a count: {cells:?}"))
