@@ -109,7 +109,7 @@ impl Command {
                 false
             }
             Command::RedshiftData(c) => matches!(c, RedshiftDataCommand::ExecuteStatement(_)),
-            Command::Example(c) => matches!(c, ExampleCommand::Load(_)),
+            Command::Example(c) => matches!(c, ExampleCommand::Load(_) | ExampleCommand::Replay(_)),
             Command::Exercise(c) => matches!(c, ExerciseCommand::Start(_) | ExerciseCommand::Predict(_)),
             Command::Cloudformation(c) => matches!(c, CfnCommand::Deploy(_)),
             Command::S3(c) => !matches!(c, S3Command::Ls(_)),
@@ -419,6 +419,18 @@ pub enum ExampleCommand {
     Load(ExampleLoadArgs),
     /// Write the files an example's story uploads (for example the HR monthly exports) to a directory
     Files(ExampleFilesArgs),
+    /// Replace the (empty) workspace with a story replayed on its example: the text after a
+    /// link's `#story=` (v1,seed,upload:raw-data-1.json,run,...); --force to replace a non-empty one
+    Replay(ExampleReplayArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ExampleReplayArgs {
+    /// The story: v1,<example>,<step>,... (see docs/stories.md)
+    pub story: String,
+    /// Replace a workspace that is not empty (its jobs, runs, objects and tables are lost)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -54,3 +54,10 @@ pub const SNAPSHOT_MAX_STEP_MS: i64 = 86_400_000;
 /// The largest counter (bookmark version, run and attempt, the run sequence) a snapshot may
 /// hold: 2^53, the largest integer the browser's JSON numbers keep exactly.
 pub const SNAPSHOT_MAX_COUNTER: u64 = 1 << 53;
+
+/// The longest story a link may carry (`demo::story`), in bytes of its text: a fragment this
+/// long still fits every browser's URL limit, and its replay stays small.
+pub const MAX_STORY_BYTES: usize = 64 * 1024;
+
+/// The most steps a story replays: the longest shipped tour has 14.
+pub const MAX_STORY_STEPS: usize = 200;

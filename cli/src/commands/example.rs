@@ -2,11 +2,12 @@
 //! workspaces core ships (`demo::seed_workspace`, `demo::hr::hr_workspace`), and get the files
 //! their stories upload.
 
+use gluelab_core::demo::story::Story;
 use gluelab_core::demo::{self, hr};
 use gluelab_core::{Error, Workspace};
 
 use super::Ctx;
-use crate::cli::{ExampleCommand, ExampleFilesArgs, ExampleLoadArgs};
+use crate::cli::{ExampleCommand, ExampleFilesArgs, ExampleLoadArgs, ExampleReplayArgs};
 use crate::output::{CliError, Reply};
 use crate::state::CliState;
 
@@ -58,6 +59,7 @@ pub fn run(command: ExampleCommand, ctx: &mut Ctx) -> Result<Reply, CliError> {
         }
         ExampleCommand::Load(args) => load(args, ctx),
         ExampleCommand::Files(args) => files(args, ctx),
+        ExampleCommand::Replay(args) => replay(args, ctx),
     }
 }
 
@@ -87,6 +89,30 @@ fn load(args: ExampleLoadArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
     *ctx.workspace = ws;
     *ctx.state = CliState::default();
     Ok(Reply::lines(summary(example, ctx.workspace)))
+}
+
+/// A story from a link, replayed on its example (core checks it whole before any step runs).
+fn replay(args: ExampleReplayArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
+    let story = Story::parse(args.story.trim_start_matches("#story=")).map_err(|e| CliError::usage(e.to_string()))?;
+    if !args.force && !is_empty(ctx.workspace, ctx.state) {
+        return Err(CliError::general(
+            "gluelab: the workspace is not empty (it has buckets, tables, jobs or runs); replaying the story \
+             would replace all of it. Use another --workspace, or add --force to replace it",
+        ));
+    }
+    let ws = story.replay().map_err(|e| CliError::general(format!("gluelab: {e}")))?;
+    let runs = ws.runs().len();
+    *ctx.workspace = ws;
+    *ctx.state = CliState::default();
+    let at = match story.tour_step() {
+        Some(step) => format!(" (the {} tour's first {step} steps)", story.example),
+        None => String::new(),
+    };
+    Ok(Reply::lines(format!(
+        "Replayed {} step(s) on the example '{}'{at}: {runs} run(s).",
+        story.steps.len(),
+        story.example
+    )))
 }
 
 /// What the example holds, and where its story goes next.

@@ -13,3 +13,4 @@ mod python_modules;
 mod reading;
 mod redshift_data;
 mod saves;
+mod story;
