@@ -45,8 +45,9 @@ impl Exercises {
         }
     }
 
-    /// Replaces the workspace (undoable) with challenge `id`'s start, and shows its banner.
-    pub fn start(&self, studio: Studio, tour: Tour, id: &str) {
+    /// Replaces the workspace (undoable) with challenge `id`'s start, and shows its banner;
+    /// false (and a notice) when there is no such challenge.
+    pub fn start(&self, studio: Studio, tour: Tour, id: &str) -> bool {
         let found = exercises::challenge(id).and_then(|c| Ok((c.id, exercises::challenge_workspace(c.id)?)));
         match found {
             Ok((id, workspace)) => {
@@ -56,8 +57,12 @@ impl Exercises {
                 self.hints_shown.set(0);
                 self.check.set(None);
                 self.grade.set(None);
+                true
             }
-            Err(e) => studio.notice.set(Some(Notice::Error(e.to_string()))),
+            Err(e) => {
+                studio.notice.set(Some(Notice::Error(e.to_string())));
+                false
+            }
         }
     }
 
@@ -110,6 +115,7 @@ pub fn ChallengeBanner() -> impl IntoView {
                 <div class="tour-head">
                     <span class="tour-example">"Challenge · " {challenge.title}</span>
                     <span class="tour-progress">{move || if exercises.is_met(challenge.id) { "✓ met in this browser" } else { "" }}</span>
+                    <crate::share::ChallengeLink id=challenge.id/>
                     <button class="link" id="challenge-close" on:click=move |_| exercises.close() aria-label="Close the challenge">"×"</button>
                 </div>
                 <div class="tour-body">

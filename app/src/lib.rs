@@ -54,12 +54,13 @@ pub fn App() -> impl IntoView {
     provide_context(tour);
     provide_context(overlays);
     provide_context(preferences);
-    provide_context(exercise::Exercises::new());
+    let exercises = exercise::Exercises::new();
+    provide_context(exercises);
     studio.persist();
     shortcuts::install(studio, tour, overlays, preferences);
     spawn_local(async move {
         let first_visit = studio.restore().await;
-        let shared = share::open_fragment(studio);
+        let shared = share::open_link(studio, tour, exercises);
         if first_visit && !shared {
             tour.offer("seed");
         } else if !shared {
@@ -69,9 +70,7 @@ pub fn App() -> impl IntoView {
         studio.ready.set(true);
         // A share link pasted into this tab's address bar changes only the fragment.
         let _listening = window_event_listener(leptos::ev::hashchange, move |_| {
-            if share::open_fragment(studio) {
-                tour.close();
-            }
+            share::open_link(studio, tour, exercises);
         });
         // Marked on the frame after the panels render: what "ready" costs a first visitor.
         request_animation_frame(|| {

@@ -1,4 +1,5 @@
-//! Where the workspace survives a reload: the snapshot's bytes in IndexedDB, under one key.
+//! Where the workspace survives a reload: the snapshot's bytes in IndexedDB, under one key,
+//! with its newest undo steps beside it (written in the same transaction).
 //! localStorage (the first home) holds about 5 MB of text; IndexedDB stores bytes and holds
 //! far more (a share of the disk, per origin). The old localStorage copy is read once and
 //! moved over. A stored snapshot that does not load is set aside under its own key, never
@@ -21,6 +22,8 @@ const DB_VERSION: u32 = 1;
 const STORE: &str = "snapshots";
 /// The workspace the page shows.
 const CURRENT_KEY: &str = "workspace";
+/// Its newest undo steps, saved with it in one transaction ([`history_record`]).
+const HISTORY_KEY: &str = "undo-history";
 /// A stored snapshot that failed to load: `rejected-<ms since 1970>`.
 const REJECTED_PREFIX: &str = "rejected-";
 /// Where gluelab kept the workspace before IndexedDB (localStorage, UTF-8 JSON).
@@ -35,6 +38,8 @@ pub struct Saved {
     pub problem: Option<String>,
     /// The stored bytes that did not load: the page must not save over them unasked.
     pub rejected: Option<Vec<u8>>,
+    /// The undo steps saved with the workspace, newest first, with their snapshots.
+    pub undo: Vec<(Workspace, Vec<u8>)>,
 }
 
 thread_local! {
@@ -52,6 +57,7 @@ pub async fn load_saved() -> Saved {
                     "This browser keeps no IndexedDB here ({e}): the workspace is not saved."
                 )),
                 rejected: None,
+                undo: vec![],
             }
         }
     };
@@ -61,14 +67,16 @@ pub async fn load_saved() -> Saved {
                 workspace: Some(ws),
                 problem: None,
                 rejected: None,
+                undo: load_history(&db).await,
             },
             Err(e) => {
                 let key = format!("{REJECTED_PREFIX}{}", js_sys::Date::now() as u64);
-                let kept = put(&db, &key, &bytes).await.is_ok();
+                let kept = put(&db, &[(key.as_str(), bytes.as_slice())]).await.is_ok();
                 Saved {
                     workspace: None,
                     problem: Some(rejected_message(&e, kept.then_some(key.as_str()))),
                     rejected: Some(bytes),
+                    undo: vec![],
                 }
             }
         },
@@ -77,6 +85,7 @@ pub async fn load_saved() -> Saved {
             workspace: None,
             problem: Some(format!("The saved workspace could not be read ({e}).")),
             rejected: None,
+            undo: vec![],
         },
     }
 }
@@ -90,17 +99,19 @@ async fn migrate_legacy(db: &IdbDatabase) -> Saved {
             workspace: None,
             problem: None,
             rejected: None,
+            undo: vec![],
         };
     };
     match snapshot::load(text.as_bytes()) {
         Ok(ws) => {
-            if put(db, CURRENT_KEY, text.as_bytes()).await.is_ok() {
+            if put(db, &[(CURRENT_KEY, text.as_bytes())]).await.is_ok() {
                 let _ = storage.remove_item(LEGACY_KEY);
             }
             Saved {
                 workspace: Some(ws),
                 problem: None,
                 rejected: None,
+                undo: vec![],
             }
         }
         Err(e) => {
@@ -109,6 +120,7 @@ async fn migrate_legacy(db: &IdbDatabase) -> Saved {
                 workspace: None,
                 problem: Some(rejected_message(&e, Some(LEGACY_REJECTED_KEY))),
                 rejected: Some(text.into_bytes()),
+                undo: vec![],
             }
         }
     }
@@ -124,10 +136,42 @@ fn rejected_message(e: &gluelab_core::Error, kept_as: Option<&str>) -> String {
     }
 }
 
-/// Saves a snapshot as the current workspace; resolves once the transaction has committed.
-pub async fn save_current(bytes: &[u8]) -> Result<(), String> {
+/// Saves a snapshot as the current workspace with its undo history ([`history_record`]), both
+/// or neither; resolves once the transaction has committed.
+pub async fn save_current(bytes: &[u8], history: &[u8]) -> Result<(), String> {
     let db = database().await?;
-    put(&db, CURRENT_KEY, bytes).await
+    put(&db, &[(CURRENT_KEY, bytes), (HISTORY_KEY, history)]).await
+}
+
+/// Undo steps' snapshots (newest first) as one stored value: each as its length (4 bytes,
+/// little-endian) and its bytes.
+pub fn history_record(snapshots: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(snapshots.iter().map(|s| s.len() + 4).sum());
+    for snapshot in snapshots {
+        out.extend_from_slice(&(snapshot.len() as u32).to_le_bytes());
+        out.extend_from_slice(snapshot);
+    }
+    out
+}
+
+/// The saved undo steps, newest first. The history is a convenience: a step that does not
+/// read or load ends it there (the workspace itself is unaffected).
+async fn load_history(db: &IdbDatabase) -> Vec<(Workspace, Vec<u8>)> {
+    let Ok(Some(record)) = get(db, HISTORY_KEY).await else {
+        return vec![];
+    };
+    let mut steps = vec![];
+    let mut rest = record.as_slice();
+    while let Some((len, tail)) = rest.split_first_chunk::<4>() {
+        let len = u32::from_le_bytes(*len) as usize;
+        let Some((bytes, tail)) = (len <= tail.len()).then(|| tail.split_at(len)) else {
+            break;
+        };
+        let Ok(workspace) = snapshot::load(bytes) else { break };
+        steps.push((workspace, bytes.to_vec()));
+        rest = tail;
+    }
+    steps
 }
 
 async fn database() -> Result<IdbDatabase, String> {
@@ -166,14 +210,17 @@ async fn get(db: &IdbDatabase, key: &str) -> Result<Option<Vec<u8>>, String> {
     Ok(Some(js_sys::Uint8Array::new(&value).to_vec()))
 }
 
-async fn put(db: &IdbDatabase, key: &str, bytes: &[u8]) -> Result<(), String> {
+/// Writes every `(key, bytes)` in one transaction: all of them or none.
+async fn put(db: &IdbDatabase, entries: &[(&str, &[u8])]) -> Result<(), String> {
     let tx = db
         .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
         .map_err(js_message)?;
     let store = tx.object_store(STORE).map_err(js_message)?;
-    store
-        .put_with_key(&js_sys::Uint8Array::from(bytes), &JsValue::from_str(key))
-        .map_err(js_message)?;
+    for (key, bytes) in entries {
+        store
+            .put_with_key(&js_sys::Uint8Array::from(*bytes), &JsValue::from_str(key))
+            .map_err(js_message)?;
+    }
     // Done when the transaction has committed, not merely when the request succeeded.
     let (ok, fail) = (tx.clone(), tx.clone());
     let settled = Settled::new(

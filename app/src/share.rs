@@ -2,17 +2,21 @@
 //! as a link (`#w=<code>`). Files and links are untrusted: core checks them completely, and a
 //! failed load leaves the workspace as it was.
 
+use gluelab_core::demo::story::Story;
 use gluelab_core::snapshot;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::exercise::Exercises;
 use crate::state::{use_studio, Notice, Studio};
-use crate::tour::use_tour;
+use crate::tour::{use_tour, Tour};
 
-/// The fragment that carries a shared workspace.
-const FRAGMENT_PREFIX: &str = "#w=";
+/// The fragments a link opens with: a workspace, a story, a challenge.
+const WORKSPACE_PREFIX: &str = "#w=";
+const STORY_PREFIX: &str = "#story=";
+const CHALLENGE_PREFIX: &str = "#challenge=";
 
 /// Export, import and share link, for the top bar.
 #[component]
@@ -20,8 +24,7 @@ pub fn ShareMenu() -> impl IntoView {
     let studio = use_studio();
     let tour = use_tour();
     // The last share link made, shown so it can be copied by hand too.
-    let link = RwSignal::new(None::<String>);
-    let copied = RwSignal::new(None::<bool>);
+    let shown = LinkShown::new();
     let export = move |_| {
         let bytes = studio.workspace.with_untracked(snapshot::save);
         let name = format!(
@@ -60,14 +63,9 @@ pub fn ShareMenu() -> impl IntoView {
         });
     };
     let share = move |_| match studio.workspace.with_untracked(snapshot::to_share_code) {
-        Ok(code) => {
-            let url = share_url(&code);
-            copied.set(None);
-            copy_to_clipboard(&url, copied);
-            link.set(Some(url));
-        }
+        Ok(code) => shown.show(&format!("{WORKSPACE_PREFIX}{code}")),
         Err(e) => {
-            link.set(None);
+            shown.url.set(None);
             studio
                 .notice
                 .set(Some(Notice::Error(format!("No share link for this workspace: {e}"))));
@@ -86,29 +84,116 @@ pub fn ShareMenu() -> impl IntoView {
         </label>
         <button class="btn secondary" id="share-workspace" on:click=share
             title="Copy a link that opens this workspace">"Share link"</button>
-        {move || link.get().map(|url| view! {
-            <div class="share-box" id="share-box" role="dialog" aria-label="Share link">
-                <p class="hint" id="share-status">{move || match copied.get() {
-                    Some(true) => "Link copied to the clipboard. Anyone who opens it gets this workspace.",
-                    Some(false) => "Copy the link below (the clipboard is not available here).",
-                    None => "Copying…",
-                }}</p>
-                <input class="mono share-link" id="share-link" readonly prop:value=url
-                    on:focus:target=move |ev| ev.target().select()/>
-                <button class="link" on:click=move |_| link.set(None) aria-label="Close">"×"</button>
-            </div>
-        })}
+        <LinkBox shown/>
     }
 }
 
-/// Opens the workspace of a `#w=` link the page was opened with, as an undoable replacement,
-/// then clears the fragment (so a reload does not open it again). A damaged link is reported
-/// and the workspace kept. Returns true when a shared workspace was opened.
-pub fn open_fragment(studio: Studio) -> bool {
-    let Some(code) = fragment_code() else { return false };
-    let opened = match snapshot::from_share_code(&code) {
+/// A link made for copying: its URL, and whether the clipboard took it.
+#[derive(Clone, Copy)]
+pub struct LinkShown {
+    url: RwSignal<Option<String>>,
+    copied: RwSignal<Option<bool>>,
+}
+
+impl LinkShown {
+    pub fn new() -> Self {
+        Self {
+            url: RwSignal::new(None),
+            copied: RwSignal::new(None),
+        }
+    }
+
+    /// Makes the page's URL with `fragment`, copies it and shows it.
+    pub fn show(&self, fragment: &str) {
+        let url = share_url(fragment);
+        self.copied.set(None);
+        copy_to_clipboard(&url, self.copied);
+        self.url.set(Some(url));
+    }
+}
+
+impl Default for LinkShown {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The link just made, selectable, with what became of copying it.
+#[component]
+pub fn LinkBox(shown: LinkShown) -> impl IntoView {
+    move || {
+        shown.url.get().map(|url| {
+            view! {
+                <div class="share-box" id="share-box" role="dialog" aria-label="Share link">
+                    <p class="hint" id="share-status">{move || match shown.copied.get() {
+                        Some(true) => "Link copied to the clipboard. Anyone who opens it gets what it shows here.",
+                        Some(false) => "Copy the link below (the clipboard is not available here).",
+                        None => "Copying…",
+                    }}</p>
+                    <input class="mono share-link" id="share-link" readonly prop:value=url
+                        on:focus:target=move |ev| ev.target().select()/>
+                    <button class="link" on:click=move |_| shown.url.set(None) aria-label="Close">"×"</button>
+                </div>
+            }
+        })
+    }
+}
+
+/// The tour banner's link to where the tour stands: the story of its steps so far.
+#[component]
+pub fn StepLink() -> impl IntoView {
+    let tour = use_tour();
+    let shown = LinkShown::new();
+    let make = move |_| {
+        if let Some(story) = tour.story() {
+            shown.show(&format!("{STORY_PREFIX}{}", story.to_text()));
+        }
+    };
+    view! {
+        <button class="link" id="share-step" on:click=make
+            title="Copy a link that replays the tour up to this step and opens it there">"Link to this step"</button>
+        <LinkBox shown/>
+    }
+}
+
+/// The challenge banner's link that starts the challenge, for a trainer to hand out.
+#[component]
+pub fn ChallengeLink(id: &'static str) -> impl IntoView {
+    let shown = LinkShown::new();
+    view! {
+        <button class="link" id="share-challenge" on:click=move |_| shown.show(&format!("{CHALLENGE_PREFIX}{id}"))
+            title="Copy a link that starts this challenge">"Link for the room"</button>
+        <LinkBox shown/>
+    }
+}
+
+/// Opens what the page's link carries, then clears the fragment (so a reload does not open it
+/// again): a workspace (`#w=`), a story replayed on an example (`#story=`; at a tour step when it
+/// is the tour's beginning) or a challenge (`#challenge=`). Each replaces the workspace as one
+/// undoable step; a damaged link is reported and the workspace kept. Returns true when
+/// something was opened.
+pub fn open_link(studio: Studio, tour: Tour, exercises: Exercises) -> bool {
+    let Some(hash) = window().location().hash().ok() else {
+        return false;
+    };
+    let opened = if let Some(code) = hash.strip_prefix(WORKSPACE_PREFIX) {
+        open_workspace(studio, tour, code)
+    } else if let Some(text) = hash.strip_prefix(STORY_PREFIX) {
+        open_story(studio, tour, text)
+    } else if let Some(id) = hash.strip_prefix(CHALLENGE_PREFIX) {
+        exercises.start(studio, tour, id)
+    } else {
+        return false;
+    };
+    clear_fragment();
+    opened
+}
+
+fn open_workspace(studio: Studio, tour: Tour, code: &str) -> bool {
+    match snapshot::from_share_code(code) {
         Ok(workspace) => {
             studio.replace(workspace);
+            tour.close();
             studio.notice.set(Some(Notice::Info(
                 "Opened the workspace from the link. Undo returns to the one you had.".into(),
             )));
@@ -120,14 +205,43 @@ pub fn open_fragment(studio: Studio) -> bool {
             ))));
             false
         }
-    };
-    clear_fragment();
-    opened
+    }
 }
 
-fn fragment_code() -> Option<String> {
-    let hash = window().location().hash().ok()?;
-    hash.strip_prefix(FRAGMENT_PREFIX).map(str::to_string)
+/// Replays the link's story on its example (small by [`Story::parse`]'s limits, so on the page).
+fn open_story(studio: Studio, tour: Tour, text: &str) -> bool {
+    let replayed = Story::parse(text).and_then(|story| Ok((story.replay()?, story)));
+    match replayed {
+        Ok((workspace, story)) => {
+            studio.replace(workspace);
+            let at = match story.tour_step() {
+                Some(step) => {
+                    tour.open_at(&story.example, step);
+                    format!(", the tour at step {} of {}", step + 1, story_tour_len(&story))
+                }
+                None => {
+                    tour.close();
+                    String::new()
+                }
+            };
+            studio.notice.set(Some(Notice::Info(format!(
+                "Opened the story from the link: {} step(s) replayed on the {} example{at}. Undo returns to the workspace you had.",
+                story.steps.len(),
+                story.example
+            ))));
+            true
+        }
+        Err(e) => {
+            studio.notice.set(Some(Notice::Error(format!(
+                "The link's story was not opened: {e}. Your workspace is unchanged."
+            ))));
+            false
+        }
+    }
+}
+
+fn story_tour_len(story: &Story) -> usize {
+    gluelab_core::demo::examples::tour(&story.example).map_or(0, |t| t.len())
 }
 
 fn clear_fragment() {
@@ -142,10 +256,10 @@ fn clear_fragment() {
         .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&url)));
 }
 
-fn share_url(code: &str) -> String {
+fn share_url(fragment: &str) -> String {
     let location = window().location();
     format!(
-        "{}{}{FRAGMENT_PREFIX}{code}",
+        "{}{}{fragment}",
         location.origin().unwrap_or_default(),
         location.pathname().unwrap_or_default()
     )

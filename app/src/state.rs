@@ -3,6 +3,7 @@
 //! is one undo step too, from its start to its end (see [`Studio::begin_run`]). The workspace
 //! is saved in IndexedDB after every change (see `persistence.rs`).
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use gluelab_core::engine::RunProgress;
@@ -22,6 +23,47 @@ pub const NO_JOB_YET: &str =
 const PERSIST_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
 /// Changes closer together than this are saved once.
 const SAVE_DELAY: Duration = Duration::from_millis(150);
+/// The undo steps kept in memory; older ones are forgotten.
+const UNDO_LIMIT: usize = 50;
+/// The newest undo steps saved with the workspace, so they survive a reload...
+const UNDO_SAVED_STEPS: usize = 10;
+/// ...as long as their snapshots together hold no more than this.
+const UNDO_SAVED_BYTES: usize = 16 * 1024 * 1024;
+
+/// One undo (or redo) step: a workspace, and its snapshot once made (so saving the history
+/// serialises each step at most once).
+#[derive(Clone)]
+struct Step {
+    workspace: Workspace,
+    snapshot: Arc<OnceLock<Vec<u8>>>,
+}
+
+impl Step {
+    fn new(workspace: Workspace) -> Self {
+        Self {
+            workspace,
+            snapshot: Arc::default(),
+        }
+    }
+
+    fn snapshot(&self) -> &[u8] {
+        self.snapshot.get_or_init(|| snapshot::save(&self.workspace))
+    }
+}
+
+/// The newest undo steps' snapshots that are saved with the workspace, newest first.
+fn saved_history(undo: &[Step]) -> Vec<&[u8]> {
+    let mut total = 0;
+    undo.iter()
+        .rev()
+        .take(UNDO_SAVED_STEPS)
+        .map(Step::snapshot)
+        .take_while(|bytes| {
+            total += bytes.len();
+            total <= UNDO_SAVED_BYTES
+        })
+        .collect()
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Notice {
@@ -44,8 +86,9 @@ pub enum SaveStatus {
 #[derive(Clone, Copy)]
 pub struct Studio {
     pub workspace: RwSignal<Workspace>,
-    undo: RwSignal<Vec<Workspace>>,
-    redo: RwSignal<Vec<Workspace>>,
+    /// Oldest first; the newest are saved with the workspace ([`saved_history`]).
+    undo: RwSignal<Vec<Step>>,
+    redo: RwSignal<Vec<Step>>,
     pub selected_run: RwSignal<Option<String>>,
     /// The source object picked on the timeline with its run: the sink lights the rows that
     /// run wrote from it.
@@ -113,6 +156,17 @@ impl Studio {
         let saved = persistence::load_saved().await;
         let first_visit = saved.workspace.is_none() && saved.problem.is_none();
         self.workspace.set(saved.workspace.unwrap_or_else(demo_workspace));
+        self.undo.set(
+            saved
+                .undo
+                .into_iter()
+                .rev()
+                .map(|(workspace, bytes)| Step {
+                    workspace,
+                    snapshot: Arc::new(OnceLock::from(bytes)),
+                })
+                .collect(),
+        );
         if saved.rejected.is_some() {
             self.save_status.set(SaveStatus::NotSaved(
                 "not saved: the saved workspace did not load".into(),
@@ -157,8 +211,11 @@ impl Studio {
                         return; // a later change (or a run) saves instead
                     }
                     let bytes = self.workspace.with_untracked(snapshot::save);
+                    let history = self
+                        .undo
+                        .with_untracked(|u| persistence::history_record(&saved_history(u)));
                     spawn_local(async move {
-                        let status = match persistence::save_current(&bytes).await {
+                        let status = match persistence::save_current(&bytes, &history).await {
                             Ok(()) => SaveStatus::Saved(bytes.len()),
                             Err(e) => SaveStatus::NotSaved(format!("not saved ({e}): export it to keep it")),
                         };
@@ -182,7 +239,7 @@ impl Studio {
         match action(&mut next) {
             Ok(value) => {
                 let previous = self.workspace.get_untracked();
-                self.undo.update(|u| u.push(previous));
+                self.push_undo(previous);
                 self.redo.update(Vec::clear);
                 self.workspace.set(next);
                 self.notice.set(None);
@@ -294,10 +351,20 @@ impl Studio {
         let before = self.before_run.try_update(Option::take).flatten();
         self.in_flight.set(None);
         if let Some(before) = before {
-            self.undo.update(|u| u.push(before));
+            self.push_undo(before);
             self.redo.update(Vec::clear);
         }
         self.workspace.set(next);
+    }
+
+    /// One more undo step; past [`UNDO_LIMIT`] the oldest is forgotten.
+    fn push_undo(&self, workspace: Workspace) {
+        self.undo.update(|u| {
+            u.push(Step::new(workspace));
+            if u.len() > UNDO_LIMIT {
+                u.remove(0);
+            }
+        });
     }
 
     pub fn can_undo(&self) -> bool {
@@ -314,8 +381,8 @@ impl Studio {
         }
         if let Some(previous) = self.undo.try_update(Vec::pop).flatten() {
             let current = self.workspace.get_untracked();
-            self.redo.update(|r| r.push(current));
-            self.workspace.set(previous);
+            self.redo.update(|r| r.push(Step::new(current)));
+            self.workspace.set(previous.workspace);
         }
     }
 
@@ -325,8 +392,8 @@ impl Studio {
         }
         if let Some(next) = self.redo.try_update(Vec::pop).flatten() {
             let current = self.workspace.get_untracked();
-            self.undo.update(|u| u.push(current));
-            self.workspace.set(next);
+            self.push_undo(current);
+            self.workspace.set(next.workspace);
         }
     }
 

@@ -6,6 +6,7 @@
 
 use gloo_storage::{LocalStorage, Storage};
 use gluelab_core::demo::examples::{self, Example, TourAction, TourStep};
+use gluelab_core::demo::story::Story;
 use gluelab_core::model::run::RunState;
 use gluelab_core::views::short_run_id;
 use leptos::prelude::*;
@@ -113,12 +114,23 @@ impl Tour {
         let Some(saved) = self.at_load.get_value() else {
             return;
         };
-        self.offer(&saved.example);
+        self.open_at(&saved.example, saved.next);
+    }
+
+    /// Shows example `id`'s tour at step `next`: its first `next` steps are in the workspace.
+    pub fn open_at(&self, id: &str, next: usize) {
+        self.offer(id);
         self.active.update(|t| {
             if let Some(t) = t {
-                t.next = saved.next.min(t.steps.len());
+                t.next = next.min(t.steps.len());
             }
         });
+    }
+
+    /// The tour so far as a story (its example and the steps done), for a link to this step.
+    pub fn story(&self) -> Option<Story> {
+        self.active
+            .with(|t| t.as_ref().and_then(|t| Story::from_tour(t.example.id, t.next).ok()))
     }
 
     /// Shows the tour of example `id` at its first step (the workspace is already loaded).
@@ -264,6 +276,7 @@ pub fn TourPanel() -> impl IntoView {
                 <div class="tour-head">
                     <span class="tour-example">"Tour · " {active.example.title}</span>
                     <span class="tour-progress" id="tour-progress">{progress}</span>
+                    <crate::share::StepLink/>
                     <button class="link" id="tour-close" on:click=move |_| tour.close() aria-label="Close the tour">"×"</button>
                 </div>
                 <div class="tour-body">

@@ -7,6 +7,7 @@ mod csp;
 mod editor;
 mod exercise;
 mod layout;
+mod links;
 mod presenter;
 mod query;
 mod rules;

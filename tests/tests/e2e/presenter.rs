@@ -159,7 +159,7 @@ async fn the_seed_tour_keeps_each_steps_panel_on_screen_at_1280x720_and_150_perc
 
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
-async fn a_reload_keeps_the_tour_step_the_theme_and_the_presenter_view() {
+async fn a_reload_keeps_the_tour_step_the_undo_history_the_theme_and_the_presenter_view() {
     let (_server, browser) = open_seed_workbench_at(1280, 720).await;
     browser.wait_text("#tour-progress", |t| t == "Step 1 of 14").await;
     for next in 2..=3 {
@@ -187,6 +187,16 @@ async fn a_reload_keeps_the_tour_step_the_theme_and_the_presenter_view() {
         .wait_text("table.objects", |t| t.contains("raw-data-2.json"))
         .await;
     browser.screenshot("present-after-reload").await;
+    // Undo reaches back past the reload: file 2's upload (after it), then run 1 (before it).
+    browser.click("#undo").await;
+    browser
+        .wait_text("table.objects", |t| !t.contains("raw-data-2.json"))
+        .await;
+    browser.click("#undo").await;
+    browser.wait_text(".runs", |t| !t.contains("SUCCEEDED")).await;
+    browser
+        .wait_text("table.objects", |t| t.contains("raw-data-1.json"))
+        .await;
     browser.close().await;
 }
 
