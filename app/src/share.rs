@@ -217,7 +217,10 @@ fn open_story(studio: Studio, tour: Tour, text: &str) -> bool {
             let at = match story.tour_step() {
                 Some(step) => {
                     tour.open_at(&story.example, step);
-                    format!(", the tour at step {} of {}", step + 1, story_tour_len(&story))
+                    match story_tour_len(&story) {
+                        len if step < len => format!(", the tour at step {} of {len}", step + 1),
+                        _ => ", the whole tour".to_string(),
+                    }
                 }
                 None => {
                     tour.close();

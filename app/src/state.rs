@@ -11,6 +11,8 @@ use gluelab_core::views::browse::human_size;
 use gluelab_core::{demo, snapshot, RunRequest, Workspace};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::persistence;
 
@@ -103,6 +105,8 @@ pub struct Studio {
     pub save_status: RwSignal<SaveStatus>,
     /// Bumped by every change; a delayed save goes ahead only if no change followed it.
     save_generation: RwSignal<u64>,
+    /// The save scheduled and not yet started, by generation (flushed when the page hides).
+    save_pending: StoredValue<Option<u64>>,
     /// The saved workspace's bytes when they did not load: kept, and nothing is saved over
     /// them, until the user downloads them, retries or starts over.
     pub rejected: RwSignal<Option<Vec<u8>>>,
@@ -138,6 +142,7 @@ impl Studio {
             ready: RwSignal::new(false),
             save_status: RwSignal::new(SaveStatus::Opening),
             save_generation: RwSignal::new(0),
+            save_pending: StoredValue::new(None),
             rejected: RwSignal::new(None),
             saving_elsewhere: RwSignal::new(false),
         }
@@ -202,30 +207,46 @@ impl Studio {
             }
             let generation = self.save_generation.get_untracked() + 1;
             self.save_generation.set(generation);
+            self.save_pending.set_value(Some(generation));
             self.save_status.set(SaveStatus::Saving);
-            set_timeout(
-                move || {
-                    if self.save_generation.get_untracked() != generation
-                        || self.in_flight.with_untracked(Option::is_some)
-                    {
-                        return; // a later change (or a run) saves instead
-                    }
-                    let bytes = self.workspace.with_untracked(snapshot::save);
-                    let history = self
-                        .undo
-                        .with_untracked(|u| persistence::history_record(&saved_history(u)));
-                    spawn_local(async move {
-                        let status = match persistence::save_current(&bytes, &history).await {
-                            Ok(()) => SaveStatus::Saved(bytes.len()),
-                            Err(e) => SaveStatus::NotSaved(format!("not saved ({e}): export it to keep it")),
-                        };
-                        if self.save_generation.get_untracked() == generation {
-                            self.save_status.set(status);
-                        }
-                    });
-                },
-                SAVE_DELAY,
-            );
+            set_timeout(move || self.save_if_pending(generation), SAVE_DELAY);
+        });
+        // A tab closed or hidden within SAVE_DELAY of a change saves it now: timers do not run
+        // after the page is gone.
+        for event in ["pagehide", "visibilitychange"] {
+            let flush = Closure::<dyn Fn()>::new(move || {
+                let hidden = event == "pagehide" || document().visibility_state() == web_sys::VisibilityState::Hidden;
+                if let (true, Some(generation)) = (hidden, self.save_pending.get_value()) {
+                    self.save_if_pending(generation);
+                }
+            });
+            let _ = window().add_event_listener_with_callback(event, flush.as_ref().unchecked_ref());
+            flush.forget(); // listens for the page's lifetime
+        }
+    }
+
+    /// Saves the workspace if the save scheduled as `generation` is still the latest and has
+    /// not started, and no run is in flight (its end is saved).
+    fn save_if_pending(self, generation: u64) {
+        if self.save_pending.get_value() != Some(generation)
+            || self.save_generation.get_untracked() != generation
+            || self.in_flight.with_untracked(Option::is_some)
+        {
+            return; // a later change (or a run) saves instead
+        }
+        self.save_pending.set_value(None);
+        let bytes = self.workspace.with_untracked(snapshot::save);
+        let history = self
+            .undo
+            .with_untracked(|u| persistence::history_record(&saved_history(u)));
+        spawn_local(async move {
+            let status = match persistence::save_current(&bytes, &history).await {
+                Ok(()) => SaveStatus::Saved(bytes.len()),
+                Err(e) => SaveStatus::NotSaved(format!("not saved ({e}): export it to keep it")),
+            };
+            if self.save_generation.get_untracked() == generation {
+                self.save_status.set(status);
+            }
         });
     }
 

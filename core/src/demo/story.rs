@@ -15,7 +15,6 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 
@@ -305,12 +304,6 @@ fn shorten(text: &str) -> String {
         out.push('…');
     }
     out
-}
-
-impl fmt::Display for Story {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_text())
-    }
 }
 
 #[cfg(test)]

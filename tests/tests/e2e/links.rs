@@ -50,7 +50,9 @@ async fn a_story_link_replays_its_steps_and_opens_the_tour_at_the_next_one() {
     // Undo returns to the workspace before the link (one step for the clean-up, one for the link).
     browser.click("#undo").await;
     browser.click("#undo").await;
-    browser.wait_text(".runs", |t| !t.contains("SUCCEEDED")).await;
+    browser
+        .wait_text("section[aria-labelledby='runs-title']", |t| t.contains("No runs yet."))
+        .await;
     browser.close().await;
 }
 

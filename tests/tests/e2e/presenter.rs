@@ -193,7 +193,9 @@ async fn a_reload_keeps_the_tour_step_the_undo_history_the_theme_and_the_present
         .wait_text("table.objects", |t| !t.contains("raw-data-2.json"))
         .await;
     browser.click("#undo").await;
-    browser.wait_text(".runs", |t| !t.contains("SUCCEEDED")).await;
+    browser
+        .wait_text("section[aria-labelledby='runs-title']", |t| t.contains("No runs yet."))
+        .await;
     browser
         .wait_text("table.objects", |t| t.contains("raw-data-1.json"))
         .await;

@@ -402,3 +402,25 @@ async fn a_second_tab_says_the_first_owns_saving_and_never_saves_over_it() {
     assert!(!keys.iter().any(|k| k.ends_with("raw-data-2.json")), "{keys:?}");
     browser.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_change_made_just_before_the_page_hides_is_saved() {
+    let (_server, browser) = open_seed_workbench().await;
+    wait_saved(&browser).await;
+    // Timers stop, as they do on a page being closed: only the flush on `pagehide` can save.
+    browser
+        .script::<Option<bool>>("window.setTimeout = () => 0; return null")
+        .await;
+    browser.click("#pass-15m").await;
+    let after = browser.text("#clock-now").await;
+    browser.wait_text("#save-status", |t| t.starts_with("saving")).await;
+    browser
+        .script::<Option<bool>>("window.dispatchEvent(new Event('pagehide')); return null")
+        .await;
+    wait_saved(&browser).await;
+    browser.client.refresh().await.unwrap();
+    browser.wait_text("#job-name", |t| t == "devices-data-etl").await;
+    browser.wait_text("#clock-now", |t| t == after).await;
+    browser.close().await;
+}
