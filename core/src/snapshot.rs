@@ -387,6 +387,139 @@ mod tests {
         }
     }
 
+    /// Two runs (the second skips the first's file, naming the run that committed it) and a
+    /// warehouse row: every kind of reference between runs, reads, parts and rows is present.
+    fn two_run_story() -> Workspace {
+        let mut ws = story();
+        let (key, body) = demo::raw_files()[1];
+        ws.put_object(&S3Uri::new(demo::raw_bucket(), key), body.as_bytes().to_vec())
+            .unwrap();
+        ws.start_job_run(RunRequest::new(demo::JOB_NAME)).unwrap();
+        ws.execute_warehouse_statement("CREATE TABLE public.t (a int)").unwrap();
+        ws.execute_warehouse_statement("INSERT INTO public.t VALUES (1)")
+            .unwrap();
+        ws
+    }
+
+    /// The references between a snapshot's parts, broken one at a time: each is refused whole.
+    #[test]
+    fn snapshots_whose_references_do_not_resolve_are_refused() {
+        let saved: serde_json::Value = serde_json::from_slice(&save(&two_run_story())).unwrap();
+        let w = &saved["workspace"];
+        let bucket = demo::raw_bucket();
+        let object = w["store"]["buckets"][&bucket]["objects"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .next()
+            .unwrap()
+            .clone();
+        let read_key = w["reads"].as_object().unwrap().keys().next().unwrap().clone();
+        let part = w["parts"].as_object().unwrap().keys().next().unwrap().clone();
+        let skipped = w["runs"][1]["lineage"]["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|f| f["reason"].get("CommittedBy").is_some())
+            .expect("the second run skips the first's file");
+        let job = demo::JOB_NAME;
+        type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+        let cases: Vec<(&str, Edit)> = vec![
+            (
+                "is saved under another name",
+                Box::new(move |w| w["store"]["buckets"][&bucket]["name"] = "other".into()),
+            ),
+            (
+                "holds the key",
+                Box::new({
+                    let (bucket, object) = (demo::raw_bucket(), object.clone());
+                    move |w| w["store"]["buckets"][&bucket]["objects"][&object]["key"] = "k".into()
+                }),
+            ),
+            (
+                "is saved as",
+                Box::new(|w| {
+                    let db = &mut w["catalog"]["databases"][demo::DATABASE]["tables"];
+                    db[demo::SOURCE_TABLE]["name"] = "other".into();
+                }),
+            ),
+            (
+                "is used by two runs",
+                Box::new(|w| {
+                    let first = w["runs"][0].clone();
+                    w["runs"].as_array_mut().unwrap().push(first);
+                    w["run_sequence"] = 9.into();
+                }),
+            ),
+            (
+                "verdict on",
+                Box::new(move |w| {
+                    w["runs"][1]["lineage"]["files"][skipped]["reason"] =
+                        serde_json::json!({"CommittedBy": {"run_id": "jr_gone"}});
+                }),
+            ),
+            (
+                "whose lineage is missing",
+                Box::new({
+                    let part = part.clone();
+                    move |w| {
+                        w["parts"].as_object_mut().unwrap().remove(&part);
+                    }
+                }),
+            ),
+            (
+                "is filed under another job, ctx or object",
+                Box::new({
+                    let key = read_key.clone();
+                    move |w| w["reads"][&key][0]["object"] = "s3://elsewhere/k.json".into()
+                }),
+            ),
+            (
+                "names run jr_gone, which is not in the workspace",
+                Box::new(move |w| w["reads"][&read_key][0]["run_id"] = "jr_gone".into()),
+            ),
+            (
+                "bookmark devices-data-etl's history names run jr_gone",
+                Box::new(move |w| {
+                    w["bookmarks"][job]["history"][0][0] =
+                        serde_json::json!({"Committed": {"run_id": "jr_gone", "at": 0}});
+                }),
+            ),
+            (
+                "of warehouse table",
+                Box::new(|w| {
+                    let rows = &mut w["warehouse"]["tables"]["public.t"]["rows"];
+                    rows[0]["written_by"] = "jr_gone".into();
+                }),
+            ),
+        ];
+        for (reason, edit) in cases {
+            let mut doc = saved.clone();
+            edit(&mut doc["workspace"]);
+            let e = load(&serde_json::to_vec(&doc).unwrap()).unwrap_err().to_string();
+            assert!(
+                e.starts_with("snapshot rejected:") && e.contains(reason),
+                "{reason}: {e}"
+            );
+        }
+        assert_eq!(load(&save(&two_run_story())).unwrap(), two_run_story());
+    }
+
+    /// The checks refuse only broken snapshots: every shipped tour, played to its end (resets,
+    /// rewinds, deletes, failed runs and all), saves and loads back equal.
+    #[test]
+    fn every_tour_played_to_its_end_saves_and_loads() {
+        for example in crate::demo::examples::examples() {
+            let steps = crate::demo::examples::tour(example.id).unwrap().len();
+            let played = crate::demo::story::Story::from_tour(example.id, steps)
+                .unwrap()
+                .replay()
+                .unwrap();
+            let loaded = load(&save(&played)).unwrap_or_else(|e| panic!("{}: {e}", example.id));
+            assert_eq!(loaded, played, "{}", example.id);
+        }
+    }
+
     #[test]
     fn a_run_saved_running_is_stopped_with_its_reason_on_load() {
         let mut ws = story();

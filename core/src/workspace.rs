@@ -516,6 +516,7 @@ impl Workspace {
         if let Some(run) = self.runs.iter().find(|r| !self.jobs.contains_key(&r.job_name)) {
             return bad(format!("run {} belongs to unknown job {}", run.id, run.job_name));
         }
+        self.check_names()?;
         for bucket in self.store.buckets() {
             if !bucket.is_consistent() {
                 return bad(format!("bucket {} has an inconsistent time index", bucket.name));
@@ -526,7 +527,186 @@ impl Workspace {
                 table.schema().map_err(|e| Error::Snapshot(e.to_string()))?;
             }
         }
+        self.check_references()
+    }
+
+    /// Every map key equals the name inside its value: lookups go by the key, everything shown
+    /// (and every later write) by the name, so a mismatch would split one entry in two.
+    fn check_names(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::Snapshot(m));
+        for bucket in self.store.buckets() {
+            // The store's keys are private: a bucket saved under another key is not found by its name.
+            if !self.store.bucket(&bucket.name).is_ok_and(|b| std::ptr::eq(b, bucket)) {
+                return bad(format!("bucket {} is saved under another name", bucket.name));
+            }
+            if let Some((key, object)) = bucket.objects().iter().find(|(key, o)| &o.key != *key) {
+                return bad(format!(
+                    "object s3://{}/{key} holds the key {}",
+                    bucket.name, object.key
+                ));
+            }
+        }
+        for db in self.catalog.databases() {
+            if !self.catalog.database(&db.name).is_ok_and(|d| std::ptr::eq(d, db)) {
+                return bad(format!("database {} is saved under another name", db.name));
+            }
+            if let Some((key, table)) = db
+                .tables
+                .iter()
+                .find(|(key, t)| &t.name != *key || t.database != db.name)
+            {
+                return bad(format!(
+                    "table {}.{key} is saved as {}.{}",
+                    db.name, table.database, table.name
+                ));
+            }
+        }
+        if let Some((key, stack)) = self.stacks.iter().find(|(key, s)| &s.name != *key) {
+            return bad(format!("stack {key} is saved under the name {}", stack.name));
+        }
         Ok(())
+    }
+
+    /// Every run a run's lineage, the read history, the part files' lineage, a bookmark's
+    /// history or a warehouse row names is in the workspace, and of the job it is said to be of.
+    /// Objects need not be: S3 deletes leave lineage behind (as a real run's history outlives its
+    /// input).
+    fn check_references(&self) -> Result<()> {
+        let runs = RunIndex::new(&self.runs)?;
+        for run in &self.runs {
+            self.check_run_lineage(run, &runs)?;
+        }
+        for (key, records) in &self.reads {
+            for read in records {
+                check_read(key, read, &runs)?;
+            }
+        }
+        for (uri, part) in &self.parts {
+            runs.of_job(&part.run_id, &part.job_name, || format!("the lineage of part {uri}"))?;
+        }
+        for (name, bookmark) in &self.bookmarks {
+            for (event, _) in &bookmark.history {
+                if let Some(id) = run_of_event(event) {
+                    runs.of_job(id, name, || format!("bookmark {name}'s history"))?;
+                }
+            }
+        }
+        for table in self.warehouse.tables.values() {
+            for row in table.rows() {
+                if let Some(id) = &row.written_by {
+                    runs.named(id, || format!("row {} of warehouse table {}", row.id, table.name))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The runs a run's verdicts name exist, and each part it wrote has its lineage, from it.
+    fn check_run_lineage(&self, run: &JobRun, runs: &RunIndex) -> Result<()> {
+        for file in &run.lineage.files {
+            for id in runs_of_reason(&file.reason) {
+                runs.of_job(id, &run.job_name, || {
+                    format!("run {}'s verdict on {}", run.id, file.object)
+                })?;
+            }
+        }
+        // A JDBC sink lists its table (`jdbc:...`), which has no part lineage.
+        for uri in run.lineage.written.iter().filter(|w| w.starts_with("s3://")) {
+            if self.parts.get(uri).is_none_or(|p| p.run_id != run.id) {
+                return Err(Error::Snapshot(format!(
+                    "run {} wrote part {uri}, whose lineage is missing or names another run",
+                    run.id
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A workspace's runs by id, for checking the references to them.
+struct RunIndex<'a>(BTreeMap<&'a str, &'a JobRun>);
+
+impl<'a> RunIndex<'a> {
+    /// Refuses two runs with one id: every reference to it would be ambiguous.
+    fn new(runs: &'a [JobRun]) -> Result<Self> {
+        let mut by_id = BTreeMap::new();
+        for run in runs {
+            if by_id.insert(run.id.as_str(), run).is_some() {
+                return Err(Error::Snapshot(format!("run id {} is used by two runs", run.id)));
+            }
+        }
+        Ok(Self(by_id))
+    }
+
+    /// The run `id`, which what `by` names refers to.
+    fn named(&self, id: &str, by: impl FnOnce() -> String) -> Result<&'a JobRun> {
+        self.0
+            .get(id)
+            .copied()
+            .ok_or_else(|| Error::Snapshot(format!("{} names run {id}, which is not in the workspace", by())))
+    }
+
+    /// The run `id`, which must be a run of `job`.
+    fn of_job(&self, id: &str, job: &str, by: impl Fn() -> String) -> Result<&'a JobRun> {
+        let run = self.named(id, &by)?;
+        if run.job_name != job {
+            return Err(Error::Snapshot(format!(
+                "{} names run {id} of job {job}, but it is a run of job {}",
+                by(),
+                run.job_name
+            )));
+        }
+        Ok(run)
+    }
+}
+
+/// A read record is filed under its own job, ctx and object, by a run of that job.
+fn check_read(key: &str, read: &ReadRecord, runs: &RunIndex) -> Result<()> {
+    let by = || {
+        format!(
+            "the read of {} by job {} (transformation_ctx {})",
+            read.object, read.job_name, read.transformation_ctx
+        )
+    };
+    if read.key() != key {
+        return Err(Error::Snapshot(format!(
+            "{} is filed under another job, ctx or object",
+            by()
+        )));
+    }
+    runs.of_job(&read.run_id, &read.job_name, by)?;
+    Ok(())
+}
+
+/// The runs a verdict's reason names.
+fn runs_of_reason(reason: &crate::model::lineage::Reason) -> Vec<&str> {
+    use crate::model::lineage::Reason;
+    match reason {
+        Reason::CommittedBy { run_id }
+        | Reason::AfterReset { run_id }
+        | Reason::ModifiedSince { run_id }
+        | Reason::NotCommitted { run_id }
+        | Reason::UpdateMissed { run_id } => vec![run_id.as_str()],
+        Reason::AfterRewind { to_run_id, run_id } => vec![to_run_id.as_str(), run_id.as_str()],
+        Reason::AfterReplayEnd { to_run_id } => vec![to_run_id.as_str()],
+        Reason::New
+        | Reason::NoTransformationCtx
+        | Reason::BookmarkDisabled
+        | Reason::LateArrival
+        | Reason::AfterRunStart
+        | Reason::KeyNotAfterBookmark { .. } => vec![],
+    }
+}
+
+/// The run a bookmark event names, if any.
+fn run_of_event(event: &crate::model::bookmark::BookmarkEvent) -> Option<&str> {
+    use crate::model::bookmark::BookmarkEvent;
+    match event {
+        BookmarkEvent::RunStarted { run_id, .. }
+        | BookmarkEvent::Committed { run_id, .. }
+        | BookmarkEvent::RunFailed { run_id, .. } => Some(run_id),
+        BookmarkEvent::Rewound { to_run_id, .. } => Some(to_run_id),
+        BookmarkEvent::Reset { .. } => None,
     }
 }
 

@@ -412,9 +412,8 @@ impl Workspace {
     }
 }
 
-/// Reads are kept by job, source and object, so explaining one object costs its own history.
 pub(crate) fn read_key(job: &str, ctx: &str, object: &str) -> String {
-    format!("{job}\u{0}{ctx}\u{0}{object}")
+    crate::model::lineage::ReadRecord::key_of(job, ctx, object)
 }
 
 /// Hadoop's input listing skips names starting with `_` or `.` (`_SUCCESS`, `_temporary/`).

@@ -105,6 +105,18 @@ pub struct ReadRecord {
     pub committed_at: Option<Millis>,
 }
 
+impl ReadRecord {
+    /// Reads are kept by job, source and object, so explaining one object costs its own history.
+    pub fn key_of(job: &str, ctx: &str, object: &str) -> String {
+        format!("{job}\u{0}{ctx}\u{0}{object}")
+    }
+
+    /// The key this read is kept under.
+    pub fn key(&self) -> String {
+        Self::key_of(&self.job_name, &self.transformation_ctx, &self.object)
+    }
+}
+
 /// Where each row of a part file came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartLineage {

@@ -6,6 +6,7 @@
 //! with this `main.rs` as the crate root, that is where proptest's default
 //! (`FileFailurePersistence::SourceParallel`) reads and writes them.
 
+mod alloc_bound;
 mod bookmark_model;
 mod bookmarks;
 // Its tests sit in an inner `mod cfn` so that `cargo test -p gluelab-core cfn` selects them.

@@ -4,17 +4,29 @@
 //! `core/tests/proptest-regressions/no_panic.txt`); a stack overflow aborts the test process,
 //! which fails the run just the same.
 //!
-//! Case counts are bounded (`CASES`) so the whole suite stays a few seconds on 2 cores.
+//! Every reader case also stays within a memory bound (`crate::alloc_bound`): a reader that
+//! reserves from a size it was told (a header, a footer) rather than from what it read fails.
+//!
+//! Case counts are bounded (`cases()`) so the whole suite stays a few seconds on 2 cores.
 
 use std::sync::Arc;
 
 use gluelab_core::arrow::datatypes::{DataType, Field, Schema};
+use gluelab_core::format::parquet_codec::ParquetCodec;
 use gluelab_core::format::{self, CsvOptions, Format, ParseMode, ReadOptions};
 use gluelab_core::model::store::S3Uri;
 use gluelab_core::{demo, snapshot};
 use proptest::prelude::*;
 
-const CASES: u32 = 48;
+use crate::alloc_bound::within_bound;
+
+/// Cases per property: 48 in CI; `GLUELAB_HUNT_CASES=5000` for a longer hunt by hand.
+fn cases() -> u32 {
+    std::env::var("GLUELAB_HUNT_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(48)
+}
 
 /// The seed corpus and the shipped examples' files, by name.
 fn corpus() -> Vec<(String, Vec<u8>)> {
@@ -28,7 +40,21 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
             files.push((name, std::fs::read(entry.path()).unwrap()));
         }
     }
+    files.extend(parquet_files());
     files
+}
+
+/// Parquet files of the seed's rows in every codec core writes, so the Parquet reader is fed
+/// real files and their mutations, not only bytes that fail at the magic number.
+fn parquet_files() -> Vec<(String, Vec<u8>)> {
+    let batch = demo_batch();
+    ParquetCodec::ALL
+        .into_iter()
+        .filter_map(|codec| {
+            let body = format::write_batch_with(&batch, Format::Parquet, &CsvOptions::default(), codec).ok()?;
+            Some((format!("seed-{}.parquet", codec.name()), body))
+        })
+        .collect()
 }
 
 /// One edit of a valid file: a byte flipped, a run inserted or removed, the file cut short.
@@ -166,9 +192,11 @@ fn read_options() -> impl Strategy<Value = ReadOptions> {
         })
 }
 
-/// A read never panics, and never yields more rows than the object has lines (plus one).
+/// A read never panics, holds no more memory than [`within_bound`] allows, and never yields
+/// more rows than the object has lines (plus one).
 fn read_is_bounded(object: &str, bytes: &[u8], options: &ReadOptions) {
-    if let Ok(out) = format::read_object(object, bytes, options) {
+    let read = within_bound(object, bytes.len(), || format::read_object(object, bytes, options));
+    if let Ok(out) = read {
         if options.format != Format::Parquet {
             let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
             assert!(
@@ -178,7 +206,7 @@ fn read_is_bounded(object: &str, bytes: &[u8], options: &ReadOptions) {
             );
         }
     }
-    let _ = format::infer_schema(object, bytes, options);
+    let _ = within_bound(object, bytes.len(), || format::infer_schema(object, bytes, options));
 }
 
 fn seed_snapshot() -> Vec<u8> {
@@ -191,7 +219,7 @@ fn seed_snapshot() -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: CASES, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn readers_never_panic_on_arbitrary_bytes(
@@ -208,19 +236,46 @@ proptest! {
         read_is_bounded(&format!("s3://b/{name}"), &bytes, &options);
     }
 
+    /// Edits aimed at a Parquet file's footer (its Thrift metadata, the length before the
+    /// closing magic): where the row counts, offsets and sizes a reader would reserve from are.
+    #[test]
+    fn the_parquet_reader_never_panics_on_mutated_footers(
+        index in any::<usize>(),
+        edits in prop::collection::vec((0usize..512, mutation()), 1..6),
+        options in read_options(),
+    ) {
+        let files = parquet_files();
+        let (name, mut bytes) = files[index % files.len()].clone();
+        for (from_end, edit) in edits {
+            let at = bytes.len().saturating_sub(from_end + 1);
+            let edit = match edit {
+                Mutation::Flip(_, b) => Mutation::Flip(at, b),
+                Mutation::Insert(_, run) => Mutation::Insert(at, run),
+                Mutation::Remove(_, n) => Mutation::Remove(at, n.min(8)),
+                Mutation::Truncate(_) => Mutation::Truncate(at),
+                Mutation::Repeat(_, n, times) => Mutation::Repeat(at, n, times),
+            };
+            bytes = mutate(bytes, &[edit]);
+        }
+        read_is_bounded(&format!("s3://b/{name}"), &bytes, &options.with_format(Format::Parquet));
+    }
+
     #[test]
     fn the_s3_preview_never_panics((index, edits) in mutated_file(), suffix in prop::sample::select(vec![".json", ".csv", ".parquet", ".txt", ""])) {
         let (name, original, _) = pick(index);
         let mut ws = demo::seed_workspace().unwrap();
         let uri = S3Uri::new(demo::raw_bucket(), format!("raw-data/{name}{suffix}"));
-        ws.put_object(&uri, mutate(original, &edits)).unwrap();
-        let _ = ws.preview_object(&uri, 20);
+        let bytes = mutate(original, &edits);
+        let len = bytes.len();
+        ws.put_object(&uri, bytes).unwrap();
+        let _ = within_bound(&uri.to_string(), len, || ws.preview_object(&uri, 20));
     }
 
     #[test]
     fn snapshots_and_share_codes_are_loaded_or_refused(edits in prop::collection::vec(mutation(), 1..4)) {
         let saved = seed_snapshot();
-        let _ = snapshot::load(&mutate(saved.clone(), &edits));
+        let mutated = mutate(saved.clone(), &edits);
+        let _ = within_bound("snapshot", mutated.len(), || snapshot::load(&mutated));
         let ws = snapshot::load(&saved).unwrap();
         let code = snapshot::to_share_code(&ws).unwrap();
         let _ = snapshot::from_share_code(&String::from_utf8_lossy(&mutate(code.into_bytes(), &edits)));
@@ -278,7 +333,7 @@ proptest! {
 
 #[cfg(feature = "scripts")]
 proptest! {
-    #![proptest_config(ProptestConfig { cases: CASES, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn scripts_plan_or_fail_with_a_line((index, edits) in mutated_file(), script_edits in prop::collection::vec(mutation(), 0..6)) {
@@ -293,7 +348,7 @@ proptest! {
 
 #[cfg(feature = "cfn")]
 proptest! {
-    #![proptest_config(ProptestConfig { cases: CASES, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn templates_parse_or_are_refused((index, edits) in mutated_file(), template_edits in prop::collection::vec(mutation(), 0..6)) {
