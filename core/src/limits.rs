@@ -24,8 +24,10 @@ pub const SQL_MAX_DEPTH: usize = 64;
 pub const PYTHON_MAX_NESTING: usize = 100;
 
 /// The most operators (`+`, `-`, `not`, `.`, ...) one statement of a Glue script may hold: a
-/// chain of them makes a syntax tree as deep as the chain.
-pub const PYTHON_MAX_OPERATORS_PER_STATEMENT: usize = 1000;
+/// chain of them makes a syntax tree as deep as the chain, which the parser and the planner walk
+/// recursively. 1000 overflowed a 2 MiB thread's stack in a debug build at about 450 (found by
+/// the no-panic hunt); the page's wasm stack is 1 MiB, so 200 keeps a margin of two.
+pub const PYTHON_MAX_OPERATORS_PER_STATEMENT: usize = 200;
 
 /// How deep a YAML template's flow collections (`[...]`, `{...}`) may nest; block nesting is
 /// bounded by the YAML parser's own recursion limit.
@@ -60,4 +62,4 @@ pub const SNAPSHOT_MAX_COUNTER: u64 = 1 << 53;
 pub const MAX_STORY_BYTES: usize = 64 * 1024;
 
 /// The most steps a story replays: the longest shipped tour has 14.
-pub const MAX_STORY_STEPS: usize = 200;
+pub const MAX_STORY_STEPS: usize = 1000;

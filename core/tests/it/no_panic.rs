@@ -346,6 +346,42 @@ proptest! {
     }
 }
 
+/// The longest scripts the limits let through plan (or fail with a line) on a thread with a
+/// 1 MiB stack, the page's wasm stack, in whatever build the tests run: the limits are low
+/// enough for the recursion they allow. (With the operator limit at 1000, a chain of 450
+/// overflowed 2 MiB.)
+#[cfg(feature = "scripts")]
+#[test]
+fn scripts_at_the_limits_fit_the_pages_stack() {
+    use gluelab_core::aws::script::plan_from_script;
+    use gluelab_core::limits::{PYTHON_MAX_NESTING, PYTHON_MAX_OPERATORS_PER_STATEMENT};
+    let shapes: [fn(usize) -> String; 5] = [
+        |n| format!("import sys\nx = 1{}\n", "+1".repeat(n)),
+        |n| format!("import sys\nx = {}1\n", "-".repeat(n)),
+        |n| format!("import sys\nx = a{}\n", ".b".repeat(n)),
+        |n| format!("import sys\nx = {}1{}\n", "(".repeat(n), ")".repeat(n)),
+        |n| format!("import sys\nx = {}1{}\n", "[".repeat(n), "]".repeat(n)),
+    ];
+    let at_limit = |e: &gluelab_core::aws::script::ScriptError| {
+        let e = e.to_string();
+        e.contains("PYTHON_MAX_OPERATORS_PER_STATEMENT") || e.contains("PYTHON_MAX_NESTING")
+    };
+    for shape in shapes {
+        // The longest of this shape the limits accept (each refusal is the cheap pre-check).
+        let longest = (1..=PYTHON_MAX_OPERATORS_PER_STATEMENT.max(PYTHON_MAX_NESTING))
+            .rev()
+            .map(shape)
+            .find(|script| !plan_from_script(script, &Default::default()).is_err_and(|e| at_limit(&e)))
+            .expect("a short script passes the limits");
+        let planned = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || plan_from_script(&longest, &Default::default()).is_ok())
+            .unwrap()
+            .join();
+        assert!(planned.is_ok(), "planning panicked");
+    }
+}
+
 #[cfg(feature = "cfn")]
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
