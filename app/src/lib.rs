@@ -8,6 +8,7 @@ mod exercise;
 mod explain_panel;
 mod first_steps;
 mod job_panel;
+pub mod panic_screen;
 mod persistence;
 mod presenter;
 mod query_box;

@@ -7,7 +7,7 @@ fn main() {
     if web_sys::window().is_none() {
         return;
     }
-    console_error_panic_hook::set_once();
+    gluelab_app::panic_screen::install();
     gluelab_app::text_decoder::install();
     leptos::mount::mount_to_body(gluelab_app::App);
 }

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll, Waker};
 
 use gloo_storage::Storage;
@@ -44,6 +45,30 @@ pub struct Saved {
 
 thread_local! {
     static DB: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
+    /// The workspace bytes last saved (or loaded): what the panic screen offers to download.
+    static LAST_SAVED: RefCell<Option<Rc<[u8]>>> = const { RefCell::new(None) };
+}
+
+/// Set after a panic: the page's state may be half-changed, so nothing more is saved over the
+/// last good copy (`crate::panic_screen`).
+static SAVING_STOPPED: AtomicBool = AtomicBool::new(false);
+
+/// The workspace bytes last saved or loaded, if any. Never panics (the panic hook calls it):
+/// while they are being replaced, there are none.
+pub fn last_saved() -> Option<Rc<[u8]>> {
+    LAST_SAVED
+        .try_with(|slot| slot.try_borrow().ok().and_then(|bytes| bytes.clone()))
+        .ok()
+        .flatten()
+}
+
+/// After a panic: every later save fails, so the saved workspace stays the last good one.
+pub fn stop_saving() {
+    SAVING_STOPPED.store(true, Ordering::Relaxed);
+}
+
+fn remember_saved(bytes: &[u8]) {
+    LAST_SAVED.with_borrow_mut(|slot| *slot = Some(Rc::from(bytes)));
 }
 
 /// The saved workspace, if any; migrates the legacy localStorage copy on the way.
@@ -63,12 +88,15 @@ pub async fn load_saved() -> Saved {
     };
     match get(&db, CURRENT_KEY).await {
         Ok(Some(bytes)) => match snapshot::load(&bytes) {
-            Ok(ws) => Saved {
-                workspace: Some(ws),
-                problem: None,
-                rejected: None,
-                undo: load_history(&db).await,
-            },
+            Ok(ws) => {
+                remember_saved(&bytes);
+                Saved {
+                    workspace: Some(ws),
+                    problem: None,
+                    rejected: None,
+                    undo: load_history(&db).await,
+                }
+            }
             Err(e) => {
                 let key = format!("{REJECTED_PREFIX}{}", js_sys::Date::now() as u64);
                 let kept = put(&db, &[(key.as_str(), bytes.as_slice())]).await.is_ok();
@@ -104,6 +132,7 @@ async fn migrate_legacy(db: &IdbDatabase) -> Saved {
     };
     match snapshot::load(text.as_bytes()) {
         Ok(ws) => {
+            remember_saved(text.as_bytes());
             if put(db, &[(CURRENT_KEY, text.as_bytes())]).await.is_ok() {
                 let _ = storage.remove_item(LEGACY_KEY);
             }
@@ -139,8 +168,13 @@ fn rejected_message(e: &gluelab_core::Error, kept_as: Option<&str>) -> String {
 /// Saves a snapshot as the current workspace with its undo history ([`history_record`]), both
 /// or neither; resolves once the transaction has committed.
 pub async fn save_current(bytes: &[u8], history: &[u8]) -> Result<(), String> {
+    if SAVING_STOPPED.load(Ordering::Relaxed) {
+        return Err("gluelab stopped after a bug".into());
+    }
     let db = database().await?;
-    put(&db, &[(CURRENT_KEY, bytes), (HISTORY_KEY, history)]).await
+    put(&db, &[(CURRENT_KEY, bytes), (HISTORY_KEY, history)]).await?;
+    remember_saved(bytes);
+    Ok(())
 }
 
 /// Undo steps' snapshots (newest first) as one stored value: each as its length (4 bytes,

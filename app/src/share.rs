@@ -297,12 +297,8 @@ fn copy_to_clipboard(text: &str, copied: RwSignal<Option<bool>>) {
 /// Offers bytes as a file download (a Blob behind a temporary object URL): nothing leaves the
 /// page. Workspace exports and the editor's script, job and template files all go this way.
 pub(crate) fn download(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
     let message = |e: JsValue| format!("{e:?}");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(message)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(message)?;
+    let url = object_url(mime, bytes).map_err(message)?;
     let anchor: web_sys::HtmlAnchorElement = document().create_element("a").map_err(message)?.unchecked_into();
     anchor.set_href(&url);
     anchor.set_download(name);
@@ -315,4 +311,13 @@ pub(crate) fn download(name: &str, mime: &str, bytes: &[u8]) -> Result<(), Strin
         std::time::Duration::from_secs(10),
     );
     Ok(())
+}
+
+/// A `blob:` URL of a copy of `bytes`, typed `mime`, for a link or a download.
+pub(crate) fn object_url(mime: &str, bytes: &[u8]) -> Result<String, JsValue> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    web_sys::Url::create_object_url_with_blob(&blob)
 }

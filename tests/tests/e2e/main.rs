@@ -8,6 +8,7 @@ mod editor;
 mod exercise;
 mod layout;
 mod links;
+mod panic;
 mod presenter;
 mod query;
 mod rules;
