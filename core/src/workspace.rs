@@ -586,7 +586,7 @@ impl Workspace {
         }
         for (name, bookmark) in &self.bookmarks {
             for (event, _) in &bookmark.history {
-                if let Some(id) = run_of_event(event) {
+                if let Some(id) = event.run_id() {
                     runs.of_job(id, name, || format!("bookmark {name}'s history"))?;
                 }
             }
@@ -604,7 +604,7 @@ impl Workspace {
     /// The runs a run's verdicts name exist, and each part it wrote has its lineage, from it.
     fn check_run_lineage(&self, run: &JobRun, runs: &RunIndex) -> Result<()> {
         for file in &run.lineage.files {
-            for id in runs_of_reason(&file.reason) {
+            for id in file.reason.run_ids() {
                 runs.of_job(id, &run.job_name, || {
                     format!("run {}'s verdict on {}", run.id, file.object)
                 })?;
@@ -676,38 +676,6 @@ fn check_read(key: &str, read: &ReadRecord, runs: &RunIndex) -> Result<()> {
     }
     runs.of_job(&read.run_id, &read.job_name, by)?;
     Ok(())
-}
-
-/// The runs a verdict's reason names.
-fn runs_of_reason(reason: &crate::model::lineage::Reason) -> Vec<&str> {
-    use crate::model::lineage::Reason;
-    match reason {
-        Reason::CommittedBy { run_id }
-        | Reason::AfterReset { run_id }
-        | Reason::ModifiedSince { run_id }
-        | Reason::NotCommitted { run_id }
-        | Reason::UpdateMissed { run_id } => vec![run_id.as_str()],
-        Reason::AfterRewind { to_run_id, run_id } => vec![to_run_id.as_str(), run_id.as_str()],
-        Reason::AfterReplayEnd { to_run_id } => vec![to_run_id.as_str()],
-        Reason::New
-        | Reason::NoTransformationCtx
-        | Reason::BookmarkDisabled
-        | Reason::LateArrival
-        | Reason::AfterRunStart
-        | Reason::KeyNotAfterBookmark { .. } => vec![],
-    }
-}
-
-/// The run a bookmark event names, if any.
-fn run_of_event(event: &crate::model::bookmark::BookmarkEvent) -> Option<&str> {
-    use crate::model::bookmark::BookmarkEvent;
-    match event {
-        BookmarkEvent::RunStarted { run_id, .. }
-        | BookmarkEvent::Committed { run_id, .. }
-        | BookmarkEvent::RunFailed { run_id, .. } => Some(run_id),
-        BookmarkEvent::Rewound { to_run_id, .. } => Some(to_run_id),
-        BookmarkEvent::Reset { .. } => None,
-    }
 }
 
 /// The limits `CreateJob` and `UpdateJob` enforce on a job's own properties.

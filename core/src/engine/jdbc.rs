@@ -244,7 +244,7 @@ impl Workspace {
             });
             if read {
                 if let Some(ctx) = &plan.ctx {
-                    let key = crate::engine::read_key(job_name, ctx, &address);
+                    let key = crate::model::lineage::ReadRecord::key_of(job_name, ctx, &address);
                     read_keys.push(key.clone());
                     self.reads.entry(key).or_default().push(ReadRecord {
                         job_name: job_name.into(),
@@ -318,7 +318,7 @@ impl Workspace {
     fn last_committed_read(&self, job_name: &str, ctx: Option<&str>, address: &str) -> Option<ReadRecord> {
         let ctx = ctx?;
         self.reads
-            .get(&crate::engine::read_key(job_name, ctx, address))?
+            .get(&crate::model::lineage::ReadRecord::key_of(job_name, ctx, address))?
             .iter()
             .rev()
             .find(|r| r.committed_at.is_some())

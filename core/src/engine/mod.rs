@@ -412,10 +412,6 @@ impl Workspace {
     }
 }
 
-pub(crate) fn read_key(job: &str, ctx: &str, object: &str) -> String {
-    crate::model::lineage::ReadRecord::key_of(job, ctx, object)
-}
-
 /// Hadoop's input listing skips names starting with `_` or `.` (`_SUCCESS`, `_temporary/`).
 pub(crate) fn is_hidden(relative_key: &str) -> bool {
     relative_key

@@ -7,7 +7,7 @@ use crate::arrow::array::RecordBatch;
 use crate::warehouse::KeyValue;
 
 use super::select::{S3Selection, Selected, SourceSelection};
-use super::{read_key, Progress, ProgressStage, RunContext, Stop};
+use super::{Progress, ProgressStage, RunContext, Stop};
 use crate::error::{Error, Result};
 use crate::format::{self, ReadOptions};
 use crate::model::bookmark::Selection;
@@ -100,7 +100,7 @@ impl Workspace {
                 progress.last.bytes_done += object.size();
                 progress.report(ProgressStage::Reading);
                 if let Some(ctx) = &source.ctx {
-                    let key = read_key(&context.job.name, ctx, uri);
+                    let key = ReadRecord::key_of(&context.job.name, ctx, uri);
                     read_keys.push(key.clone());
                     self.reads.entry(key).or_default().push(ReadRecord {
                         job_name: context.job.name.clone(),

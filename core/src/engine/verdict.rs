@@ -1,7 +1,6 @@
 //! Why an object or a row is (or is not) read: the verdict, from the job's read history and
 //! bookmark events, and its explanation in words.
 
-use super::read_key;
 use crate::model::args::BookmarkOption;
 use crate::model::bookmark::{self, Selection};
 use crate::model::lineage::{ReadRecord, Reason, VerdictKind};
@@ -25,7 +24,7 @@ impl Workspace {
         let history: &[ReadRecord] = match ctx {
             Some(ctx) => self
                 .reads
-                .get(&read_key(job_name, ctx, uri))
+                .get(&ReadRecord::key_of(job_name, ctx, uri))
                 .map(Vec::as_slice)
                 .unwrap_or_default(),
             None => &[],

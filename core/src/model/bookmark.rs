@@ -345,6 +345,19 @@ pub enum BookmarkEvent {
     Rewound { to_run_id: String, at: Millis },
 }
 
+impl BookmarkEvent {
+    /// The run this event names, if any.
+    pub fn run_id(&self) -> Option<&str> {
+        match self {
+            Self::RunStarted { run_id, .. } | Self::Committed { run_id, .. } | Self::RunFailed { run_id, .. } => {
+                Some(run_id)
+            }
+            Self::Rewound { to_run_id, .. } => Some(to_run_id),
+            Self::Reset { .. } => None,
+        }
+    }
+}
+
 /// Everything gluelab keeps about one job's bookmark.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobBookmark {

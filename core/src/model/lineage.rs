@@ -63,6 +63,27 @@ pub enum Reason {
     KeyNotAfterBookmark { last_key: String },
 }
 
+impl Reason {
+    /// The runs this reason names.
+    pub fn run_ids(&self) -> Vec<&str> {
+        match self {
+            Self::CommittedBy { run_id }
+            | Self::AfterReset { run_id }
+            | Self::ModifiedSince { run_id }
+            | Self::NotCommitted { run_id }
+            | Self::UpdateMissed { run_id } => vec![run_id.as_str()],
+            Self::AfterRewind { to_run_id, run_id } => vec![to_run_id.as_str(), run_id.as_str()],
+            Self::AfterReplayEnd { to_run_id } => vec![to_run_id.as_str()],
+            Self::New
+            | Self::NoTransformationCtx
+            | Self::BookmarkDisabled
+            | Self::LateArrival
+            | Self::AfterRunStart
+            | Self::KeyNotAfterBookmark { .. } => vec![],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileVerdict {
     pub transformation_ctx: Option<String>,

@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use fantoccini::Locator;
 use gluelab_core::snapshot;
 use gluelab_tests::e2e::{open_seed_workbench_at, BrowserSession};
 
@@ -94,12 +93,10 @@ async fn a_panic_shows_the_panic_screen_with_the_saved_workspace_to_download_and
     );
     let message = browser.prop("#panic-message", "textContent").await;
     assert!(message.contains("debugPanic: <b>not bold</b>"), "{message}");
-    let markup = browser
-        .client
-        .find_all(Locator::Css("#panic-message *"))
-        .await
-        .expect("find_all");
-    assert!(markup.is_empty(), "the message is text, not markup");
+    assert!(
+        browser.texts("#panic-message *").await.is_empty(),
+        "the message is text, not markup"
+    );
 
     // The download: the workspace as last saved, with the run.
     let download = browser.find("#panic-download").await;
@@ -129,12 +126,10 @@ async fn a_panic_shows_the_panic_screen_with_the_saved_workspace_to_download_and
         .wait_text(".runs tbody", |t| t.matches("SUCCEEDED").count() == 1)
         .await;
     assert_eq!(newest_run_id(&browser).await, run_id);
-    let screens = browser
-        .client
-        .find_all(Locator::Css("#panic-screen"))
-        .await
-        .expect("find_all");
-    assert!(screens.is_empty(), "a reload starts a working page");
+    assert!(
+        browser.texts("#panic-screen").await.is_empty(),
+        "a reload starts a working page"
+    );
 
     // In the dark theme too.
     browser.click("button[aria-label='Toggle dark theme']").await;
