@@ -42,6 +42,15 @@ pub const SHOW_CELL_CHARS: usize = 20;
 /// wider header fails the read.
 pub const CSV_MAX_COLUMNS: usize = 20_480;
 
+/// The most bytes one step of an expression may produce over the rows it is evaluated on at
+/// once: a string function's result (`concat`, `||`, `replace`, `lpad`, `rpad`) or a constant
+/// repeated over the rows. Checked from the arguments' lengths before anything is built, so
+/// nested `replace` calls that multiply a value's length, or `lpad(x, 1000000, ' ')` over a
+/// million rows, fail with a clear error instead of exhausting the page's memory (and stay far
+/// below the 2 GiB that one Arrow string column's offsets can address). 256 MiB, as much as a
+/// query's whole result may hold (`query::MAX_RESULT_BYTES`).
+pub const EXPRESSION_STEP_MAX_BYTES: usize = 256 << 20;
+
 /// The most cells (rows times columns) the readers reserve before reading; past that, column
 /// builders grow with what was actually read.
 pub const READ_RESERVE_CELLS: usize = 1 << 20;
@@ -62,4 +71,4 @@ pub const SNAPSHOT_MAX_COUNTER: u64 = 1 << 53;
 pub const MAX_STORY_BYTES: usize = 64 * 1024;
 
 /// The most steps a story replays: the longest shipped tour has 14.
-pub const MAX_STORY_STEPS: usize = 1000;
+pub const MAX_STORY_STEPS: usize = 200;

@@ -9,10 +9,15 @@ use crate::arrow::util::display::FormatOptions;
 
 use super::cast::TIMESTAMP_TEXT;
 use super::error::{sql_error, Pos};
+use super::limits::check_step_bytes;
 use super::registry::Func;
 use super::types::{is_integer, is_numeric, is_string, sql_name};
 use super::value::Value;
 use crate::error::{Error, Result};
+
+/// The most bytes a number, boolean, date or timestamp prints as (a DECIMAL(38) with its sign
+/// and point is 40).
+const MAX_PRINTED_WIDTH: u64 = 48;
 
 /// One call being evaluated: its evaluated arguments and where it was written.
 pub(crate) struct Call {
@@ -87,6 +92,36 @@ impl Call {
         };
         let a = cast_with_options(&self.array(i)?, &DataType::Utf8, &options)?;
         Ok(a.as_string::<i32>().clone())
+    }
+
+    /// The bytes of argument `i` as text over [`Self::rows`] rows (a scalar counted once per row),
+    /// worked out without repeating a scalar.
+    pub fn text_bytes(&self, i: usize) -> Result<u64> {
+        let a = &self.args[i];
+        let span = |text: &StringArray| {
+            let offsets = text.value_offsets();
+            (offsets[offsets.len() - 1] - offsets[0]) as u64
+        };
+        if let Some(text) = a.array.as_string_opt::<i32>() {
+            let each = span(text);
+            return Ok(if a.scalar {
+                each.saturating_mul(self.rows() as u64)
+            } else {
+                each
+            });
+        }
+        if !a.scalar {
+            // Numbers, booleans and dates print in a bounded width each.
+            return Ok((a.array.len() as u64).saturating_mul(MAX_PRINTED_WIDTH));
+        }
+        let text = cast(&a.array, &DataType::Utf8)?;
+        Ok(span(text.as_string::<i32>()).saturating_mul(self.rows() as u64))
+    }
+
+    /// Refuses a result of `bytes` past [`crate::limits::EXPRESSION_STEP_MAX_BYTES`], naming
+    /// this function.
+    pub fn check_result_bytes(&self, bytes: u64) -> Result<()> {
+        check_step_bytes(self.func.name(), bytes, self.rows(), self.pos)
     }
 
     /// Argument `i` as BIGINT, `rows()` long; the argument must be an integer.

@@ -154,10 +154,16 @@ impl Call {
         if self.any_null_literal() {
             return Ok(self.nulls(&DataType::Utf8));
         }
+        // Worked out before any scalar is repeated over the rows.
+        let mut bytes = 0u64;
+        for i in 0..self.args.len() {
+            bytes = bytes.saturating_add(self.text_bytes(i)?);
+        }
+        self.check_result_bytes(bytes)?;
         let parts = (0..self.args.len())
             .map(|i| self.strings(i))
             .collect::<Result<Vec<_>>>()?;
-        let mut out = StringBuilder::new();
+        let mut out = StringBuilder::with_capacity(self.rows(), bytes as usize);
         let mut row = String::new();
         for i in 0..self.rows() {
             if parts.iter().any(|p| p.is_null(i)) {
@@ -213,9 +219,16 @@ impl Call {
         } else {
             None
         };
+        let skip = |i: usize| s.is_null(i) || search.is_null(i) || with.as_ref().is_some_and(|w| w.is_null(i));
+        let mut bytes = 0u64;
+        for i in (0..s.len()).filter(|&i| !skip(i)) {
+            let to = with.as_ref().map_or(0, |w| w.value(i).len());
+            bytes = bytes.saturating_add(replaced_len(s.value(i), search.value(i), to));
+        }
+        self.check_result_bytes(bytes)?;
         let out: StringArray = (0..s.len())
             .map(|i| {
-                if s.is_null(i) || search.is_null(i) || with.as_ref().is_some_and(|w| w.is_null(i)) {
+                if skip(i) {
                     return None;
                 }
                 let to = with.as_ref().map_or("", |w| w.value(i));
@@ -260,6 +273,12 @@ impl Call {
             return Ok(self.nulls(&DataType::Utf8));
         }
         let (s, size, padding) = (self.strings(0)?, self.integers(1)?, self.strings(2)?);
+        let mut bytes = 0u64;
+        for i in (0..s.len()).filter(|&i| s.is_valid(i) && size.is_valid(i) && padding.is_valid(i)) {
+            let n = size.value(i).clamp(0, 1_000_000) as usize;
+            bytes = bytes.saturating_add(padded_len(s.value(i), n, padding.value(i)));
+        }
+        self.check_result_bytes(bytes)?;
         let mut out = Vec::with_capacity(s.len());
         for i in 0..s.len() {
             if s.is_null(i) || size.is_null(i) || padding.is_null(i) {
@@ -444,6 +463,34 @@ fn substr_one(v: &str, start: i64, count: Option<i64>) -> String {
     v.chars().skip(from as usize).take(take_n as usize).collect()
 }
 
+/// The length in bytes of `v` with every `search` replaced by `to_len` bytes, without building
+/// it; an empty `search` matches before every character and at the end, as `str::replace` does.
+fn replaced_len(v: &str, search: &str, to_len: usize) -> u64 {
+    let (matches, removed) = if search.is_empty() {
+        (v.chars().count() as u64 + 1, 0)
+    } else {
+        let n = v.matches(search).count() as u64;
+        (n, n * search.len() as u64)
+    };
+    (v.len() as u64 - removed).saturating_add(matches.saturating_mul(to_len as u64))
+}
+
+/// The length in bytes of [`pad_one`]'s result, without building it.
+fn padded_len(v: &str, size: usize, padding: &str) -> u64 {
+    let prefix = |s: &str, chars: usize| s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i) as u64;
+    let have = v.chars().count();
+    if have >= size {
+        return prefix(v, size);
+    }
+    let cycle = padding.chars().count();
+    if cycle == 0 {
+        return v.len() as u64;
+    }
+    let need = size - have;
+    let full = (need / cycle) as u64 * padding.len() as u64;
+    v.len() as u64 + full + prefix(padding, need % cycle)
+}
+
 fn pad_one(v: &str, size: usize, padding: &str, left: bool) -> String {
     let have = v.chars().count();
     if have >= size {
@@ -544,6 +591,67 @@ mod tests {
         assert_eq!(column("rpad('ab', 5, 'xy')")[0], "abxyx");
         assert_eq!(column("lpad('abcdef', 3, '0')")[0], "abc");
         assert!(error("lpad('a', 3, '')").contains("Padding string must not be empty"));
+    }
+
+    #[test]
+    fn text_that_would_outgrow_the_step_limit_is_refused_before_it_is_built() {
+        use super::super::testing::{devices, MemSource};
+        let thousand = "lpad('a', 1000, 'a')";
+        // 1,000 bytes, then 1 MB, then 1 GB: the third step is refused, the second is fine.
+        let twice = format!("replace({thousand}, 'a', {thousand})");
+        assert_eq!(column(&format!("length({twice})"))[0], "1000000");
+        let e = error(&format!("length(replace({twice}, 'a', {thousand}))"));
+        assert!(
+            e.contains("EXCEEDED_LOCAL_MEMORY_LIMIT: line 1:15: replace would produce 954 MiB over 1 rows")
+                && e.contains("the limit EXPRESSION_STEP_MAX_BYTES"),
+            "{e}"
+        );
+        // A 1 MB constant joined to each of 300 rows: the WHERE clause sees every row at once.
+        let rows: Vec<_> = (0..300).map(|_| ("d001", 0, "on")).collect();
+        let big = MemSource::one("db", "t", devices(&rows));
+        let sql = |expr: &str| format!("SELECT count(*) FROM db.t WHERE length({expr}) > 0");
+        let e = super::super::execute(&sql("concat(lpad('a', 1000000, 'b'), state)"), &big).unwrap_err();
+        assert!(
+            e.to_string().contains("concat would produce 286 MiB over 300 rows"),
+            "{e}"
+        );
+        let e = super::super::execute(&sql("lpad(state, 1000000, 'é')"), &big).unwrap_err();
+        assert!(
+            e.to_string().contains("lpad would produce 572 MiB over 300 rows"),
+            "{e}"
+        );
+        let ok = super::super::execute(&sql("lpad(state, 100000, 'é')"), &big).unwrap();
+        assert_eq!(ok.rows_as_strings(), [["300"]]);
+    }
+
+    #[test]
+    fn result_lengths_are_worked_out_exactly() {
+        for (v, search, to) in [
+            ("abcabc", "b", "XYZ"),
+            ("ééa", "é", ""),
+            ("abc", "", "-"),
+            ("", "", "xy"),
+            ("aaa", "aa", "b"),
+        ] {
+            assert_eq!(
+                replaced_len(v, search, to.len()),
+                v.replace(search, to).len() as u64,
+                "{v} {search} {to}"
+            );
+        }
+        for (v, size, padding) in [
+            ("ab", 5, "xy"),
+            ("abcdef", 3, "0"),
+            ("é", 4, "日本"),
+            ("日本語", 2, "x"),
+            ("", 0, "x"),
+        ] {
+            assert_eq!(
+                padded_len(v, size, padding),
+                pad_one(v, size, padding, true).len() as u64,
+                "{v} {size}"
+            );
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! result's Arrow buffers, checked while the select list is computed, chunk by chunk.
 
 use super::error::{sql_error, Pos};
-use crate::error::Error;
+use crate::error::{Error, Result};
+use crate::limits::EXPRESSION_STEP_MAX_BYTES;
 
 /// The most a result may hold in Arrow buffers: 256 MiB. A wasm32 heap is at most 4 GiB and
 /// also holds the workspace, its tables as read, and the rendered rows a page asks for.
@@ -39,4 +40,24 @@ impl QueryLimits {
             ),
         )
     }
+}
+
+/// Refuses one step of an expression that would hold `bytes` over `rows` rows, past
+/// [`EXPRESSION_STEP_MAX_BYTES`]; `what` names the step (`replace`, `a constant`). Called with
+/// the size worked out from the arguments, before the result is built.
+pub(crate) fn check_step_bytes(what: &str, bytes: u64, rows: usize, pos: Pos) -> Result<()> {
+    if bytes <= EXPRESSION_STEP_MAX_BYTES as u64 {
+        return Ok(());
+    }
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    Err(sql_error(
+        "EXCEEDED_LOCAL_MEMORY_LIMIT",
+        pos,
+        format!(
+            "{what} would produce {:.0} MiB over {rows} rows, more than {:.0} MiB \
+             (the limit EXPRESSION_STEP_MAX_BYTES)",
+            mib(bytes),
+            mib(EXPRESSION_STEP_MAX_BYTES as u64)
+        ),
+    ))
 }

@@ -9,6 +9,7 @@ use crate::arrow::compute::{cast, take};
 use crate::arrow::datatypes::{DataType, Float64Type};
 
 use super::error::{sql_error, Pos};
+use super::limits::check_step_bytes;
 use super::plan::BinOp;
 use super::types::{comparison_type, sql_name};
 use crate::error::{Error, Result};
@@ -42,11 +43,19 @@ impl Value {
         }
     }
 
-    /// The value as a column of `len` rows, repeating a scalar.
+    /// The value as a column of `len` rows, repeating a scalar (refused past
+    /// [`crate::limits::EXPRESSION_STEP_MAX_BYTES`] before it is repeated).
     pub fn into_array(self, len: usize) -> Result<ArrayRef> {
         if !self.scalar {
             return Ok(self.array);
         }
+        let each = self.array.to_data().get_slice_memory_size()? as u64;
+        check_step_bytes(
+            "a value repeated over the rows",
+            each.saturating_mul(len as u64),
+            len,
+            Pos::default(),
+        )?;
         Ok(take(&self.array, &UInt32Array::from(vec![0u32; len]), None)?)
     }
 
@@ -121,4 +130,23 @@ pub(crate) fn mismatch(symbol: &str, l: &Value, r: &Value, pos: Pos) -> Error {
         sql_name(r.data_type())
     );
     sql_error("TYPE_MISMATCH", pos, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arrow::array::StringArray;
+
+    #[test]
+    fn a_scalar_is_repeated_only_within_the_step_limit() {
+        let mib = Value::scalar(Arc::new(StringArray::from(vec!["x".repeat(1 << 20)])));
+        assert_eq!(mib.clone().into_array(3).unwrap().len(), 3);
+        let e = mib.into_array(300).unwrap_err().to_string();
+        assert!(
+            e.contains(
+                "EXCEEDED_LOCAL_MEMORY_LIMIT: a value repeated over the rows would produce 300 MiB over 300 rows"
+            ),
+            "{e}"
+        );
+    }
 }

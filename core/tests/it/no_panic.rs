@@ -446,6 +446,11 @@ fn the_hunts_aborts_are_errors_naming_their_limit() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("SQL_MAX_DEPTH") && e.contains("line 1:"), "{e}");
+    let e = ws.query(&file("replace-growth.sql"), None).unwrap_err().to_string();
+    assert!(
+        e.contains("EXPRESSION_STEP_MAX_BYTES") && e.contains("line 1:15: replace"),
+        "{e}"
+    );
     let e = gluelab_core::query::predicate_mask(&demo_batch(), file("long-or-filter.txt").trim())
         .unwrap_err()
         .to_string();
