@@ -55,6 +55,25 @@ pub const EXPRESSION_STEP_MAX_BYTES: usize = 256 << 20;
 /// builders grow with what was actually read.
 pub const READ_RESERVE_CELLS: usize = 1 << 20;
 
+/// The most cells (rows times columns) one object's read may hold per byte of the object, on top
+/// of [`READ_RESERVE_CELLS`]. Every row costs every column a cell, even when its record holds
+/// none of them, so without this a JSON-lines file of short `{}` lines under a schema of
+/// thousands of keys (inferred from one wide line, or declared in the catalog) would hold
+/// thousands of times its own size. A CSV field takes at least a byte, so CSV reads of the
+/// file's own columns never meet it. Past it the read fails, naming the object and line.
+pub const READ_MAX_CELLS_PER_BYTE: usize = 8;
+
+/// The most top-level keys a JSON-lines object may bring into an inferred schema: the same
+/// width as [`CSV_MAX_COLUMNS`]. Spark has no such limit for JSON; gluelab's own.
+pub const JSON_MAX_COLUMNS: usize = CSV_MAX_COLUMNS;
+
+/// The longest record the CSV and JSON-lines readers take: 64 MiB (a JSON line, or a CSV record
+/// with the line breaks inside its quotes). A longer one fails the read whatever the mode: it is
+/// nearly always a quote left open or a whole document on one line, and PERMISSIVE would keep
+/// all of it again in `_corrupt_record`. Spark's CSV reader has no limit by default
+/// (`maxCharsPerColumn` -1); gluelab's own.
+pub const RECORD_MAX_BYTES: usize = 64 << 20;
+
 /// The latest instant a snapshot's clock may hold: 9999-12-31T23:59:59.999Z, the last one
 /// ISO-8601 prints with four year digits (Glue's timestamps). Later ones overflow on the next tick.
 pub const SNAPSHOT_MAX_TIME_MS: i64 = 253_402_300_799_999;

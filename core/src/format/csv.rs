@@ -406,9 +406,10 @@ pub(crate) fn read(object: &str, body: &[u8], options: &ReadOptions, declared: &
     // Declared columns the file does not have: null on every row.
     let unfed: Vec<usize> = (0..builders.len()).filter(|i| !targets.contains(&Some(*i))).collect();
 
-    let mut rows = Rows::new(object, options.mode);
+    let mut rows = Rows::new(object, options.mode, builders.len(), body.len());
     let mut problems: Vec<Problem> = Vec::new();
     while reader.next(&mut rec) {
+        rows.check_record(rec.line, rec.raw.len())?;
         let raw = || String::from_utf8_lossy(&body[rec.raw.clone()]).into_owned();
         let fields = match (&rec.error, rec.text(body)) {
             (None, Some(fields)) => fields,
@@ -451,7 +452,7 @@ pub(crate) fn read(object: &str, body: &[u8], options: &ReadOptions, declared: &
             builders[*i].append_null();
         }
         if problems.is_empty() {
-            rows.good(rec.line);
+            rows.good(rec.line)?;
         } else {
             rows.bad(malformed_from(rec.line, raw(), &problems))?;
         }
@@ -832,6 +833,34 @@ mod tests {
         let schema = infer("s3://b/k", at_limit.as_bytes(), &CsvOptions::default()).unwrap();
         assert_eq!(schema.fields().len(), CSV_MAX_COLUMNS);
         assert!(super::super::reserve_rows(at_limit.as_bytes(), CSV_MAX_COLUMNS) * CSV_MAX_COLUMNS <= 1 << 20);
+    }
+
+    #[test]
+    fn test_csv_a_quote_left_open_past_the_record_limit_fails_the_read() {
+        let body = format!(
+            "1,a,1\n2,\"open,2\n{}",
+            "3,c,3\n".repeat(crate::limits::RECORD_MAX_BYTES / 6 + 1)
+        );
+        let e = read(body.as_bytes(), &abc(), ParseMode::Permissive, CsvOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 2") && e.contains("RECORD_MAX_BYTES") && e.contains("quote left open"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn test_csv_a_declared_schema_wider_than_the_file_stops_at_the_cells_limit() {
+        let fields: Vec<Field> = (0..5_000)
+            .map(|i| Field::new(format!("c{i}"), DataType::Utf8, true))
+            .collect();
+        let schema = Arc::new(Schema::new(fields));
+        let body = "x\n".repeat(50_000);
+        let e = read(body.as_bytes(), &schema, ParseMode::Permissive, CsvOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("READ_MAX_CELLS_PER_BYTE"), "{e}");
     }
 
     #[test]

@@ -30,6 +30,7 @@ use super::encoding::not_utf8_message;
 use super::rows::{as_text, lines, malformed_from, OutputSchema, Problem, Rows};
 use super::{Malformed, ReadOptions, ReadOutput};
 use crate::error::{Error, Location, Result};
+use crate::limits::JSON_MAX_COLUMNS;
 
 pub(crate) mod scan;
 
@@ -74,7 +75,7 @@ pub(crate) fn read(object: &str, body: &[u8], options: &ReadOptions, declared: &
         builders.push(builder);
     }
     let index = FieldIndex::new(schema.data_fields().map(|f| f.name().as_str()));
-    let mut rows = Rows::new(object, options.mode);
+    let mut rows = Rows::new(object, options.mode, builders.len(), body.len());
     let mut slots: Vec<Option<JsonValue<'_>>> = vec![None; builders.len()];
     let mut problems: Vec<Problem> = Vec::new();
     let (mut key_buf, mut scratch) = (String::new(), String::new());
@@ -82,6 +83,7 @@ pub(crate) fn read(object: &str, body: &[u8], options: &ReadOptions, declared: &
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
+        rows.check_record(number, bytes.len())?;
         let Some(line) = as_text(bytes) else {
             builders.iter_mut().for_each(ColumnBuilder::append_null);
             let raw = String::from_utf8_lossy(bytes).into_owned();
@@ -122,7 +124,7 @@ pub(crate) fn read(object: &str, body: &[u8], options: &ReadOptions, declared: &
             }
         }
         if problems.is_empty() {
-            rows.good(number);
+            rows.good(number)?;
         } else {
             rows.bad(malformed_from(number, line.to_string(), &problems))?;
         }
@@ -191,14 +193,15 @@ impl Seen {
 /// `bigint`, `double`, `boolean` or `string`. Nested objects and arrays are inferred as `string`
 /// and read as their JSON text (gluelab does not infer nested types); keys only ever null are
 /// `string`, as in Spark. Lines that are not JSON objects are skipped here (the read reports them).
-pub(crate) fn infer(body: &[u8]) -> Result<SchemaRef> {
+/// More than [`JSON_MAX_COLUMNS`] keys fail, naming the line that brought the one too many.
+pub(crate) fn infer(object: &str, body: &[u8]) -> Result<SchemaRef> {
     let mut names: Vec<String> = Vec::new();
     let mut seen: Vec<Seen> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut key_buf = String::new();
     let mut found: Vec<(usize, Seen)> = Vec::new();
     let mut new_keys: Vec<(String, Seen)> = Vec::new();
-    for (_, bytes) in lines(body) {
+    for (number, bytes) in lines(body) {
         let Some(line) = as_text(bytes) else { continue };
         if line.trim().is_empty() {
             continue;
@@ -218,6 +221,15 @@ pub(crate) fn infer(body: &[u8]) -> Result<SchemaRef> {
         for (key, kind) in new_keys.drain(..) {
             match index.get(&key) {
                 Some(i) => seen[*i] = seen[*i].merge(kind),
+                None if names.len() == JSON_MAX_COLUMNS => {
+                    return Err(Error::data(
+                        Location::object(object).at_line(number),
+                        format!(
+                            "the records have more than {JSON_MAX_COLUMNS} different keys (the limit JSON_MAX_COLUMNS); \
+                             declare the table's columns instead of inferring them"
+                        ),
+                    ));
+                }
                 None => {
                     index.insert(key.clone(), names.len());
                     names.push(key);
@@ -298,6 +310,79 @@ mod tests {
 
     fn id_name() -> SchemaRef {
         schema(&[("id", DataType::Int64), ("name", DataType::Utf8)])
+    }
+
+    #[test]
+    fn test_json_wider_than_max_columns_fails_naming_the_line() {
+        let keys = |from: usize, n: usize| {
+            (from..from + n)
+                .map(|i| format!("\"k{i}\":1"))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let body = format!("{{{}}}\n{{\"k0\":2}}\n{{{}}}\n", keys(0, 20_000), keys(20_000, 481));
+        let e = infer(OBJ, body.as_bytes()).unwrap_err().to_string();
+        assert!(
+            e.contains("s3://bucket/in/data.json, line 3") && e.contains("JSON_MAX_COLUMNS"),
+            "{e}"
+        );
+        let at_limit = format!("{{{}}}\n{{{}}}\n", keys(0, 20_000), keys(20_000, 480));
+        assert_eq!(
+            infer(OBJ, at_limit.as_bytes()).unwrap().fields().len(),
+            JSON_MAX_COLUMNS
+        );
+    }
+
+    #[test]
+    fn test_json_rows_of_a_wide_schema_stop_at_the_cells_limit() {
+        // One line brings 10,000 keys; 200,000 short lines after it would each cost 10,000 cells
+        // (2 billion in all, from 2.6 MB): the read stops at READ_MAX_CELLS_PER_BYTE instead.
+        let wide = (0..10_000).map(|i| format!("\"k{i}\":1")).collect::<Vec<_>>().join(",");
+        let body = format!("{{{wide}}}\n{}", "{}\n".repeat(200_000));
+        let e = read_object(OBJ, body.as_bytes(), &ReadOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("READ_MAX_CELLS_PER_BYTE") && e.contains("of 10000 columns"),
+            "{e}"
+        );
+        let line: u64 = e
+            .split("line ")
+            .nth(1)
+            .unwrap()
+            .split(':')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let limit = (body.len() * crate::limits::READ_MAX_CELLS_PER_BYTE + crate::limits::READ_RESERVE_CELLS) / 10_000;
+        assert_eq!(line as usize, limit + 1, "{e}");
+        // A few short lines under the same schema are read.
+        let ok = format!("{{{wide}}}\n{}", "{}\n".repeat(100));
+        assert_eq!(
+            read_object(OBJ, ok.as_bytes(), &ReadOptions::default())
+                .unwrap()
+                .batch
+                .num_rows(),
+            101
+        );
+    }
+
+    #[test]
+    fn test_json_record_longer_than_the_limit_fails_in_every_mode() {
+        let long = format!(
+            "{{\"id\":1}}\n{{\"name\":\"{}\"}}\n",
+            "x".repeat(crate::limits::RECORD_MAX_BYTES)
+        );
+        for mode in [ParseMode::Permissive, ParseMode::DropMalformed, ParseMode::FailFast] {
+            let e = read_object(OBJ, long.as_bytes(), &options(&id_name(), mode))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("line 2") && e.contains("64 MiB long") && e.contains("RECORD_MAX_BYTES"),
+                "{e}"
+            );
+        }
     }
 
     #[test]
@@ -419,7 +504,7 @@ mod tests {
             for mode in [ParseMode::Permissive, ParseMode::FailFast] {
                 let _ = read_object(OBJ, line.as_bytes(), &options(&id_name(), mode));
             }
-            let _ = infer(line.as_bytes());
+            let _ = infer(OBJ, line.as_bytes());
             // Cut anywhere, even inside a character, as a sample's window may cut it.
             let cut = (seed as usize) % line.len();
             let _ = crate::format::encoding::guess(&line.as_bytes()[..cut]);

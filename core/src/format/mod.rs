@@ -420,7 +420,7 @@ pub fn read_object(object: &str, body: &[u8], options: &ReadOptions) -> Result<R
 /// parses as one, else string. Parquet: the file's own schema.
 pub fn infer_schema(object: &str, body: &[u8], options: &ReadOptions) -> Result<SchemaRef> {
     match options.format {
-        Format::Json => json::infer(body),
+        Format::Json => json::infer(object, body),
         Format::Csv => csv::infer(object, body, &options.csv),
         Format::Parquet => parquet::infer(object, body),
     }

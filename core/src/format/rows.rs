@@ -14,6 +14,7 @@ use crate::arrow::datatypes::{DataType, Field, Metadata, Schema, SchemaRef};
 
 use super::{Malformed, ParseMode, ReadOutput, CORRUPT_RECORD};
 use crate::error::{Error, Location, Result};
+use crate::limits::{READ_MAX_CELLS_PER_BYTE, READ_RESERVE_CELLS, RECORD_MAX_BYTES};
 
 /// The declared schema split into the fields a reader fills and the `_corrupt_record` slot.
 pub(crate) struct OutputSchema {
@@ -56,6 +57,9 @@ impl OutputSchema {
 pub(crate) struct Rows<'o> {
     object: &'o str,
     mode: ParseMode,
+    /// Columns each row fills, and the most rows that keeps within [`READ_MAX_CELLS_PER_BYTE`].
+    columns: usize,
+    max_rows: usize,
     lines: Vec<u64>,
     malformed: Vec<Malformed>,
     /// Row index of each entry of `malformed`, in the same order.
@@ -63,24 +67,68 @@ pub(crate) struct Rows<'o> {
 }
 
 impl<'o> Rows<'o> {
-    pub fn new(object: &'o str, mode: ParseMode) -> Self {
+    /// Rows of `columns` columns read from an object of `body_len` bytes.
+    pub fn new(object: &'o str, mode: ParseMode, columns: usize, body_len: usize) -> Self {
+        let cells = body_len
+            .saturating_mul(READ_MAX_CELLS_PER_BYTE)
+            .saturating_add(READ_RESERVE_CELLS);
         Self {
             object,
             mode,
+            columns,
+            max_rows: cells / columns.max(1),
             lines: Vec::new(),
             malformed: Vec::new(),
             bad_rows: Vec::new(),
         }
     }
 
+    /// Refuses a record longer than [`RECORD_MAX_BYTES`], before it is read into the columns.
+    pub fn check_record(&self, line: u64, bytes: usize) -> Result<()> {
+        if bytes <= RECORD_MAX_BYTES {
+            return Ok(());
+        }
+        let mib = |b: usize| b as f64 / (1024.0 * 1024.0);
+        Err(Error::data(
+            Location::object(self.object).at_line(line),
+            format!(
+                "the record is {:.0} MiB long, more than {:.0} MiB (the limit RECORD_MAX_BYTES): \
+                 is a quote left open, or a whole document on one line?",
+                mib(bytes),
+                mib(RECORD_MAX_BYTES)
+            ),
+        ))
+    }
+
+    /// Refuses the row that would take the read past its cells ([`READ_MAX_CELLS_PER_BYTE`]).
+    fn check_cells(&self, line: u64) -> Result<()> {
+        if self.lines.len() < self.max_rows {
+            return Ok(());
+        }
+        Err(Error::data(
+            Location::object(self.object).at_line(line),
+            format!(
+                "{} rows of {} columns would hold more than {} cells for an object of this size \
+                 (the limit READ_MAX_CELLS_PER_BYTE): the schema has far more columns than the records fill; \
+                 declare only the columns you read",
+                self.lines.len() + 1,
+                self.columns,
+                self.max_rows.saturating_mul(self.columns.max(1)),
+            ),
+        ))
+    }
+
     /// Records a clean row read from `line`.
-    pub fn good(&mut self, line: u64) {
+    pub fn good(&mut self, line: u64) -> Result<()> {
+        self.check_cells(line)?;
         self.lines.push(line);
+        Ok(())
     }
 
     /// Records a malformed row (already appended, with nulls where it is bad).
     /// In FAILFAST this is the error that stops the read.
     pub fn bad(&mut self, malformed: Malformed) -> Result<()> {
+        self.check_cells(malformed.line)?;
         if self.mode == ParseMode::FailFast {
             let mut location = Location::object(self.object).at_line(malformed.line);
             if let Some(field) = malformed.field {
