@@ -446,6 +446,14 @@ fn the_hunts_aborts_are_errors_naming_their_limit() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("SQL_MAX_DEPTH") && e.contains("line 1:"), "{e}");
+    let wide = file("wide-schema-short-lines.json");
+    let e = format::read_object("s3://b/wide.json", wide.as_bytes(), &ReadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("s3://b/wide.json, line ") && e.contains("READ_MAX_CELLS_PER_BYTE"),
+        "{e}"
+    );
     let e = ws.query(&file("replace-growth.sql"), None).unwrap_err().to_string();
     assert!(
         e.contains("EXPRESSION_STEP_MAX_BYTES") && e.contains("line 1:15: replace"),
