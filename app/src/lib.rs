@@ -11,6 +11,7 @@ mod job_panel;
 pub mod panic_screen;
 mod persistence;
 mod presenter;
+pub mod preview_worker;
 mod query_box;
 mod query_runner;
 pub mod query_worker;

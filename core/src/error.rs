@@ -47,7 +47,7 @@ impl fmt::Display for Location {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum Error {
     #[error("NoSuchBucket: The specified bucket does not exist: {bucket}")]
     NoSuchBucket { bucket: String },

@@ -1,9 +1,11 @@
 //! The data preview after each step, as Glue Studio's data preview shows it: core runs the
-//! draft on a scratch copy (`Workspace::preview_steps`, bookmarks disabled, nothing written).
+//! draft on a scratch copy (`Workspace::preview_steps`, bookmarks disabled, nothing written),
+//! in the preview worker (`crate::preview_worker`), so a reader that crashes on a file cannot
+//! take the page down.
 //!
-//! It reads every source object on the page's thread, so it follows the draft by itself only
-//! for a small source, after the draft has been still for a moment; a larger one is previewed
-//! on request, and a large one never.
+//! Each preview reads every source object again, so it follows the draft by itself only for a
+//! small source, after the draft has been still for a moment; a larger one is previewed on
+//! request, and a large one never.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -12,10 +14,10 @@ use gluelab_core::model::job::JobDefinition;
 use gluelab_core::views::browse::human_size;
 use gluelab_core::views::validate::{preview_problems, Problem};
 use gluelab_core::views::StepPreview;
-use gluelab_core::Workspace;
 use leptos::prelude::*;
 
 use super::Editor;
+use crate::preview_worker;
 use crate::state::Studio;
 
 /// Sources larger than this are not previewed at all (as in the bookmark panel).
@@ -45,6 +47,8 @@ pub struct Previews {
     result: RwSignal<Option<(JobDefinition, Outcome)>>,
     source_bytes: StoredValue<u64>,
     ticket: StoredValue<u64>,
+    /// The newest preview asked of the worker: an older reply is dropped.
+    asked: StoredValue<u64>,
 }
 
 impl Previews {
@@ -56,6 +60,7 @@ impl Previews {
             result: RwSignal::new(None),
             source_bytes: StoredValue::new(0),
             ticket: StoredValue::new(0),
+            asked: StoredValue::new(0),
         };
         // Follow the draft (and new data), once it has settled, while the source is small
         // (the column pickers and the footer's problems stand on it); a larger one only on
@@ -83,12 +88,33 @@ impl Previews {
         previews
     }
 
-    /// Previews the draft now.
+    /// Previews the draft now (the result arrives from the worker).
     pub fn refresh(self) {
         let draft = self.editor.draft.get_untracked();
-        let (bytes, outcome) = self.studio.workspace.with_untracked(|ws| compute(ws, &draft));
-        self.source_bytes.set_value(bytes);
-        self.result.set(Some((draft, outcome)));
+        let mine = self.asked.get_value() + 1;
+        self.asked.set_value(mine);
+        self.studio.workspace.with_untracked(|ws| {
+            let bytes = ws.draft_source_bytes(&draft);
+            self.source_bytes.set_value(bytes);
+            if bytes > PREVIEW_LIMIT_BYTES {
+                let text = format!(
+                    "Not previewed: the source holds {}, and a preview reads all of it at every change. Run the job instead.",
+                    human_size(bytes)
+                );
+                self.result.set(Some((draft, Outcome::Skipped(text))));
+                return;
+            }
+            preview_worker::request_steps(ws, &draft.clone(), SAMPLE_ROWS, move |reply| {
+                // The editor may have closed, or a newer preview been asked for, meanwhile.
+                if self.asked.try_get_value() == Some(mine) {
+                    let outcome = match reply {
+                        Ok(previews) => Outcome::Ready(previews),
+                        Err(e) => Outcome::Failed(e),
+                    };
+                    self.result.try_set(Some((draft, outcome)));
+                }
+            });
+        });
     }
 
     /// What the last preview of the draft as it is now found, as problems (none when there is
@@ -134,23 +160,6 @@ impl Previews {
         self.result
             .with(|r| r.as_ref().is_none_or(|(of, _)| self.editor.draft.with(|d| d != of)))
     }
-}
-
-/// The draft run on a copy of the workspace: its source's size, and the previews.
-fn compute(ws: &Workspace, draft: &JobDefinition) -> (u64, Outcome) {
-    let bytes = ws.draft_source_bytes(draft);
-    if bytes > PREVIEW_LIMIT_BYTES {
-        let text = format!(
-            "Not previewed: the source holds {}, and a preview reads all of it on the page's thread. Run the job instead.",
-            human_size(bytes)
-        );
-        return (bytes, Outcome::Skipped(text));
-    }
-    let outcome = match ws.preview_draft_steps(draft, SAMPLE_ROWS) {
-        Ok(previews) => Outcome::Ready(previews),
-        Err(e) => Outcome::Failed(e.to_string()),
-    };
-    (bytes, outcome)
 }
 
 fn preview_id(step: Option<usize>) -> String {

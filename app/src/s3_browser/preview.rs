@@ -1,11 +1,13 @@
-//! An object's first rows, as core reads them (`Workspace::preview_object`): a small table with
-//! each row's line, the problems among them, or why there is no preview.
+//! An object's first rows, as core reads them (`Workspace::preview_object`, in the preview
+//! worker): a small table with each row's line, the problems among them, or why there is no
+//! preview.
 
 use gluelab_core::format::encoding::Encoding;
 use gluelab_core::model::store::S3Uri;
 use gluelab_core::views::browse::{FormatOrigin, ObjectPreview};
 use leptos::prelude::*;
 
+use crate::preview_worker::{self, PreviewReply};
 use crate::state::{use_studio, Notice};
 
 /// Rows shown: enough to see the shape of the data, few enough to keep the table short.
@@ -14,27 +16,33 @@ const PREVIEW_ROWS: usize = 10;
 #[component]
 pub fn ObjectPreviewView(uri: S3Uri) -> impl IntoView {
     let studio = use_studio();
-    // Recomputed when the workspace changes, so an overwrite shows its new rows at once.
-    let preview = {
+    // Read in the preview worker, again whenever the workspace changes (an overwrite shows its
+    // new rows); the last reply stays on screen until the next one arrives.
+    let reply = RwSignal::new(None::<PreviewReply>);
+    let ticket = StoredValue::new(0u64);
+    {
         let uri = uri.clone();
-        Memo::new(move |_| {
-            studio
-                .workspace
-                .with(|ws| ws.preview_object(&uri, PREVIEW_ROWS))
-                .map_err(|e| e.to_string())
-        })
-    };
-    let suggested = {
-        let uri = uri.clone();
-        Memo::new(move |_| studio.workspace.with(|ws| ws.suggested_encoding(&uri)))
-    };
+        Effect::new(move |_| {
+            let mine = ticket.get_value() + 1;
+            ticket.set_value(mine);
+            studio.workspace.with(|ws| {
+                preview_worker::request_object(ws, &uri, PREVIEW_ROWS, move |answer| {
+                    // A reply for a closed preview, or overtaken by a newer one, is dropped.
+                    if ticket.try_get_value() == Some(mine) {
+                        reply.try_set(Some(answer));
+                    }
+                })
+            });
+        });
+    }
     view! {
-        <div class="object-preview">
-            {move || match preview.get() {
-                Ok(p) => view! { <PreviewTable preview=p/> }.into_any(),
-                Err(e) => view! {
+        <div class="object-preview" aria-busy=move || reply.with(Option::is_none).to_string()>
+            {move || match reply.get() {
+                None => view! { <p class="preview-reading hint" role="status">"Reading the object…"</p> }.into_any(),
+                Some(PreviewReply { preview: Ok(p), .. }) => view! { <PreviewTable preview=p/> }.into_any(),
+                Some(PreviewReply { preview: Err(e), suggested }) => view! {
                     <p class="preview-error" role="status">{e}</p>
-                    {suggested.get().map(|encoding| view! { <ReadAsButton uri=uri.clone() encoding/> })}
+                    {suggested.map(|encoding| view! { <ReadAsButton uri=uri.clone() encoding/> })}
                 }
                 .into_any(),
             }}

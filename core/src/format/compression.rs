@@ -16,7 +16,7 @@ use crate::error::{Error, Location, Result};
 pub const MAX_DECOMPRESSED_BYTES: usize = 256 * 1024 * 1024;
 
 /// A whole-object compression Glue recognises by extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Compression {
     Gzip,
     Bzip2,

@@ -17,7 +17,7 @@ pub enum TextGuess {
     Encoding(Encoding),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Encoding {
     /// Either byte order (Windows' "Unicode" text).
     Utf16,

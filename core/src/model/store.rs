@@ -249,6 +249,30 @@ impl ObjectStore {
         Ok(&bucket.objects[&uri.key])
     }
 
+    /// The same buckets holding only the objects `keep` picks, each as it is (ETag,
+    /// LastModified and version): what a worker needs of this store and no more.
+    pub fn subset(&self, keep: impl Fn(&S3Uri) -> bool) -> ObjectStore {
+        let mut subset = ObjectStore::default();
+        for bucket in self.buckets.values() {
+            let mut copy = Bucket {
+                name: bucket.name.clone(),
+                created: bucket.created,
+                ..Bucket::default()
+            };
+            for object in bucket.objects.values() {
+                if keep(&S3Uri::new(&bucket.name, &object.key)) {
+                    copy.insert(object.clone());
+                    let version = format!("{}/{}", bucket.name, object.key);
+                    if let Some(v) = self.versions.get(&version) {
+                        subset.versions.insert(version, *v);
+                    }
+                }
+            }
+            subset.buckets.insert(bucket.name.clone(), copy);
+        }
+        subset
+    }
+
     pub fn get(&self, uri: &S3Uri) -> Result<&Object> {
         self.bucket(&uri.bucket)?
             .objects

@@ -274,8 +274,9 @@ impl Workspace {
 }
 
 /// What the data looks like after reading (`step: None`) or after one step of a job, for the
-/// job editor's live preview (as Glue Studio's data preview shows it).
-#[derive(Debug, Clone, PartialEq)]
+/// job editor's live preview (as Glue Studio's data preview shows it). It travels from a
+/// preview worker to the page as JSON.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StepPreview {
     pub step: Option<usize>,
     /// `read`, or the step's transform name.

@@ -138,3 +138,56 @@ async fn a_panic_shows_the_panic_screen_with_the_saved_workspace_to_download_and
     browser.screenshot("panic-02-screen-dark").await;
     browser.close().await;
 }
+
+/// Previews of users' files are read in the preview worker: a reader that crashes on a file
+/// (made to, here, through the app's `debugPanicPreviews`) stops that worker, and the preview
+/// says so; the page, its workspace and later previews carry on.
+#[tokio::test]
+#[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
+async fn a_crash_while_previewing_a_file_is_an_error_in_the_preview_not_a_dead_page() {
+    let (_server, browser) = open_seed_workbench_at(1280, 720).await;
+    browser.upload_seed_file(1).await;
+    let preview = "button[aria-label='Preview raw-data-1.json']";
+    browser.click(preview).await;
+    browser
+        .wait_text(".object-preview .preview-summary", |t| {
+            t.starts_with("All 2 rows · json")
+        })
+        .await;
+    browser.click(preview).await;
+
+    // The worker crashes while the next preview waits behind the crash.
+    let _ = browser
+        .client
+        .execute("window.wasmBindings.debugPanicPreviews(); return true", vec![])
+        .await;
+    browser.click(preview).await;
+    let error = browser
+        .wait_text(".object-preview .preview-error", |t| !t.is_empty())
+        .await;
+    assert!(
+        error.contains("The preview's reader stopped") && error.contains("The page and the workspace are unharmed"),
+        "{error}"
+    );
+    assert!(
+        browser.texts("#panic-screen").await.is_empty(),
+        "no panic screen: the page lives"
+    );
+    browser.screenshot("panic-03-preview-worker-stopped").await;
+
+    // The page still works, and the next preview starts a new worker.
+    browser.upload_seed_file(2).await;
+    browser.click(preview).await;
+    browser.click(preview).await;
+    browser
+        .wait_text(".object-preview .preview-summary", |t| {
+            t.starts_with("All 2 rows · json")
+        })
+        .await;
+    browser.click("#run-job").await;
+    browser
+        .wait_text(".runs tbody", |t| t.matches("SUCCEEDED").count() == 1)
+        .await;
+    assert!(browser.texts("#panic-screen").await.is_empty());
+    browser.close().await;
+}

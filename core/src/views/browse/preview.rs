@@ -31,7 +31,7 @@ pub const PREVIEW_BYTES_LIMIT: usize = 4 * 1024 * 1024;
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 
 /// Where a preview's format came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FormatOrigin {
     /// The catalog table whose location holds the object.
     Table { database: String, table: String },
@@ -48,8 +48,8 @@ impl fmt::Display for FormatOrigin {
     }
 }
 
-/// The first rows of an object, as text.
-#[derive(Debug, Clone, PartialEq)]
+/// The first rows of an object, as text. It travels from a preview worker to the page as JSON.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ObjectPreview {
     /// `s3://bucket/key`.
     pub object: String,
@@ -178,6 +178,23 @@ impl Workspace {
             size: object.size(),
             compression,
         })
+    }
+
+    /// What a preview of `uri` reads, and nothing else: the object as it is and the catalog
+    /// table that holds it (with its database). The page sends this to a preview worker instead
+    /// of the whole workspace; its [`Workspace::preview_object`] equals this one's.
+    pub fn preview_workspace(&self, uri: &S3Uri) -> Result<Workspace> {
+        self.store.get(uri)?;
+        let mut part = Workspace {
+            clock: self.clock.clone(),
+            store: self.store.subset(|u| u == uri),
+            ..Workspace::default()
+        };
+        if let Some(table) = self.catalog.table_holding(uri) {
+            part.catalog.create_database(&table.database)?;
+            part.catalog.create_table(table.clone())?;
+        }
+        Ok(part)
     }
 
     /// The encoding the object at `uri` most likely is in, when a fix is one click away: its
@@ -347,6 +364,41 @@ mod tests {
     use crate::demo;
     use crate::format::write_batch;
     use crate::model::catalog::{Column, Table};
+
+    /// Every object of every tour played to its end (sinks, part files, CSV, Parquet, under a
+    /// table or not): the part a preview worker gets previews it exactly as the whole workspace
+    /// does, after the hand-over and the JSON trip back.
+    #[test]
+    fn the_preview_workspace_previews_every_object_as_the_whole_one_does() {
+        use crate::snapshot::{load_handover, save_handover};
+        let mut previewed = 0;
+        for example in demo::examples::examples() {
+            let steps = demo::examples::tour(example.id).unwrap().len();
+            let ws = demo::story::Story::from_tour(example.id, steps)
+                .unwrap()
+                .replay()
+                .unwrap();
+            for bucket in ws.store.buckets() {
+                for key in bucket.objects().keys() {
+                    let uri = S3Uri::new(&bucket.name, key);
+                    let (document, bodies) = save_handover(&ws.preview_workspace(&uri).unwrap());
+                    let part = load_handover(&document, bodies.iter().map(|b| b.as_ref().clone()).collect()).unwrap();
+                    let sent = part.preview_object(&uri, 10);
+                    let back: Result<ObjectPreview> =
+                        serde_json::from_str(&serde_json::to_string(&sent).unwrap()).unwrap();
+                    assert_eq!(back, ws.preview_object(&uri, 10), "{uri}");
+                    assert_eq!(part.suggested_encoding(&uri), ws.suggested_encoding(&uri), "{uri}");
+                    previewed += 1;
+                }
+            }
+        }
+        assert!(previewed >= 20, "{previewed}");
+        let missing = S3Uri::new(demo::raw_bucket(), "no/such.json");
+        assert!(matches!(
+            demo::seed_workspace().unwrap().preview_workspace(&missing),
+            Err(Error::NoSuchKey { .. })
+        ));
+    }
 
     fn workspace_with(key: &str, body: &[u8]) -> (Workspace, S3Uri) {
         let mut ws = demo::seed_workspace().unwrap();
