@@ -2,14 +2,15 @@
 //! is, `crate::runner`) that reads previews of users' files, so a reader that still crashes on
 //! some file stops the worker, never the page: the S3 browser's object previews (sent only what
 //! one reads, `Workspace::preview_workspace`: the object and the table over it) and the job
-//! editor's step previews (sent the whole workspace: a step may read any table).
+//! editor's step previews (sent the whole workspace: a step may read any table), and "Make a
+//! table from this file", whose crawl reads the file (the page then adds the table it made).
 //!
 //! The protocol, every message a JS array:
 //! - page → worker: `["object", id, uri, rows, document, bodies]`;
-//!   `["steps", id, draft, rows, document, bodies]` (the draft as JSON); `["panic"]` (the e2e
-//!   tests).
+//!   `["steps", id, draft, rows, document, bodies]` (the draft as JSON);
+//!   `["crawl", id, uri, database, document, bodies]`; `["panic"]` (the e2e tests).
 //! - worker → page: `["ready"]`; `[kind, id, reply]`, the reply as JSON: a [`PreviewReply`] for
-//!   an object, the step previews or the error for a draft.
+//!   an object, the step previews or the error for a draft, the table or the error for a crawl.
 //!
 //! A worker that stops (a panic aborts it, or it runs out of memory) answers every preview in
 //! flight with the reason; the next preview starts a fresh one.
@@ -18,6 +19,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use gluelab_core::format::encoding::Encoding;
+use gluelab_core::model::catalog::Table;
 use gluelab_core::model::job::JobDefinition;
 use gluelab_core::model::store::S3Uri;
 use gluelab_core::views::browse::ObjectPreview;
@@ -54,6 +56,7 @@ pub fn serve() {
         let answer = match kind.as_str() {
             "object" => answer_object(&message),
             "steps" => answer_steps(&message),
+            "crawl" => answer_crawl(&message),
             "panic" => panic!("debugPanicPreviews: a panic in the preview worker, asked for"),
             _ => return,
         };
@@ -102,6 +105,21 @@ fn answer_steps(message: &Array) -> String {
     };
     serde_json::to_string(&reply).expect("a preview is plain data")
 }
+
+/// The JSON of the table a crawler makes (or the error) for
+/// `["crawl", id, uri, database, document, bodies]`.
+fn answer_crawl(message: &Array) -> String {
+    let uri = S3Uri::parse(&message.get(2).as_string().unwrap_or_default()).map_err(|e| e.to_string());
+    let database = message.get(3).as_string().unwrap_or_default();
+    let reply: CrawlReply = match (workspace_at(message, 4), uri) {
+        (Ok(part), Ok(uri)) => part.crawl_object(&uri, Some(&database)).map_err(|e| e.to_string()),
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    serde_json::to_string(&reply).expect("a table is plain data")
+}
+
+/// The table a crawler made of a file, or why it made none.
+pub type CrawlReply = Result<Table, String>;
 
 /// The job editor's step previews of a draft, or why there are none.
 pub type StepsReply = Result<Vec<StepPreview>, String>;
@@ -155,6 +173,19 @@ pub fn request_steps(
     let head = [draft.into(), (rows as f64).into()];
     request("steps", &head, workspace, move |reply| {
         done(reply.and_then(|json| serde_json::from_str(&json).map_err(|e| format!("an unreadable preview: {e}"))?))
+    });
+}
+
+/// Asks the worker to crawl `uri` as `workspace` holds it (`Workspace::crawl_object`, a new
+/// table going into the database the page would pick); `done` gets the table to add.
+pub fn request_crawl(workspace: &Workspace, uri: &S3Uri, done: impl FnOnce(CrawlReply) + 'static) {
+    let part = match workspace.preview_workspace(uri) {
+        Ok(part) => part,
+        Err(e) => return done(Err(e.to_string())),
+    };
+    let head = [uri.to_string().into(), workspace.database_for_new_table(None).into()];
+    request("crawl", &head, &part, move |reply| {
+        done(reply.and_then(|json| serde_json::from_str(&json).map_err(|e| format!("an unreadable table: {e}"))?))
     });
 }
 

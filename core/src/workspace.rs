@@ -162,9 +162,44 @@ impl Workspace {
         uri: &S3Uri,
         database: Option<&str>,
     ) -> Result<crate::model::catalog::Table> {
+        let made = self.crawl_object(uri, database)?;
+        self.add_crawled_table(uri, made)
+    }
+
+    /// The table a crawler would make for the object at `uri` (`crawl::table_from_object`), in
+    /// the database of the table that holds it, else in [`Workspace::database_for_new_table`].
+    /// Reads the object and changes nothing: the page has a preview worker run it.
+    pub fn crawl_object(&self, uri: &S3Uri, database: Option<&str>) -> Result<crate::model::catalog::Table> {
         let body = &self.store.get(uri)?.body;
+        let database = match self.catalog.table_holding(uri) {
+            Some(holder) => holder.database.clone(),
+            None => self.database_for_new_table(database),
+        };
+        crate::model::crawl::table_from_object(&database, uri, body)
+    }
+
+    /// Where a new table goes: `database`, else the first database, else `default`.
+    pub fn database_for_new_table(&self, database: Option<&str>) -> String {
+        match database {
+            Some(name) => name.to_string(),
+            None => self
+                .catalog
+                .databases()
+                .next()
+                .map_or_else(|| "default".to_string(), |d| d.name.clone()),
+        }
+    }
+
+    /// Puts a table [`Workspace::crawl_object`] made into the catalog, parsing nothing: over
+    /// the table that holds `uri` it updates that table's format, columns and SerDe; otherwise
+    /// it is created (with its database when missing) under a free name (`name_2`, ...).
+    pub fn add_crawled_table(
+        &mut self,
+        uri: &S3Uri,
+        made: crate::model::catalog::Table,
+    ) -> Result<crate::model::catalog::Table> {
+        self.store.get(uri)?;
         if let Some(holder) = self.catalog.table_holding(uri).cloned() {
-            let made = crate::model::crawl::table_from_object(&holder.database, uri, body)?;
             let mut table = holder;
             table.format = made.format;
             table.columns = made.columns;
@@ -175,18 +210,11 @@ impl Workspace {
             self.catalog.update_table(table.clone())?;
             return Ok(table);
         }
-        let database = match database {
-            Some(name) => name.to_string(),
-            None => self
-                .catalog
-                .databases()
-                .next()
-                .map_or_else(|| "default".to_string(), |d| d.name.clone()),
-        };
+        let mut table = made;
+        let database = table.database.clone();
         if self.catalog.database(&database).is_err() {
             self.catalog.create_database(&database)?;
         }
-        let mut table = crate::model::crawl::table_from_object(&database, uri, body)?;
         let taken = |name: &str| self.catalog.table(&database, name).is_ok();
         if taken(&table.name) {
             let base = table.name.clone();

@@ -133,8 +133,8 @@ fn PreviewTable(preview: ObjectPreview) -> impl IntoView {
     }
 }
 
-/// "Make a table from this file", as a crawler would (`Workspace::make_table_from_object`);
-/// over a table whose columns do not fit, it updates that table.
+/// "Make a table from this file", as a crawler would (`Workspace::crawl_object` in the preview
+/// worker, then `add_crawled_table`); over a table whose columns do not fit, it updates that table.
 #[component]
 fn MakeTableButton(uri: S3Uri, updates: bool) -> impl IntoView {
     let studio = use_studio();
@@ -149,8 +149,15 @@ fn MakeTableButton(uri: S3Uri, updates: bool) -> impl IntoView {
             "CreateTable: columns with Glue types, the CSV header and partition folders inferred as a crawler would",
         )
     };
-    let make = move |_| {
-        if let Some(table) = studio.act(|ws| ws.make_table_from_object(&uri, None)) {
+    // The crawl reads the file in the preview worker; the page only adds the table it made.
+    let busy = RwSignal::new(false);
+    let add = move |uri: S3Uri, crawled: preview_worker::CrawlReply| {
+        busy.try_set(false);
+        let made = match crawled {
+            Ok(made) => made,
+            Err(e) => return studio.notice.set(Some(Notice::Error(e))),
+        };
+        if let Some(table) = studio.act(|ws| ws.add_crawled_table(&uri, made)) {
             let columns: Vec<String> = table
                 .columns
                 .iter()
@@ -165,8 +172,15 @@ fn MakeTableButton(uri: S3Uri, updates: bool) -> impl IntoView {
             ))));
         }
     };
+    let make = move |_| {
+        busy.set(true);
+        let uri = uri.clone();
+        studio
+            .workspace
+            .with_untracked(|ws| preview_worker::request_crawl(ws, &uri.clone(), move |crawled| add(uri, crawled)));
+    };
     view! {
-        <button class="btn" id="make-table" title=title on:click=make>{label}</button>
+        <button class="btn" id="make-table" title=title on:click=make disabled=move || busy.get()>{label}</button>
     }
 }
 

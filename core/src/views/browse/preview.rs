@@ -366,8 +366,8 @@ mod tests {
     use crate::model::catalog::{Column, Table};
 
     /// Every object of every tour played to its end (sinks, part files, CSV, Parquet, under a
-    /// table or not): the part a preview worker gets previews it exactly as the whole workspace
-    /// does, after the hand-over and the JSON trip back.
+    /// table or not): the part a preview worker gets previews (and crawls) it exactly as the
+    /// whole workspace does, after the hand-over and the JSON trip back.
     #[test]
     fn the_preview_workspace_previews_every_object_as_the_whole_one_does() {
         use crate::snapshot::{load_handover, save_handover};
@@ -388,6 +388,10 @@ mod tests {
                         serde_json::from_str(&serde_json::to_string(&sent).unwrap()).unwrap();
                     assert_eq!(back, ws.preview_object(&uri, 10), "{uri}");
                     assert_eq!(part.suggested_encoding(&uri), ws.suggested_encoding(&uri), "{uri}");
+                    // "Make a table from this file" crawls in the worker too, told the database.
+                    let database = ws.database_for_new_table(None);
+                    let crawled = part.crawl_object(&uri, Some(&database)).map_err(|e| e.to_string());
+                    assert_eq!(crawled, ws.crawl_object(&uri, None).map_err(|e| e.to_string()), "{uri}");
                     previewed += 1;
                 }
             }
