@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use gluelab_core::aws::cfn::script_job;
 use gluelab_core::demo::ACCOUNT_ID;
-use gluelab_core::format::Format;
 use gluelab_core::model::catalog::{Column, Table};
 use gluelab_core::model::job::JobDefinition;
 use gluelab_core::model::run::{FailurePoint, JobRun, RunState};
@@ -421,7 +420,7 @@ struct TableResponse<'a> {
     table: TableView<'a>,
 }
 
-/// `GetTable`'s `Table`. Input and output formats follow from the table's format.
+/// `GetTable`'s `Table`, its storage as Glue describes it (`Table::glue_storage`).
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct TableView<'a> {
@@ -431,7 +430,7 @@ struct TableView<'a> {
     storage_descriptor: StorageDescriptor<'a>,
     partition_keys: Vec<ColumnView<'a>>,
     table_type: &'static str,
-    parameters: &'a BTreeMap<String, String>,
+    parameters: BTreeMap<String, String>,
     is_registered_with_lake_formation: bool,
     catalog_id: &'static str,
 }
@@ -445,7 +444,7 @@ struct StorageDescriptor<'a> {
     output_format: &'static str,
     compressed: bool,
     number_of_buckets: i32,
-    serde_info: SerdeInfo<'a>,
+    serde_info: SerdeInfo,
     bucket_columns: Vec<String>,
     sort_columns: Vec<String>,
     stored_as_sub_directories: bool,
@@ -453,10 +452,9 @@ struct StorageDescriptor<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct SerdeInfo<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    serialization_library: Option<&'a str>,
-    parameters: &'a BTreeMap<String, String>,
+struct SerdeInfo {
+    serialization_library: String,
+    parameters: BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -481,16 +479,7 @@ impl<'a> ColumnView<'a> {
 
 impl<'a> TableView<'a> {
     fn of(t: &'a Table) -> Self {
-        let (input_format, output_format) = match t.format {
-            Format::Parquet => (
-                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-            ),
-            Format::Json | Format::Csv => (
-                "org.apache.hadoop.mapred.TextInputFormat",
-                "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-            ),
-        };
+        let storage = t.glue_storage();
         Self {
             name: &t.name,
             database_name: &t.database,
@@ -498,13 +487,13 @@ impl<'a> TableView<'a> {
             storage_descriptor: StorageDescriptor {
                 columns: ColumnView::all(&t.columns),
                 location: &t.location,
-                input_format,
-                output_format,
+                input_format: storage.input_format,
+                output_format: storage.output_format,
                 compressed: false,
                 number_of_buckets: -1,
                 serde_info: SerdeInfo {
-                    serialization_library: t.serde_library.as_deref(),
-                    parameters: &t.serde_parameters,
+                    serialization_library: storage.serde_library,
+                    parameters: storage.serde_parameters,
                 },
                 bucket_columns: vec![],
                 sort_columns: vec![],
@@ -512,7 +501,7 @@ impl<'a> TableView<'a> {
             },
             partition_keys: ColumnView::all(&t.partition_keys),
             table_type: "EXTERNAL_TABLE",
-            parameters: &t.parameters,
+            parameters: storage.parameters,
             is_registered_with_lake_formation: false,
             catalog_id: ACCOUNT_ID,
         }

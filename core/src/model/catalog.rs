@@ -44,6 +44,24 @@ pub struct Table {
     pub serde_parameters: BTreeMap<String, String>,
 }
 
+/// A table's storage as the Glue API describes it (`GetTable`, a template's `TableInput`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlueStorage {
+    pub input_format: &'static str,
+    pub output_format: &'static str,
+    pub serde_library: String,
+    pub serde_parameters: BTreeMap<String, String>,
+    pub parameters: BTreeMap<String, String>,
+}
+
+const TEXT_INPUT: &str = "org.apache.hadoop.mapred.TextInputFormat";
+const TEXT_OUTPUT: &str = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat";
+const PARQUET_INPUT: &str = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat";
+const PARQUET_OUTPUT: &str = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat";
+const JSON_SERDE: &str = "org.openx.data.jsonserde.JsonSerDe";
+const CSV_SERDE: &str = "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe";
+const PARQUET_SERDE: &str = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe";
+
 impl Table {
     pub fn new(database: &str, name: &str, location: &str, format: Format, columns: Vec<Column>) -> Self {
         Self {
@@ -56,6 +74,64 @@ impl Table {
             parameters: BTreeMap::new(),
             serde_library: None,
             serde_parameters: BTreeMap::new(),
+        }
+    }
+
+    /// The table as Glue stores it: the input and output formats of its format, its SerDe (its
+    /// own when it is one for its format, else the crawler's), `classification`, and for CSV the
+    /// separator, quote and escape in that SerDe's parameters and `skip.header.line.count` for a
+    /// header, so a reader of the description (Athena, Spark, a person) reads the table alike.
+    pub fn glue_storage(&self) -> GlueStorage {
+        let (input_format, output_format, default_serde) = match self.format {
+            Format::Json => (TEXT_INPUT, TEXT_OUTPUT, JSON_SERDE),
+            Format::Csv => (TEXT_INPUT, TEXT_OUTPUT, CSV_SERDE),
+            Format::Parquet => (PARQUET_INPUT, PARQUET_OUTPUT, PARQUET_SERDE),
+        };
+        // The table's own SerDe when it is one for its format (the seed's hcatalog JsonSerDe).
+        let serde_library = self
+            .serde_library
+            .as_deref()
+            .filter(|lib| Format::from_glue(lib) == Some(self.format))
+            .unwrap_or(default_serde)
+            .to_string();
+        let mut serde_parameters = self.serde_parameters.clone();
+        let mut parameters = self.parameters.clone();
+        parameters
+            .entry("classification".into())
+            .or_insert_with(|| self.format.name().into());
+        if self.format == Format::Csv {
+            let csv = self.csv_options();
+            let separator = (csv.separator as char).to_string();
+            if serde_library.contains("OpenCSVSerde") {
+                serde_parameters.entry("separatorChar".into()).or_insert(separator);
+                if let Some(q) = csv.quote {
+                    serde_parameters
+                        .entry("quoteChar".into())
+                        .or_insert_with(|| (q as char).to_string());
+                }
+                if let Some(e) = csv.escape {
+                    serde_parameters
+                        .entry("escapeChar".into())
+                        .or_insert_with(|| (e as char).to_string());
+                }
+            } else if !["field.delim", "separatorChar", "separator"]
+                .iter()
+                .any(|k| serde_parameters.contains_key(*k))
+            {
+                serde_parameters.insert("field.delim".into(), separator);
+            }
+            if csv.with_header {
+                parameters
+                    .entry("skip.header.line.count".into())
+                    .or_insert_with(|| "1".into());
+            }
+        }
+        GlueStorage {
+            input_format,
+            output_format,
+            serde_library,
+            serde_parameters,
+            parameters,
         }
     }
 

@@ -6,8 +6,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
-use crate::format::Format;
-use crate::model::catalog::{Column, Table};
+use crate::model::catalog::{Column, GlueStorage, Table};
 use crate::model::job::{JobDefinition, JobPlan, SinkOutput, SourceInput};
 use crate::model::store::S3Uri;
 use crate::transform::Transform;
@@ -20,14 +19,6 @@ const ROLE: &str = "GlueJobRole";
 const JOB: &str = "GlueJob";
 /// The parameter the job's `Command.ScriptLocation` comes from.
 const SCRIPT_LOCATION: &str = "ScriptLocation";
-
-const TEXT_INPUT: &str = "org.apache.hadoop.mapred.TextInputFormat";
-const TEXT_OUTPUT: &str = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat";
-const PARQUET_INPUT: &str = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat";
-const PARQUET_OUTPUT: &str = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat";
-const JSON_SERDE: &str = "org.openx.data.jsonserde.JsonSerDe";
-const CSV_SERDE: &str = "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe";
-const PARQUET_SERDE: &str = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe";
 
 /// CloudFormation's limit on a template's `Description`.
 const DESCRIPTION_MAX: usize = 1024;
@@ -552,49 +543,13 @@ impl<'a> Needs<'a> {
     }
 
     fn table_properties(&self, t: &Table, database_id: &str) -> Value {
-        let (input_format, output_format, default_serde) = match t.format {
-            Format::Json => (TEXT_INPUT, TEXT_OUTPUT, JSON_SERDE),
-            Format::Csv => (TEXT_INPUT, TEXT_OUTPUT, CSV_SERDE),
-            Format::Parquet => (PARQUET_INPUT, PARQUET_OUTPUT, PARQUET_SERDE),
-        };
-        // The table's own SerDe when it is one for its format (the seed's hcatalog JsonSerDe).
-        let serde_library = t
-            .serde_library
-            .as_deref()
-            .filter(|lib| Format::from_glue(lib) == Some(t.format))
-            .unwrap_or(default_serde);
-        let mut serde_parameters = t.serde_parameters.clone();
-        let mut parameters = t.parameters.clone();
-        parameters
-            .entry("classification".into())
-            .or_insert_with(|| t.format.name().into());
-        if t.format == Format::Csv {
-            let csv = t.csv_options();
-            let separator = (csv.separator as char).to_string();
-            if serde_library.contains("OpenCSVSerde") {
-                serde_parameters.entry("separatorChar".into()).or_insert(separator);
-                if let Some(q) = csv.quote {
-                    serde_parameters
-                        .entry("quoteChar".into())
-                        .or_insert_with(|| (q as char).to_string());
-                }
-                if let Some(e) = csv.escape {
-                    serde_parameters
-                        .entry("escapeChar".into())
-                        .or_insert_with(|| (e as char).to_string());
-                }
-            } else if !["field.delim", "separatorChar", "separator"]
-                .iter()
-                .any(|k| serde_parameters.contains_key(*k))
-            {
-                serde_parameters.insert("field.delim".into(), separator);
-            }
-            if csv.with_header {
-                parameters
-                    .entry("skip.header.line.count".into())
-                    .or_insert_with(|| "1".into());
-            }
-        }
+        let GlueStorage {
+            input_format,
+            output_format,
+            serde_library,
+            serde_parameters,
+            parameters,
+        } = t.glue_storage();
         let mut serde_info = json!({"SerializationLibrary": serde_library});
         if !serde_parameters.is_empty() {
             serde_info["Parameters"] = json!(serde_parameters);
