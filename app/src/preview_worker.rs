@@ -136,6 +136,8 @@ struct PreviewWorker {
     /// What to do with each reply still to come, by request id.
     pending: BTreeMap<u32, Done>,
     last_id: u32,
+    /// `debugPanicPreviews`: the worker panics just before the next request.
+    crash_next: bool,
 }
 
 thread_local! {
@@ -201,6 +203,9 @@ fn request(kind: &str, head: &[JsValue], workspace: &Workspace, done: impl FnOnc
         p.pending.insert(p.last_id, Box::new(done));
         p.last_id
     });
+    if PREVIEWS.with_borrow_mut(|p| std::mem::take(&mut p.crash_next)) {
+        send((Array::of1(&"panic".into()), Array::new()));
+    }
     let (handover, transfer) = to_js(kind, None, workspace);
     let message = Array::of2(&kind.into(), &id.into());
     for value in head {
@@ -211,13 +216,12 @@ fn request(kind: &str, head: &[JsValue], workspace: &Workspace, done: impl FnOnc
     send((message, transfer));
 }
 
-/// Makes the preview worker panic, as a reader that crashes on a file would: for the e2e
-/// tests and for trying it from the console (`wasmBindings.debugPanicPreviews()`).
+/// Makes the preview worker panic while it reads the next preview asked for, as a reader that
+/// crashes on a file would: for the e2e tests and for trying it from the console
+/// (`wasmBindings.debugPanicPreviews()`).
 #[wasm_bindgen(js_name = debugPanicPreviews)]
 pub fn debug_panic_previews() {
-    if ensure_worker() {
-        send((Array::of1(&"panic".into()), Array::new()));
-    }
+    PREVIEWS.with_borrow_mut(|p| p.crash_next = true);
 }
 
 fn send(message: (Array, Array)) {

@@ -151,12 +151,12 @@ async fn a_crash_while_previewing_a_file_is_an_error_in_the_preview_not_a_dead_p
     browser.click(preview).await;
     browser
         .wait_text(".object-preview .preview-summary", |t| {
-            t.starts_with("All 2 rows · json")
+            t.starts_with("All 1 row · json")
         })
         .await;
     browser.click(preview).await;
 
-    // The worker crashes while the next preview waits behind the crash.
+    // The worker crashes on the next preview asked for.
     let _ = browser
         .client
         .execute("window.wasmBindings.debugPanicPreviews(); return true", vec![])
@@ -181,7 +181,7 @@ async fn a_crash_while_previewing_a_file_is_an_error_in_the_preview_not_a_dead_p
     browser.click(preview).await;
     browser
         .wait_text(".object-preview .preview-summary", |t| {
-            t.starts_with("All 2 rows · json")
+            t.starts_with("All 1 row · json")
         })
         .await;
     browser.click("#run-job").await;
