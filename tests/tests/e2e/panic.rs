@@ -173,7 +173,12 @@ async fn a_crash_while_previewing_a_file_is_an_error_in_the_preview_not_a_dead_p
         browser.texts("#panic-screen").await.is_empty(),
         "no panic screen: the page lives"
     );
-    browser.screenshot("panic-03-preview-worker-stopped").await;
+    // The S3 panel alone, in a taller window: at 1280×720 the preview sits below the fold.
+    browser.client.set_window_size(1280, 1600).await.expect("resize");
+    browser
+        .screenshot_of(".s3-browser", "panic-03-preview-worker-stopped")
+        .await;
+    browser.client.set_window_size(1280, 720).await.expect("resize");
 
     // The page still works, and the next preview starts a new worker.
     browser.upload_seed_file(2).await;
