@@ -19,9 +19,10 @@ const ORACLE_DIR: &str = "tests/oracle";
 const MARKER: &str = "gluelab-requirements.hash";
 
 /// The kinds of comparison the suite counts, in the order the summary prints them.
-const KINDS: [(&str, &str); 5] = [
+const KINDS: [(&str, &str); 6] = [
     ("scripts", "scripts"),
     ("expressions", "expressions"),
+    ("readers", "files read"),
     ("arguments", "argument lists"),
     ("templates", "templates"),
     ("cdk", "CDK apps"),

@@ -150,16 +150,12 @@ impl ColumnBuilder {
         }
     }
 
-    /// Appends one CSV cell. An empty unquoted cell is null for every type; an empty quoted
-    /// cell (`""`) is the empty string (or empty binary) and null for other types, which is how
-    /// Spark tells an empty string from a null in CSV.
-    pub(crate) fn append_text(&mut self, text: &str, quoted: bool) -> Result<(), String> {
+    /// Appends one CSV cell. An empty cell is null for every type, quoted (`""`) or not: Spark
+    /// 3.5's reader compares it with its `nullValue` (`""`) either way (the real-engine oracle's
+    /// `csv-quoted-separator` case), though its writer writes an empty string as `""`.
+    pub(crate) fn append_text(&mut self, text: &str, _quoted: bool) -> Result<(), String> {
         if text.is_empty() {
-            match self {
-                ColumnBuilder::Utf8 { values, .. } if quoted => values.append_value(""),
-                ColumnBuilder::Binary { values, .. } if quoted => values.append_value(b""),
-                _ => self.append_null(),
-            }
+            self.append_null();
             return Ok(());
         }
         let mismatch = |b: &ColumnBuilder| format!("expected {}, found \"{}\"", b.type_name(), snippet(text));
