@@ -19,10 +19,11 @@ const ORACLE_DIR: &str = "tests/oracle";
 const MARKER: &str = "gluelab-requirements.hash";
 
 /// The kinds of comparison the suite counts, in the order the summary prints them.
-const KINDS: [(&str, &str); 6] = [
+const KINDS: [(&str, &str); 7] = [
     ("scripts", "scripts"),
     ("expressions", "expressions"),
     ("readers", "files read"),
+    ("queries", "queries"),
     ("arguments", "argument lists"),
     ("templates", "templates"),
     ("cdk", "CDK apps"),
