@@ -38,6 +38,8 @@ CASES = [
      {"separatorChar": ",", "quoteChar": '"', "escapeChar": "\\"}, {}, {"escape": "\\"}),
     ("csv-single-quote", "csv", b"1,'a,b',2.5\n", OPEN_CSV, {"separatorChar": ",", "quoteChar": "'"}, {},
      {"quote": "'"}),
+    ("csv-quoted-line-break", "csv", b'1,"two\nlines",2.5\n2,bob,3\n', OPEN_CSV,
+     {"separatorChar": ",", "quoteChar": '"'}, {}, {"multiLine": "true"}),
     ("csv-crlf", "csv", b"1,ann,2.5\r\n2,bob,3\r\n", LAZY, {"field.delim": ","}, {}, {}),
     ("csv-blank-lines", "csv", b"1,ann,2.5\n\n2,bob,3\n\n", LAZY, {"field.delim": ","}, {}, {}),
     ("csv-bom", "csv", b"\xef\xbb\xbf1,ann,2.5\n2,bob,3\n", LAZY, {"field.delim": ","}, {}, {}),
