@@ -153,7 +153,7 @@ impl ColumnBuilder {
     /// Appends one CSV cell. An empty cell is null for every type, quoted (`""`) or not: Spark
     /// 3.5's reader compares it with its `nullValue` (`""`) either way (the real-engine oracle's
     /// `csv-quoted-separator` case), though its writer writes an empty string as `""`.
-    pub(crate) fn append_text(&mut self, text: &str, _quoted: bool) -> Result<(), String> {
+    pub(crate) fn append_text(&mut self, text: &str) -> Result<(), String> {
         if text.is_empty() {
             self.append_null();
             return Ok(());
@@ -460,18 +460,18 @@ mod tests {
     #[test]
     fn test_builder_text_conversions() {
         let mut b = ColumnBuilder::new(&DataType::Int8, 4).unwrap();
-        b.append_text("12", false).unwrap();
-        let err = b.append_text("300", false).unwrap_err();
+        b.append_text("12").unwrap();
+        let err = b.append_text("300").unwrap_err();
         assert_eq!(err, "expected tinyint, found \"300\" (out of range)");
-        b.append_text("", false).unwrap();
+        b.append_text("").unwrap();
         let a = b.finish().unwrap();
         assert_eq!(a.as_primitive::<Int8Type>().value(0), 12);
         assert_eq!(a.len(), 2);
         assert!(a.is_null(1));
 
         let mut b = ColumnBuilder::new(&DataType::Utf8, 4).unwrap();
-        b.append_text("", true).unwrap();
-        b.append_text("", false).unwrap();
+        b.append_text("").unwrap();
+        b.append_text("").unwrap();
         let a = b.finish().unwrap();
         assert_eq!(a.as_string::<i32>().value(0), "");
         assert!(a.is_null(1));
@@ -497,13 +497,13 @@ mod tests {
     fn test_builder_nested_value_errors_stay_on_their_row() {
         let list = DataType::List(Arc::new(Field::new("item", DataType::Int32, true)));
         let mut b = ColumnBuilder::new(&list, 4).unwrap();
-        b.append_text("[1,2]", true).unwrap();
+        b.append_text("[1,2]").unwrap();
         assert!(b
-            .append_text("\"abc\"", true)
+            .append_text("\"abc\"")
             .unwrap_err()
             .starts_with("expected array<int>, found \"abc\""));
         b.append_null();
-        b.append_text("[3]", true).unwrap();
+        b.append_text("[3]").unwrap();
         let a = b.finish().unwrap();
         assert_eq!(a.len(), 3);
         let l = a.as_list::<i32>();

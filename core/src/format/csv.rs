@@ -41,8 +41,6 @@ struct Record {
     buf: Vec<u8>,
     /// End offset in `buf` of each field.
     ends: Vec<usize>,
-    /// Whether each field was quoted (`""` is an empty string, an empty cell is null).
-    quoted: Vec<bool>,
     /// Set when the record could not be split (an unterminated quote).
     error: Option<String>,
 }
@@ -52,9 +50,8 @@ impl Record {
         self.ends.len()
     }
 
-    fn end_field(&mut self, quoted: bool) {
+    fn end_field(&mut self) {
         self.ends.push(self.buf.len());
-        self.quoted.push(quoted);
     }
 
     /// The record's fields as text, or `None` when it is not UTF-8 text or holds a NUL byte.
@@ -63,11 +60,7 @@ impl Record {
             return None;
         }
         let text = std::str::from_utf8(&self.buf).ok()?;
-        Some(Fields {
-            text,
-            ends: &self.ends,
-            quoted: &self.quoted,
-        })
+        Some(Fields { text, ends: &self.ends })
     }
 }
 
@@ -75,13 +68,12 @@ impl Record {
 struct Fields<'r> {
     text: &'r str,
     ends: &'r [usize],
-    quoted: &'r [bool],
 }
 
 impl<'r> Fields<'r> {
-    fn get(&self, i: usize) -> (&'r str, bool) {
+    fn get(&self, i: usize) -> &'r str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        (&self.text[start..self.ends[i]], self.quoted[i])
+        &self.text[start..self.ends[i]]
     }
 }
 
@@ -168,7 +160,6 @@ impl<'a> RecordReader<'a> {
         }
         rec.buf.clear();
         rec.ends.clear();
-        rec.quoted.clear();
         rec.error = None;
         rec.line = self.line;
         let start = self.pos;
@@ -180,7 +171,6 @@ impl<'a> RecordReader<'a> {
             AfterQuote,
         }
         let mut state = State::Start;
-        let mut quoted = false;
         loop {
             if state == State::Quoted {
                 let run = data[self.pos..].iter().position(|b| self.specials.quoted[*b as usize]);
@@ -188,7 +178,7 @@ impl<'a> RecordReader<'a> {
                     rec.buf.extend_from_slice(&data[self.pos..]);
                     self.pos = data.len();
                     rec.error = Some("unterminated quoted field: the quote opened on this line is never closed".into());
-                    rec.end_field(true);
+                    rec.end_field();
                     rec.raw = start..self.pos;
                     return true;
                 };
@@ -218,7 +208,6 @@ impl<'a> RecordReader<'a> {
             let run = run.unwrap_or(data.len() - self.pos);
             if run > 0 {
                 if state == State::Start && Some(data[self.pos]) == self.quote {
-                    quoted = true;
                     state = State::Quoted;
                     self.pos += 1;
                     continue;
@@ -232,18 +221,17 @@ impl<'a> RecordReader<'a> {
             }
             match data.get(self.pos) {
                 None => {
-                    rec.end_field(quoted);
+                    rec.end_field();
                     rec.raw = start..self.pos;
                     return true;
                 }
                 Some(b) if *b == self.separator => {
-                    rec.end_field(quoted);
-                    quoted = false;
+                    rec.end_field();
                     state = State::Start;
                     self.pos += 1;
                 }
                 Some(b'\n') => {
-                    rec.end_field(quoted);
+                    rec.end_field();
                     let end = if self.pos > start && data[self.pos - 1] == b'\r' {
                         self.pos - 1
                     } else {
@@ -255,7 +243,7 @@ impl<'a> RecordReader<'a> {
                     return true;
                 }
                 Some(b'\r') if data.get(self.pos + 1) == Some(&b'\n') => {
-                    rec.end_field(quoted);
+                    rec.end_field();
                     rec.raw = start..self.pos;
                     self.pos += 2;
                     self.line += 1;
@@ -347,7 +335,7 @@ fn start(
             )
         })?;
         // An empty header cell is named as Glue names columns without a header.
-        let name = |i: usize| match fields.get(i).0 {
+        let name = |i: usize| match fields.get(i) {
             "" => format!("col{i}"),
             text => text.to_string(),
         };
@@ -442,8 +430,7 @@ pub(crate) fn read(object: &str, body: &[u8], options: &ReadOptions, declared: &
                 builder.append_null();
                 continue;
             }
-            let (text, quoted) = fields.get(i);
-            if let Err(message) = builder.append_text(text, quoted) {
+            if let Err(message) = builder.append_text(fields.get(i)) {
                 builder.append_null();
                 problems.push((Some(file_names[i].clone()), message));
             }
@@ -503,7 +490,7 @@ pub(crate) fn infer(object: &str, body: &[u8], options: &CsvOptions) -> Result<S
             could = vec![all; rec.len()];
         }
         for (i, c) in could.iter_mut().enumerate().take(rec.len()) {
-            let (text, _) = fields.get(i);
+            let text = fields.get(i);
             if text.is_empty() {
                 continue;
             }
@@ -669,7 +656,7 @@ mod tests {
         let mut out = Vec::new();
         while reader.next(&mut rec) {
             let f = rec.text(body).unwrap();
-            out.push((rec.line, (0..rec.len()).map(|i| f.get(i).0.to_string()).collect()));
+            out.push((rec.line, (0..rec.len()).map(|i| f.get(i).to_string()).collect()));
         }
         out
     }
