@@ -232,6 +232,13 @@ pub fn load_handover(document: &[u8], bodies: Vec<Vec<u8>>) -> Result<Workspace>
     Ok(workspace)
 }
 
+/// `workspace` after a trip to a worker and back ([`save_handover`], then [`load_handover`]).
+#[cfg(test)]
+pub(crate) fn handed_over(workspace: &Workspace) -> Workspace {
+    let (document, bodies) = save_handover(workspace);
+    load_handover(&document, bodies.iter().map(|b| b.as_ref().clone()).collect()).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -509,14 +516,9 @@ mod tests {
     /// rewinds, deletes, failed runs and all), saves and loads back equal.
     #[test]
     fn every_tour_played_to_its_end_saves_and_loads() {
-        for example in crate::demo::examples::examples() {
-            let steps = crate::demo::examples::tour(example.id).unwrap().len();
-            let played = crate::demo::story::Story::from_tour(example.id, steps)
-                .unwrap()
-                .replay()
-                .unwrap();
-            let loaded = load(&save(&played)).unwrap_or_else(|e| panic!("{}: {e}", example.id));
-            assert_eq!(loaded, played, "{}", example.id);
+        for (id, played) in crate::demo::story::every_tour_played() {
+            let loaded = load(&save(&played)).unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(loaded, played, "{id}");
         }
     }
 

@@ -67,6 +67,20 @@ pub enum StoryError {
     Step { step: usize, text: String, reason: String },
 }
 
+/// Every shipped example's tour played to its end (resets, rewinds, deletes, failed runs and
+/// all): the workspaces tests check whole-workspace properties on.
+#[cfg(test)]
+pub(crate) fn every_tour_played() -> Vec<(&'static str, Workspace)> {
+    examples::examples()
+        .into_iter()
+        .map(|example| {
+            let steps = examples::tour(example.id).unwrap().len();
+            let played = Story::from_tour(example.id, steps).unwrap().replay().unwrap();
+            (example.id, played)
+        })
+        .collect()
+}
+
 impl Story {
     /// The first `steps` steps of example `id`'s guided tour.
     pub fn from_tour(id: &str, steps: usize) -> Result<Story, StoryError> {

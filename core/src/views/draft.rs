@@ -37,7 +37,7 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use crate::demo;
-    use crate::snapshot::{load_handover, save_handover};
+    use crate::snapshot::handed_over;
 
     /// Every job of every tour played to its end, as a draft: the preview worker, which gets
     /// the whole workspace (a step may read any table: a Join with its own sink, a ValueMapping
@@ -45,20 +45,14 @@ mod tests {
     #[test]
     fn a_preview_worker_previews_every_draft_as_the_page_would() {
         let mut previewed = 0;
-        for example in demo::examples::examples() {
-            let steps = demo::examples::tour(example.id).unwrap().len();
-            let ws = demo::story::Story::from_tour(example.id, steps)
-                .unwrap()
-                .replay()
-                .unwrap();
+        for (id, ws) in demo::story::every_tour_played() {
+            let part = handed_over(&ws);
             for draft in ws.jobs.values() {
-                let (document, bodies) = save_handover(&ws);
-                let part = load_handover(&document, bodies.iter().map(|b| b.as_ref().clone()).collect()).unwrap();
                 let sent = part.preview_draft_steps(draft, 5).map_err(|e| e.to_string());
                 let json = serde_json::to_string(&sent).unwrap();
                 let back: Result<Vec<super::StepPreview>, String> = serde_json::from_str(&json).unwrap();
                 let whole = ws.preview_draft_steps(draft, 5).map_err(|e| e.to_string());
-                assert_eq!(back, whole, "{}: {}", example.id, draft.name);
+                assert_eq!(back, whole, "{id}: {}", draft.name);
                 previewed += 1;
             }
         }

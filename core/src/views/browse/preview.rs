@@ -370,19 +370,12 @@ mod tests {
     /// whole workspace does, after the hand-over and the JSON trip back.
     #[test]
     fn the_preview_workspace_previews_every_object_as_the_whole_one_does() {
-        use crate::snapshot::{load_handover, save_handover};
         let mut previewed = 0;
-        for example in demo::examples::examples() {
-            let steps = demo::examples::tour(example.id).unwrap().len();
-            let ws = demo::story::Story::from_tour(example.id, steps)
-                .unwrap()
-                .replay()
-                .unwrap();
+        for (_, ws) in demo::story::every_tour_played() {
             for bucket in ws.store.buckets() {
                 for key in bucket.objects().keys() {
                     let uri = S3Uri::new(&bucket.name, key);
-                    let (document, bodies) = save_handover(&ws.preview_workspace(&uri).unwrap());
-                    let part = load_handover(&document, bodies.iter().map(|b| b.as_ref().clone()).collect()).unwrap();
+                    let part = crate::snapshot::handed_over(&ws.preview_workspace(&uri).unwrap());
                     let sent = part.preview_object(&uri, 10);
                     let back: Result<ObjectPreview> =
                         serde_json::from_str(&serde_json::to_string(&sent).unwrap()).unwrap();
