@@ -28,9 +28,9 @@ use gluelab_core::{snapshot, Workspace};
 use js_sys::Array;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker};
+use web_sys::MessageEvent;
 
+use crate::runner::WorkerPort;
 use crate::worker::{to_js, Handover};
 
 /// What the worker found for one object.
@@ -46,12 +46,7 @@ pub struct PreviewReply {
 /// page terminates it.
 #[wasm_bindgen(js_name = servePreviews)]
 pub fn serve() {
-    console_error_panic_hook::set_once();
-    crate::text_decoder::install();
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let replies = scope.clone();
-    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        let message = Array::from(&event.data());
+    crate::worker::listen(|replies, message| {
         let kind = message.get(0).as_string().unwrap_or_default();
         let answer = match kind.as_str() {
             "object" => answer_object(&message),
@@ -63,11 +58,6 @@ pub fn serve() {
         let reply = Array::of3(&kind.into(), &message.get(1), &answer.into());
         replies.post_message(&reply).expect("the page listens");
     });
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
-    scope
-        .post_message(&Array::of1(&"ready".into()))
-        .expect("the page listens");
 }
 
 /// The workspace a message carries at `at` (document) and `at + 1` (bodies).
@@ -129,10 +119,7 @@ type Done = Box<dyn FnOnce(Result<String, String>)>;
 
 #[derive(Default)]
 struct PreviewWorker {
-    worker: Option<Worker>,
-    ready: bool,
-    /// Messages (with their transfer lists) sent before the worker was ready.
-    queued: Vec<(Array, Array)>,
+    port: WorkerPort,
     /// What to do with each reply still to come, by request id.
     pending: BTreeMap<u32, Done>,
     last_id: u32,
@@ -225,52 +212,27 @@ pub fn debug_panic_previews() {
 }
 
 fn send(message: (Array, Array)) {
-    PREVIEWS.with_borrow_mut(|p| match (&p.worker, p.ready) {
-        (Some(worker), true) => post(worker, &message),
-        _ => p.queued.push(message),
-    });
-}
-
-fn post(worker: &Worker, (message, transfer): &(Array, Array)) {
-    worker
-        .post_message_with_transfer(message, transfer)
-        .expect("a worker accepts messages");
+    PREVIEWS.with_borrow_mut(|p| p.port.send(message));
 }
 
 fn ensure_worker() -> bool {
-    if PREVIEWS.with_borrow(|p| p.worker.is_some()) {
-        return true;
-    }
-    let Some(worker) = crate::runner::start_worker("servePreviews") else {
-        return false;
-    };
-    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| receive(&event.data()));
-    let on_error = Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
-        event.prevent_default();
-        stopped(&event.message());
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    on_message.forget();
-    on_error.forget();
     PREVIEWS.with_borrow_mut(|p| {
-        p.worker = Some(worker);
-        p.ready = false;
-    });
-    true
+        p.port.is_started()
+            || p.port.start(
+                "servePreviews",
+                |event: MessageEvent| receive(&event.data()),
+                |event: web_sys::ErrorEvent| {
+                    event.prevent_default();
+                    stopped(&event.message());
+                },
+            )
+    })
 }
 
 fn receive(data: &JsValue) {
     let message = Array::from(data);
     match message.get(0).as_string().as_deref() {
-        Some("ready") => PREVIEWS.with_borrow_mut(|p| {
-            p.ready = true;
-            if let Some(worker) = &p.worker {
-                for message in p.queued.drain(..) {
-                    post(worker, &message);
-                }
-            }
-        }),
+        Some("ready") => PREVIEWS.with_borrow_mut(|p| p.port.ready()),
         Some(_) => {
             let id = message.get(1).as_f64().unwrap_or(0.0) as u32;
             let json = message.get(2).as_string().unwrap_or_default();
@@ -286,11 +248,7 @@ fn receive(data: &JsValue) {
 /// The worker is gone: every preview in flight is told why, and the next starts a new worker.
 fn stopped(reason: &str) {
     let pending = PREVIEWS.with_borrow_mut(|p| {
-        if let Some(worker) = p.worker.take() {
-            worker.terminate();
-        }
-        p.ready = false;
-        p.queued.clear();
+        p.port.stop();
         std::mem::take(&mut p.pending)
     });
     for (_, done) in pending {

@@ -7,11 +7,10 @@ use std::cell::RefCell;
 
 use js_sys::Array;
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, Worker};
+use web_sys::MessageEvent;
 
 use crate::query_worker::{self, QueryReply};
+use crate::runner::WorkerPort;
 use crate::state::{Notice, Studio};
 use crate::worker::Handover;
 
@@ -48,10 +47,7 @@ pub struct QueryPage {
 
 #[derive(Default)]
 struct QueryWorker {
-    worker: Option<Worker>,
-    ready: bool,
-    /// Messages (with their transfer lists) sent before the worker was ready.
-    queued: Vec<(Array, Array)>,
+    port: WorkerPort,
     /// The worker holds the workspace as it is now.
     shipped: bool,
     /// The page's workspace as the run worker returned it, ready to pass on as it is.
@@ -160,9 +156,7 @@ fn set_state(state: QueryState) {
 
 fn reset() {
     QUERIES.with_borrow_mut(|q| {
-        if let Some(worker) = q.worker.take() {
-            worker.terminate();
-        }
+        q.port.stop();
         let (last_id, state) = (q.last_id, q.state);
         *q = QueryWorker {
             last_id,
@@ -173,65 +167,40 @@ fn reset() {
 }
 
 fn send(message: (Array, Array)) {
-    QUERIES.with_borrow_mut(|q| match (&q.worker, q.ready) {
-        (Some(worker), true) => post(worker, &message),
-        _ => q.queued.push(message),
-    });
-}
-
-fn post(worker: &Worker, (message, transfer): &(Array, Array)) {
-    worker
-        .post_message_with_transfer(message, transfer)
-        .expect("a worker accepts messages");
+    QUERIES.with_borrow_mut(|q| q.port.send(message));
 }
 
 fn ensure_worker(studio: Studio) -> bool {
-    if QUERIES.with_borrow(|q| q.worker.is_some()) {
-        return true;
-    }
-    let Some(worker) = crate::runner::start_worker("serveQueries") else {
-        return false;
-    };
-    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        if let Some(reply) = QueryReply::parse(&event.data()) {
-            receive(studio, reply);
-        }
-    });
-    let on_error = Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
-        event.prevent_default();
-        // The worker is gone (out of memory, or it did not load): the next query starts afresh.
-        reset();
-        let running = QUERIES.with_borrow(|q| q.state.map(|s| s.get_untracked()));
-        if let Some(QueryState::Running { started, .. }) = running {
-            set_state(QueryState::Failed {
-                message: format!("The query worker failed ({}); the query was stopped.", event.message()),
-                elapsed_ms: now_ms() - started,
-            });
-        }
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    on_message.forget();
-    on_error.forget();
     QUERIES.with_borrow_mut(|q| {
-        q.worker = Some(worker);
-        q.ready = false;
-    });
-    true
+        q.port.is_started()
+            || q.port.start(
+                "serveQueries",
+                move |event: MessageEvent| {
+                    if let Some(reply) = QueryReply::parse(&event.data()) {
+                        receive(studio, reply);
+                    }
+                },
+                move |event: web_sys::ErrorEvent| {
+                    event.prevent_default();
+                    // The worker is gone (out of memory, or it did not load): the next query starts afresh.
+                    reset();
+                    let running = QUERIES.with_borrow(|q| q.state.map(|s| s.get_untracked()));
+                    if let Some(QueryState::Running { started, .. }) = running {
+                        set_state(QueryState::Failed {
+                            message: format!("The query worker failed ({}); the query was stopped.", event.message()),
+                            elapsed_ms: now_ms() - started,
+                        });
+                    }
+                },
+            )
+    })
 }
 
 fn receive(studio: Studio, reply: QueryReply) {
     let current = QUERIES.with_borrow(|q| q.state.map(|s| s.get_untracked()));
     let Some(current) = current else { return };
     match reply {
-        QueryReply::Ready => QUERIES.with_borrow_mut(|q| {
-            q.ready = true;
-            if let Some(worker) = &q.worker {
-                for message in q.queued.drain(..) {
-                    post(worker, &message);
-                }
-            }
-        }),
+        QueryReply::Ready => QUERIES.with_borrow_mut(|q| q.port.ready()),
         QueryReply::Result {
             id,
             total,

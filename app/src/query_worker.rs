@@ -15,8 +15,6 @@ use gluelab_core::query::QueryResult;
 use gluelab_core::{snapshot, Workspace};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::worker::{to_js, Handover};
 
@@ -32,20 +30,11 @@ thread_local! {
 /// terminates it.
 #[wasm_bindgen(js_name = serveQueries)]
 pub fn serve() {
-    console_error_panic_hook::set_once();
-    crate::text_decoder::install();
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let replies = scope.clone();
-    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        if let Some(reply) = answer(&Array::from(&event.data())) {
+    crate::worker::listen(|replies, message| {
+        if let Some(reply) = answer(&message) {
             replies.post_message(&reply).expect("the page listens");
         }
     });
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
-    scope
-        .post_message(&Array::of1(&"ready".into()))
-        .expect("the page listens");
 }
 
 fn answer(message: &Array) -> Option<Array> {

@@ -146,6 +146,72 @@ pub(crate) fn start_worker(serve: &str) -> Option<Worker> {
     Some(worker)
 }
 
+/// A worker on the page's module as the page holds it (the query and preview workers): messages
+/// sent before it says `["ready"]` wait, then go in order.
+#[derive(Default)]
+pub(crate) struct WorkerPort {
+    worker: Option<Worker>,
+    ready: bool,
+    /// Messages (with their transfer lists) sent before the worker was ready.
+    queued: Vec<(js_sys::Array, js_sys::Array)>,
+}
+
+impl WorkerPort {
+    pub fn is_started(&self) -> bool {
+        self.worker.is_some()
+    }
+
+    /// Starts a worker serving `serve` ([`start_worker`]) with its message and error handlers;
+    /// false if none can be created.
+    pub fn start(
+        &mut self,
+        serve: &str,
+        on_message: impl Fn(MessageEvent) + 'static,
+        on_error: impl Fn(web_sys::ErrorEvent) + 'static,
+    ) -> bool {
+        let Some(worker) = start_worker(serve) else {
+            return false;
+        };
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new(on_message);
+        let on_error = Closure::<dyn Fn(web_sys::ErrorEvent)>::new(on_error);
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_message.forget();
+        on_error.forget();
+        *self = WorkerPort {
+            worker: Some(worker),
+            ..WorkerPort::default()
+        };
+        true
+    }
+
+    /// Posts `message` with its transfer list now, or once the worker is ready.
+    pub fn send(&mut self, message: (js_sys::Array, js_sys::Array)) {
+        match (&self.worker, self.ready) {
+            (Some(worker), true) => post(worker, &message),
+            _ => self.queued.push(message),
+        }
+    }
+
+    /// The worker said `["ready"]`: what waited goes now.
+    pub fn ready(&mut self) {
+        self.ready = true;
+        if let Some(worker) = &self.worker {
+            for message in self.queued.drain(..) {
+                post(worker, &message);
+            }
+        }
+    }
+
+    /// Terminates the worker; what waited is dropped, and the next start makes a new one.
+    pub fn stop(&mut self) {
+        if let Some(worker) = self.worker.take() {
+            worker.terminate();
+        }
+        *self = WorkerPort::default();
+    }
+}
+
 /// The URL of the wasm-bindgen glue that loaded this page's module: Trunk preloads it with
 /// the only `modulepreload` link in the page.
 fn glue_script_url() -> Option<String> {

@@ -27,18 +27,13 @@ const PROGRESS_EVERY_MS: f64 = 50.0;
 /// instantiated there: listens for runs until the page terminates it.
 #[wasm_bindgen(js_name = serveJobRuns)]
 pub fn serve() {
-    console_error_panic_hook::set_once();
-    crate::text_decoder::install();
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let replies = scope.clone();
-    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        let message = Array::from(&event.data());
+    listen(|replies, message| {
         if message.get(0).as_string().as_deref() != Some("run") {
             return;
         }
         let run_id = message.get(1).as_string().unwrap_or_default();
         let (document, bodies) = Handover::from_js(&message.get(2), &message.get(3)).to_vecs();
-        let reply = match run(&replies, &run_id, &document, bodies) {
+        let reply = match run(replies, &run_id, &document, bodies) {
             Ok(workspace) => {
                 let (reply, transfer) = to_js("done", None, &workspace);
                 drop(workspace);
@@ -48,9 +43,21 @@ pub fn serve() {
         };
         reply.expect("the page listens");
     });
+}
+
+/// What every worker on the page's module does first (`serveJobRuns`, `serveQueries`,
+/// `servePreviews`): the panic hook and the text decoder, then `handle` for each message the
+/// page sends, and `["ready"]` once it listens (a wasm worker listens only once its module has
+/// loaded; messages sent before are lost).
+pub(crate) fn listen(handle: impl Fn(&DedicatedWorkerGlobalScope, Array) + 'static) {
+    console_error_panic_hook::set_once();
+    crate::text_decoder::install();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let replies = scope.clone();
+    let on_message =
+        Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| handle(&replies, Array::from(&event.data())));
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    // A wasm worker listens only once its module has loaded; messages sent before are lost.
     scope
         .post_message(&Array::of1(&"ready".into()))
         .expect("the page listens");
