@@ -41,6 +41,53 @@ def note(kind, text):
     _notes.append({"kind": kind, "note": text})
 
 
+JSON_SERDE = "org.openx.data.jsonserde.JsonSerDe"
+
+
+def catalog_template(bucket, database, tables):
+    """A CloudFormation template with `bucket`, the Glue `database` and one text table per
+    `(name, columns, folder, serde, serde_parameters, parameters)` under `s3://bucket/folder/`
+    (columns as `(name, glue type)`)."""
+    resources = {
+        "Data": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": bucket}},
+        "Db": {"Type": "AWS::Glue::Database",
+               "Properties": {"CatalogId": {"Ref": "AWS::AccountId"}, "DatabaseInput": {"Name": database}}},
+    }
+    for k, (name, columns, folder, serde, serde_parameters, parameters) in enumerate(tables):
+        serde_info = {"SerializationLibrary": serde}
+        if serde_parameters:
+            serde_info["Parameters"] = serde_parameters
+        resources[f"T{k}"] = {
+            "Type": "AWS::Glue::Table",
+            "Properties": {
+                "CatalogId": {"Ref": "AWS::AccountId"},
+                "DatabaseName": {"Ref": "Db"},
+                "TableInput": {
+                    "Name": name,
+                    "TableType": "EXTERNAL_TABLE",
+                    "Parameters": parameters,
+                    "StorageDescriptor": {
+                        "Columns": [{"Name": n, "Type": t} for n, t in columns],
+                        "Location": f"s3://{bucket}/{folder}/",
+                        "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
+                        "OutputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                        "SerdeInfo": serde_info,
+                    },
+                },
+            },
+        }
+    return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
+
+
+def deploy(cli, stack, template):
+    """Deploys `template` as `stack` with the CLI; returns the stack's scratch folder."""
+    folder = WORK / stack
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "template.json").write_text(json.dumps(template))
+    cli.run("cloudformation", "deploy", "--template-file", str(folder / "template.json"), "--stack-name", stack)
+    return folder
+
+
 class Cli:
     """The `gluelab` binary on one workspace directory."""
 

@@ -21,7 +21,7 @@ import os
 import random
 import re
 
-from conftest import WORK, note, record
+from conftest import JSON_SERDE, catalog_template, deploy, note, record
 
 SEED = int(os.environ.get("ORACLE_SEED", "14"))
 COUNT = int(os.environ.get("ORACLE_EXPRESSIONS", "2000"))
@@ -383,32 +383,7 @@ def shown(v):
 
 
 def template(bucket):
-    columns = [{"Name": n, "Type": t} for n, t in COLUMNS]
-    return {
-        "AWSTemplateFormatVersion": "2010-09-09",
-        "Resources": {
-            "Data": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": bucket}},
-            "Db": {"Type": "AWS::Glue::Database", "Properties": {"CatalogId": {"Ref": "AWS::AccountId"}, "DatabaseInput": {"Name": "oracle"}}},
-            "T": {
-                "Type": "AWS::Glue::Table",
-                "Properties": {
-                    "CatalogId": {"Ref": "AWS::AccountId"},
-                    "DatabaseName": {"Ref": "Db"},
-                    "TableInput": {
-                        "Name": "t",
-                        "TableType": "EXTERNAL_TABLE",
-                        "StorageDescriptor": {
-                            "Columns": columns,
-                            "Location": f"s3://{bucket}/t/",
-                            "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
-                            "OutputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-                            "SerdeInfo": {"SerializationLibrary": "org.openx.data.jsonserde.JsonSerDe"},
-                        },
-                    },
-                },
-            },
-        },
-    }
+    return catalog_template(bucket, "oracle", [("t", COLUMNS, "t", JSON_SERDE, {}, {})])
 
 
 class Gluelab:
@@ -468,10 +443,7 @@ def known_reason(expr, ours, real):
 def test_expressions_evaluate_as_spark_sql_does(cli_in, spark):
     cli = cli_in("expressions")
     bucket = "oracle-expressions"
-    folder = WORK / "expressions"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "template.json").write_text(json.dumps(template(bucket)))
-    cli.run("cloudformation", "deploy", "--template-file", str(folder / "template.json"), "--stack-name", "expressions")
+    folder = deploy(cli, "expressions", template(bucket))
     data = folder / "t.json"
     data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in table_rows()))
     cli.run("s3", "cp", str(data), f"s3://{bucket}/t/t.json")

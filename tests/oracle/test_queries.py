@@ -13,7 +13,7 @@ reason (docs/real-engine-oracle.md); any other fails.
 
 import json
 
-from conftest import WORK, note, record
+from conftest import JSON_SERDE, catalog_template, deploy, note, record
 from test_expressions import gluelab_value, same, shown, spark_value
 
 COLUMNS = [("id", "bigint"), ("region", "string"), ("amount", "double"), ("qty", "int"), ("day", "date")]
@@ -92,34 +92,7 @@ def known_reason(sql):
 
 
 def template():
-    return {
-        "AWSTemplateFormatVersion": "2010-09-09",
-        "Resources": {
-            "Data": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": BUCKET}},
-            "Db": {"Type": "AWS::Glue::Database",
-                   "Properties": {"CatalogId": {"Ref": "AWS::AccountId"}, "DatabaseInput": {"Name": "q"}}},
-            "T": {
-                "Type": "AWS::Glue::Table",
-                "DependsOn": "Db",
-                "Properties": {
-                    "CatalogId": {"Ref": "AWS::AccountId"},
-                    "DatabaseName": "q",
-                    "TableInput": {
-                        "Name": "t",
-                        "TableType": "EXTERNAL_TABLE",
-                        "Parameters": {"classification": "json"},
-                        "StorageDescriptor": {
-                            "Columns": [{"Name": n, "Type": t} for n, t in COLUMNS],
-                            "Location": f"s3://{BUCKET}/t/",
-                            "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
-                            "OutputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-                            "SerdeInfo": {"SerializationLibrary": "org.openx.data.jsonserde.JsonSerDe"},
-                        },
-                    },
-                },
-            },
-        },
-    }
+    return catalog_template(BUCKET, "q", [("t", COLUMNS, "t", JSON_SERDE, {}, {"classification": "json"})])
 
 
 def spark_result(spark, sql):
@@ -162,10 +135,7 @@ def show(result):
 
 def test_the_query_boxs_common_subset_answers_as_spark_sql_does(cli_in, spark):
     cli = cli_in("queries")
-    folder = WORK / "queries"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "template.json").write_text(json.dumps(template()))
-    cli.run("cloudformation", "deploy", "--template-file", str(folder / "template.json"), "--stack-name", "queries")
+    folder = deploy(cli, "queries", template())
     names = [n for n, _ in COLUMNS]
     data = folder / "t.json"
     data.write_text("".join(json.dumps(dict(zip(names, row))) + "\n" for row in ROWS))

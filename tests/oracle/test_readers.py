@@ -13,7 +13,7 @@ other fails.
 
 import json
 
-from conftest import WORK, note, record
+from conftest import JSON_SERDE, catalog_template, deploy, note, record
 from test_expressions import gluelab_value, shown, spark_value
 
 COLUMNS = [("id", "bigint"), ("name", "string"), ("amount", "double")]
@@ -21,7 +21,6 @@ BUCKET = "oracle-readers"
 
 LAZY = "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
 OPEN_CSV = "org.apache.hadoop.hive.serde2.OpenCSVSerde"
-JSON_SERDE = "org.openx.data.jsonserde.JsonSerDe"
 
 SHIFT_JIS = "1,東京,2.5\n2,大阪,3\n".encode("shift_jis")
 
@@ -92,36 +91,11 @@ def known_reason(case):
 
 
 def template():
-    resources = {
-        "Data": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": BUCKET}},
-        "Db": {"Type": "AWS::Glue::Database",
-               "Properties": {"CatalogId": {"Ref": "AWS::AccountId"}, "DatabaseInput": {"Name": "readers"}}},
-    }
-    for k, (name, fmt, _body, serde, serde_params, params, _spark) in enumerate(CASES):
-        serde_info = {"SerializationLibrary": serde}
-        if serde_params:
-            serde_info["Parameters"] = serde_params
-        resources[f"T{k}"] = {
-            "Type": "AWS::Glue::Table",
-            "DependsOn": "Db",
-            "Properties": {
-                "CatalogId": {"Ref": "AWS::AccountId"},
-                "DatabaseName": "readers",
-                "TableInput": {
-                    "Name": table_name(name),
-                    "TableType": "EXTERNAL_TABLE",
-                    "Parameters": {"classification": fmt, **params},
-                    "StorageDescriptor": {
-                        "Columns": [{"Name": n, "Type": t} for n, t in COLUMNS],
-                        "Location": f"s3://{BUCKET}/{name}/",
-                        "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
-                        "OutputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-                        "SerdeInfo": serde_info,
-                    },
-                },
-            },
-        }
-    return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
+    tables = [
+        (table_name(name), COLUMNS, name, serde, serde_params, {"classification": fmt, **params})
+        for name, fmt, _body, serde, serde_params, params, _spark in CASES
+    ]
+    return catalog_template(BUCKET, "readers", tables)
 
 
 def table_name(case):
@@ -158,10 +132,7 @@ LIKE = [("num", 0.0, 0), ("str", ""), ("num", 0.0, None)]
 
 def test_the_readers_read_each_file_as_sparks_do(cli_in, spark):
     cli = cli_in("readers")
-    folder = WORK / "readers"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "template.json").write_text(json.dumps(template()))
-    cli.run("cloudformation", "deploy", "--template-file", str(folder / "template.json"), "--stack-name", "readers")
+    folder = deploy(cli, "readers", template())
     new = []
     for name, fmt, body, _serde, _serde_params, _params, options in CASES:
         path = folder / name / f"data.{fmt}"
