@@ -93,3 +93,7 @@ pub const MAX_STORY_BYTES: usize = 64 * 1024;
 
 /// The most steps a story replays: the longest shipped tour has 14.
 pub const MAX_STORY_STEPS: usize = 200;
+
+/// The longest `exclusions` glob, in characters: a glob becomes a regular expression as long, and
+/// real exclusions name a folder or an extension.
+pub const GLOB_MAX_CHARS: usize = 1024;

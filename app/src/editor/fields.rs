@@ -85,6 +85,9 @@ pub fn ListField(
     #[prop(into)] value: Signal<Vec<String>>,
     #[prop(into)] set: Callback<Vec<String>>,
     #[prop(optional, into)] placeholder: String,
+    /// Items are separated by spaces instead of commas (globs, whose `{a,b}` holds commas).
+    #[prop(optional)]
+    spaced: bool,
 ) -> impl IntoView {
     let editor = expect_context::<Editor>();
     let (id, err) = (input_id(&field), error_id(&field));
@@ -92,13 +95,21 @@ pub fn ListField(
         let field = field.clone();
         move || editor.problem(&field).is_some()
     };
+    let (how, joiner) = if spaced {
+        (" (space-separated)", " ")
+    } else {
+        (" (comma-separated)", ", ")
+    };
     view! {
         <div class="field">
-            <label for=id.clone()>{label} <span class="muted">" (comma-separated)"</span></label>
+            <label for=id.clone()>{label} <span class="muted">{how}</span></label>
             <input type="text" class="input mono" id=id spellcheck="false" placeholder=placeholder
                 aria-describedby=err aria-invalid=move || if invalid() { "true" } else { "false" }
-                prop:value=move || value.get().join(", ")
-                on:change:target=move |ev| set.run(split_list(&ev.target().value()))/>
+                prop:value=move || value.get().join(joiner)
+                on:change:target=move |ev| {
+                    let text = ev.target().value();
+                    set.run(if spaced { text.split_whitespace().map(str::to_string).collect() } else { split_list(&text) })
+                }/>
             <FieldError field=field/>
         </div>
     }

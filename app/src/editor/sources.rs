@@ -2,7 +2,7 @@
 //! each source's bookmark.
 
 use gluelab_core::format::{CsvOptions, Format, ParseMode};
-use gluelab_core::model::job::{KeySortOrder, SourceInput, SourceSpec};
+use gluelab_core::model::job::{KeySortOrder, Listing, SourceInput, SourceSpec};
 use leptos::prelude::*;
 
 use super::fields::{CheckField, FieldError, ListField, NumberField, SelectField, TextField};
@@ -73,6 +73,9 @@ fn SourceCard(i: usize) -> impl IntoView {
                 "jdbc" => view! { <JdbcFields i=i/> }.into_any(),
                 _ => view! { <CatalogFields i=i/> }.into_any(),
             }}
+            <Show when=move || kind_now.get() != "jdbc">
+                <ListingFields i=i s3_path=Signal::derive(move || kind_now.get() == "s3")/>
+            </Show>
             <div class="grid">
                 <SelectField label="Malformed records (mode)" field=at("mode")
                     choices=vec![("PERMISSIVE", "PERMISSIVE"), ("DROPMALFORMED", "DROPMALFORMED"), ("FAILFAST", "FAILFAST")]
@@ -83,6 +86,44 @@ fn SourceCard(i: usize) -> impl IntoView {
                     set={move |v: Option<u64>| if let Some(v) = v { editor.edit_source(i, |s| s.max_band = v as i64) }}/>
             </div>
         </div>
+    }
+}
+
+/// Glue's listing options: bounded execution, `exclusions` and (for an S3 path) `recurse`.
+#[component]
+fn ListingFields(i: usize, s3_path: Signal<bool>) -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let listing = move |f: fn(&Listing) -> Option<u64>| Signal::derive(move || editor.source(i, |s| f(&s.listing)));
+    let set_count = move |f: fn(&mut Listing) -> &mut Option<u64>| {
+        move |v: Option<u64>| editor.edit_source(i, |s| *f(&mut s.listing) = v.filter(|n| *n > 0))
+    };
+    let bounded_hint = Signal::derive(move || {
+        editor
+            .source(i, |s| s.listing.is_bounded())
+            .then(|| {
+                "Each run reads at most this much of what is new, oldest first; later runs take the rest.                  Needs job bookmarks and a transformation_ctx."
+                    .to_string()
+            })
+    });
+    view! {
+        <fieldset class="grid listing-options">
+            <legend>"Listing (bounded execution, exclusions)"</legend>
+            <NumberField label="boundedFiles" id=format!("f-sources-{i}-bounded-files") placeholder="no bound"
+                value=listing(|l| l.bounded_files) set=set_count(|l| &mut l.bounded_files)/>
+            <NumberField label="boundedSize (bytes)" id=format!("f-sources-{i}-bounded-size") placeholder="no bound"
+                value=listing(|l| l.bounded_size) set=set_count(|l| &mut l.bounded_size)/>
+            <ListField label="exclusions" field=format!("sources[{i}].exclusions") spaced=true
+                placeholder="**.tmp s3://bucket/prefix/old/**"
+                value=Signal::derive(move || editor.source(i, |s| s.listing.exclusions.clone()))
+                set={move |v: Vec<String>| editor.edit_source(i, |s| s.listing.exclusions = v.clone())}/>
+            <Show when=move || s3_path.get()>
+                <CheckField label="recurse (read subfolders too)" id=format!("f-sources-{i}-recurse")
+                    value=Signal::derive(move || editor.source(i, |s| s.listing.recurse))
+                    set=move |on: bool| editor.edit_source(i, |s| s.listing.recurse = on)/>
+            </Show>
+            <FieldError field=format!("sources[{i}].bounded")/>
+            {move || bounded_hint.get().map(|text| view! { <p class="field-hint">{text}</p> })}
+        </fieldset>
     }
 }
 

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use crate::format::{CsvOptions, Format};
-use crate::model::job::{JobDefinition, SinkMode, SinkOutput, SourceInput};
+use crate::model::job::{JobDefinition, Listing, SinkMode, SinkOutput, SourceInput};
 use crate::transform::pyspark::py;
 use crate::transform::{Step, Transform};
 
@@ -136,17 +136,31 @@ pub fn pyspark_script_with_steps(job: &JobDefinition) -> Script {
     for (i, source) in plan.sources.iter().enumerate() {
         let ctx = py(source.transformation_ctx.as_deref().unwrap_or(""));
         let read = match &source.input {
-            SourceInput::Catalog { database, table } => format!(
-                "glueContext.create_dynamic_frame.from_catalog(database={}, table_name={}, transformation_ctx={ctx})",
-                py(database),
-                py(table)
-            ),
-            SourceInput::S3 { path, format, csv } => format!(
-                "glueContext.create_dynamic_frame.from_options(connection_type=\"s3\", connection_options={{\"paths\": [{}]}}, format={}{}, transformation_ctx={ctx})",
-                py(path),
-                py(format.name()),
-                format_options(*format, csv),
-            ),
+            SourceInput::Catalog { database, table } => {
+                let options = listing_options(&source.listing, false);
+                let additional = if options.is_empty() {
+                    String::new()
+                } else {
+                    format!(", additional_options={{{}}}", options.join(", "))
+                };
+                format!(
+                    "glueContext.create_dynamic_frame.from_catalog(database={}, table_name={}{additional}, transformation_ctx={ctx})",
+                    py(database),
+                    py(table)
+                )
+            }
+            SourceInput::S3 { path, format, csv } => {
+                let options: String = listing_options(&source.listing, true)
+                    .iter()
+                    .map(|o| format!(", {o}"))
+                    .collect();
+                format!(
+                    "glueContext.create_dynamic_frame.from_options(connection_type=\"s3\", connection_options={{\"paths\": [{}]{options}}}, format={}{}, transformation_ctx={ctx})",
+                    py(path),
+                    py(format.name()),
+                    format_options(*format, csv),
+                )
+            }
             SourceInput::Jdbc {
                 table,
                 bookmark_keys,
@@ -312,6 +326,20 @@ fn step_line(step: &Step) -> String {
     } else {
         format!("# (disabled in gluelab) {line}")
     }
+}
+
+/// A source's listing options as a script's `"key": value` pairs (`recurse` only for an S3
+/// path, since a catalog table is read whole).
+fn listing_options(listing: &Listing, s3_path: bool) -> Vec<String> {
+    let mut options: Vec<String> = listing
+        .script_options()
+        .into_iter()
+        .map(|(key, value)| format!("\"{key}\": {}", py(&value)))
+        .collect();
+    if s3_path && listing.recurse {
+        options.push("\"recurse\": True".into());
+    }
+    options
 }
 
 fn format_options(format: Format, csv: &CsvOptions) -> String {
@@ -501,8 +529,8 @@ mod tests {
                     .map(|n| (format!("--{n}"), "given".to_string())),
             )
             .collect();
-        let plan =
-            crate::aws::script::plan_from_script(&script, &arguments).unwrap_or_else(|e| panic!("{e}\n{script}"));
+        let plan = crate::aws::script::plan_from_script(&script, &arguments, Default::default())
+            .unwrap_or_else(|e| panic!("{e}\n{script}"));
         assert_eq!(plan.sources, bad.plan.sources);
         assert_eq!(plan.sinks, bad.plan.sinks);
     }
@@ -572,11 +600,61 @@ mod tests {
             .map(|(k, v)| (k.clone(), v.clone()))
             .chain([("--JOB_NAME".to_string(), job.name.clone())])
             .collect();
-        let plan =
-            crate::aws::script::plan_from_script(&script, &arguments).unwrap_or_else(|e| panic!("{e}\n{script}"));
+        let plan = crate::aws::script::plan_from_script(&script, &arguments, Default::default())
+            .unwrap_or_else(|e| panic!("{e}\n{script}"));
         assert_eq!(plan.sources, job.plan.sources);
         assert_eq!(plan.sinks, job.plan.sinks);
         assert_eq!(plan.commits, job.plan.commits);
         assert_eq!(plan.transforms, job.plan.transforms);
+    }
+
+    /// Listing options leave in the script as Glue takes them and come back the same: a catalog
+    /// source's as `additional_options`, an S3 path's in its `connection_options`.
+    #[cfg(feature = "scripts")]
+    #[test]
+    fn listing_options_survive_the_export() {
+        use crate::model::job::{Listing, SourceSpec};
+        let round_trip = |job: &JobDefinition| {
+            let script = pyspark_script(job);
+            let arguments = job
+                .default_arguments
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .chain([("--JOB_NAME".to_string(), job.name.clone())])
+                .collect();
+            let plan = crate::aws::script::plan_from_script(&script, &arguments, Default::default())
+                .unwrap_or_else(|e| panic!("{e}\n{script}"));
+            assert_eq!(plan.sources, job.plan.sources);
+            script
+        };
+        let mut job = crate::demo::devices_job();
+        job.plan.sources[0].listing = Listing {
+            bounded_files: Some(3),
+            bounded_size: Some(1 << 20),
+            exclusions: vec!["**.tmp".into(), "s3://b/p/{old,bad}/**".into()],
+            recurse: false,
+        };
+        let script = round_trip(&job);
+        assert!(
+            script.contains("additional_options={\"boundedFiles\": \"3\", \"boundedSize\": \"1048576\", \"exclusions\": \"[\\\"**.tmp\\\",\\\"s3://b/p/{old,bad}/**\\\"]\"}"),
+            "{script}"
+        );
+        let mut s3 = SourceSpec::catalog("db", "t", Some("path"));
+        s3.input = SourceInput::S3 {
+            path: "s3://b/p/".into(),
+            format: crate::format::Format::Json,
+            csv: Default::default(),
+        };
+        s3.listing = Listing {
+            recurse: true,
+            bounded_files: Some(1),
+            ..Listing::default()
+        };
+        job.plan.sources = vec![s3];
+        let script = round_trip(&job);
+        assert!(
+            script.contains("\"paths\": [\"s3://b/p/\"], \"boundedFiles\": \"1\", \"recurse\": True}"),
+            "{script}"
+        );
     }
 }

@@ -138,6 +138,7 @@ pub fn hr_job() -> JobDefinition {
         transformation_ctx: Some("employees".into()),
         max_band: crate::model::bookmark::DEFAULT_MAX_BAND_MS,
         mode: ParseMode::FailFast,
+        listing: Default::default(),
     };
     let plan = JobPlan {
         required_arguments: ["JOB_NAME", "tenant_id", "job_id"].map(String::from).to_vec(),

@@ -64,7 +64,7 @@ impl Workspace {
                 let state = bookmark::next_state(
                     source.previous.as_ref(),
                     committed_run,
-                    context.high,
+                    source.high,
                     source.spec.max_band,
                     &source.objects,
                 );

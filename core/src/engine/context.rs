@@ -46,7 +46,11 @@ impl Workspace {
     /// bookmark's run as started.
     pub(super) fn resolve_run<'a>(&mut self, job: &'a JobDefinition, run: &mut JobRun) -> Result<RunContext<'a>, Stop> {
         // argparse's message alone, as the driver prints it (no error detail).
-        let resolved = match args::resolve(&run.arguments, &job.plan.required_arguments) {
+        let resolved = match args::resolve(
+            &run.arguments,
+            &job.plan.required_arguments,
+            args::ArgumentRules::of_glue_version(&job.glue_version),
+        ) {
             Ok(resolved) => resolved,
             Err(e) if job.plan_from_script => {
                 return Ok(RunContext {

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{RunContext, Stop};
+use crate::model::args::ArgumentRules;
 use crate::model::job::JobPlan;
 use crate::model::run::{JobRun, LogStream};
 use crate::model::store::S3Uri;
@@ -27,8 +28,12 @@ impl Workspace {
                     .map_err(|e| Stop::failed(format!("ScriptLocation {location} cannot be read: {e}")))?;
                 let text = std::str::from_utf8(&object.body)
                     .map_err(|_| Stop::failed(format!("ScriptLocation {location} is not UTF-8 text")))?;
-                script_plan =
-                    interpret_script(text, &context.arguments).map_err(|e| Stop::failed(format!("{location}, {e}")))?;
+                script_plan = interpret_script(
+                    text,
+                    &context.arguments,
+                    ArgumentRules::of_glue_version(&job.glue_version),
+                )
+                .map_err(|e| Stop::failed(format!("{location}, {e}")))?;
                 if let Some(refused) = &context.refused {
                     return Err(Stop::failed(refused.clone()));
                 }
@@ -41,14 +46,18 @@ impl Workspace {
 
 /// A script job's plan, from its Python source (the `scripts` feature: ruff's parser).
 #[cfg(feature = "scripts")]
-fn interpret_script(text: &str, arguments: &BTreeMap<String, String>) -> Result<JobPlan, String> {
-    crate::aws::script::plan_from_script(text, arguments).map_err(|e| e.to_string())
+fn interpret_script(text: &str, arguments: &BTreeMap<String, String>, rules: ArgumentRules) -> Result<JobPlan, String> {
+    crate::aws::script::plan_from_script(text, arguments, rules).map_err(|e| e.to_string())
 }
 
 /// Builds without the `scripts` feature (the browser workbench, to keep the wasm small) run
 /// job plans only.
 #[cfg(not(feature = "scripts"))]
-fn interpret_script(_text: &str, _arguments: &BTreeMap<String, String>) -> Result<JobPlan, String> {
+fn interpret_script(
+    _text: &str,
+    _arguments: &BTreeMap<String, String>,
+    _rules: ArgumentRules,
+) -> Result<JobPlan, String> {
     Err(
         "this build of gluelab (the browser workbench) runs job plans, not Python scripts; \
          run script jobs with the gluelab CLI"

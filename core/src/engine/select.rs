@@ -8,8 +8,9 @@ use crate::format::{CsvOptions, Format};
 use crate::model::args::BookmarkOption;
 use crate::model::bookmark::{self, S3SourceState, Selection};
 use crate::model::clock::Millis;
-use crate::model::job::{JobPlan, SourceInput, SourceSpec};
-use crate::model::lineage::FileVerdict;
+use crate::model::glob::Exclusions;
+use crate::model::job::{JobPlan, Listing, SourceInput, SourceSpec};
+use crate::model::lineage::{FileVerdict, Reason};
 use crate::model::run::JobRun;
 use crate::model::store::S3Uri;
 use crate::workspace::Workspace;
@@ -38,6 +39,9 @@ pub(super) struct S3Selection {
     /// Objects older than the band were left out of `objects` (a large prefix).
     pub older_not_itemised: bool,
     pub previous: Option<S3SourceState>,
+    /// The high edge this source's commit saves: the run's start, or with bounded execution
+    /// that left objects for later, the newest object it read (*modelled*).
+    pub high: Millis,
 }
 
 impl Selected {
@@ -64,6 +68,68 @@ impl Selected {
             SourceSelection::S3(_) => None,
         })
     }
+}
+
+/// Bounded execution: of the objects a run would read, the oldest first (then by path) up to
+/// `boundedFiles` and `boundedSize` (always at least one); the rest become `OverBound`. Returns
+/// the high edge the commit saves: unchanged when nothing was left, else the newest object read
+/// (never before the previous state's), so every object left over is still after the saved low
+/// edge and outside the saved `INCLUDE_LIST`. The order and the edge are *modelled*: AWS
+/// documents only that later runs take the rest.
+fn bound_selection(
+    listing: &Listing,
+    objects: &mut [(String, Millis, Selection, u64)],
+    previous: Option<&S3SourceState>,
+    run_start: Millis,
+) -> Millis {
+    if !listing.is_bounded() {
+        return run_start;
+    }
+    let mut to_read: Vec<usize> = (0..objects.len())
+        .filter(|&i| objects[i].2 == Selection::Read)
+        .collect();
+    to_read.sort_by(|&a, &b| (objects[a].1, &objects[a].0).cmp(&(objects[b].1, &objects[b].0)));
+    let (mut files, mut bytes, mut newest, mut left) = (0u64, 0u64, None, false);
+    for i in to_read {
+        let size = objects[i].3;
+        let over_files = listing.bounded_files.is_some_and(|n| files >= n);
+        let over_size = listing
+            .bounded_size
+            .is_some_and(|n| files > 0 && bytes.saturating_add(size) > n);
+        if left || over_files || over_size {
+            objects[i].2 = Selection::OverBound;
+            left = true;
+        } else {
+            files += 1;
+            bytes = bytes.saturating_add(size);
+            newest = Some(objects[i].1);
+        }
+    }
+    match (left, newest) {
+        (true, Some(newest)) => previous.map_or(newest, |p| p.run_start_time.max(newest)),
+        _ => run_start,
+    }
+}
+
+/// A source's bound in words: `boundedFiles "2"`, `boundedSize "1000000" bytes`.
+fn bound_words(listing: &Listing) -> String {
+    let files = listing.bounded_files.map(|n| format!("boundedFiles \"{n}\""));
+    let size = listing.bounded_size.map(|n| format!("boundedSize \"{n}\" bytes"));
+    files.into_iter().chain(size).collect::<Vec<_>>().join(", ")
+}
+
+/// Why bounded execution needs a bookmarked source (*modelled*: Glue's documentation asks for
+/// both; its own message is not published).
+fn unbounded_without_bookmarks(listing: &Listing, has_ctx: bool) -> String {
+    let missing = if has_ctx {
+        "job bookmarks are not enabled (--job-bookmark-option job-bookmark-enable)"
+    } else {
+        "the source has no transformation_ctx"
+    };
+    format!(
+        "bounded execution ({}) needs job bookmarks and a transformation_ctx, and {missing}: every run would read the same first objects again",
+        bound_words(listing)
+    )
 }
 
 impl Workspace {
@@ -104,16 +170,22 @@ impl Workspace {
     }
 
     fn select_s3_source(&self, spec: &SourceSpec, context: &RunContext) -> Result<S3Selection, Stop> {
-        let (location, format, csv, schema) = match &spec.input {
+        let (location, format, csv, schema, listing) = match &spec.input {
             SourceInput::Catalog { database, table } => {
                 let t = self.catalog.table(database, table)?;
-                (t.location_uri()?, t.format, t.csv_options(), Some(t.schema()?))
+                let listing = t.listing().map_err(Stop::failed)?.overridden_by(&spec.listing);
+                (t.location_uri()?, t.format, t.csv_options(), Some(t.schema()?), listing)
             }
-            SourceInput::S3 { path, format, csv } => (S3Uri::parse(path)?, *format, csv.clone(), None),
+            SourceInput::S3 { path, format, csv } => {
+                (S3Uri::parse(path)?, *format, csv.clone(), None, spec.listing.clone())
+            }
             SourceInput::Jdbc { table, .. } => {
                 return Err(Stop::failed(format!("{table} is a warehouse table, planned by key")))
             }
         };
+        // A catalog table is its whole location, subfolders included.
+        let recurse = listing.recurse || matches!(spec.input, SourceInput::Catalog { .. });
+        let exclusions = Exclusions::new(&listing.exclusions).map_err(|e| Stop::failed(format!("exclusions: {e}")))?;
         let ctx = spec.transformation_ctx.clone();
         let previous = match (&ctx, context.option) {
             (Some(ctx), BookmarkOption::Enable | BookmarkOption::Pause) => {
@@ -122,6 +194,9 @@ impl Workspace {
             _ => None,
         };
         let tracked = ctx.is_some() && context.option != BookmarkOption::Disable;
+        if listing.is_bounded() && !tracked {
+            return Err(Stop::failed(unbounded_without_bookmarks(&listing, ctx.is_some())));
+        }
         let prefix = S3Uri::new(&location.bucket, location.folder_prefix());
         // With a committed state only what changed after its low edge can be read; the rest is
         // itemised (as skipped) only while the prefix is small, so a run's cost follows what is
@@ -137,12 +212,18 @@ impl Workspace {
             _ => (self.store.list(&prefix)?, false),
         };
         let included = previous.as_ref().map(|p| p.include_set()).unwrap_or_default();
-        let objects: Vec<_> = listed
+        let mut excluded_by = vec![];
+        let mut objects: Vec<_> = listed
             .into_iter()
             .filter(|o| !is_hidden(&o.key[prefix.key.len()..]))
             .map(|o| {
                 let uri = S3Uri::new(&location.bucket, &o.key).to_string();
-                let selection = if tracked {
+                let glob = exclusions.matching(&uri).map(|g| g.pattern().to_string());
+                let selection = if !recurse && o.key[prefix.key.len()..].contains('/') {
+                    Selection::InSubfolder
+                } else if glob.is_some() {
+                    Selection::Excluded
+                } else if tracked {
                     bookmark::select(
                         previous.as_ref().map(|p| (p, &included)),
                         context.high,
@@ -154,12 +235,29 @@ impl Workspace {
                 } else {
                     Selection::Read
                 };
-                (uri, o.last_modified, selection)
+                excluded_by.push(glob);
+                (uri, o.last_modified, selection, o.size())
             })
             .collect();
+        let high = bound_selection(&listing, &mut objects, previous.as_ref(), context.high);
+        let bound = bound_words(&listing);
         let verdicts = objects
             .iter()
-            .map(|(uri, _, selection)| self.object_verdict(context, ctx.as_deref(), uri, *selection))
+            .zip(&excluded_by)
+            .map(|((uri, _, selection, _), glob)| {
+                let mut verdict = self.object_verdict(context, ctx.as_deref(), uri, *selection)?;
+                match (selection, glob) {
+                    (Selection::Excluded, Some(pattern)) => {
+                        verdict.reason = Reason::Excluded {
+                            pattern: pattern.clone(),
+                        }
+                    }
+                    (Selection::OverBound, _) => verdict.reason = Reason::OverBound { bound: bound.clone() },
+                    _ => return Ok(verdict),
+                }
+                verdict.explanation = explain(&verdict.reason, uri, ctx.as_deref());
+                Ok(verdict)
+            })
             .collect::<Result<_, Stop>>()?;
         Ok(S3Selection {
             ctx,
@@ -167,10 +265,14 @@ impl Workspace {
             csv,
             schema,
             spec: spec.clone(),
-            objects,
+            objects: objects
+                .into_iter()
+                .map(|(uri, m, selection, _)| (uri, m, selection))
+                .collect(),
             verdicts,
             older_not_itemised,
             previous,
+            high,
         })
     }
 

@@ -40,6 +40,20 @@ impl Workspace {
                 ),
                 None => (VerdictKind::Deferred, Reason::AfterRunStart),
             },
+            // The select phase words these precisely (which bound, which glob).
+            Selection::OverBound => (
+                VerdictKind::Deferred,
+                Reason::OverBound {
+                    bound: "its bound".into(),
+                },
+            ),
+            Selection::Excluded => (
+                VerdictKind::Skipped,
+                Reason::Excluded {
+                    pattern: "exclusions".into(),
+                },
+            ),
+            Selection::InSubfolder => (VerdictKind::Skipped, Reason::InSubfolder),
             Selection::SkippedInIncludeList | Selection::SkippedBeforeBand => match last_committed {
                 Some(r) => (
                     VerdictKind::Skipped,
@@ -134,6 +148,15 @@ pub fn explain_named(reason: &Reason, name: &str, ctx: Option<&str>) -> String {
         Reason::AfterRunStart => {
             format!("{name} was deferred: it was modified after this run started; the next run reads it.")
         }
+        Reason::OverBound { bound } => format!(
+            "{name} was deferred: bounded execution ({bound}) let this run take only that much of the backlog, oldest first; a later run reads it."
+        ),
+        Reason::Excluded { pattern } => {
+            format!("{name} was not read: it matches the source's exclusions glob {pattern:?}, so Glue never lists it.")
+        }
+        Reason::InSubfolder => format!(
+            "{name} was not read: it is in a subfolder of the S3 path, and the source does not set \"recurse\": True."
+        ),
         Reason::UpdateMissed { run_id } => format!(
             "{name} was not read: it was updated after run {} read it, and JDBC job bookmarks read only keys beyond the last one — the update never reaches the target.",
             short(run_id)

@@ -285,8 +285,34 @@ fn negative_number(s: &str) -> bool {
             .is_some_and(|(int, frac)| int.chars().all(|c| c.is_ascii_digit()) && digits(frac))
 }
 
-/// argparse 3.11's reading of one argument (`_parse_optional`), abbreviations included.
-fn classify(actions: &[Action], arg: &str) -> std::result::Result<Token, ArgumentError> {
+/// Which `getResolvedOptions` a job's Glue version runs. Glue 4.0 and 5.x accept a unique prefix
+/// of an option (`--ten` for `--tenant_id`, argparse's default); Glue 6.0's awsglue builds its
+/// parser with `allow_abbrev=False`, so a prefix is an unknown argument, ignored, and a name
+/// asked for is then missing (awslabs/aws-glue-libs; awsglue 6.0.0 on PyPI).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ArgumentRules {
+    #[default]
+    Abbreviations,
+    FullNames,
+}
+
+impl ArgumentRules {
+    /// The rules of a job's `GlueVersion` (`"4.0"`, `"5.0"`, `"6.0"`, ...).
+    pub fn of_glue_version(glue_version: &str) -> Self {
+        let major = glue_version
+            .split('.')
+            .next()
+            .and_then(|m| m.trim().parse::<u32>().ok());
+        match major {
+            Some(m) if m >= 6 => ArgumentRules::FullNames,
+            _ => ArgumentRules::Abbreviations,
+        }
+    }
+}
+
+/// argparse's reading of one argument (`_parse_optional`), abbreviations included when `rules`
+/// allow them.
+fn classify(actions: &[Action], arg: &str, rules: ArgumentRules) -> std::result::Result<Token, ArgumentError> {
     let find = |option: &str| actions.iter().position(|a| a.strings.iter().any(|s| s == option));
     if !arg.starts_with('-') {
         return Ok(Token::Value);
@@ -303,7 +329,9 @@ fn classify(actions: &[Action], arg: &str) -> std::result::Result<Token, Argumen
         }
     }
     let mut matches: Vec<(usize, &str, Option<String>)> = vec![];
-    if arg.starts_with("--") {
+    if arg.starts_with("--") && rules == ArgumentRules::FullNames {
+        // allow_abbrev=False: a long option is never a prefix of another.
+    } else if arg.starts_with("--") {
         let (prefix, value) = match arg.split_once('=') {
             Some((prefix, value)) => (prefix, Some(value.to_string())),
             None => (arg, None),
@@ -351,6 +379,7 @@ fn classify(actions: &[Action], arg: &str) -> std::result::Result<Token, Argumen
 pub fn resolve(
     arguments: &BTreeMap<String, String>,
     required: &[String],
+    rules: ArgumentRules,
 ) -> std::result::Result<ResolvedOptions, ArgumentError> {
     if let Some(key) = arguments.keys().find(|k| !k.starts_with("--")) {
         return Err(ArgumentError::NotDashed { key: key.clone() });
@@ -374,7 +403,7 @@ pub fn resolve(
             tokens.push(Token::DashDash);
             after_dash_dash = true;
         } else {
-            tokens.push(classify(&actions, arg)?);
+            tokens.push(classify(&actions, arg, rules)?);
         }
     }
     // The second: each known option takes its value, left to right.
@@ -634,6 +663,14 @@ fn invalid<T>(message: String) -> Result<T> {
 mod tests {
     use super::*;
 
+    /// Glue 4.0 / 5.x's rules, which most tests are about.
+    fn resolve5(
+        arguments: &BTreeMap<String, String>,
+        required: &[String],
+    ) -> std::result::Result<ResolvedOptions, ArgumentError> {
+        resolve(arguments, required, ArgumentRules::Abbreviations)
+    }
+
     fn args(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
@@ -733,7 +770,7 @@ mod tests {
 
     #[test]
     fn absent_option_means_disable() {
-        assert_eq!(resolve(&args(&[]), &[]).unwrap().bookmark, BookmarkOption::Disable);
+        assert_eq!(resolve5(&args(&[]), &[]).unwrap().bookmark, BookmarkOption::Disable);
     }
 
     #[test]
@@ -751,7 +788,8 @@ mod tests {
 
     #[test]
     fn glue_messages_for_bad_arguments() {
-        let message = |a: &BTreeMap<String, String>, required: &[String]| resolve(a, required).unwrap_err().to_string();
+        let message =
+            |a: &BTreeMap<String, String>, required: &[String]| resolve5(a, required).unwrap_err().to_string();
         let e = message(&args(&[("--job-bookmark-option", "job-bookmark-on")]), &[]);
         assert!(
             e.starts_with(
@@ -790,7 +828,7 @@ mod tests {
             ("--job-bookmark-from", "jr_a"),
             ("--job-bookmark-to", "jr_b"),
         ]);
-        let r = resolve(&a, &[]).unwrap();
+        let r = resolve5(&a, &[]).unwrap();
         assert_eq!(
             (r.bookmark, r.from_to),
             (BookmarkOption::Pause, Some(("jr_a".into(), "jr_b".into())))
@@ -801,7 +839,7 @@ mod tests {
     #[test]
     fn legacy_continuation_option_maps() {
         let a = args(&[("--continuation-option", "continuation-readonly")]);
-        assert_eq!(resolve(&a, &[]).unwrap().bookmark, BookmarkOption::Pause);
+        assert_eq!(resolve5(&a, &[]).unwrap().bookmark, BookmarkOption::Pause);
     }
 
     fn names(names: &[&str]) -> Vec<String> {
@@ -809,7 +847,7 @@ mod tests {
     }
 
     fn failure(a: &[(&str, &str)], required: &[&str]) -> ArgumentError {
-        resolve(&args(a), &names(required)).unwrap_err()
+        resolve5(&args(a), &names(required)).unwrap_err()
     }
 
     fn value(r: &ResolvedOptions, key: &str) -> Option<String> {
@@ -823,7 +861,7 @@ mod tests {
 
     #[test]
     fn the_dict_has_awsglues_keys_with_the_bookmark_option_resolved() {
-        let r = resolve(&args(&[("--JOB_NAME", "etl")]), &names(&["JOB_NAME"])).unwrap();
+        let r = resolve5(&args(&[("--JOB_NAME", "etl")]), &names(&["JOB_NAME"])).unwrap();
         let keys: Vec<&str> = r.dict.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(
             keys,
@@ -848,19 +886,19 @@ mod tests {
         assert_eq!(value(&r, "SECURITY_CONFIGURATION"), None);
         assert_eq!(value(&r, "JOB_NAME").as_deref(), Some("etl"));
         // --continuation-option is translated, and gives way to --job-bookmark-option.
-        let r = resolve(&args(&[("--continuation-option", "continuation-enabled")]), &[]).unwrap();
+        let r = resolve5(&args(&[("--continuation-option", "continuation-enabled")]), &[]).unwrap();
         assert_eq!(value(&r, "job_bookmark_option").as_deref(), Some("job-bookmark-enable"));
         assert_eq!(r.bookmark, BookmarkOption::Enable);
         let both = args(&[
             ("--continuation-option", "continuation-enabled"),
             ("--job-bookmark-option", "job-bookmark-pause"),
         ]);
-        assert_eq!(resolve(&both, &[]).unwrap().bookmark, BookmarkOption::Pause);
+        assert_eq!(resolve5(&both, &[]).unwrap().bookmark, BookmarkOption::Pause);
     }
 
     #[test]
     fn dashed_names_are_keyed_with_underscores() {
-        let r = resolve(&args(&[("--target-path", "s3://b/p/")]), &names(&["target-path"])).unwrap();
+        let r = resolve5(&args(&[("--target-path", "s3://b/p/")]), &names(&["target-path"])).unwrap();
         assert_eq!(value(&r, "target_path").as_deref(), Some("s3://b/p/"));
         assert!(!r.dict.iter().any(|(k, _)| k == "target-path"));
         // A plan's `${target-path}` still reads it.
@@ -869,11 +907,11 @@ mod tests {
 
     #[test]
     fn temp_dirs_are_never_required_and_stand_for_each_other() {
-        let r = resolve(&args(&[]), &names(&["TempDir", "RedshiftTempDir"])).unwrap();
+        let r = resolve5(&args(&[]), &names(&["TempDir", "RedshiftTempDir"])).unwrap();
         assert_eq!((value(&r, "TempDir"), value(&r, "RedshiftTempDir")), (None, None));
-        let r = resolve(&args(&[("--RedshiftTempDir", "s3://t/")]), &names(&["TempDir"])).unwrap();
+        let r = resolve5(&args(&[("--RedshiftTempDir", "s3://t/")]), &names(&["TempDir"])).unwrap();
         assert_eq!(value(&r, "TempDir").as_deref(), Some("s3://t/"));
-        let r = resolve(
+        let r = resolve5(
             &args(&[("--TempDir", "s3://a/"), ("--RedshiftTempDir", "s3://b/")]),
             &[],
         )
@@ -932,7 +970,7 @@ mod tests {
             ),
             "{e}"
         );
-        let r = resolve(&args(&[("--encryption-type", "sse-s3")]), &[]).unwrap();
+        let r = resolve5(&args(&[("--encryption-type", "sse-s3")]), &[]).unwrap();
         assert_eq!(value(&r, "encryption_type").as_deref(), Some("sse-s3"));
     }
 
@@ -969,19 +1007,19 @@ mod tests {
             );
         }
         for taken in ["-1", "-2.5", "-.5", "-", "-x y", "", "a=b", "2024-01"] {
-            let r = resolve(&args(&[("--SRC", taken)]), &names(&["SRC"])).unwrap();
+            let r = resolve5(&args(&[("--SRC", taken)]), &names(&["SRC"])).unwrap();
             assert_eq!(value(&r, "SRC").as_deref(), Some(taken));
         }
         // A value of an argument nobody asked for is left over, as argparse leaves it.
-        assert!(resolve(&args(&[("--note", "-x")]), &[]).is_ok());
+        assert!(resolve5(&args(&[("--note", "-x")]), &[]).is_ok());
     }
 
     #[test]
     fn unique_prefixes_abbreviate_and_ambiguous_ones_fail() {
-        let r = resolve(&args(&[("--ten", "acme")]), &names(&["tenant_id"])).unwrap();
+        let r = resolve5(&args(&[("--ten", "acme")]), &names(&["tenant_id"])).unwrap();
         assert_eq!(value(&r, "tenant_id").as_deref(), Some("acme"));
         assert_eq!(r.values["tenant_id"], "acme");
-        let r = resolve(&args(&[("--job-bookmark-o", "job-bookmark-pause")]), &[]).unwrap();
+        let r = resolve5(&args(&[("--job-bookmark-o", "job-bookmark-pause")]), &[]).unwrap();
         assert_eq!(r.bookmark, BookmarkOption::Pause);
         assert_eq!(
             failure(&[("--t", "x")], &["tenant_id", "target_path"]).to_string(),
@@ -998,9 +1036,35 @@ mod tests {
         assert_eq!(failure(&[("--he", "x")], &[]), ArgumentError::Help);
     }
 
+    /// Glue 6.0 (`allow_abbrev=False`): a prefix is an unknown argument, ignored, so a name the
+    /// script asks for is missing and an abbreviated bookmark option is no option at all.
+    #[test]
+    fn glue_6_refuses_abbreviations() {
+        let six = ArgumentRules::of_glue_version("6.0");
+        assert_eq!(six, ArgumentRules::FullNames);
+        assert_eq!(ArgumentRules::of_glue_version("5.0"), ArgumentRules::Abbreviations);
+        assert_eq!(ArgumentRules::of_glue_version("4.0"), ArgumentRules::Abbreviations);
+        let e = resolve(&args(&[("--ten", "acme")]), &names(&["tenant_id"]), six).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "awsglue.utils.GlueArgumentError: the following arguments are required: --tenant_id"
+        );
+        let r = resolve(&args(&[("--job-bookmark-o", "job-bookmark-pause")]), &[], six).unwrap();
+        assert_eq!(r.bookmark, BookmarkOption::Disable);
+        // What was ambiguous is unknown; full names and `--name=value` still work.
+        let r = resolve(
+            &args(&[("--t", "x"), ("--tenant_id=acme", "y")]),
+            &names(&["tenant_id"]),
+            six,
+        )
+        .unwrap();
+        assert_eq!(value(&r, "tenant_id").as_deref(), Some("acme"));
+        assert!(resolve(&args(&[("--he", "x")]), &[], six).is_ok());
+    }
+
     #[test]
     fn a_key_with_an_equals_sign_carries_its_own_value() {
-        let r = resolve(&args(&[("--tenant_id=extra", "acme")]), &names(&["tenant_id"])).unwrap();
+        let r = resolve5(&args(&[("--tenant_id=extra", "acme")]), &names(&["tenant_id"])).unwrap();
         assert_eq!(value(&r, "tenant_id").as_deref(), Some("extra"));
         assert_eq!(
             failure(&[("--help=x", "y")], &[]).to_string(),

@@ -271,6 +271,12 @@ pub enum Selection {
     SkippedBeforeBand,
     /// Modified after the run started: left for the next run.
     Deferred,
+    /// Past the run's `boundedFiles` / `boundedSize`: left for a later run.
+    OverBound,
+    /// Never listed: it matches the source's `exclusions`.
+    Excluded,
+    /// Never listed: in a subfolder of an S3 path read without `recurse`.
+    InSubfolder,
 }
 
 /// The S3 rule (GLUE-SEMANTICS.md §1.2) for one object, given the source's committed state

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::format::types::parse_glue_type;
 use crate::format::{CsvOptions, Format};
+use crate::model::job::Listing;
 use crate::model::store::{ObjectStore, S3Uri};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +154,18 @@ impl Table {
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Arc::new(Schema::new(fields)))
+    }
+
+    /// Bounded execution and exclusions from the table's parameters (`boundedFiles`,
+    /// `boundedSize`, `exclusions`), which Glue reads as a catalog source's additional options.
+    pub fn listing(&self) -> std::result::Result<Listing, String> {
+        let mut listing = Listing::default();
+        for (key, value) in &self.parameters {
+            listing
+                .set_text(key, value)
+                .map_err(|e| format!("table {}.{}, parameter {e}", self.database, self.name))?;
+        }
+        Ok(listing)
     }
 
     /// CSV options from the SerDe parameters, defaulting as Glue's CSV classifier does.

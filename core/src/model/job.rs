@@ -163,6 +163,97 @@ pub struct SourceSpec {
     /// `maxBand` in milliseconds.
     pub max_band: Millis,
     pub mode: ParseMode,
+    /// Which listed objects an S3 or catalog source considers, and how many one run takes.
+    #[serde(default, skip_serializing_if = "Listing::is_default")]
+    pub listing: Listing,
+}
+
+/// Glue's S3 listing options: `exclusions`, `recurse`, and bounded execution (`boundedFiles`,
+/// `boundedSize`), from a script's connection or additional options or a catalog table's
+/// parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    /// `boundedFiles`: a run reads at most this many of the objects it would read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounded_files: Option<u64>,
+    /// `boundedSize`: a run reads objects up to this many bytes (always at least one object).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounded_size: Option<u64>,
+    /// `exclusions`: globs (Java's syntax) an object's `s3://` path must not match.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<String>,
+    /// `recurse`: an S3 path source also reads objects in subfolders (a catalog source always
+    /// reads its whole location).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recurse: bool,
+}
+
+impl Listing {
+    pub fn is_default(&self) -> bool {
+        *self == Listing::default()
+    }
+
+    /// Whether a run reads only part of its backlog.
+    pub fn is_bounded(&self) -> bool {
+        self.bounded_files.is_some() || self.bounded_size.is_some()
+    }
+
+    /// These settings with each one `options` sets replacing it (a script's additional options
+    /// over a catalog table's parameters).
+    pub fn overridden_by(self, options: &Listing) -> Listing {
+        Listing {
+            bounded_files: options.bounded_files.or(self.bounded_files),
+            bounded_size: options.bounded_size.or(self.bounded_size),
+            exclusions: if options.exclusions.is_empty() {
+                self.exclusions
+            } else {
+                options.exclusions.clone()
+            },
+            recurse: options.recurse || self.recurse,
+        }
+    }
+
+    /// Sets `boundedFiles`, `boundedSize` or `exclusions` from its text, as Glue takes them
+    /// (strings: `"500"`, `"[\"**.tmp\"]"`); `Ok(false)` for any other key.
+    pub fn set_text(&mut self, key: &str, text: &str) -> Result<bool, String> {
+        let count = |what: &str| {
+            text.trim().parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                format!("{key} must be a positive whole number of {what}, as a string (\"500\"), not {text:?}")
+            })
+        };
+        match key {
+            "boundedFiles" => self.bounded_files = Some(count("files")?),
+            "boundedSize" => self.bounded_size = Some(count("bytes")?),
+            "exclusions" => {
+                let globs: Vec<String> = serde_json::from_str(text).map_err(|e| {
+                    format!("exclusions must be a JSON list of globs in a string, such as \"[\\\"**.tmp\\\"]\", not {text:?} ({e})")
+                })?;
+                crate::model::glob::Exclusions::new(&globs).map_err(|e| format!("exclusions: {e}"))?;
+                self.exclusions = globs;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The options a script passes for these settings, as `"key": value` pairs (strings, as
+    /// Glue takes them).
+    pub fn script_options(&self) -> Vec<(&'static str, String)> {
+        let mut options = vec![];
+        if let Some(n) = self.bounded_files {
+            options.push(("boundedFiles", n.to_string()));
+        }
+        if let Some(n) = self.bounded_size {
+            options.push(("boundedSize", n.to_string()));
+        }
+        if !self.exclusions.is_empty() {
+            options.push((
+                "exclusions",
+                serde_json::to_string(&self.exclusions).expect("strings serialise"),
+            ));
+        }
+        options
+    }
 }
 
 impl SourceSpec {
@@ -182,6 +273,7 @@ impl SourceSpec {
             transformation_ctx: transformation_ctx.filter(|c| !c.is_empty()).map(str::to_string),
             max_band: DEFAULT_MAX_BAND_MS,
             mode: ParseMode::default(),
+            listing: Listing::default(),
         }
     }
 
@@ -194,6 +286,7 @@ impl SourceSpec {
             transformation_ctx: transformation_ctx.filter(|c| !c.is_empty()).map(str::to_string),
             max_band: DEFAULT_MAX_BAND_MS,
             mode: ParseMode::default(),
+            listing: Listing::default(),
         }
     }
 }

@@ -57,6 +57,13 @@ pub enum Reason {
     AfterRunStart,
     /// Pause with from/to: the object came after the `--job-bookmark-to` run's input.
     AfterReplayEnd { to_run_id: String },
+    /// Bounded execution: the run had taken its `boundedFiles` / `boundedSize` (`bound`, in
+    /// words) of older objects; a later run reads it.
+    OverBound { bound: String },
+    /// Matched the source's `exclusions` glob `pattern`: never listed.
+    Excluded { pattern: String },
+    /// In a subfolder of an S3 path read without `recurse`: never listed.
+    InSubfolder,
     /// A JDBC row `run_id` read was updated since; key bookmarks never read it again.
     UpdateMissed { run_id: String },
     /// A JDBC row never read whose key is not beyond the bookmark's last key: missed for good.
@@ -79,6 +86,9 @@ impl Reason {
             | Self::BookmarkDisabled
             | Self::LateArrival
             | Self::AfterRunStart
+            | Self::OverBound { .. }
+            | Self::Excluded { .. }
+            | Self::InSubfolder
             | Self::KeyNotAfterBookmark { .. } => vec![],
         }
     }

@@ -8,6 +8,7 @@ pub mod bookmark;
 pub mod catalog;
 pub mod clock;
 pub mod crawl;
+pub mod glob;
 pub mod job;
 pub mod lineage;
 pub mod python_modules;

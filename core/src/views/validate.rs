@@ -112,6 +112,15 @@ impl Workspace {
                     );
                 }
             }
+            if let Err(e) = crate::model::glob::Exclusions::new(&source.listing.exclusions) {
+                add(at("exclusions"), e);
+            }
+            if source.listing.is_bounded() && source.transformation_ctx.is_none() {
+                add(
+                    at("bounded"),
+                    "bounded execution needs a transformation_ctx: without one every run would read the same first objects".into(),
+                );
+            }
             match &source.input {
                 SourceInput::Catalog { database, table } => {
                     if self.catalog.table(database, table).is_err() {
@@ -334,6 +343,19 @@ mod tests {
             problems[2].message
         );
         assert!(problems[4].message.contains("${tenant_id}"));
+    }
+
+    #[test]
+    fn listing_problems_name_their_fields() {
+        let ws = demo::seed_workspace().unwrap();
+        let mut job = ws.job(demo::JOB_NAME).unwrap().clone();
+        job.plan.sources[0].transformation_ctx = None;
+        job.plan.sources[0].listing.bounded_files = Some(2);
+        job.plan.sources[0].listing.exclusions = vec!["{a,{b}}".into()];
+        let problems = ws.validate_job(&job);
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["sources[0].exclusions", "sources[0].bounded"], "{problems:#?}");
+        assert!(problems[0].message.contains("groups cannot nest"));
     }
 
     #[test]

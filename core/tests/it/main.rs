@@ -24,6 +24,7 @@ mod hr_example;
 mod jdbc;
 mod jdbc_model;
 mod layers;
+mod listing;
 mod no_panic;
 mod own_data;
 mod parquet_codecs;

@@ -340,9 +340,9 @@ proptest! {
         let arguments = std::collections::BTreeMap::new();
         let seed_script = include_str!("../../fixtures/seed/devices-data-etl.py").as_bytes().to_vec();
         let script = String::from_utf8_lossy(&mutate(seed_script, &script_edits)).into_owned();
-        let _ = gluelab_core::aws::script::plan_from_script(&script, &arguments);
+        let _ = gluelab_core::aws::script::plan_from_script(&script, &arguments, Default::default());
         let (_, original, _) = pick(index);
-        let _ = gluelab_core::aws::script::plan_from_script(&String::from_utf8_lossy(&mutate(original, &edits)), &arguments);
+        let _ = gluelab_core::aws::script::plan_from_script(&String::from_utf8_lossy(&mutate(original, &edits)), &arguments, Default::default());
     }
 }
 
@@ -371,11 +371,13 @@ fn scripts_at_the_limits_fit_the_pages_stack() {
         let longest = (1..=PYTHON_MAX_OPERATORS_PER_STATEMENT.max(PYTHON_MAX_NESTING))
             .rev()
             .map(shape)
-            .find(|script| !plan_from_script(script, &Default::default()).is_err_and(|e| at_limit(&e)))
+            .find(|script| {
+                !plan_from_script(script, &Default::default(), Default::default()).is_err_and(|e| at_limit(&e))
+            })
             .expect("a short script passes the limits");
         let planned = std::thread::Builder::new()
             .stack_size(1 << 20)
-            .spawn(move || plan_from_script(&longest, &Default::default()).is_ok())
+            .spawn(move || plan_from_script(&longest, &Default::default(), Default::default()).is_ok())
             .unwrap()
             .join();
         assert!(planned.is_ok(), "planning panicked");
@@ -423,7 +425,7 @@ fn every_corpus_file_is_read_or_refused_whole() {
         }
         #[cfg(feature = "scripts")]
         if is(&[".py"]) {
-            let _ = gluelab_core::aws::script::plan_from_script(&text, &Default::default());
+            let _ = gluelab_core::aws::script::plan_from_script(&text, &Default::default(), Default::default());
         }
         #[cfg(feature = "cfn")]
         if is(&[".yaml", ".json"]) {
@@ -488,7 +490,8 @@ fn the_hunts_aborts_are_errors_naming_their_limit() {
         ("deep-lists.py", "PYTHON_MAX_NESTING"),
         ("long-chain.py", "PYTHON_MAX_OPERATORS_PER_STATEMENT"),
     ] {
-        let e = gluelab_core::aws::script::plan_from_script(&file(name), &Default::default()).unwrap_err();
+        let e = gluelab_core::aws::script::plan_from_script(&file(name), &Default::default(), Default::default())
+            .unwrap_err();
         assert_eq!(e.line, 2, "{name}: {e}");
         assert!(e.message.contains(limit), "{name}: {e}");
     }

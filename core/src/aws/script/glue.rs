@@ -166,8 +166,8 @@ impl Interp<'_> {
             }
             _ => self.str_list(&b, "options")?,
         };
-        let resolved =
-            crate::model::args::resolve(self.arguments, &options).map_err(|e| self.error(b.range, e.to_string()))?;
+        let resolved = crate::model::args::resolve(self.arguments, &options, self.rules)
+            .map_err(|e| self.error(b.range, e.to_string()))?;
         for option in &options {
             if !self.plan.required_arguments.contains(option) {
                 self.plan.required_arguments.push(option.clone());
@@ -434,6 +434,7 @@ impl Interp<'_> {
             transformation_ctx: ctx.filter(|c| !c.is_empty()),
             max_band: DEFAULT_MAX_BAND_MS,
             mode: ParseMode::default(),
+            listing: Default::default(),
         };
         for (key, value) in self.opt_dict(&b, "connection_options")? {
             if key == "paths" {
@@ -474,7 +475,21 @@ impl Interp<'_> {
     fn read_option(&self, spec: &mut SourceSpec, key: &str, value: &Value, range: TextRange, kind: &str) -> R<()> {
         match (key, value) {
             ("maxBand", value) => spec.max_band = self.max_band(value, range)?,
-            ("recurse", Value::Bool(true)) | ("groupFiles" | "groupSize", _) => {}
+            ("recurse", Value::Bool(recurse)) => spec.listing.recurse = *recurse,
+            ("boundedFiles" | "boundedSize" | "exclusions", Value::Str(text)) => {
+                spec.listing.set_text(key, text).map_err(|e| self.error(range, e))?;
+            }
+            ("boundedFiles" | "boundedSize" | "exclusions", value) => {
+                return Err(self.error(
+                    range,
+                    format!(
+                        "the {kind} \"{key}\" must be a string, as Glue takes it, not {}",
+                        value.repr()
+                    ),
+                ));
+            }
+            // Grouping changes how many tasks read the files, never which files are read.
+            ("groupFiles" | "groupSize", _) => {}
             _ => {
                 return Err(self.unsupported(range, format!("the {kind} \"{key}\": {}", value.repr())));
             }

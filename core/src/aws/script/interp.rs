@@ -8,6 +8,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::value::{Builtin, FrameKind, Value};
 use super::{ScriptError, NOT_SUPPORTED};
+use crate::model::args::ArgumentRules;
 use crate::model::job::JobPlan;
 
 pub(super) type R<T> = Result<T, ScriptError>;
@@ -58,6 +59,8 @@ pub(super) struct Interp<'s> {
     source: &'s str,
     line_starts: Vec<usize>,
     pub arguments: &'s BTreeMap<String, String>,
+    /// The `getResolvedOptions` of the job's Glue version.
+    pub rules: ArgumentRules,
     env: BTreeMap<String, Value>,
     /// A `from ... import *` happened: unknown class names may come from it.
     star_imports: bool,
@@ -69,7 +72,7 @@ pub(super) struct Interp<'s> {
 }
 
 impl<'s> Interp<'s> {
-    pub fn new(source: &'s str, arguments: &'s BTreeMap<String, String>) -> Self {
+    pub fn new(source: &'s str, arguments: &'s BTreeMap<String, String>, rules: ArgumentRules) -> Self {
         let line_starts = std::iter::once(0)
             .chain(source.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -77,6 +80,7 @@ impl<'s> Interp<'s> {
             source,
             line_starts,
             arguments,
+            rules,
             env: BTreeMap::new(),
             star_imports: false,
             job_initialised: false,

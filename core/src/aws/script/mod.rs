@@ -38,6 +38,7 @@ mod value;
 
 use std::collections::BTreeMap;
 
+use crate::model::args::ArgumentRules;
 use crate::model::job::JobPlan;
 
 /// Ends every "outside the subset" message.
@@ -52,10 +53,15 @@ pub struct ScriptError {
 }
 
 /// Interprets a Glue job script into the plan a run carries out. `arguments` are the run's
-/// resolved arguments, keys with their `--` (as `JobRun::arguments`).
-pub fn plan_from_script(source: &str, arguments: &BTreeMap<String, String>) -> Result<JobPlan, ScriptError> {
+/// resolved arguments, keys with their `--` (as `JobRun::arguments`); `rules` the
+/// `getResolvedOptions` of the job's Glue version.
+pub fn plan_from_script(
+    source: &str,
+    arguments: &BTreeMap<String, String>,
+    rules: ArgumentRules,
+) -> Result<JobPlan, ScriptError> {
     bounds::check(source)?;
-    let interp = interp::Interp::new(source, arguments);
+    let interp = interp::Interp::new(source, arguments, rules);
     let parsed = ruff_python_parser::parse_module(source).map_err(|e| ScriptError {
         line: interp.line(e.location.start().to_usize()),
         message: format!("SyntaxError: {}", e.error),

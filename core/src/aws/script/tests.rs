@@ -9,8 +9,9 @@ use crate::arrow::datatypes::{DataType, Field, Schema};
 use super::*;
 use crate::format::parquet_codec::ParquetCodec;
 use crate::format::{CsvOptions, Format};
+use crate::model::args::ArgumentRules;
 use crate::model::bookmark::DEFAULT_MAX_BAND_MS;
-use crate::model::job::{SinkMode, SinkOutput, SinkSpec, SourceInput, SourceSpec};
+use crate::model::job::{Listing, SinkMode, SinkOutput, SinkSpec, SourceInput, SourceSpec};
 use crate::transform::{Mapping, Transform};
 
 const HEAD: &str = "\
@@ -41,7 +42,7 @@ fn arguments() -> BTreeMap<String, String> {
 }
 
 fn plan(body: &str) -> Result<JobPlan, ScriptError> {
-    plan_from_script(&format!("{HEAD}{body}"), &arguments())
+    plan_from_script(&format!("{HEAD}{body}"), &arguments(), Default::default())
 }
 
 /// The 1-based line of `body`'s line `n` (1-based) once HEAD is prepended.
@@ -68,7 +69,7 @@ fn the_seed_script_gives_the_demo_plan() {
         ]
         .map(|(k, v)| (k.to_string(), v.to_string())),
     );
-    let plan = plan_from_script(crate::demo::seed::SCRIPT_PY, &args).unwrap();
+    let plan = plan_from_script(crate::demo::seed::SCRIPT_PY, &args, Default::default()).unwrap();
     assert_eq!(plan, crate::demo::devices_job().plan);
 }
 
@@ -78,6 +79,7 @@ fn get_resolved_options_validates_with_glues_messages() {
         "import sys\nfrom awsglue.utils import getResolvedOptions\n\n\
          args = getResolvedOptions(sys.argv,\n  ['JOB_NAME', 'NOPE', 'ALSO'])\n",
         &arguments(),
+        Default::default(),
     )
     .unwrap_err();
     assert_eq!(e.line, 4);
@@ -95,7 +97,7 @@ fn get_resolved_options_validates_with_glues_messages() {
 
     let mut bad = arguments();
     bad.insert("--job-bookmark-option".into(), "job-bookmark-on".into());
-    let e = plan_from_script(HEAD, &bad).unwrap_err();
+    let e = plan_from_script(HEAD, &bad, Default::default()).unwrap_err();
     assert_eq!(e.line, 8);
     assert!(
         e.message
@@ -116,7 +118,7 @@ fn resolved_options_are_the_real_dict() {
                   args = getResolvedOptions(sys.argv, ['JOB_NAME', 'target-path'])\n";
     // `args[value]` fails with the value's repr: what the script read.
     let shown = |expr: &str| {
-        plan_from_script(&format!("{source}x = args[{expr}]\n"), &given)
+        plan_from_script(&format!("{source}x = args[{expr}]\n"), &given, Default::default())
             .unwrap_err()
             .message
     };
@@ -135,7 +137,7 @@ fn resolved_options_are_the_real_dict() {
         );
     }
     let shown = |expr: &str| {
-        plan_from_script(&format!("{source}x = {expr}\n"), &given)
+        plan_from_script(&format!("{source}x = {expr}\n"), &given, Default::default())
             .unwrap_err()
             .message
     };
@@ -146,6 +148,7 @@ fn resolved_options_are_the_real_dict() {
     let e = plan_from_script(
         "import sys\nfrom awsglue.utils import getResolvedOptions\nargs = getResolvedOptions(sys.argv, ['JOB_ID'])\n",
         &given,
+        Default::default(),
     )
     .unwrap_err();
     assert_eq!(
@@ -214,6 +217,10 @@ fn from_options_s3_csv_with_header() {
         transformation_ctx: Some("raw".into()),
         max_band: 120_000,
         mode: Default::default(),
+        listing: Listing {
+            recurse: true,
+            ..Default::default()
+        },
     };
     assert_eq!(p.sources, [expected]);
 
@@ -232,13 +239,72 @@ fn from_options_s3_csv_with_header() {
 }
 
 #[test]
+fn listing_options_are_read_as_glue_takes_them() {
+    let p = plan(
+        "d = glueContext.create_dynamic_frame.from_options('s3', {'paths': ['s3://b/p/'], 'boundedFiles': '500', \
+         'boundedSize': '1000000000', 'exclusions': '[\"**.tmp\", \"s3://b/p/old/**\"]', 'recurse': True, \
+         'groupFiles': 'inPartition', 'groupSize': '1048576'}, 'json', transformation_ctx='src')\n",
+    )
+    .unwrap();
+    assert_eq!(
+        p.sources[0].listing,
+        Listing {
+            bounded_files: Some(500),
+            bounded_size: Some(1_000_000_000),
+            exclusions: vec!["**.tmp".into(), "s3://b/p/old/**".into()],
+            recurse: true,
+        }
+    );
+    let p = plan(
+        "c = glueContext.create_dynamic_frame.from_catalog(database='db', table_name='t', transformation_ctx='c', \
+         additional_options={'boundedFiles': '2'})\n",
+    )
+    .unwrap();
+    assert_eq!(p.sources[0].listing.bounded_files, Some(2));
+    let read = |options: &str| {
+        err(&format!(
+            "d = glueContext.create_dynamic_frame.from_options('s3', {{'paths': ['s3://b/p'], {options}}}, 'json')\n"
+        ))
+        .message
+    };
+    // Glue documents the bounds as strings ("need to be string").
+    let e = read("'boundedFiles': 500");
+    assert!(
+        e.contains("\"boundedFiles\" must be a string, as Glue takes it, not 500"),
+        "{e}"
+    );
+    let e = read("'boundedSize': '-1'");
+    assert!(
+        e.contains("boundedSize must be a positive whole number of bytes"),
+        "{e}"
+    );
+    let e = read("'exclusions': '**.tmp'");
+    assert!(e.contains("exclusions must be a JSON list of globs in a string"), "{e}");
+    let e = read("'exclusions': '[\"{a,{b}}\"]'");
+    assert!(e.contains("groups cannot nest"), "{e}");
+}
+
+/// Glue 6.0's getResolvedOptions refuses an abbreviated name where 5.x takes it.
+#[test]
+fn glue_6_scripts_need_full_argument_names() {
+    let script = "import sys\nfrom awsglue.utils import getResolvedOptions\nargs = getResolvedOptions(sys.argv, ['tenant_id'])\n";
+    let given = BTreeMap::from([("--ten".to_string(), "acme".to_string())]);
+    assert!(plan_from_script(script, &given, ArgumentRules::Abbreviations).is_ok());
+    let e = plan_from_script(script, &given, ArgumentRules::FullNames).unwrap_err();
+    assert_eq!(
+        e.message,
+        "awsglue.utils.GlueArgumentError: the following arguments are required: --tenant_id"
+    );
+}
+
+#[test]
 fn unmodelled_read_options_fail_by_name() {
     let e = err(
-        "d = glueContext.create_dynamic_frame.from_options('s3', {'paths': ['s3://b/p'], 'exclusions': '[]'}, \
+        "d = glueContext.create_dynamic_frame.from_options('s3', {'paths': ['s3://b/p'], 'excludeStorageClasses': ['GLACIER']}, \
          'json')\n",
     );
     assert_eq!(e.line, body_line(1));
-    assert!(e.message.contains("\"exclusions\""), "{e}");
+    assert!(e.message.contains("\"excludeStorageClasses\""), "{e}");
     assert!(e.message.ends_with(NOT_SUPPORTED), "{e}");
     let e = err("d = glueContext.create_dynamic_frame.from_options('jdbc', {}, 'json')\n");
     assert!(e.message.starts_with("connection_type=\"jdbc\""), "{e}");
@@ -497,6 +563,7 @@ fn reading_needs_job_init() {
          g = GlueContext(SparkContext.getOrCreate())\n\
          d = g.create_dynamic_frame.from_catalog(database='db', table_name='t')\n",
         &arguments(),
+        Default::default(),
     )
     .unwrap_err();
     assert_eq!(e.line, 4);
@@ -554,11 +621,12 @@ fn syntax_errors_name_the_parsers_line() {
     let e = plan_from_script(
         "import sys\n\nargs = getResolvedOptions(sys.argv, ['JOB_NAME'\nsc = 1\n",
         &arguments(),
+        Default::default(),
     )
     .unwrap_err();
     assert!(e.message.starts_with("SyntaxError: "), "{e}");
     assert!(e.line == 3 || e.line == 4, "{e}");
-    let e = plan_from_script("x = 1\ny = = 2\n", &arguments()).unwrap_err();
+    let e = plan_from_script("x = 1\ny = = 2\n", &arguments(), Default::default()).unwrap_err();
     assert_eq!(e.line, 2, "{e}");
 }
 
@@ -568,6 +636,7 @@ fn commit_needs_init_and_ends_the_plan() {
         "from awsglue.job import Job\nfrom awsglue.context import GlueContext\n\
          from pyspark.context import SparkContext\njob = Job(GlueContext(SparkContext()))\njob.commit()\n",
         &arguments(),
+        Default::default(),
     )
     .unwrap_err();
     assert_eq!(
