@@ -9,6 +9,7 @@ mod exercise;
 mod export;
 mod hostile;
 mod hr;
+mod listing;
 mod python_modules;
 mod reading;
 mod redshift_data;
