@@ -115,6 +115,12 @@ pub fn examples() -> Vec<Example> {
             job: super::JOB_NAME,
         },
         Example {
+            id: "bounded-backlog",
+            title: "Bounded execution drains a backlog",
+            summary: "boundedFiles \"2\": each run reads the two oldest new files and leaves the rest for later runs; without bookmarks the job is refused.",
+            job: super::JOB_NAME,
+        },
+        Example {
             id: "jdbc-keys",
             title: "JDBC bookmarks track keys, not rows",
             summary: "A warehouse table read with jobBookmarkKeys: new keys are read once, an updated row is missed, a key that does not grow is missed for good.",
@@ -134,6 +140,7 @@ pub fn load(id: &str) -> Result<Workspace> {
     match id {
         "seed" | "modified-file" | "failed-run" | "pause-from-to" => super::seed_workspace(),
         "csv-header" => csv_workspace(),
+        "bounded-backlog" => backlog_workspace(),
         "jdbc-keys" => jdbc_workspace(),
         "hr-rules" => super::hr::hr_workspace(),
         other => Err(unknown(other)),
@@ -197,6 +204,14 @@ pub fn tour(id: &str) -> Result<Vec<TourStep>> {
                 "job-bookmark-pause with --job-bookmark-from run 1 and --job-bookmark-to run 2 reads what run 2 processed (file 2) and nothing after; the bookmark does not move.",
                 TourAction::Run { arguments: BTreeMap::from([("--job-bookmark-option".into(), "job-bookmark-pause".into()), ("--job-bookmark-from".into(), "{run 1}".into()), ("--job-bookmark-to".into(), "{run 2}".into())]), fail_at: None },
             ),
+        ],
+        "bounded-backlog" => vec![
+            step("Run with boundedFiles \"2\"", "Five days of files wait in the raw bucket. The source sets boundedFiles \"2\": the run reads the two oldest and defers the other three.", run()),
+            step("Run again", "The next two: the bookmark's saved edge is the newest file run 1 read, so the three left over are still ahead of it (modelled).", run()),
+            step("A new file arrives", "Day 6 lands while day 5 still waits.", upload(BACKLOG_FILES[5].0, BACKLOG_FILES[5].1)),
+            step("Run again", "Day 5 and day 6: the backlog is drained, oldest first.", run()),
+            step("Run again", "Nothing new: every file is skipped, and the sink holds each row once.", run()),
+            step("Run without bookmarks", "job-bookmark-disable would read the same first two files every run, so bounded execution is refused.", run_with(&[("--job-bookmark-option", "job-bookmark-disable")])),
         ],
         "jdbc-keys" => vec![
             step("Insert three employees", "", TourAction::Statement { sql: "INSERT INTO hr.employees VALUES (1, 'Ana', 'ops', 100), (2, 'Bo', 'dev', 200), (3, 'Cy', 'dev', 300)".into() }),
@@ -303,6 +318,29 @@ impl Workspace {
             .map(|r| r.id.clone())
             .ok_or_else(|| Error::InvalidInput(format!("the job has no run {n} yet")))
     }
+}
+
+/// Six days of device readings, one file a day: five wait as the backlog, the sixth arrives
+/// during the tour.
+const BACKLOG_FILES: [(&str, &str); 6] = [
+    ("day-1.json", "{\"device_id\": \"d1\", \"timestamp\": 1700000000, \"state\": true}\n"),
+    ("day-2.json", "{\"device_id\": \"d2\", \"timestamp\": 1700086400, \"state\": false}\n"),
+    ("day-3.json", "{\"device_id\": \"d1\", \"timestamp\": 1700172800, \"state\": false}\n"),
+    ("day-4.json", "{\"device_id\": \"d3\", \"timestamp\": 1700259200, \"state\": true}\n"),
+    ("day-5.json", "{\"device_id\": \"d2\", \"timestamp\": 1700345600, \"state\": true}\n"),
+    ("day-6.json", "{\"device_id\": \"d3\", \"timestamp\": 1700432000, \"state\": false}\n"),
+];
+
+/// The seed stack with a backlog of five files (an hour apart, so "oldest first" is the day
+/// order) and the job's source bounded to two files a run.
+fn backlog_workspace() -> Result<Workspace> {
+    let mut ws = super::seed_workspace()?;
+    ws.edit_job(super::JOB_NAME, |job| job.plan.sources[0].listing.bounded_files = Some(2))?;
+    for (name, body) in &BACKLOG_FILES[..5] {
+        ws.upload_to_source(super::JOB_NAME, name, body.as_bytes().to_vec())?;
+        ws.clock.advance(60 * 60_000);
+    }
+    Ok(ws)
 }
 
 const CSV_JOB: &str = "sales-csv-etl";
@@ -497,5 +535,38 @@ mod tests {
             .query("SELECT salary FROM analytics.employees WHERE empno = 1", None)
             .unwrap();
         assert_eq!(result.rows_as_strings(), [["100"]]);
+    }
+
+    /// Bounded execution (docs.aws.amazon.com/glue/latest/dg/bounded-execution.html): each run
+    /// takes at most two of the files it would read, later runs take the rest; every row
+    /// reaches the sink once; without bookmarks the run is refused.
+    #[test]
+    fn the_bounded_tour_drains_the_backlog_two_files_a_run() {
+        let ws = play("bounded-backlog");
+        let runs: Vec<_> = ws.runs_of(super::super::JOB_NAME).collect();
+        let read = |run: &crate::model::run::JobRun| {
+            let mut names: Vec<String> = run
+                .lineage
+                .files
+                .iter()
+                .filter(|f| f.kind == VerdictKind::Read)
+                .map(|f| f.object.rsplit('/').next().unwrap().to_string())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(read(runs[0]), ["day-1.json", "day-2.json"]);
+        assert_eq!(
+            runs[0].lineage.count(VerdictKind::Deferred),
+            3,
+            "three left for later runs"
+        );
+        assert_eq!(read(runs[1]), ["day-3.json", "day-4.json"]);
+        assert_eq!(read(runs[2]), ["day-5.json", "day-6.json"]);
+        assert!(read(runs[3]).is_empty());
+        assert_eq!(runs[4].state, crate::model::run::RunState::Failed);
+        let (_, rows) = ws.job_sink_rows(super::super::JOB_NAME).unwrap();
+        assert_eq!(rows.len(), 6);
+        assert!(rows.iter().all(|r| r.duplicate_of.is_none()));
     }
 }
