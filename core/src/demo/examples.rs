@@ -323,19 +323,39 @@ impl Workspace {
 /// Six days of device readings, one file a day: five wait as the backlog, the sixth arrives
 /// during the tour.
 const BACKLOG_FILES: [(&str, &str); 6] = [
-    ("day-1.json", "{\"device_id\": \"d1\", \"timestamp\": 1700000000, \"state\": true}\n"),
-    ("day-2.json", "{\"device_id\": \"d2\", \"timestamp\": 1700086400, \"state\": false}\n"),
-    ("day-3.json", "{\"device_id\": \"d1\", \"timestamp\": 1700172800, \"state\": false}\n"),
-    ("day-4.json", "{\"device_id\": \"d3\", \"timestamp\": 1700259200, \"state\": true}\n"),
-    ("day-5.json", "{\"device_id\": \"d2\", \"timestamp\": 1700345600, \"state\": true}\n"),
-    ("day-6.json", "{\"device_id\": \"d3\", \"timestamp\": 1700432000, \"state\": false}\n"),
+    (
+        "day-1.json",
+        "{\"device_id\": \"d1\", \"timestamp\": 1700000000, \"state\": true}\n",
+    ),
+    (
+        "day-2.json",
+        "{\"device_id\": \"d2\", \"timestamp\": 1700086400, \"state\": false}\n",
+    ),
+    (
+        "day-3.json",
+        "{\"device_id\": \"d1\", \"timestamp\": 1700172800, \"state\": false}\n",
+    ),
+    (
+        "day-4.json",
+        "{\"device_id\": \"d3\", \"timestamp\": 1700259200, \"state\": true}\n",
+    ),
+    (
+        "day-5.json",
+        "{\"device_id\": \"d2\", \"timestamp\": 1700345600, \"state\": true}\n",
+    ),
+    (
+        "day-6.json",
+        "{\"device_id\": \"d3\", \"timestamp\": 1700432000, \"state\": false}\n",
+    ),
 ];
 
 /// The seed stack with a backlog of five files (an hour apart, so "oldest first" is the day
 /// order) and the job's source bounded to two files a run.
 fn backlog_workspace() -> Result<Workspace> {
     let mut ws = super::seed_workspace()?;
-    ws.edit_job(super::JOB_NAME, |job| job.plan.sources[0].listing.bounded_files = Some(2))?;
+    ws.edit_job(super::JOB_NAME, |job| {
+        job.plan.sources[0].listing.bounded_files = Some(2)
+    })?;
     for (name, body) in &BACKLOG_FILES[..5] {
         ws.upload_to_source(super::JOB_NAME, name, body.as_bytes().to_vec())?;
         ws.clock.advance(60 * 60_000);

@@ -149,7 +149,7 @@ pub fn explain_named(reason: &Reason, name: &str, ctx: Option<&str>) -> String {
             format!("{name} was deferred: it was modified after this run started; the next run reads it.")
         }
         Reason::OverBound { bound } => format!(
-            "{name} was deferred: bounded execution ({bound}) let this run take only that much of the backlog, oldest first; a later run reads it."
+            "{name} was deferred: bounded execution ({bound}) let this run take only that much of the backlog, oldest first (an order gluelab models: AWS does not document it); a later run reads it."
         ),
         Reason::Excluded { pattern } => {
             format!("{name} was not read: it matches the source's exclusions glob {pattern:?}, so Glue never lists it.")

@@ -3,6 +3,7 @@
 //! the app, with `GLUELAB_DIST`, `CHROMEDRIVER` and `CHROMIUM` set.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod bounded;
 mod csp;
 mod editor;
 mod exercise;
