@@ -19,11 +19,12 @@ const ORACLE_DIR: &str = "tests/oracle";
 const MARKER: &str = "gluelab-requirements.hash";
 
 /// The kinds of comparison the suite counts, in the order the summary prints them.
-const KINDS: [(&str, &str); 7] = [
+const KINDS: [(&str, &str); 8] = [
     ("scripts", "scripts"),
     ("expressions", "expressions"),
     ("readers", "files read"),
     ("queries", "queries"),
+    ("globs", "exclusion globs"),
     ("arguments", "argument lists"),
     ("templates", "templates"),
     ("cdk", "CDK apps"),

@@ -75,12 +75,14 @@ fn to_regex(glob: &str) -> Result<String, String> {
                     let c = chars[i];
                     i += 1;
                     match c {
-                        ']' if i - 1 > start => {
+                        // As in Java, `]` always closes a class, so `[]...]` is an empty class.
+                        ']' if i - 1 == start => return refuse("an empty [...]", start - 1),
+                        ']' => {
                             closed = true;
                             break;
                         }
                         '/' => return refuse("a '/' inside [...]", i - 1),
-                        '\\' | '[' | '&' | '^' | ']' => {
+                        '\\' | '[' | '&' | '^' => {
                             out.push('\\');
                             out.push(c);
                         }
@@ -188,6 +190,8 @@ mod tests {
             ("{a,b", "never closed"),
             ("x\\", "nothing after it"),
             ("[a/b]", "'/' inside"),
+            ("**/[]a].json", "an empty [...]"),
+            ("**/[!]a].json", "an empty [...]"),
         ] {
             let e = Glob::new(glob).unwrap_err();
             assert!(e.contains(what), "{glob}: {e}");
