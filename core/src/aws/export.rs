@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use crate::format::{CsvOptions, Format};
-use crate::model::job::{JobDefinition, Listing, SinkMode, SinkOutput, SourceInput};
+use crate::model::bookmark::DEFAULT_MAX_BAND_MS;
+use crate::model::job::{JobDefinition, SinkMode, SinkOutput, SourceInput, SourceSpec};
 use crate::transform::pyspark::py;
 use crate::transform::{Step, Transform};
 
@@ -137,7 +138,7 @@ pub fn pyspark_script_with_steps(job: &JobDefinition) -> Script {
         let ctx = py(source.transformation_ctx.as_deref().unwrap_or(""));
         let read = match &source.input {
             SourceInput::Catalog { database, table } => {
-                let options = listing_options(&source.listing, false);
+                let options = listing_options(source, false);
                 let additional = if options.is_empty() {
                     String::new()
                 } else {
@@ -150,10 +151,7 @@ pub fn pyspark_script_with_steps(job: &JobDefinition) -> Script {
                 )
             }
             SourceInput::S3 { path, format, csv } => {
-                let options: String = listing_options(&source.listing, true)
-                    .iter()
-                    .map(|o| format!(", {o}"))
-                    .collect();
+                let options: String = listing_options(source, true).iter().map(|o| format!(", {o}")).collect();
                 format!(
                     "glueContext.create_dynamic_frame.from_options(connection_type=\"s3\", connection_options={{\"paths\": [{}]{options}}}, format={}{}, transformation_ctx={ctx})",
                     py(path),
@@ -328,14 +326,19 @@ fn step_line(step: &Step) -> String {
     }
 }
 
-/// A source's listing options as a script's `"key": value` pairs (`recurse` only for an S3
-/// path, since a catalog table is read whole).
-fn listing_options(listing: &Listing, s3_path: bool) -> Vec<String> {
-    let mut options: Vec<String> = listing
-        .script_options()
-        .into_iter()
-        .map(|(key, value)| format!("\"{key}\": {}", py(&value)))
-        .collect();
+/// A source's `maxBand` (when not Glue's default) and listing options as a script's
+/// `"key": value` pairs (`recurse` only for an S3 path, since a catalog table is read whole).
+fn listing_options(source: &SourceSpec, s3_path: bool) -> Vec<String> {
+    let listing = &source.listing;
+    let band =
+        (source.max_band != DEFAULT_MAX_BAND_MS).then(|| format!("\"maxBand\": {}", py(&source.max_band.to_string())));
+    let mut options: Vec<String> = band.into_iter().collect();
+    options.extend(
+        listing
+            .script_options()
+            .into_iter()
+            .map(|(key, value)| format!("\"{key}\": {}", py(&value))),
+    );
     if s3_path && listing.recurse {
         options.push("\"recurse\": True".into());
     }
@@ -613,7 +616,7 @@ mod tests {
     #[cfg(feature = "scripts")]
     #[test]
     fn listing_options_survive_the_export() {
-        use crate::model::job::{Listing, SourceSpec};
+        use crate::model::job::Listing;
         let round_trip = |job: &JobDefinition| {
             let script = pyspark_script(job);
             let arguments = job
