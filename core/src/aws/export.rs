@@ -591,12 +591,11 @@ mod tests {
         assert!(request.get("NonOverridableArguments").is_none());
     }
 
-    /// The exported seed job, run by gluelab's own script runner, is the same plan.
+    /// `job`'s exported script, and the plan gluelab's own script runner makes of it with the
+    /// job's default arguments.
     #[cfg(feature = "scripts")]
-    #[test]
-    fn the_exported_seed_script_runs_as_the_same_plan() {
-        let job = crate::demo::devices_job();
-        let script = pyspark_script(&job);
+    fn exported_plan(job: &JobDefinition) -> (String, crate::model::job::JobPlan) {
+        let script = pyspark_script(job);
         let arguments = job
             .default_arguments
             .iter()
@@ -605,6 +604,15 @@ mod tests {
             .collect();
         let plan = crate::aws::script::plan_from_script(&script, &arguments, Default::default())
             .unwrap_or_else(|e| panic!("{e}\n{script}"));
+        (script, plan)
+    }
+
+    /// The exported seed job, run by gluelab's own script runner, is the same plan.
+    #[cfg(feature = "scripts")]
+    #[test]
+    fn the_exported_seed_script_runs_as_the_same_plan() {
+        let job = crate::demo::devices_job();
+        let (_, plan) = exported_plan(&job);
         assert_eq!(plan.sources, job.plan.sources);
         assert_eq!(plan.sinks, job.plan.sinks);
         assert_eq!(plan.commits, job.plan.commits);
@@ -618,15 +626,7 @@ mod tests {
     fn listing_options_survive_the_export() {
         use crate::model::job::Listing;
         let round_trip = |job: &JobDefinition| {
-            let script = pyspark_script(job);
-            let arguments = job
-                .default_arguments
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .chain([("--JOB_NAME".to_string(), job.name.clone())])
-                .collect();
-            let plan = crate::aws::script::plan_from_script(&script, &arguments, Default::default())
-                .unwrap_or_else(|e| panic!("{e}\n{script}"));
+            let (script, plan) = exported_plan(job);
             assert_eq!(plan.sources, job.plan.sources);
             script
         };

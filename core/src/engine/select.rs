@@ -10,7 +10,7 @@ use crate::model::bookmark::{self, S3SourceState, Selection};
 use crate::model::clock::Millis;
 use crate::model::glob::Exclusions;
 use crate::model::job::{JobPlan, Listing, SourceInput, SourceSpec};
-use crate::model::lineage::{FileVerdict, Reason};
+use crate::model::lineage::{FileVerdict, Reason, VerdictKind};
 use crate::model::run::JobRun;
 use crate::model::store::S3Uri;
 use crate::workspace::Workspace;
@@ -205,37 +205,39 @@ impl Workspace {
             .as_ref()
             .filter(|_| tracked)
             .map(|s| s.run_start_time - s.high_band);
-        let (listed, older_not_itemised) = match low_edge {
+        let (listed_objects, older_not_itemised) = match low_edge {
             Some(low) if self.store.count_up_to(&prefix, ITEMISE_LIMIT + 1)? > ITEMISE_LIMIT => {
                 (self.store.list_modified_after(&prefix, low)?, true)
             }
             _ => (self.store.list(&prefix)?, false),
         };
         let included = previous.as_ref().map(|p| p.include_set()).unwrap_or_default();
-        let mut excluded_by = vec![];
-        let mut objects: Vec<_> = listed
+        // Why the listing itself left an object out (excluded, in a subfolder, over the bound).
+        let mut listed = vec![];
+        let mut objects: Vec<_> = listed_objects
             .into_iter()
             .filter(|o| !is_hidden(&o.key[prefix.key.len()..]))
             .map(|o| {
                 let uri = S3Uri::new(&location.bucket, &o.key).to_string();
-                let glob = exclusions.matching(&uri).map(|g| g.pattern().to_string());
-                let selection = if !recurse && o.key[prefix.key.len()..].contains('/') {
-                    Selection::InSubfolder
-                } else if glob.is_some() {
-                    Selection::Excluded
+                let (selection, reason) = if !recurse && o.key[prefix.key.len()..].contains('/') {
+                    (Selection::InSubfolder, Some(Reason::InSubfolder))
+                } else if let Some(glob) = exclusions.matching(&uri) {
+                    let pattern = glob.pattern().to_string();
+                    (Selection::Excluded, Some(Reason::Excluded { pattern }))
                 } else if tracked {
-                    bookmark::select(
+                    let selection = bookmark::select(
                         previous.as_ref().map(|p| (p, &included)),
                         context.high,
                         &uri,
                         o.last_modified,
-                    )
+                    );
+                    (selection, None)
                 } else if o.last_modified > context.high {
-                    Selection::Deferred
+                    (Selection::Deferred, None)
                 } else {
-                    Selection::Read
+                    (Selection::Read, None)
                 };
-                excluded_by.push(glob);
+                listed.push(reason);
                 (uri, o.last_modified, selection, o.size())
             })
             .collect();
@@ -243,20 +245,13 @@ impl Workspace {
         let bound = bound_words(&listing);
         let verdicts = objects
             .iter()
-            .zip(&excluded_by)
-            .map(|((uri, _, selection, _), glob)| {
-                let mut verdict = self.object_verdict(context, ctx.as_deref(), uri, *selection)?;
-                match (selection, glob) {
-                    (Selection::Excluded, Some(pattern)) => {
-                        verdict.reason = Reason::Excluded {
-                            pattern: pattern.clone(),
-                        }
-                    }
-                    (Selection::OverBound, _) => verdict.reason = Reason::OverBound { bound: bound.clone() },
-                    _ => return Ok(verdict),
-                }
-                verdict.explanation = explain(&verdict.reason, uri, ctx.as_deref());
-                Ok(verdict)
+            .zip(listed)
+            .map(|((uri, _, selection, _), reason)| {
+                let reason = match selection {
+                    Selection::OverBound => Some(Reason::OverBound { bound: bound.clone() }),
+                    _ => reason,
+                };
+                self.object_verdict(context, ctx.as_deref(), uri, *selection, reason)
             })
             .collect::<Result<_, Stop>>()?;
         Ok(S3Selection {
@@ -276,24 +271,31 @@ impl Workspace {
         })
     }
 
+    /// An object's verdict: `listed` is the reason when the listing left it out (exclusions,
+    /// a subfolder, the bound), else the bookmark's verdict on `selection`.
     fn object_verdict(
         &self,
         context: &RunContext,
         ctx: Option<&str>,
         uri: &str,
         selection: Selection,
+        listed: Option<Reason>,
     ) -> Result<FileVerdict, Stop> {
         let object = self.store.get(&S3Uri::parse(uri)?)?;
         let replay_to = context.replay_to();
-        let (kind, reason) = self.verdict(
-            &context.job.name,
-            ctx,
-            replay_to.as_ref(),
-            context.option,
-            uri,
-            Some(object.version),
-            selection,
-        );
+        let (kind, reason) = match listed {
+            Some(reason @ Reason::OverBound { .. }) => (VerdictKind::Deferred, reason),
+            Some(reason) => (VerdictKind::Skipped, reason),
+            None => self.verdict(
+                &context.job.name,
+                ctx,
+                replay_to.as_ref(),
+                context.option,
+                uri,
+                Some(object.version),
+                selection,
+            ),
+        };
         Ok(FileVerdict {
             transformation_ctx: ctx.map(str::to_string),
             object: uri.to_string(),

@@ -40,11 +40,12 @@ impl Workspace {
                 ),
                 None => (VerdictKind::Deferred, Reason::AfterRunStart),
             },
-            // The select phase words these precisely (which bound, which glob).
+            // The select phase gives these their reasons (which glob, which bound) itself and
+            // does not ask for a verdict; the words here are only what the selection says.
             Selection::OverBound => (
                 VerdictKind::Deferred,
                 Reason::OverBound {
-                    bound: "its bound".into(),
+                    bound: "boundedFiles / boundedSize".into(),
                 },
             ),
             Selection::Excluded => (
