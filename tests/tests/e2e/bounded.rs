@@ -33,9 +33,10 @@ async fn the_bounded_backlog_tour_drains_two_files_a_run() {
             "{verdicts}"
         );
     }
-    browser.screenshot("bounded-01-first-run").await;
+    // What the room sees first (a whole-page shot resizes the window and loses the scroll).
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     browser.screenshot_as_seen("bounded-01-first-run-as-seen").await;
+    browser.screenshot("bounded-01-first-run").await;
 
     // Runs 2 and 3 take the rest, oldest first, with day 6 arriving in between.
     browser.click("#tour-next").await;
