@@ -158,7 +158,51 @@ fn stop_runs_left_running(workspace: &mut Workspace) {
 fn parse(bytes: &[u8]) -> Result<Workspace> {
     let owned: Owned =
         serde_json::from_slice(bytes).map_err(|e| Error::Snapshot(format!("damaged workspace file: {e}")))?;
-    Ok(owned.workspace.into_workspace())
+    let mut workspace = owned.workspace.into_workspace();
+    register_partitions_of_older_tables(bytes, &mut workspace)?;
+    Ok(workspace)
+}
+
+/// Which partitioned tables a snapshot saved without their `partitions` (saved before gluelab
+/// registered partitions, when a catalog read took every partition folder).
+#[derive(Deserialize)]
+struct PartitionProbe {
+    workspace: ProbeWorkspace,
+}
+
+#[derive(Deserialize)]
+struct ProbeWorkspace {
+    catalog: ProbeCatalog,
+}
+
+#[derive(Deserialize)]
+struct ProbeCatalog {
+    databases: BTreeMap<String, ProbeDatabase>,
+}
+
+#[derive(Deserialize)]
+struct ProbeDatabase {
+    tables: BTreeMap<String, ProbeTable>,
+}
+
+#[derive(Deserialize)]
+struct ProbeTable {
+    partition_keys: Vec<serde::de::IgnoredAny>,
+    partitions: Option<serde::de::IgnoredAny>,
+}
+
+/// Such a table gets the partitions in its store registered, so it reads what it read before.
+fn register_partitions_of_older_tables(bytes: &[u8], workspace: &mut Workspace) -> Result<()> {
+    let probe: PartitionProbe =
+        serde_json::from_slice(bytes).map_err(|e| Error::Snapshot(format!("damaged workspace file: {e}")))?;
+    for (database, db) in probe.workspace.catalog.databases {
+        for (table, t) in db.tables {
+            if !t.partition_keys.is_empty() && t.partitions.is_none() {
+                workspace.repair_partitions(&database, &table)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The most characters a share link's code may have: chat tools and address bars cut longer

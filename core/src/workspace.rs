@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::model::bookmark::{BookmarkEntry, JobBookmark};
-use crate::model::catalog::Catalog;
+use crate::model::catalog::{Catalog, Partition, Table};
 use crate::model::clock::{Millis, VirtualClock};
 use crate::model::job::JobDefinition;
 use crate::model::lineage::{PartLineage, ReadRecord};
@@ -152,6 +152,27 @@ impl Workspace {
         self.catalog.create_table(table)
     }
 
+    /// `MSCK REPAIR TABLE`: registers the partition folders (`key=value/`) found under the
+    /// table's location that the catalog does not hold yet; none is ever removed. Returns the
+    /// partitions added.
+    pub fn repair_partitions(&mut self, database: &str, table: &str) -> Result<Vec<Partition>> {
+        let mut t = self.catalog.table(database, table)?.clone();
+        if !t.is_partitioned() {
+            return Err(Error::InvalidInput(format!(
+                "MSCK REPAIR TABLE: table {database}.{table} has no partition keys"
+            )));
+        }
+        let registered = registered_with(&t, &self.store)?;
+        let added = registered
+            .iter()
+            .filter(|p| !t.partitions.contains(p))
+            .cloned()
+            .collect();
+        t.partitions = registered;
+        self.catalog.update_table(t)?;
+        Ok(added)
+    }
+
     /// "Make a table from this file": the table a crawler would make of the object at `uri`
     /// (`model::crawl`). When a table already holds the object, that table (`UpdateTable`) gets
     /// the file's columns, format and CSV settings and keeps its name, location and partition
@@ -201,6 +222,7 @@ impl Workspace {
         self.store.get(uri)?;
         if let Some(holder) = self.catalog.table_holding(uri).cloned() {
             let mut table = holder;
+            table.partitions = registered_with(&table, &self.store)?;
             table.format = made.format;
             table.columns = made.columns;
             table.serde_library = made.serde_library;
@@ -211,6 +233,8 @@ impl Workspace {
             return Ok(table);
         }
         let mut table = made;
+        // A crawler registers the partitions it finds.
+        table.partitions = table.discover_partitions(&self.store)?;
         let database = table.database.clone();
         if self.catalog.database(&database).is_err() {
             self.catalog.create_database(&database)?;
@@ -788,4 +812,17 @@ mod tests {
         assert_eq!(ws.advance_clock(60_000).unwrap(), before + 60_000);
         assert!(ws.is_empty(), "a moved clock alone builds nothing");
     }
+}
+
+/// A table's registered partitions plus the ones found in the store now, in value order (what a
+/// crawler's re-run and `MSCK REPAIR TABLE` leave registered).
+fn registered_with(table: &Table, store: &crate::model::store::ObjectStore) -> Result<Vec<Partition>> {
+    let mut partitions = table.partitions.clone();
+    for found in table.discover_partitions(store)? {
+        if !partitions.iter().any(|p| p.values == found.values) {
+            partitions.push(found);
+        }
+    }
+    partitions.sort_by(|a, b| a.values.cmp(&b.values));
+    Ok(partitions)
 }

@@ -144,8 +144,14 @@ pub fn pyspark_script_with_steps(job: &JobDefinition) -> Script {
                 } else {
                     format!(", additional_options={{{}}}", options.join(", "))
                 };
+                let pushdown = source
+                    .listing
+                    .push_down_predicate
+                    .as_deref()
+                    .map(|p| format!(", push_down_predicate={}", py(p)))
+                    .unwrap_or_default();
                 format!(
-                    "glueContext.create_dynamic_frame.from_catalog(database={}, table_name={}{additional}, transformation_ctx={ctx})",
+                    "glueContext.create_dynamic_frame.from_catalog(database={}, table_name={}{pushdown}{additional}, transformation_ctx={ctx})",
                     py(database),
                     py(table)
                 )
@@ -636,10 +642,12 @@ mod tests {
             bounded_size: Some(1 << 20),
             exclusions: vec!["**.tmp".into(), "s3://b/p/{old,bad}/**".into()],
             recurse: false,
+            push_down_predicate: Some("year = '2026'".into()),
+            catalog_partition_predicate: Some("month > '06'".into()),
         };
         let script = round_trip(&job);
         assert!(
-            script.contains("additional_options={\"boundedFiles\": \"3\", \"boundedSize\": \"1048576\", \"exclusions\": \"[\\\"**.tmp\\\",\\\"s3://b/p/{old,bad}/**\\\"]\"}"),
+            script.contains("push_down_predicate=\"year = '2026'\", additional_options={\"boundedFiles\": \"3\", \"boundedSize\": \"1048576\", \"exclusions\": \"[\\\"**.tmp\\\",\\\"s3://b/p/{old,bad}/**\\\"]\", \"catalogPartitionPredicate\": \"month > '06'\"}"),
             "{script}"
         );
         let mut s3 = SourceSpec::catalog("db", "t", Some("path"));

@@ -13,6 +13,7 @@ use crate::format::{self, ReadOptions};
 use crate::model::bookmark::Selection;
 use crate::model::job::SourceInput;
 use crate::model::lineage::{ReadRecord, VerdictKind};
+use crate::model::partition::Place;
 use crate::model::run::{JobRun, LogStream};
 use crate::model::schema_fit::SchemaFit;
 use crate::model::store::{Object, S3Uri};
@@ -78,7 +79,9 @@ impl Workspace {
             let mut verdict = verdict.clone();
             if *selection == Selection::Read {
                 let object = self.store.get(&S3Uri::parse(uri)?)?.clone();
-                let frame = match read_object(run, source, uri, &object, schema.clone()) {
+                let read = read_object(run, source, uri, &object, schema.clone())
+                    .and_then(|frame| with_partition_columns(source, uri, frame));
+                let frame = match read {
                     Ok(frame) => frame,
                     Err(e) => {
                         // The file that stopped the run is part of its story.
@@ -88,7 +91,9 @@ impl Workspace {
                         return Err(e.into());
                     }
                 };
-                schema.get_or_insert_with(|| frame.batch.schema());
+                if schema.is_none() {
+                    schema = Some(frame.batch.schema());
+                }
                 verdict.rows = frame.num_rows() as u64;
                 if let Some(warning) = self.source_fit_warning(&source.spec.input, uri, &object.body) {
                     run.log(run.started_on, LogStream::Error, format!("WARN {uri}: {warning}"));
@@ -114,7 +119,10 @@ impl Workspace {
             }
             run.lineage.files.push(verdict);
         }
-        let schema = schema.unwrap_or_else(|| Arc::new(crate::arrow::datatypes::Schema::empty()));
+        let schema = match &source.partitioned {
+            Some(table) => table.schema_with_partitions()?,
+            None => schema.unwrap_or_else(|| Arc::new(crate::arrow::datatypes::Schema::empty())),
+        };
         // Files read in PERMISSIVE mode may carry `_corrupt_record`; line them up on one schema.
         let schema = widest_schema(&schema, &frames);
         let frames = frames
@@ -176,6 +184,22 @@ fn read_object(
         batch: output.batch,
         origins,
     })
+}
+
+/// A partitioned table's rows get their partition's values as columns, as Glue's catalog
+/// reader gives them.
+fn with_partition_columns(source: &S3Selection, uri: &str, frame: Frame) -> Result<Frame> {
+    let Some(table) = &source.partitioned else {
+        return Ok(frame);
+    };
+    match table.place_of(&S3Uri::parse(uri)?)? {
+        Place::Registered(i) => Ok(Frame {
+            batch: table.with_partition_columns(frame.batch, &table.partitions[i])?,
+            origins: frame.origins,
+        }),
+        // The select phase reads only objects in registered partitions.
+        _ => Ok(frame),
+    }
 }
 
 fn union(frames: Vec<Frame>) -> Result<Frame> {

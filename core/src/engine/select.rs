@@ -7,10 +7,12 @@ use crate::engine::jdbc::KeyPlan;
 use crate::format::{CsvOptions, Format};
 use crate::model::args::BookmarkOption;
 use crate::model::bookmark::{self, S3SourceState, Selection};
+use crate::model::catalog::Table;
 use crate::model::clock::Millis;
 use crate::model::glob::Exclusions;
 use crate::model::job::{JobPlan, Listing, SourceInput, SourceSpec};
 use crate::model::lineage::{FileVerdict, Reason, VerdictKind};
+use crate::model::partition::Place;
 use crate::model::run::JobRun;
 use crate::model::store::S3Uri;
 use crate::workspace::Workspace;
@@ -31,6 +33,8 @@ pub(super) struct S3Selection {
     pub format: Format,
     pub csv: CsvOptions,
     pub schema: Option<crate::arrow::datatypes::SchemaRef>,
+    /// A partitioned catalog source's table: its rows get the partition columns.
+    pub partitioned: Option<Table>,
     pub spec: SourceSpec,
     /// `(uri, last_modified, selection)` for every listed object.
     pub objects: Vec<(String, Millis, Selection)>,
@@ -111,6 +115,60 @@ fn bound_selection(
     }
 }
 
+/// A partitioned catalog source's partitions: which ones its predicates pruned (the first
+/// predicate that dropped each), so the listing leaves out what Glue never lists.
+struct Pruning<'t> {
+    table: &'t Table,
+    pruned_by: Vec<Option<(&'static str, String)>>,
+}
+
+impl<'t> Pruning<'t> {
+    /// `None` for a table without partition keys (a predicate on one fails the run).
+    fn of(table: &'t Table, listing: &Listing) -> Result<Option<Self>, Stop> {
+        if !table.is_partitioned() {
+            if let Some((option, predicate)) = listing.partition_predicates().next() {
+                table.partitions_kept(option, predicate).map_err(Stop::failed)?;
+            }
+            return Ok(None);
+        }
+        let mut pruned_by = vec![None; table.partitions.len()];
+        for (option, predicate) in listing.partition_predicates() {
+            let kept = table.partitions_kept(option, predicate).map_err(Stop::failed)?;
+            for (slot, kept) in pruned_by.iter_mut().zip(kept) {
+                if !kept && slot.is_none() {
+                    *slot = Some((option, predicate.to_string()));
+                }
+            }
+        }
+        Ok(Some(Self { table, pruned_by }))
+    }
+
+    /// Why the listing leaves out the object at `key`, when it does.
+    fn left_out(&self, key: &str, bucket: &str) -> Option<(Selection, Option<Reason>)> {
+        let place = self.table.place_of(&S3Uri::new(bucket, key)).ok()?;
+        let (selection, reason) = match place {
+            Place::Registered(i) => {
+                let (option, predicate) = self.pruned_by[i].clone()?;
+                let reason = Reason::PartitionPruned {
+                    partition: self.table.partition_name(&self.table.partitions[i]),
+                    option: option.to_string(),
+                    predicate,
+                };
+                (Selection::PartitionPruned, reason)
+            }
+            Place::Unregistered { folder } => (
+                Selection::NotARegisteredPartition,
+                Reason::NotARegisteredPartition { folder: Some(folder) },
+            ),
+            Place::Outside => (
+                Selection::NotARegisteredPartition,
+                Reason::NotARegisteredPartition { folder: None },
+            ),
+        };
+        Some((selection, Some(reason)))
+    }
+}
+
 /// A source's bound in words: `boundedFiles "2"`, `boundedSize "1000000" bytes`.
 fn bound_words(listing: &Listing) -> String {
     let files = listing.bounded_files.map(|n| format!("boundedFiles \"{n}\""));
@@ -170,15 +228,27 @@ impl Workspace {
     }
 
     fn select_s3_source(&self, spec: &SourceSpec, context: &RunContext) -> Result<S3Selection, Stop> {
-        let (location, format, csv, schema, listing) = match &spec.input {
+        let (location, format, csv, schema, listing, table) = match &spec.input {
             SourceInput::Catalog { database, table } => {
                 let t = self.catalog.table(database, table)?;
                 let listing = t.listing().map_err(Stop::failed)?.overridden_by(&spec.listing);
-                (t.location_uri()?, t.format, t.csv_options(), Some(t.schema()?), listing)
+                (
+                    t.location_uri()?,
+                    t.format,
+                    t.csv_options(),
+                    Some(t.schema()?),
+                    listing,
+                    Some(t),
+                )
             }
-            SourceInput::S3 { path, format, csv } => {
-                (S3Uri::parse(path)?, *format, csv.clone(), None, spec.listing.clone())
-            }
+            SourceInput::S3 { path, format, csv } => (
+                S3Uri::parse(path)?,
+                *format,
+                csv.clone(),
+                None,
+                spec.listing.clone(),
+                None,
+            ),
             SourceInput::Jdbc { table, .. } => {
                 return Err(Stop::failed(format!("{table} is a warehouse table, planned by key")))
             }
@@ -186,6 +256,10 @@ impl Workspace {
         // A catalog table is its whole location, subfolders included.
         let recurse = listing.recurse || matches!(spec.input, SourceInput::Catalog { .. });
         let exclusions = Exclusions::new(&listing.exclusions).map_err(|e| Stop::failed(format!("exclusions: {e}")))?;
+        let pruning = match table {
+            Some(t) => Pruning::of(t, &listing)?,
+            None => None,
+        };
         let ctx = spec.transformation_ctx.clone();
         let previous = match (&ctx, context.option) {
             (Some(ctx), BookmarkOption::Enable | BookmarkOption::Pause) => {
@@ -219,7 +293,10 @@ impl Workspace {
             .filter(|o| !is_hidden(&o.key[prefix.key.len()..]))
             .map(|o| {
                 let uri = S3Uri::new(&location.bucket, &o.key).to_string();
-                let (selection, reason) = if !recurse && o.key[prefix.key.len()..].contains('/') {
+                let pruned = pruning.as_ref().and_then(|p| p.left_out(&o.key, &location.bucket));
+                let (selection, reason) = if let Some(left_out) = pruned {
+                    left_out
+                } else if !recurse && o.key[prefix.key.len()..].contains('/') {
                     (Selection::InSubfolder, Some(Reason::InSubfolder))
                 } else if let Some(glob) = exclusions.matching(&uri) {
                     let pattern = glob.pattern().to_string();
@@ -259,6 +336,7 @@ impl Workspace {
             format,
             csv,
             schema,
+            partitioned: table.filter(|t| t.is_partitioned()).cloned(),
             spec: spec.clone(),
             objects: objects
                 .into_iter()

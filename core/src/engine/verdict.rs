@@ -55,6 +55,17 @@ impl Workspace {
                 },
             ),
             Selection::InSubfolder => (VerdictKind::Skipped, Reason::InSubfolder),
+            Selection::PartitionPruned => (
+                VerdictKind::Skipped,
+                Reason::PartitionPruned {
+                    partition: String::new(),
+                    option: "push_down_predicate".into(),
+                    predicate: String::new(),
+                },
+            ),
+            Selection::NotARegisteredPartition => {
+                (VerdictKind::Skipped, Reason::NotARegisteredPartition { folder: None })
+            }
             Selection::SkippedInIncludeList | Selection::SkippedBeforeBand => match last_committed {
                 Some(r) => (
                     VerdictKind::Skipped,
@@ -157,6 +168,19 @@ pub fn explain_named(reason: &Reason, name: &str, ctx: Option<&str>) -> String {
         }
         Reason::InSubfolder => format!(
             "{name} was not read: it is in a subfolder of the S3 path, and the source does not set \"recurse\": True."
+        ),
+        Reason::PartitionPruned {
+            partition,
+            option,
+            predicate,
+        } => format!(
+            "{name} was not read: its partition {partition} was pruned by the source's {option} {predicate:?} before listing, so the bookmark never saw it (not \"already read\": no run read it)."
+        ),
+        Reason::NotARegisteredPartition { folder: Some(folder) } => format!(
+            "{name} was not read: its folder {folder} is not a partition in the catalog yet, and a catalog read lists only registered partitions. Register it (MSCK REPAIR TABLE, a crawler, or BatchCreatePartition) and the next run reads it."
+        ),
+        Reason::NotARegisteredPartition { folder: None } => format!(
+            "{name} was not read: it is outside every partition folder of a partitioned table, and a catalog read lists only the table's partitions."
         ),
         Reason::UpdateMissed { run_id } => format!(
             "{name} was not read: it was updated after run {} read it, and JDBC job bookmarks read only keys beyond the last one — the update never reaches the target.",

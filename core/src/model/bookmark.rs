@@ -277,6 +277,11 @@ pub enum Selection {
     Excluded,
     /// Never listed: in a subfolder of an S3 path read without `recurse`.
     InSubfolder,
+    /// Never listed: in a partition a `push_down_predicate` / `catalogPartitionPredicate` pruned.
+    PartitionPruned,
+    /// Never listed: in no partition the catalog holds (a folder not registered yet, or outside
+    /// every partition folder).
+    NotARegisteredPartition,
 }
 
 /// The S3 rule (GLUE-SEMANTICS.md §1.2) for one object, given the source's committed state

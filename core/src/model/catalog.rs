@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::format::types::parse_glue_type;
 use crate::format::{CsvOptions, Format};
 use crate::model::job::Listing;
-use crate::model::store::{ObjectStore, S3Uri};
+use crate::model::store::S3Uri;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
@@ -38,6 +38,10 @@ pub struct Table {
     pub format: Format,
     pub columns: Vec<Column>,
     pub partition_keys: Vec<Column>,
+    /// The partitions registered in the catalog (`model::partition`): a catalog read lists only
+    /// these. Always saved: a snapshot without it predates registration (see `snapshot`).
+    #[serde(default)]
+    pub partitions: Vec<Partition>,
     /// Table parameters (`classification`, `EXTERNAL`, ...), kept as given.
     pub parameters: BTreeMap<String, String>,
     pub serde_library: Option<String>,
@@ -72,6 +76,7 @@ impl Table {
             format,
             columns,
             partition_keys: vec![],
+            partitions: vec![],
             parameters: BTreeMap::new(),
             serde_library: None,
             serde_parameters: BTreeMap::new(),
@@ -140,6 +145,21 @@ impl Table {
         S3Uri::parse(&self.location)
     }
 
+    /// Its location and every column's and partition key's type, as `CreateTable` checks them.
+    fn check(&self) -> Result<()> {
+        self.schema()?;
+        self.location_uri()?;
+        for key in &self.partition_keys {
+            parse_glue_type(&key.glue_type).map_err(|e| {
+                Error::InvalidInput(format!(
+                    "table {}.{}, partition key {}: {e}",
+                    self.database, self.name, key.name
+                ))
+            })?;
+        }
+        Ok(())
+    }
+
     /// The declared columns as an Arrow schema; an unknown type names the column.
     pub fn schema(&self) -> Result<SchemaRef> {
         let fields = self
@@ -160,7 +180,12 @@ impl Table {
     /// `boundedSize`, `exclusions`), which Glue reads as a catalog source's additional options.
     pub fn listing(&self) -> std::result::Result<Listing, String> {
         let mut listing = Listing::default();
-        for (key, value) in &self.parameters {
+        // A table parameter never prunes partitions: that is the job's option.
+        for (key, value) in self
+            .parameters
+            .iter()
+            .filter(|(k, _)| *k != "catalogPartitionPredicate")
+        {
             listing
                 .set_text(key, value)
                 .map_err(|e| format!("table {}.{}, parameter {e}", self.database, self.name))?;
@@ -199,42 +224,10 @@ impl Table {
             .cloned();
         options
     }
-
-    /// Hive-style partitions (`key=value/` folders) found in the store right now.
-    pub fn partitions(&self, store: &ObjectStore) -> Result<Vec<Partition>> {
-        if self.partition_keys.is_empty() {
-            return Ok(vec![]);
-        }
-        let location = self.location_uri()?;
-        let root = location.folder_prefix();
-        let mut found: BTreeMap<Vec<String>, String> = BTreeMap::new();
-        for object in store.list(&S3Uri::new(&location.bucket, &root))? {
-            let rest = &object.key[root.len()..];
-            let segments: Vec<&str> = rest.split('/').collect();
-            if segments.len() <= self.partition_keys.len() {
-                continue;
-            }
-            let values: Option<Vec<String>> = self
-                .partition_keys
-                .iter()
-                .zip(&segments)
-                .map(|(k, seg)| seg.strip_prefix(&format!("{}=", k.name)).map(str::to_string))
-                .collect();
-            if let Some(values) = values {
-                let prefix = format!("{root}{}/", segments[..self.partition_keys.len()].join("/"));
-                found.entry(values).or_insert(prefix);
-            }
-        }
-        Ok(found
-            .into_iter()
-            .map(|(values, prefix)| Partition {
-                values,
-                location: S3Uri::new(&location.bucket, prefix).to_string(),
-            })
-            .collect())
-    }
 }
 
+/// A partition the catalog holds (`BatchCreatePartition`, a crawler, `MSCK REPAIR TABLE`): its
+/// values, one per partition key, and its folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Partition {
     pub values: Vec<String>,
@@ -279,8 +272,7 @@ impl Catalog {
 
     /// Creates a table; its types are checked now so that a bad type fails here, not at run time.
     pub fn create_table(&mut self, table: Table) -> Result<()> {
-        table.schema()?;
-        table.location_uri()?;
+        table.check()?;
         let db = self
             .databases
             .get_mut(&table.database)
@@ -301,8 +293,7 @@ impl Catalog {
 
     /// `UpdateTable`: replaces a table that exists, checked as `create_table` checks.
     pub fn update_table(&mut self, table: Table) -> Result<()> {
-        table.schema()?;
-        table.location_uri()?;
+        table.check()?;
         let slot = self
             .databases
             .get_mut(&table.database)
@@ -365,24 +356,5 @@ mod tests {
         t.columns.push(Column::new("when", "timestamp-ish"));
         let e = c.create_table(t).unwrap_err().to_string();
         assert!(e.contains("column when"), "{e}");
-    }
-
-    #[test]
-    fn discovers_hive_partitions() {
-        let mut store = ObjectStore::default();
-        store.create_bucket("raw", 0).unwrap();
-        for key in [
-            "raw-data/year=2021/month=01/a.json",
-            "raw-data/year=2021/month=02/b.json",
-            "raw-data/loose.json",
-        ] {
-            store.put(&S3Uri::new("raw", key), vec![], 0).unwrap();
-        }
-        let mut t = devices();
-        t.partition_keys = vec![Column::new("year", "string"), Column::new("month", "string")];
-        let parts = t.partitions(&store).unwrap();
-        assert_eq!(parts.len(), 2);
-        assert_eq!(parts[1].values, ["2021", "02"]);
-        assert_eq!(parts[1].location, "s3://raw/raw-data/year=2021/month=02/");
     }
 }

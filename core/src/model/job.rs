@@ -186,6 +186,14 @@ pub struct Listing {
     /// reads its whole location).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub recurse: bool,
+    /// `push_down_predicate`: SQL over a partitioned catalog table's partition keys; partitions
+    /// it does not keep are never listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push_down_predicate: Option<String>,
+    /// `catalogPartitionPredicate` (an additional option): the same, evaluated by the catalog
+    /// (`GetPartitions`' expression) before the partitions reach the job.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog_partition_predicate: Option<String>,
 }
 
 impl Listing {
@@ -210,10 +218,25 @@ impl Listing {
                 options.exclusions.clone()
             },
             recurse: options.recurse || self.recurse,
+            push_down_predicate: options.push_down_predicate.clone().or(self.push_down_predicate),
+            catalog_partition_predicate: options
+                .catalog_partition_predicate
+                .clone()
+                .or(self.catalog_partition_predicate),
         }
     }
 
-    /// Sets `boundedFiles`, `boundedSize` or `exclusions` from its text, as Glue takes them
+    /// The partition predicates set, by the name a script gives each.
+    pub fn partition_predicates(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("push_down_predicate", self.push_down_predicate.as_deref()),
+            ("catalogPartitionPredicate", self.catalog_partition_predicate.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(option, predicate)| Some((option, predicate?)))
+    }
+
+    /// Sets `boundedFiles`, `boundedSize`, `exclusions` or `catalogPartitionPredicate` from its text, as Glue takes them
     /// (strings: `"500"`, `"[\"**.tmp\"]"`); `Ok(false)` for any other key.
     pub fn set_text(&mut self, key: &str, text: &str) -> Result<bool, String> {
         let count = |what: &str| {
@@ -224,6 +247,9 @@ impl Listing {
         match key {
             "boundedFiles" => self.bounded_files = Some(count("files")?),
             "boundedSize" => self.bounded_size = Some(count("bytes")?),
+            "catalogPartitionPredicate" => {
+                self.catalog_partition_predicate = Some(text.to_string()).filter(|t| !t.trim().is_empty());
+            }
             "exclusions" => {
                 let globs: Vec<String> = serde_json::from_str(text).map_err(|e| {
                     format!("exclusions must be a JSON list of globs in a string, such as \"[\\\"**.tmp\\\"]\", not {text:?} ({e})")
@@ -237,7 +263,7 @@ impl Listing {
     }
 
     /// The options a script passes for these settings, as `"key": value` pairs (strings, as
-    /// Glue takes them).
+    /// Glue takes them); `push_down_predicate` is an argument of its own.
     pub fn script_options(&self) -> Vec<(&'static str, String)> {
         let mut options = vec![];
         if let Some(n) = self.bounded_files {
@@ -251,6 +277,9 @@ impl Listing {
                 "exclusions",
                 serde_json::to_string(&self.exclusions).expect("strings serialise"),
             ));
+        }
+        if let Some(predicate) = &self.catalog_partition_predicate {
+            options.push(("catalogPartitionPredicate", predicate.clone()));
         }
         options
     }

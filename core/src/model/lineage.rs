@@ -64,6 +64,16 @@ pub enum Reason {
     Excluded { pattern: String },
     /// In a subfolder of an S3 path read without `recurse`: never listed.
     InSubfolder,
+    /// In partition `partition` (`year=2025/month=12/`), which the source's `option`
+    /// (`push_down_predicate` / `catalogPartitionPredicate`) `predicate` pruned before listing.
+    PartitionPruned {
+        partition: String,
+        option: String,
+        predicate: String,
+    },
+    /// In `folder`, a partition folder the catalog does not hold (`None`: outside every
+    /// partition folder): a catalog read lists only registered partitions.
+    NotARegisteredPartition { folder: Option<String> },
     /// A JDBC row `run_id` read was updated since; key bookmarks never read it again.
     UpdateMissed { run_id: String },
     /// A JDBC row never read whose key is not beyond the bookmark's last key: missed for good.
@@ -89,6 +99,8 @@ impl Reason {
             | Self::OverBound { .. }
             | Self::Excluded { .. }
             | Self::InSubfolder
+            | Self::PartitionPruned { .. }
+            | Self::NotARegisteredPartition { .. }
             | Self::KeyNotAfterBookmark { .. } => vec![],
         }
     }

@@ -11,6 +11,7 @@ pub mod crawl;
 pub mod glob;
 pub mod job;
 pub mod lineage;
+pub mod partition;
 pub mod python_modules;
 pub mod run;
 pub mod schema_fit;

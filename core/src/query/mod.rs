@@ -209,6 +209,17 @@ pub fn predicate_mask(batch: &RecordBatch, predicate: &str) -> Result<BooleanArr
     )
 }
 
+/// The database (when given) and table an Athena `MSCK REPAIR TABLE [db.]table` names, so a
+/// front end can register the table's partitions (`Workspace::repair_partitions`); `None` for
+/// any other statement, which [`execute`] takes.
+pub fn msck_repair_table(sql: &str) -> Option<(Option<String>, String)> {
+    match parse::msck_repair_table(sql)?.as_slice() {
+        [table] => Some((None, table.clone())),
+        [database, table] => Some((Some(database.clone()), table.clone())),
+        _ => None,
+    }
+}
+
 /// Checks that `expression` parses as a scalar expression (for editors); positions in the
 /// error are within `expression`. Whether its columns exist is a question for the data.
 pub fn check_expression(expression: &str) -> Result<()> {

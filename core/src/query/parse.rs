@@ -47,6 +47,18 @@ pub(crate) fn parse(sql: &str) -> Result<Query> {
     }
 }
 
+/// The `[db.]table` an Athena `MSCK REPAIR TABLE` statement names, lowercased; `None` for any
+/// other text.
+pub(crate) fn msck_repair_table(sql: &str) -> Option<Vec<String>> {
+    let statements = Parser::parse_sql(&GenericDialect {}, sql).ok()?;
+    match statements.as_slice() {
+        [ast::Statement::Msck(msck)] if msck.repair && msck.partition_action.is_none() => {
+            object_name(&msck.table_name).ok()
+        }
+        _ => None,
+    }
+}
+
 /// Parses a bare boolean expression, as in a Glue `Filter` transform (`state = 'on' AND x > 1`).
 /// Columns may not be qualified: there is no table to qualify them with.
 pub(crate) fn parse_predicate(sql: &str) -> Result<Expr> {

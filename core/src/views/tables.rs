@@ -1,5 +1,6 @@
 //! Catalog tables as data: what Athena reads when a user queries a table — every object under
-//! the table's location, parsed with the table's declared schema and SerDe.
+//! the table's location (of a partitioned table, under its registered partitions, with the
+//! partition columns), parsed with the table's declared schema and SerDe.
 
 use crate::arrow::array::RecordBatch;
 use crate::arrow::datatypes::SchemaRef;
@@ -9,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::format::{self, ReadOptions, ReadOutput};
 use crate::model::catalog::Table;
 use crate::model::job::SinkOutput;
+use crate::model::partition::Place;
 use crate::model::store::S3Uri;
 use crate::query::{self, QueryResult, TableSource};
 use crate::transform::{Frame, RowOrigin};
@@ -51,7 +53,7 @@ impl Workspace {
     /// The current rows of a catalog table (its objects, skipping Hadoop's hidden files).
     pub fn table_batches(&self, database: &str, table: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
         let t = self.catalog.table(database, table)?;
-        let schema = t.schema()?;
+        let schema = t.schema_with_partitions()?;
         // Athena's SerDe: a `_corrupt_record` field a job wrote is data like any other.
         let options = ReadOptions {
             corrupt_record_as_data: true,
@@ -98,23 +100,36 @@ impl Workspace {
                 origins,
             });
         }
-        let schema = t.schema()?;
-        Frame::concat(frames, schema)
+        Frame::concat(frames, t.schema_with_partitions()?)
     }
 
-    /// Every object of a catalog table (Hadoop's hidden files skipped), read with `options`, with
-    /// its address and write version.
+    /// Every object of a catalog table (Hadoop's hidden files skipped; of a partitioned table,
+    /// only those in its registered partitions), read with `options`, with its address and
+    /// write version. A partitioned table's batches hold its declared columns, then the
+    /// partition columns.
     fn read_table_objects(&self, t: &Table, options: &ReadOptions) -> Result<Vec<((String, u64), ReadOutput)>> {
         let location = t.location_uri()?;
         let prefix = S3Uri::new(&location.bucket, location.folder_prefix());
+        let columns = t.columns.len();
         let mut read = vec![];
         for object in self.store.list(&prefix)? {
             if is_hidden(&object.key[prefix.key.len()..]) {
                 continue;
             }
-            let uri = S3Uri::new(&location.bucket, &object.key).to_string();
+            let uri = S3Uri::new(&location.bucket, &object.key);
+            let partition = match t.place_of(&uri)? {
+                Place::Registered(i) => Some(&t.partitions[i]),
+                _ if t.is_partitioned() => continue,
+                _ => None,
+            };
+            let uri = uri.to_string();
             let text = format::object_text(&uri, &object.body, options, None)?;
-            let output = format::read_object(&uri, &text, options)?;
+            let mut output = format::read_object(&uri, &text, options)?;
+            if let Some(partition) = partition {
+                // `_corrupt_record` (PERMISSIVE) is dropped before the partition columns go on.
+                let declared = output.batch.project(&(0..columns).collect::<Vec<_>>())?;
+                output.batch = t.with_partition_columns(declared, partition)?;
+            }
             read.push(((uri, object.version), output));
         }
         Ok(read)

@@ -68,6 +68,14 @@ pub fn preview_problems(previews: &[super::StepPreview]) -> Vec<Problem> {
     problems
 }
 
+/// The draft's field a partition predicate sits in.
+fn predicate_field(option: &str) -> &'static str {
+    match option {
+        "push_down_predicate" => "push_down_predicate",
+        _ => "catalog_partition_predicate",
+    }
+}
+
 impl Workspace {
     /// Every problem of `job` that can be seen without running it; empty when it looks runnable.
     pub fn validate_job(&self, job: &JobDefinition) -> Vec<Problem> {
@@ -122,12 +130,25 @@ impl Workspace {
                 );
             }
             match &source.input {
-                SourceInput::Catalog { database, table } => {
-                    if self.catalog.table(database, table).is_err() {
-                        add(at("table"), format!("no catalog table {database}.{table}"));
+                SourceInput::Catalog { database, table } => match self.catalog.table(database, table) {
+                    Ok(t) => {
+                        for (option, predicate) in source.listing.partition_predicates() {
+                            if let Err(e) = t.partitions_kept(option, predicate) {
+                                add(at(predicate_field(option)), e);
+                            }
+                        }
+                    }
+                    Err(_) => add(at("table"), format!("no catalog table {database}.{table}")),
+                },
+                SourceInput::S3 { path, .. } => {
+                    self.check_path(&at("path"), path, &mut add);
+                    for (option, _) in source.listing.partition_predicates() {
+                        add(
+                            at(predicate_field(option)),
+                            format!("{option} prunes a catalog table's partitions: read the table from the catalog"),
+                        );
                     }
                 }
-                SourceInput::S3 { path, .. } => self.check_path(&at("path"), path, &mut add),
                 SourceInput::Jdbc {
                     table, bookmark_keys, ..
                 } => match self.warehouse.table(table) {

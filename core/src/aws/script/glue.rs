@@ -397,10 +397,11 @@ impl Interp<'_> {
         let database = self.required_str(&b, "database")?;
         let table = self.required_str(&b, "table_name")?;
         let ctx = self.opt_str(&b, "transformation_ctx")?;
-        self.only_default(&b, "push_down_predicate", is_empty_str)?;
+        let predicate = self.opt_str(&b, "push_down_predicate")?;
         self.opt_str(&b, "redshift_tmp_dir")?;
         self.opt_str(&b, "catalog_id")?;
         let mut spec = SourceSpec::catalog(&database, &table, ctx.as_deref());
+        spec.listing.push_down_predicate = predicate.filter(|p| !p.trim().is_empty());
         let options_range = b.get("additional_options").map(|(_, r)| *r);
         for (key, value) in self.opt_dict(&b, "additional_options")? {
             let range = options_range.unwrap_or(b.range);
@@ -476,10 +477,16 @@ impl Interp<'_> {
         match (key, value) {
             ("maxBand", value) => spec.max_band = self.max_band(value, range)?,
             ("recurse", Value::Bool(recurse)) => spec.listing.recurse = *recurse,
-            ("boundedFiles" | "boundedSize" | "exclusions", Value::Str(text)) => {
+            ("catalogPartitionPredicate", _) if matches!(spec.input, SourceInput::S3 { .. }) => {
+                return Err(self.unsupported(
+                    range,
+                    "\"catalogPartitionPredicate\" on an S3 path (it prunes a catalog table's partitions)",
+                ));
+            }
+            ("boundedFiles" | "boundedSize" | "exclusions" | "catalogPartitionPredicate", Value::Str(text)) => {
                 spec.listing.set_text(key, text).map_err(|e| self.error(range, e))?;
             }
-            ("boundedFiles" | "boundedSize" | "exclusions", value) => {
+            ("boundedFiles" | "boundedSize" | "exclusions" | "catalogPartitionPredicate", value) => {
                 return Err(self.error(
                     range,
                     format!(

@@ -253,6 +253,7 @@ fn listing_options_are_read_as_glue_takes_them() {
             bounded_size: Some(1_000_000_000),
             exclusions: vec!["**.tmp".into(), "s3://b/p/old/**".into()],
             recurse: true,
+            ..Listing::default()
         }
     );
     let p = plan(
@@ -284,6 +285,29 @@ fn listing_options_are_read_as_glue_takes_them() {
     assert!(e.contains("groups cannot nest"), "{e}");
 }
 
+/// A catalog read's partition predicates: `push_down_predicate` and the additional option
+/// `catalogPartitionPredicate` (a string, as Glue takes it).
+#[test]
+fn partition_predicates_reach_the_plan() {
+    let plan = plan(
+        "d = glueContext.create_dynamic_frame.from_catalog(database='db', table_name='t', \
+         push_down_predicate=\"year = '2026'\", additional_options={'catalogPartitionPredicate': \"month > '06'\"}, \
+         transformation_ctx='src')\n",
+    )
+    .unwrap();
+    let listing = &plan.sources[0].listing;
+    assert_eq!(listing.push_down_predicate.as_deref(), Some("year = '2026'"));
+    assert_eq!(listing.catalog_partition_predicate.as_deref(), Some("month > '06'"));
+    let e = err(
+        "d = glueContext.create_dynamic_frame.from_catalog(database='db', table_name='t', \
+         additional_options={'catalogPartitionPredicate': 6})\n",
+    );
+    assert!(
+        e.message.contains("\"catalogPartitionPredicate\" must be a string"),
+        "{e}"
+    );
+}
+
 /// Glue 6.0's getResolvedOptions refuses an abbreviated name where 5.x takes it.
 #[test]
 fn glue_6_scripts_need_full_argument_names() {
@@ -311,14 +335,19 @@ fn unmodelled_read_options_fail_by_name() {
     let e = err("d = glueContext.create_dynamic_frame.from_options('s3', {'paths': ['s3://b/p']}, 'orc')\n");
     assert!(e.message.starts_with("format=\"orc\""), "{e}");
     let e = err(
-        "d = glueContext.create_dynamic_frame.from_catalog(database='db', table_name='t', \
+        "d = glueContext.create_dynamic_frame.from_options('s3', {'paths': ['s3://b/p']}, 'json', \
          push_down_predicate=\"y='1'\")\n",
     );
     assert!(
         e.message
-            .starts_with("`push_down_predicate=\"y='1'\"` in create_dynamic_frame.from_catalog()"),
+            .starts_with("`push_down_predicate=\"y='1'\"` in create_dynamic_frame.from_options()"),
         "{e}"
     );
+    let e = err(
+        "d = glueContext.create_dynamic_frame.from_options('s3', {'paths': ['s3://b/p'], \
+         'catalogPartitionPredicate': \"y='1'\"}, 'json')\n",
+    );
+    assert!(e.message.contains("\"catalogPartitionPredicate\" on an S3 path"), "{e}");
     let e = err("d = glueContext.create_dynamic_frame.from_catalog(database='db', table='t')\n");
     assert_eq!(
         e.message,
