@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::format::{Format, ParseMode};
 use crate::model::catalog::{Column, Table};
 use crate::model::clock::parse_duration;
-use crate::model::job::{JobDefinition, JobPlan, KeySortOrder, SinkMode, SinkSpec, SourceSpec};
+use crate::model::job::{JobDefinition, JobPlan, KeySortOrder, SinkMode, SinkSpec, SourceInput, SourceSpec};
 use crate::model::run::FailurePoint;
 use crate::model::store::S3Uri;
 use crate::transform::Transform;
@@ -46,6 +46,8 @@ pub enum TourAction {
     Advance { duration: String },
     /// A SQL statement against the warehouse.
     Statement { sql: String },
+    /// `MSCK REPAIR TABLE` on the table the job's first source reads.
+    RepairPartitions,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +123,12 @@ pub fn examples() -> Vec<Example> {
             job: super::JOB_NAME,
         },
         Example {
+            id: "partitioned-orders",
+            title: "Partitions: pruned, tracked, registered",
+            summary: "A table partitioned by year and month: push_down_predicate prunes 2025 before listing, a late file in an old partition is read, and a new partition is not read until MSCK REPAIR TABLE registers it.",
+            job: super::partitioned::JOB_NAME,
+        },
+        Example {
             id: "jdbc-keys",
             title: "JDBC bookmarks track keys, not rows",
             summary: "A warehouse table read with jobBookmarkKeys: new keys are read once, an updated row is missed, a key that does not grow is missed for good.",
@@ -142,6 +150,7 @@ pub fn load(id: &str) -> Result<Workspace> {
         "csv-header" => csv_workspace(),
         "bounded-backlog" => backlog_workspace(),
         "jdbc-keys" => jdbc_workspace(),
+        "partitioned-orders" => super::partitioned::partitioned_workspace(),
         "hr-rules" => super::hr::hr_workspace(),
         other => Err(unknown(other)),
     }
@@ -213,6 +222,7 @@ pub fn tour(id: &str) -> Result<Vec<TourStep>> {
             step("Run again", "Nothing new: every file is skipped, and the sink holds each row once.", run()),
             step("Run without bookmarks", "job-bookmark-disable would read the same first two files every run, so bounded execution is refused.", run_with(&[("--job-bookmark-option", "job-bookmark-disable")])),
         ],
+        "partitioned-orders" => partitioned_tour(),
         "jdbc-keys" => vec![
             step("Insert three employees", "", TourAction::Statement { sql: "INSERT INTO hr.employees VALUES (1, 'Ana', 'ops', 100), (2, 'Bo', 'dev', 200), (3, 'Cy', 'dev', 300)".into() }),
             step("Run", "Every row is read; the bookmark keeps the last key, empno 3.", run()),
@@ -235,6 +245,48 @@ pub fn tour(id: &str) -> Result<Vec<TourStep>> {
         }
         other => return Err(unknown(other)),
     })
+}
+
+/// The partitioned example's tour (`demo::partitioned`).
+fn partitioned_tour() -> Vec<TourStep> {
+    use super::partitioned::{FEBRUARY, LATE_JANUARY};
+    vec![
+        step(
+            "Run with push_down_predicate",
+            "The source reads lake.orders with push_down_predicate \"year = '2026'\": December 2025's partition is pruned before anything is listed, January is read, and every row gets its year and month as columns.",
+            run(),
+        ),
+        step(
+            "A late file lands in January",
+            "orders-2.json arrives in year=2026/month=01/, a partition run 1 already read.",
+            upload(LATE_JANUARY.0, LATE_JANUARY.1),
+        ),
+        step(
+            "Run again",
+            "Bookmarks track files, not partitions: the late file is read, orders-1.json is skipped as already read, and 2025 is still pruned.",
+            run(),
+        ),
+        step(
+            "February arrives",
+            "A new folder, year=2026/month=02/. Nobody has told the catalog.",
+            upload(FEBRUARY.0, FEBRUARY.1),
+        ),
+        step(
+            "Run again",
+            "February is not read: a catalog read lists only the partitions the catalog holds. The bookmark moves on all the same.",
+            run(),
+        ),
+        step(
+            "MSCK REPAIR TABLE",
+            "Registers year=2026/month=02/ (a crawler would too).",
+            TourAction::RepairPartitions,
+        ),
+        step(
+            "Run again",
+            "February is read now: its file is still inside the bookmark's 15-minute band. Registered later than that, it would be older than the bookmark's low edge and missed for good (modelled).",
+            run(),
+        ),
+    ]
 }
 
 impl Workspace {
@@ -275,6 +327,19 @@ impl Workspace {
                 Ok(format!("{duration} passed"))
             }
             TourAction::Statement { sql } => Ok(self.execute_warehouse_statement(sql)?.to_string()),
+            TourAction::RepairPartitions => {
+                let source = self.job(job)?.plan.sources.first().map(|s| s.input.clone());
+                let Some(SourceInput::Catalog { database, table }) = source else {
+                    return Err(Error::InvalidInput(format!("job {job} does not read a catalog table")));
+                };
+                let added = self.repair_partitions(&database, &table)?;
+                let t = self.catalog.table(&database, &table)?;
+                let names: Vec<String> = added.iter().map(|p| t.partition_name(p)).collect();
+                Ok(match names.as_slice() {
+                    [] => format!("MSCK REPAIR TABLE {database}.{table}: no partition to add"),
+                    _ => format!("MSCK REPAIR TABLE {database}.{table}: added {}", names.join(", ")),
+                })
+            }
         }
     }
 
@@ -588,5 +653,60 @@ mod tests {
         let (_, rows) = ws.job_sink_rows(super::super::JOB_NAME).unwrap();
         assert_eq!(rows.len(), 6);
         assert!(rows.iter().all(|r| r.duplicate_of.is_none()));
+    }
+
+    /// `(file, verdict)` of every object a run considered, by its path under the table.
+    fn partition_verdicts(run: &crate::model::run::JobRun) -> Vec<(String, VerdictKind)> {
+        let under = |o: &str| o.trim_start_matches("s3://sales-lake/orders/").to_string();
+        run.lineage.files.iter().map(|f| (under(&f.object), f.kind)).collect()
+    }
+
+    #[test]
+    fn the_tour_prunes_tracks_late_files_and_waits_for_registration() {
+        use super::super::partitioned::{partitioned_workspace, JOB_NAME, PREDICATE};
+        let mut ws = partitioned_workspace().unwrap();
+        let mut runs = vec![];
+        for step in tour("partitioned-orders").unwrap() {
+            ws.apply_tour_step(JOB_NAME, &step.action).unwrap();
+            if matches!(step.action, TourAction::Run { .. }) {
+                runs.push(ws.runs_of(JOB_NAME).last().unwrap().clone());
+            }
+        }
+        let dec = "year=2025/month=12/orders-1.json".to_string();
+        let jan = "year=2026/month=01/orders-1.json".to_string();
+        let late = "year=2026/month=01/orders-2.json".to_string();
+        let feb = "year=2026/month=02/orders-1.json".to_string();
+        use VerdictKind::{Read, Skipped};
+        assert_eq!(
+            partition_verdicts(&runs[0]),
+            [(dec.clone(), Skipped), (jan.clone(), Read)]
+        );
+        assert!(matches!(
+            &runs[0].lineage.files[0].reason,
+            Reason::PartitionPruned { partition, option, predicate }
+                if partition == "year=2025/month=12/" && option == "push_down_predicate" && predicate == PREDICATE
+        ));
+        assert_eq!(
+            partition_verdicts(&runs[1]),
+            [(dec.clone(), Skipped), (jan.clone(), Skipped), (late.clone(), Read)]
+        );
+        assert!(matches!(runs[1].lineage.files[1].reason, Reason::CommittedBy { .. }));
+        assert_eq!(partition_verdicts(&runs[2])[3], (feb.clone(), Skipped));
+        assert_eq!(
+            runs[2].lineage.files[3].reason,
+            Reason::NotARegisteredPartition {
+                folder: Some("year=2026/month=02/".into())
+            }
+        );
+        assert_eq!(partition_verdicts(&runs[3])[3], (feb, Read));
+        assert_eq!(runs.iter().map(|r| r.rows_read).collect::<Vec<_>>(), [2, 1, 0, 2]);
+        // Every row carries its partition; nothing from 2025 and nothing twice.
+        let result = ws
+            .query(
+                "SELECT year, month, count(*) FROM lake.orders_2026 GROUP BY year, month ORDER BY month",
+                None,
+            )
+            .unwrap();
+        assert_eq!(result.rows_as_strings(), [["2026", "01", "3"], ["2026", "02", "2"]]);
     }
 }

@@ -12,6 +12,7 @@ use crate::workspace::Workspace;
 pub mod examples;
 pub mod exercises;
 pub mod hr;
+pub mod partitioned;
 pub mod story;
 
 /// The seed article's files, verbatim (see `core/fixtures/seed/README.md`).
