@@ -48,6 +48,14 @@ pub enum FolderRole {
     Table { database: String, table: String },
     /// Where a job's first source reads (where uploads go by default).
     Source { job: String },
+    /// A partition folder (`year=2026/month=02/`) of a partitioned table, registered in the
+    /// catalog or not (a catalog read lists only registered ones).
+    Partition {
+        database: String,
+        table: String,
+        partition: String,
+        registered: bool,
+    },
 }
 
 impl FolderRole {
@@ -56,6 +64,8 @@ impl FolderRole {
         match self {
             FolderRole::Table { .. } => "table",
             FolderRole::Source { .. } => "source",
+            FolderRole::Partition { registered: true, .. } => "partition",
+            FolderRole::Partition { registered: false, .. } => "not registered",
         }
     }
 }
@@ -65,6 +75,21 @@ impl std::fmt::Display for FolderRole {
         match self {
             FolderRole::Table { database, table } => write!(f, "location of table {database}.{table}"),
             FolderRole::Source { job } => write!(f, "source of job {job}"),
+            FolderRole::Partition {
+                database,
+                table,
+                partition,
+                registered: true,
+            } => write!(f, "partition {partition} of table {database}.{table}"),
+            FolderRole::Partition {
+                database,
+                table,
+                partition,
+                ..
+            } => write!(
+                f,
+                "partition folder {partition} that table {database}.{table} does not hold yet: a catalog read skips it until MSCK REPAIR TABLE (or a crawler) registers it"
+            ),
         }
     }
 }
@@ -182,6 +207,18 @@ impl Workspace {
                     table: table.name.clone(),
                 };
                 pinned.push((location, Some(role)));
+            }
+            for found in table.discover_partitions(&self.store).unwrap_or_default() {
+                let Ok(uri) = S3Uri::parse(&found.location) else {
+                    continue;
+                };
+                let role = FolderRole::Partition {
+                    database: table.database.clone(),
+                    table: table.name.clone(),
+                    partition: table.partition_name(&found),
+                    registered: table.partitions.iter().any(|p| p.values == found.values),
+                };
+                pinned.push((uri, Some(role)));
             }
         }
         for job in self.jobs.keys() {
@@ -327,6 +364,31 @@ mod tests {
         assert_eq!(keys, ["b/1.json", "b/2.json", "b/c/3.json"]);
         assert_eq!(tree[1].object_count, 0);
         assert_eq!(build_tree(&s, &[]), tree, "the same store gives the same tree");
+    }
+
+    #[test]
+    fn partition_folders_say_whether_the_catalog_holds_them() {
+        let mut ws = crate::demo::examples::load("partitioned-orders").unwrap();
+        let feb = S3Uri::new("sales-lake", "orders/year=2026/month=02/orders-1.json");
+        ws.put_object(&feb, b"{}\n".to_vec()).unwrap();
+        let badges = |ws: &Workspace| {
+            let mut badges = vec![];
+            fn walk(node: &FolderNode, out: &mut Vec<(String, String)>) {
+                for role in &node.roles {
+                    if let FolderRole::Partition { partition, .. } = role {
+                        out.push((partition.clone(), role.badge().to_string()));
+                    }
+                }
+                node.folders.iter().for_each(|f| walk(f, out));
+            }
+            ws.browse_tree(&[]).iter().for_each(|b| walk(b, &mut badges));
+            badges
+        };
+        let month = |b: &[(String, String)], m: &str| b.iter().find(|(p, _)| p.contains(m)).unwrap().1.clone();
+        assert_eq!(month(&badges(&ws), "month=01"), "partition");
+        assert_eq!(month(&badges(&ws), "month=02"), "not registered");
+        ws.repair_partitions("lake", "orders").unwrap();
+        assert_eq!(month(&badges(&ws), "month=02"), "partition");
     }
 
     #[test]
