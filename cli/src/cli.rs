@@ -237,6 +237,20 @@ pub enum GlueCommand {
     GetTables(DatabaseArgs),
     /// One catalog table
     GetTable(TableArgs),
+    /// The partitions registered for a table (a crawler or Athena's MSCK REPAIR TABLE registers
+    /// them); --expression filters them as the catalog does
+    GetPartitions(GetPartitionsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct GetPartitionsArgs {
+    #[arg(long)]
+    pub database_name: String,
+    #[arg(long)]
+    pub table_name: String,
+    /// A predicate over the partition keys (year = '2026' AND month > '06')
+    #[arg(long)]
+    pub expression: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -86,6 +86,21 @@ fn start(args: StartQueryArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
         columns: vec![],
         rows: vec![],
     };
+    // Athena's MSCK REPAIR TABLE registers the table's new partition folders; it returns no rows.
+    if let Some((named, table)) = gluelab_core::query::msck_repair_table(&args.query_string) {
+        let repaired = match named.or_else(|| database.clone()) {
+            Some(db) => ctx.workspace.repair_partitions(&db, &table),
+            None => Err(gluelab_core::Error::EntityNotFound(format!(
+                "no database given for table {table}"
+            ))),
+        };
+        if let Err(e) = repaired {
+            execution.state = "FAILED".into();
+            execution.reason = Some(aws_error(&e).1);
+        }
+        ctx.state.query_executions.push(execution);
+        return Ok(Reply::doc(&StartResponse { query_execution_id: id }));
+    }
     match ctx.workspace.query(&args.query_string, database.as_deref()) {
         Ok(result) => {
             execution.columns = result

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use gluelab_core::aws::cfn::script_job;
 use gluelab_core::demo::ACCOUNT_ID;
-use gluelab_core::model::catalog::{Column, Table};
+use gluelab_core::model::catalog::{Column, Partition, Table};
 use gluelab_core::model::job::JobDefinition;
 use gluelab_core::model::run::{FailurePoint, JobRun, RunState};
 use gluelab_core::RunRequest;
@@ -81,6 +81,29 @@ pub fn run(command: GlueCommand, ctx: &mut Ctx) -> Result<Reply, CliError> {
                 .map_err(|e| CliError::core("GetTables", &e))?;
             Ok(Reply::doc(&TableList {
                 table_list: db.tables.values().map(TableView::of).collect(),
+            }))
+        }
+        GlueCommand::GetPartitions(args) => {
+            let op = "GetPartitions";
+            let table = ctx
+                .workspace
+                .catalog()
+                .table(&args.database_name, &args.table_name)
+                .map_err(|e| CliError::core(op, &e))?;
+            let kept = match &args.expression {
+                Some(expression) => table
+                    .partitions_kept("--expression", expression)
+                    .map_err(|e| CliError::service(op, "InvalidInputException", &e))?,
+                None => vec![true; table.partitions.len()],
+            };
+            Ok(Reply::doc(&PartitionList {
+                partitions: table
+                    .partitions
+                    .iter()
+                    .zip(kept)
+                    .filter(|(_, kept)| *kept)
+                    .map(|(p, _)| PartitionView::of(table, p))
+                    .collect(),
             }))
         }
         GlueCommand::GetTable(args) => {
@@ -448,6 +471,45 @@ struct StorageDescriptor<'a> {
     bucket_columns: Vec<String>,
     sort_columns: Vec<String>,
     stored_as_sub_directories: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PartitionList<'a> {
+    partitions: Vec<PartitionView<'a>>,
+}
+
+/// `GetPartitions`' `Partition`: its values and where its files are.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PartitionView<'a> {
+    values: &'a [String],
+    database_name: &'a str,
+    table_name: &'a str,
+    storage_descriptor: PartitionStorage<'a>,
+    catalog_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PartitionStorage<'a> {
+    columns: Vec<ColumnView<'a>>,
+    location: &'a str,
+}
+
+impl<'a> PartitionView<'a> {
+    fn of(table: &'a Table, partition: &'a Partition) -> Self {
+        Self {
+            values: &partition.values,
+            database_name: &table.database,
+            table_name: &table.name,
+            storage_descriptor: PartitionStorage {
+                columns: ColumnView::all(&table.columns),
+                location: &partition.location,
+            },
+            catalog_id: ACCOUNT_ID,
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -10,6 +10,7 @@ mod export;
 mod hostile;
 mod hr;
 mod listing;
+mod partitions;
 mod python_modules;
 mod reading;
 mod redshift_data;
