@@ -131,6 +131,8 @@ pub fn load(bytes: &[u8]) -> Result<Workspace> {
         }
     }
     let mut workspace = parse(bytes)?;
+    // Hand-overs between threads are always this version's; only saved files need the step.
+    register_partitions_of_older_tables(bytes, &mut workspace)?;
     workspace.check()?;
     stop_runs_left_running(&mut workspace);
     Ok(workspace)
@@ -158,9 +160,7 @@ fn stop_runs_left_running(workspace: &mut Workspace) {
 fn parse(bytes: &[u8]) -> Result<Workspace> {
     let owned: Owned =
         serde_json::from_slice(bytes).map_err(|e| Error::Snapshot(format!("damaged workspace file: {e}")))?;
-    let mut workspace = owned.workspace.into_workspace();
-    register_partitions_of_older_tables(bytes, &mut workspace)?;
-    Ok(workspace)
+    Ok(owned.workspace.into_workspace())
 }
 
 /// Which partitioned tables a snapshot saved without their `partitions` (saved before gluelab

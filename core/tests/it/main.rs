@@ -28,5 +28,6 @@ mod listing;
 mod no_panic;
 mod own_data;
 mod parquet_codecs;
+mod partitions;
 mod script;
 mod seed_story;
