@@ -110,8 +110,13 @@ class _Reader:
     def __init__(self, ctx):
         self._ctx = ctx
 
-    def from_catalog(self, database=None, table_name=None, redshift_tmp_dir="", transformation_ctx="", **kwargs):
+    def from_catalog(self, database=None, table_name=None, redshift_tmp_dir="", transformation_ctx="",
+                     push_down_predicate="", additional_options=None, **kwargs):
         df = _spark().table(f"`{database}`.`{table_name}`")
+        # Both predicates are Spark SQL over the partition columns (Glue prunes with them).
+        for predicate in (push_down_predicate, (additional_options or {}).get("catalogPartitionPredicate", "")):
+            if predicate:
+                df = df.filter(predicate)
         return DynamicFrame(df, self._ctx, transformation_ctx)
 
     def from_options(self, connection_type=None, connection_options=None, format=None, format_options=None,
