@@ -47,6 +47,7 @@ fn panels_changed_by(action: &TourAction) -> &'static [&'static str] {
         TourAction::Reset | TourAction::RewindTo { .. } => &["bookmark-title"],
         TourAction::Advance { .. } => &["timeline-title"],
         TourAction::Statement { .. } => &["sink-title"],
+        TourAction::RepairPartitions => &["s3-title"],
     }
 }
 
