@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::fields::{CheckField, FieldError, ListField, NumberField, SelectField, TextField};
 use super::Editor;
+use crate::state::use_studio;
 
 #[component]
 pub fn Sources() -> impl IntoView {
@@ -71,7 +72,7 @@ fn SourceCard(i: usize) -> impl IntoView {
             {move || match kind_now.get().as_str() {
                 "s3" => view! { <S3Fields i=i/> }.into_any(),
                 "jdbc" => view! { <JdbcFields i=i/> }.into_any(),
-                _ => view! { <CatalogFields i=i/> }.into_any(),
+                _ => view! { <CatalogFields i=i/> <PartitionFields i=i/> }.into_any(),
             }}
             <Show when=move || kind_now.get() != "jdbc">
                 <ListingFields i=i s3_path=Signal::derive(move || kind_now.get() == "s3")/>
@@ -150,6 +151,63 @@ fn CatalogFields(i: usize) -> impl IntoView {
             <TextField label="Database" field=format!("sources[{i}].database") value=part(0) set=move |v| set(0, v)/>
             <TextField label="Table" field=format!("sources[{i}].table") value=part(1) set=move |v| set(1, v)/>
         </div>
+    }
+}
+
+/// A catalog source's partition predicates, `push_down_predicate` and
+/// `catalogPartitionPredicate` (empty: none), with the table's partition keys named under them.
+#[component]
+fn PartitionFields(i: usize) -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let predicate = move |f: fn(&Listing) -> &Option<String>| {
+        Signal::derive(move || editor.source(i, |s| f(&s.listing).clone().unwrap_or_default()))
+    };
+    let set = move |f: fn(&mut Listing) -> &mut Option<String>| {
+        move |v: String| editor.edit_source(i, |s| *f(&mut s.listing) = (!v.trim().is_empty()).then_some(v))
+    };
+    view! {
+        <fieldset class="grid partition-options">
+            <legend>"Partitions (pruned before listing)"</legend>
+            <TextField label="push_down_predicate" field=format!("sources[{i}].push_down_predicate")
+                placeholder="year = '2026' and month >= '01'"
+                value=predicate(|l| &l.push_down_predicate) set=set(|l| &mut l.push_down_predicate)/>
+            <TextField label="catalogPartitionPredicate" field=format!("sources[{i}].catalog_partition_predicate")
+                placeholder="year >= '2025'"
+                value=predicate(|l| &l.catalog_partition_predicate) set=set(|l| &mut l.catalog_partition_predicate)/>
+            <PartitionHint i=i/>
+        </fieldset>
+    }
+}
+
+/// The catalog table's partition keys, as core's catalog holds them (nothing when there is no
+/// such table: the Table field says so).
+#[component]
+fn PartitionHint(i: usize) -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let studio = use_studio();
+    let text = move || {
+        let (database, table) = editor.source(i, |s| match &s.input {
+            SourceInput::Catalog { database, table } => (database.clone(), table.clone()),
+            _ => Default::default(),
+        });
+        let keys = studio.workspace.with(|ws| {
+            ws.catalog()
+                .table(&database, &table)
+                .ok()
+                .map(|t| t.partition_keys.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
+        })?;
+        Some(match keys.as_slice() {
+            [] => format!(
+                "Table {database}.{table} is not partitioned (no partition keys): these predicates have nothing to prune."
+            ),
+            _ => format!(
+                "SQL over the partition keys {}: partitions it drops are never listed (gluelab evaluates both with its own SQL engine: modelled).",
+                keys.join(", ")
+            ),
+        })
+    };
+    move || {
+        text().map(|text| view! { <p class="field-hint partition-hint" id=format!("partition-hint-{i}")>{text}</p> })
     }
 }
 
