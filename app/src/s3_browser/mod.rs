@@ -6,17 +6,19 @@
 //! Core builds the tree, picks the upload target, names overwrites and reads previews
 //! (`gluelab_core::views::browse`); this module renders them and keeps view state only: which prefix
 //! the user chose, which folders are open and which object is previewed. One file per part:
-//! `tree` (the prefix tree), `upload` (drop zone, picker and progress), `objects` (the table)
-//! and `preview` (an object's first rows).
+//! `tree` (the prefix tree), `upload` (drop zone, picker and progress), `partitions` (MSCK
+//! REPAIR TABLE for a partitioned table's folder), `objects` (the table) and `preview` (an
+//! object's first rows).
 
 mod objects;
+mod partitions;
 mod preview;
 mod tree;
 mod upload;
 
 use gluelab_core::demo;
 use gluelab_core::model::store::S3Uri;
-use gluelab_core::views::browse::{Expansion, FolderNode};
+use gluelab_core::views::browse::{Expansion, FolderNode, FolderRole};
 use leptos::prelude::*;
 
 use crate::state::{use_studio, Notice, Studio};
@@ -53,6 +55,14 @@ impl Browser {
                 expansion.update(|e| e.reveal(&target));
             }
         });
+        // A partition folder the catalog does not hold yet is a warning: it is never left
+        // folded out of sight (a user may fold it again; it opens when the tree next changes).
+        Effect::new(move |_| {
+            let waiting = tree.with(|tree| unregistered_partitions(tree));
+            if !waiting.is_empty() {
+                expansion.update(|e| waiting.iter().for_each(|folder| e.reveal(folder)));
+            }
+        });
         Self {
             chosen,
             expansion,
@@ -61,6 +71,22 @@ impl Browser {
             tree,
         }
     }
+}
+
+/// The folders of `tree` badged "not registered".
+fn unregistered_partitions(tree: &[FolderNode]) -> Vec<S3Uri> {
+    let mut out = vec![];
+    for node in tree {
+        let waiting = node
+            .roles
+            .iter()
+            .any(|role| matches!(role, FolderRole::Partition { registered: false, .. }));
+        if waiting {
+            out.push(node.uri.clone());
+        }
+        out.extend(unregistered_partitions(&node.folders));
+    }
+    out
 }
 
 fn use_browser() -> Browser {
@@ -82,6 +108,7 @@ pub fn S3Browser() -> impl IntoView {
                 <tree::PrefixTree/>
                 <upload::Uploads/>
             </div>
+            <partitions::RepairPartitions/>
             <objects::ObjectTable/>
         </section>
     }

@@ -4,7 +4,7 @@
 //! new folder can be made in the chosen one, as the console's "Create folder" does.
 
 use gluelab_core::model::store::S3Uri;
-use gluelab_core::views::browse::{folder_under, human_size, visible_rows, TreeRow};
+use gluelab_core::views::browse::{folder_under, human_size, visible_rows, FolderRole, TreeRow};
 use leptos::prelude::*;
 
 use super::{use_browser, Browser};
@@ -153,7 +153,13 @@ fn TreeItem(index: usize, row: TreeRow, focused: RwSignal<Option<usize>>, tab_st
     let badges = row
         .roles
         .iter()
-        .map(|role| view! { <span class="role-badge" title=role.to_string()>{role.badge()}</span> })
+        .map(|role| {
+            let class = match role {
+                FolderRole::Partition { registered: false, .. } => "role-badge warn",
+                _ => "role-badge",
+            };
+            view! { <span class=class title=role.to_string()>{role.badge()}</span> }
+        })
         .collect_view();
     let name = if row.name.is_empty() {
         "(empty name)".to_string()
