@@ -48,6 +48,9 @@ pub enum TourAction {
     Statement { sql: String },
     /// `MSCK REPAIR TABLE` on the table the job's first source reads.
     RepairPartitions,
+    /// Two runs of the job at once: both start, then each finishes, in start order (what a
+    /// schedule and a manual start, or MaxConcurrentRuns > 1, lead to).
+    OverlappingRuns,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -129,6 +132,12 @@ pub fn examples() -> Vec<Example> {
             job: super::partitioned::JOB_NAME,
         },
         Example {
+            id: "concurrent-runs",
+            title: "Two runs at once: the second commit fails",
+            summary: "MaxConcurrentRuns 2: two overlapping runs read the same bookmark, both write, the first commit wins, the second fails with a version mismatch, and the target holds its rows twice.",
+            job: super::JOB_NAME,
+        },
+        Example {
             id: "jdbc-keys",
             title: "JDBC bookmarks track keys, not rows",
             summary: "A warehouse table read with jobBookmarkKeys: new keys are read once, an updated row is missed, a key that does not grow is missed for good.",
@@ -149,6 +158,7 @@ pub fn load(id: &str) -> Result<Workspace> {
         "seed" | "modified-file" | "failed-run" | "pause-from-to" => super::seed_workspace(),
         "csv-header" => csv_workspace(),
         "bounded-backlog" => backlog_workspace(),
+        "concurrent-runs" => concurrent_workspace(),
         "jdbc-keys" => jdbc_workspace(),
         "partitioned-orders" => super::partitioned::partitioned_workspace(),
         "hr-rules" => super::hr::hr_workspace(),
@@ -223,6 +233,17 @@ pub fn tour(id: &str) -> Result<Vec<TourStep>> {
             step("Run without bookmarks", "job-bookmark-disable would read the same first two files every run, so bounded execution is refused.", run_with(&[("--job-bookmark-option", "job-bookmark-disable")])),
         ],
         "partitioned-orders" => partitioned_tour(),
+        "concurrent-runs" => vec![
+            step("Upload file 1", "", upload("raw-data-1.json", file1)),
+            step(
+                "Start two runs at once",
+                "MaxConcurrentRuns is 2. Both runs read the bookmark before either commits, so both read file 1 and both write its rows. The first commit saves the bookmark; the second finds it changed and fails with a version mismatch (Glue's GLUE_JOB_BOOKMARK_VERSION_MISMATCH_ERROR).",
+                TourAction::OverlappingRuns,
+            ),
+            step("Run again", "The bookmark kept the first commit: file 1 is skipped. The sink still holds its rows twice: the failed run's output stays, as a failed run's always does.", run()),
+            step("Upload file 2", "", upload("raw-data-2.json", file2)),
+            step("Run again", "Only file 2 is read.", run()),
+        ],
         "jdbc-keys" => vec![
             step("Insert three employees", "", TourAction::Statement { sql: "INSERT INTO hr.employees VALUES (1, 'Ana', 'ops', 100), (2, 'Bo', 'dev', 200), (3, 'Cy', 'dev', 300)".into() }),
             step("Run", "Every row is read; the bookmark keeps the last key, empno 3.", run()),
@@ -327,6 +348,22 @@ impl Workspace {
                 Ok(format!("{duration} passed"))
             }
             TourAction::Statement { sql } => Ok(self.execute_warehouse_statement(sql)?.to_string()),
+            TourAction::OverlappingRuns => {
+                let first = self.begin_job_run(RunRequest::new(job))?;
+                let second = match self.begin_job_run(RunRequest::new(job)) {
+                    Ok(id) => id,
+                    Err(e) => {
+                        self.finish_job_run(&first)?;
+                        return Ok(format!(
+                            "{}; the second run was refused: {e}",
+                            self.run_outcome(&first)?
+                        ));
+                    }
+                };
+                self.finish_job_run(&first)?;
+                self.finish_job_run(&second)?;
+                Ok(format!("{}; {}", self.run_outcome(&first)?, self.run_outcome(&second)?))
+            }
             TourAction::RepairPartitions => {
                 let source = self.job(job)?.plan.sources.first().map(|s| s.input.clone());
                 let Some(SourceInput::Catalog { database, table }) = source else {
@@ -425,6 +462,13 @@ fn backlog_workspace() -> Result<Workspace> {
         ws.upload_to_source(super::JOB_NAME, name, body.as_bytes().to_vec())?;
         ws.clock.advance(60 * 60_000);
     }
+    Ok(ws)
+}
+
+/// The seed stack with its job allowed two runs at once.
+fn concurrent_workspace() -> Result<Workspace> {
+    let mut ws = super::seed_workspace()?;
+    ws.edit_job(super::JOB_NAME, |job| job.max_concurrent_runs = 2)?;
     Ok(ws)
 }
 
@@ -708,5 +752,50 @@ mod tests {
             )
             .unwrap();
         assert_eq!(result.rows_as_strings(), [["2026", "01", "3"], ["2026", "02", "2"]]);
+    }
+
+    /// Overlapping runs (GLUE-SEMANTICS.md §9.5: MaxConcurrentRuns > 1 with bookmarks gives
+    /// GLUE_JOB_BOOKMARK_VERSION_MISMATCH_ERROR): both read the same state, the first commit
+    /// wins, the second fails after writing, and its rows stay as duplicates.
+    #[test]
+    fn overlapping_runs_duplicate_rows_and_the_second_commit_fails() {
+        let ws = play("concurrent-runs");
+        let runs: Vec<_> = ws.runs_of(super::super::JOB_NAME).collect();
+        assert_eq!(runs[0].state, crate::model::run::RunState::Succeeded);
+        assert_eq!(runs[1].state, crate::model::run::RunState::Failed);
+        assert!(runs[1]
+            .error_message
+            .as_deref()
+            .unwrap()
+            .starts_with("VersionMismatchException"));
+        assert_eq!(
+            (runs[0].rows_written, runs[1].rows_written),
+            (runs[0].rows_read, runs[0].rows_read)
+        );
+        // The second read the state from before the first's commit, and says so.
+        assert_eq!(runs[1].lineage.files[0].kind, VerdictKind::ReRead);
+        assert_eq!(
+            runs[1].lineage.files[0].reason,
+            Reason::CommittedAfterStateRead {
+                run_id: runs[0].id.clone()
+            }
+        );
+        assert_eq!(runs[2].lineage.files[0].kind, VerdictKind::Skipped);
+        assert!(matches!(&runs[2].lineage.files[0].reason, Reason::CommittedBy { run_id } if *run_id == runs[0].id));
+        let (_, rows) = ws.job_sink_rows(super::super::JOB_NAME).unwrap();
+        let duplicates = rows.iter().filter(|r| r.duplicate_of.is_some()).count();
+        assert_eq!(duplicates as u64, runs[0].rows_written);
+        // With MaxConcurrentRuns 1 the second run is refused instead.
+        let mut single = load("seed").unwrap();
+        single
+            .put_object(
+                &S3Uri::new(super::super::raw_bucket(), "raw-data/raw-data-1.json"),
+                super::super::raw_files()[0].1.into(),
+            )
+            .unwrap();
+        let outcome = single
+            .apply_tour_step(super::super::JOB_NAME, &TourAction::OverlappingRuns)
+            .unwrap();
+        assert!(outcome.contains("ConcurrentRunsExceededException"), "{outcome}");
     }
 }

@@ -43,7 +43,7 @@ const PART: &AsciiSet = &CONTROLS
     .add(b'}');
 
 /// The verbs a step may start with, as an error lists them.
-const VERBS: &str = "upload, run, reset, rewind, delete, wait, sql, repair";
+const VERBS: &str = "upload, run, reset, rewind, delete, wait, sql, repair, overlap";
 
 /// An example and the steps to replay on it.
 #[derive(Debug, Clone, PartialEq)]
@@ -271,6 +271,8 @@ fn parse_step(text: &str, files: &BTreeMap<String, String>) -> Result<TourAction
         },
         "repair" if args.is_empty() => TourAction::RepairPartitions,
         "repair" => return Err("repair takes no parts".into()),
+        "overlap" if args.is_empty() => TourAction::OverlappingRuns,
+        "overlap" => return Err("overlap takes no parts".into()),
         other => return Err(format!("unknown step `{other}` (steps: {VERBS})")),
     })
 }
@@ -298,6 +300,7 @@ fn step_text(step: &TourAction, files: &BTreeMap<String, String>) -> String {
         TourAction::Advance { duration } => parts.extend(["wait".into(), duration.clone()]),
         TourAction::Statement { sql } => parts.extend(["sql".into(), sql.clone()]),
         TourAction::RepairPartitions => parts.push("repair".into()),
+        TourAction::OverlappingRuns => parts.push("overlap".into()),
     }
     parts.iter().map(|p| encode(p)).collect::<Vec<_>>().join(":")
 }
@@ -397,7 +400,7 @@ mod tests {
         let err = Story::parse("v1,seed,run,rewnd:1").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "story step 2 (`rewnd:1`): unknown step `rewnd` (steps: upload, run, reset, rewind, delete, wait, sql, repair)"
+            "story step 2 (`rewnd:1`): unknown step `rewnd` (steps: upload, run, reset, rewind, delete, wait, sql, repair, overlap)"
         );
         let err = Story::parse("v1,seed,upload:nope.json").unwrap_err().to_string();
         assert!(

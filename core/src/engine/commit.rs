@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::read::Reads;
 use super::select::Selected;
-use super::{Progress, ProgressStage, RunContext};
+use super::{Progress, ProgressStage, RunContext, Stop};
 use crate::model::args::BookmarkOption;
 use crate::model::bookmark::{self, SourceState};
 use crate::model::job::JobPlan;
@@ -21,9 +21,9 @@ impl Workspace {
         selected: &Selected,
         reads: &Reads,
         progress: &mut Progress,
-    ) {
+    ) -> Result<(), Stop> {
         if context.option != BookmarkOption::Enable {
-            return;
+            return Ok(());
         }
         if !plan.commits {
             run.log(
@@ -31,10 +31,13 @@ impl Workspace {
                 LogStream::Error,
                 "WARN the script does not call job.commit(): the job bookmark is not saved",
             );
-            return;
+            return Ok(());
         }
         progress.report(ProgressStage::Committing);
         let job_name = &context.job.name;
+        if let Some(mismatch) = self.version_mismatch(context) {
+            return Err(Stop::failed(mismatch));
+        }
         let states = self.next_states(context, selected, reads);
         let at = self.clock.tick();
         self.bookmarks
@@ -53,6 +56,28 @@ impl Workspace {
             }
         }
         run.log(at, LogStream::Error, "INFO job.commit(): job bookmark saved");
+        Ok(())
+    }
+
+    /// Why this run may not save its states: since it read the entry, another run committed
+    /// (or the bookmark was reset or rewound), so saving would overwrite states it never saw.
+    /// Glue fails such a commit with `VersionMismatchException` (observability category
+    /// `GLUE_JOB_BOOKMARK_VERSION_MISMATCH_ERROR`); the wording here is *modelled*.
+    fn version_mismatch(&self, context: &RunContext) -> Option<String> {
+        let read = context.entry.as_ref()?;
+        let now = &self.bookmarks[&context.job.name].current;
+        if (now.run, &now.run_id) == (read.run, &read.run_id) {
+            return None;
+        }
+        let by = now
+            .run_id
+            .as_deref()
+            .map(|id| format!("run {id} committed it"))
+            .unwrap_or_else(|| "it was reset".into());
+        Some(format!(
+            "VersionMismatchException (GLUE_JOB_BOOKMARK_VERSION_MISMATCH_ERROR): job.commit() found the job bookmark of {} changed since this run read it ({by}; Run {} then, {} now). This run's bookmark is not saved; the rows it wrote stay in the target. Keep MaxConcurrentRuns at 1 for a bookmarked job.",
+            context.job.name, read.run, now.run
+        ))
     }
 
     /// The state each tracked source saves.

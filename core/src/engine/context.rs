@@ -90,7 +90,16 @@ impl Workspace {
                 });
                 (Some(from_entry), high.unwrap_or(now), Some(to_entry))
             }
-            (None, _) => (Some(self.bookmarks[&job.name].current.clone()), now, None),
+            // The entry as the run found it when it started: an overlapping run's commit since
+            // does not change what this one reads.
+            (None, _) => {
+                let at_start = run.bookmark_at_start.clone();
+                (
+                    at_start.or_else(|| Some(self.bookmarks[&job.name].current.clone())),
+                    now,
+                    None,
+                )
+            }
         };
         run.log(
             now,

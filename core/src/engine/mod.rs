@@ -271,6 +271,7 @@ impl Workspace {
         }
         run.state = RunState::Stopped;
         run.completed_on = Some(now);
+        run.bookmark_at_start = None;
         run.last_modified_on = now;
         run.log(now, LogStream::Error, "INFO Job run stopped by the user");
         Ok(())
@@ -320,6 +321,7 @@ impl Workspace {
             error_detail: None,
             error_records: vec![],
             step_rows: vec![],
+            bookmark_at_start: self.bookmarks.get(job_name).map(|b| b.current.clone()),
         };
         run.log(
             started,
@@ -375,6 +377,7 @@ impl Workspace {
             }
         };
         run.completed_on = Some(completed);
+        run.bookmark_at_start = None;
         run.last_modified_on = completed;
         run.execution_time_secs = ((completed - run.started_on) / 1000).max(1) as u64;
         self.runs[index] = run;
@@ -407,7 +410,7 @@ impl Workspace {
             return Ok(Outcome::Previewed);
         }
         self.write(&context, run, &plan, &frame, progress)?;
-        self.commit(&context, run, &plan, &selected, &reads, progress);
+        self.commit(&context, run, &plan, &selected, &reads, progress)?;
         Ok(Outcome::Ended)
     }
 }

@@ -93,7 +93,7 @@ impl Workspace {
                             },
                         ),
                         Some(_) => (VerdictKind::ReRead, Reason::AfterReset { run_id }),
-                        None => (VerdictKind::ReRead, Reason::NotCommitted { run_id }),
+                        None => (VerdictKind::ReRead, Reason::CommittedAfterStateRead { run_id }),
                     };
                 }
                 match history.last() {
@@ -150,6 +150,10 @@ pub fn explain_named(reason: &Reason, name: &str, ctx: Option<&str>) -> String {
         ),
         Reason::NotCommitted { run_id } => format!(
             "{name} was read again: run {} read it but saved no bookmark (it failed, paused, or did not call job.commit()).",
+            short(run_id)
+        ),
+        Reason::CommittedAfterStateRead { run_id } => format!(
+            "{name} was read again: run {} processed and committed it, but this run reads the bookmark as it was before that commit (the two runs overlapped, or a pause replays from an earlier run); an appending sink gets its rows twice.",
             short(run_id)
         ),
         Reason::AfterReplayEnd { to_run_id } => format!(

@@ -53,6 +53,9 @@ pub enum Reason {
     ModifiedSince { run_id: String },
     /// Read again: `run_id` read it but saved no bookmark (it failed, paused or did not commit).
     NotCommitted { run_id: String },
+    /// Read again: `run_id` committed it, but this run reads the bookmark as it was before that
+    /// commit (the runs overlapped, or a pause replays from an earlier run).
+    CommittedAfterStateRead { run_id: String },
     /// Modified after this run started: the next run reads it.
     AfterRunStart,
     /// Pause with from/to: the object came after the `--job-bookmark-to` run's input.
@@ -88,6 +91,7 @@ impl Reason {
             | Self::AfterReset { run_id }
             | Self::ModifiedSince { run_id }
             | Self::NotCommitted { run_id }
+            | Self::CommittedAfterStateRead { run_id }
             | Self::UpdateMissed { run_id } => vec![run_id.as_str()],
             Self::AfterRewind { to_run_id, run_id } => vec![to_run_id.as_str(), run_id.as_str()],
             Self::AfterReplayEnd { to_run_id } => vec![to_run_id.as_str()],

@@ -131,6 +131,11 @@ pub struct JobRun {
     /// Rows into and out of each transform step the run got through, in step order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub step_rows: Vec<StepRows>,
+    /// While the run is active: the job's bookmark entry as it was when the run started, which
+    /// it reads and which its commit must still find (another run's commit in between is a
+    /// version mismatch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bookmark_at_start: Option<crate::model::bookmark::BookmarkEntry>,
 }
 
 /// Rows into and out of one transform step of a run, and what the step warned about.

@@ -115,7 +115,10 @@ fn a_bad_predicate_fails_the_run_naming_it_and_saves_nothing() {
         assert!(error.contains(&format!("push_down_predicate {push_down:?}")), "{error}");
         assert!(error.contains(message), "{error}");
         let entry = ws.get_job_bookmark(JOB, None).ok();
-        assert!(entry.and_then(|e| e.s3_state("orders").cloned()).is_none(), "no state saved");
+        assert!(
+            entry.and_then(|e| e.s3_state("orders").cloned()).is_none(),
+            "no state saved"
+        );
     }
 }
 
