@@ -2,6 +2,7 @@
 //! (each integration-test target would link gluelab-core and its Arrow stack again).
 
 mod common;
+mod concurrency;
 
 mod article;
 mod errors;
