@@ -327,6 +327,9 @@ pub struct CreateJobArgs {
     /// JSON '{"MaxConcurrentRuns": 1}' or shorthand MaxConcurrentRuns=1
     #[arg(long, value_name = "JSON")]
     pub execution_property: Option<String>,
+    /// Runs over MaxConcurrentRuns wait (WAITING) instead of being refused
+    #[arg(long)]
+    pub job_run_queuing_enabled: bool,
 }
 
 #[derive(Args, Debug)]

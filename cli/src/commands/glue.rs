@@ -183,6 +183,7 @@ fn create_job(args: CreateJobArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
             job.max_concurrent_runs = (n as u32).max(1);
         }
     }
+    job.job_run_queuing_enabled = args.job_run_queuing_enabled;
     let name = job.name.clone();
     ctx.workspace.create_job(job).map_err(|e| CliError::core(op, &e))?;
     Ok(Reply::doc(&NameResponse { name }))
@@ -369,6 +370,8 @@ struct JobView<'a> {
     timeout: u32,
     max_capacity: f64,
     glue_version: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    job_run_queuing_enabled: bool,
 }
 
 impl<'a> JobView<'a> {
@@ -393,6 +396,7 @@ impl<'a> JobView<'a> {
             timeout: job.timeout_minutes,
             max_capacity: 10.0,
             glue_version: &job.glue_version,
+            job_run_queuing_enabled: job.job_run_queuing_enabled,
         }
     }
 }

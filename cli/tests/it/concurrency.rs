@@ -45,3 +45,31 @@ fn the_second_of_two_overlapping_runs_fails_its_commit_and_its_rows_stay() {
         .collect();
     assert!(!ns.is_empty() && ns.iter().all(|n| *n == "2"), "{counts}");
 }
+
+#[test]
+fn create_job_takes_job_run_queuing_enabled_and_get_job_shows_it() {
+    let gl = Gluelab::new();
+    gl.ok(&["s3", "mb", "s3://scripts"]);
+    let script = gl.dir.path().join("job.py");
+    std::fs::write(&script, "from awsglue.job import Job\n").unwrap();
+    gl.ok(&["s3", "cp", script.to_str().unwrap(), "s3://scripts/job.py"]);
+    let create = |name: &str, queuing: bool| {
+        let mut args = vec![
+            "glue",
+            "create-job",
+            "--name",
+            name,
+            "--role",
+            "arn:aws:iam::123456789012:role/Glue",
+            "--command",
+            r#"{"Name": "glueetl", "ScriptLocation": "s3://scripts/job.py"}"#,
+        ];
+        if queuing {
+            args.push("--job-run-queuing-enabled");
+        }
+        gl.ok(&args);
+        gl.json(&["glue", "get-job", "--job-name", name])["Job"].clone()
+    };
+    assert_eq!(create("queued", true)["JobRunQueuingEnabled"], true);
+    assert!(create("refusing", false).get("JobRunQueuingEnabled").is_none());
+}

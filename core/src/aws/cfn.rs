@@ -1629,6 +1629,17 @@ fn job_from(decl: &ResourceDecl, name: &str, properties: &Value) -> Result<JobDe
     if let Some(n) = number_at(decl, properties, &["ExecutionProperty", "MaxConcurrentRuns"])? {
         job.max_concurrent_runs = n.max(1);
     }
+    if let Some(queuing) = properties.get("JobRunQueuingEnabled") {
+        job.job_run_queuing_enabled = queuing
+            .as_bool()
+            .or_else(|| queuing.as_str().and_then(|s| s.parse().ok()))
+            .ok_or_else(|| {
+                props_error(
+                    decl,
+                    format!("#/JobRunQueuingEnabled: {queuing} is not of type 'boolean'"),
+                )
+            })?;
+    }
     if let Some(n) = number_at(decl, properties, &["MaxRetries"])? {
         if n > 10 {
             return Err(props_error(

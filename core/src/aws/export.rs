@@ -298,6 +298,9 @@ pub fn create_job_request(job: &JobDefinition, script_location: &str) -> serde_j
     if !job.description.is_empty() {
         request["Description"] = json!(job.description);
     }
+    if job.job_run_queuing_enabled {
+        request["JobRunQueuingEnabled"] = json!(true);
+    }
     if !job.non_overridable_arguments.is_empty() {
         request["NonOverridableArguments"] = json!(job.non_overridable_arguments);
     }

@@ -360,9 +360,18 @@ impl Workspace {
                         ));
                     }
                 };
+                let queued = self.run(&second)?.state == crate::model::run::RunState::Waiting;
                 self.finish_job_run(&first)?;
+                // A queued run started when the first ended.
                 self.finish_job_run(&second)?;
-                Ok(format!("{}; {}", self.run_outcome(&first)?, self.run_outcome(&second)?))
+                let second_outcome = self.run_outcome(&second)?;
+                Ok(match queued {
+                    true => format!(
+                        "{}; the second run waited in the queue, then {second_outcome}",
+                        self.run_outcome(&first)?
+                    ),
+                    false => format!("{}; {second_outcome}", self.run_outcome(&first)?),
+                })
             }
             TourAction::RepairPartitions => {
                 let source = self.job(job)?.plan.sources.first().map(|s| s.input.clone());

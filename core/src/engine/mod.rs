@@ -207,10 +207,24 @@ impl Workspace {
         }
         let active = self.runs_of(&job.name).filter(|r| r.state.is_active()).count() as u32;
         if active >= job.max_concurrent_runs {
-            return Err(Error::ConcurrentRunsExceeded {
-                job: job.name.clone(),
-                max: job.max_concurrent_runs,
-            });
+            if !job.job_run_queuing_enabled {
+                return Err(Error::ConcurrentRunsExceeded {
+                    job: job.name.clone(),
+                    max: job.max_concurrent_runs,
+                });
+            }
+            let max = job.max_concurrent_runs;
+            let id = self.new_attempt(&request.job_name, request.arguments, request.fail_at, 0, None);
+            let run = self.runs.last_mut().expect("just added");
+            run.state = RunState::Waiting;
+            run.bookmark_at_start = None;
+            let at = run.started_on;
+            run.log(
+                at,
+                LogStream::Error,
+                format!("INFO MaxConcurrentRuns is {max} and JobRunQueuingEnabled is true: the run waits for a running one to end"),
+            );
+            return Ok(id);
         }
         Ok(self.new_attempt(&request.job_name, request.arguments, request.fail_at, 0, None))
     }
@@ -274,6 +288,8 @@ impl Workspace {
         run.bookmark_at_start = None;
         run.last_modified_on = now;
         run.log(now, LogStream::Error, "INFO Job run stopped by the user");
+        let job = run.job_name.clone();
+        self.start_waiting_run(&job);
         Ok(())
     }
 
@@ -381,7 +397,30 @@ impl Workspace {
         run.last_modified_on = completed;
         run.execution_time_secs = ((completed - run.started_on) / 1000).max(1) as u64;
         self.runs[index] = run;
+        // A failed run that retries keeps its slot for the retry.
+        let retries = self.runs[index].state == RunState::Failed && self.runs[index].attempt < job.max_retries;
+        if !retries {
+            self.start_waiting_run(&job.name);
+        }
         outcome
+    }
+
+    /// A queued run's turn: the oldest WAITING run of the job starts now, reading the bookmark
+    /// as it is now (so, unlike an overlapping run, it sees what the run before it committed).
+    /// Returns its id; whoever drives runs finishes it.
+    fn start_waiting_run(&mut self, job_name: &str) -> Option<String> {
+        let index = self
+            .runs
+            .iter()
+            .position(|r| r.job_name == job_name && r.state == RunState::Waiting)?;
+        let now = self.clock.tick();
+        let current = self.bookmarks.get(job_name).map(|b| b.current.clone());
+        let run = &mut self.runs[index];
+        run.state = RunState::Running;
+        run.bookmark_at_start = current;
+        run.last_modified_on = now;
+        run.log(now, LogStream::Error, "INFO a running run ended: the queued run starts");
+        Some(run.id.clone())
     }
 
     /// The run as its phases, as far as `until` asks.

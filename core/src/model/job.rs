@@ -21,6 +21,10 @@ pub struct JobDefinition {
     pub non_overridable_arguments: BTreeMap<String, String>,
     /// `ExecutionProperty.MaxConcurrentRuns`, default 1.
     pub max_concurrent_runs: u32,
+    /// `JobRunQueuingEnabled`: a run over MaxConcurrentRuns waits (WAITING) for a running one to
+    /// end instead of being refused.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub job_run_queuing_enabled: bool,
     /// Automatic retries after a failed run (0–10); timeouts are never retried.
     pub max_retries: u32,
     /// Minutes, default 2880.
@@ -43,6 +47,7 @@ impl JobDefinition {
             default_arguments: BTreeMap::new(),
             non_overridable_arguments: BTreeMap::new(),
             max_concurrent_runs: 1,
+            job_run_queuing_enabled: false,
             max_retries: 0,
             timeout_minutes: 2880,
             plan_from_script: false,

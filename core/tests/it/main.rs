@@ -15,6 +15,7 @@ mod bookmarks;
 #[allow(clippy::module_inception)]
 mod cfn;
 mod compressed;
+mod concurrency;
 mod encodings;
 // Its tests sit in an inner `mod export_template`, named for the same reason.
 #[allow(clippy::module_inception)]
