@@ -86,13 +86,14 @@ impl Workspace {
         let mut states = BTreeMap::new();
         for source in selected.s3() {
             if let Some(ctx) = &source.ctx {
-                let state = bookmark::next_state(
+                let mut state = bookmark::next_state(
                     source.previous.as_ref(),
                     committed_run,
                     source.high,
                     source.spec.max_band,
                     &source.objects,
                 );
+                state.source = Some(source.spec.input.identity());
                 states.insert(ctx.clone(), SourceState::S3(state));
             }
         }

@@ -267,6 +267,10 @@ impl Workspace {
             }
             _ => None,
         };
+        // A state saved for another path, table or format is not this source's (modelled:
+        // AWS says changing a source's properties invalidates its state).
+        let identity = spec.input.identity();
+        let previous = previous.filter(|p| p.source.as_ref().is_none_or(|saved| *saved == identity));
         let tracked = ctx.is_some() && context.option != BookmarkOption::Disable;
         if listing.is_bounded() && !tracked {
             return Err(Stop::failed(unbounded_without_bookmarks(&listing, ctx.is_some())));

@@ -34,6 +34,10 @@ pub struct S3SourceState {
     pub run_start_time: Millis,
     /// `INCLUDE_LIST`: tokens of files in `(T - HIGH_BAND, T]` already processed.
     pub include_list: Vec<String>,
+    /// What the source read when it committed (`SourceInput::identity`), kept by gluelab only
+    /// (not in Glue's JSON): a source whose path, table or format changed starts a new state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl S3SourceState {
@@ -343,6 +347,7 @@ pub fn next_state(
         high_band,
         run_start_time: run_start,
         include_list,
+        source: None,
     }
 }
 
@@ -494,6 +499,7 @@ mod tests {
             high_band: DEFAULT_MAX_BAND_MS,
             run_start_time: t,
             include_list: files.iter().map(|f| include_token(f)).collect(),
+            source: None,
         }
     }
 

@@ -135,6 +135,18 @@ pub enum SourceInput {
     },
 }
 
+impl SourceInput {
+    /// What the source reads, in words a state can be compared by: the table, or the path and
+    /// format (CSV options are how, not what).
+    pub fn identity(&self) -> String {
+        match self {
+            SourceInput::Catalog { database, table } => format!("table {database}.{table}"),
+            SourceInput::S3 { path, format, .. } => format!("{} at {path}", format.name()),
+            SourceInput::Jdbc { table, .. } => format!("warehouse table {table}"),
+        }
+    }
+}
+
 /// `jobBookmarkKeysSortOrder`: whether keys grow (`asc`, the default) or shrink.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum KeySortOrder {

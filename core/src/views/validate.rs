@@ -289,6 +289,56 @@ impl Workspace {
                 rest = after;
             }
         }
+        problems.extend(self.state_changes(job));
+        problems
+    }
+
+    /// What saving `job` over the saved job of its name does to its bookmark states, as
+    /// warnings before the user saves: a renamed `transformation_ctx` starts a new state and
+    /// orphans the old one; a path, table or format changed under the same ctx starts a new
+    /// state (modelled). Either way the next run reads everything the source holds again.
+    fn state_changes(&self, job: &JobDefinition) -> Vec<Problem> {
+        let (Some(saved), Some(bookmark)) = (self.jobs.get(&job.name), self.bookmarks.get(&job.name)) else {
+            return vec![];
+        };
+        let states = &bookmark.current.states;
+        let mut problems = vec![];
+        for (i, (before, after)) in saved.plan.sources.iter().zip(&job.plan.sources).enumerate() {
+            let Some(old_ctx) = before.transformation_ctx.as_deref().filter(|c| states.contains_key(*c)) else {
+                continue;
+            };
+            let reused = job
+                .plan
+                .sources
+                .iter()
+                .any(|s| s.transformation_ctx.as_deref() == Some(old_ctx));
+            let (field, message) = match after.transformation_ctx.as_deref() {
+                Some(new_ctx) if new_ctx != old_ctx && !reused => (
+                    "transformation_ctx",
+                    format!(
+                        "renaming '{old_ctx}' to '{new_ctx}' starts a new bookmark state: the next run reads everything this source holds again, and '{old_ctx}''s state stays in the bookmark, orphaned"
+                    ),
+                ),
+                None if !reused => (
+                    "transformation_ctx",
+                    format!("without a transformation_ctx this source is never bookmarked, and '{old_ctx}''s state stays in the bookmark, orphaned"),
+                ),
+                Some(same) if same == old_ctx && before.input.identity() != after.input.identity() => (
+                    "transformation_ctx",
+                    format!(
+                        "'{same}' has a saved state for {}; reading {} starts a new state (modelled: AWS says changing a source's properties invalidates its state), so the next run reads everything",
+                        before.input.identity(),
+                        after.input.identity()
+                    ),
+                ),
+                _ => continue,
+            };
+            problems.push(Problem {
+                field: format!("sources[{i}].{field}"),
+                message,
+                severity: Severity::Warning,
+            });
+        }
         problems
     }
 
@@ -364,6 +414,44 @@ mod tests {
             problems[2].message
         );
         assert!(problems[4].message.contains("${tenant_id}"));
+    }
+
+    /// Glue keys a source's state by its transformation_ctx (GLUE-SEMANTICS.md §9.7).
+    #[test]
+    fn renaming_a_bookmarked_context_or_changing_its_source_warns_before_saving() {
+        let mut ws = demo::seed_workspace().unwrap();
+        let (key, body) = demo::raw_files()[0];
+        ws.put_object(&crate::model::store::S3Uri::new(demo::raw_bucket(), key), body.into())
+            .unwrap();
+        ws.start_job_run(crate::RunRequest::new(demo::JOB_NAME)).unwrap();
+        let saved = ws.job(demo::JOB_NAME).unwrap().clone();
+        let ctx = saved.plan.sources[0].transformation_ctx.clone().unwrap();
+        let warnings = |job: &JobDefinition| -> Vec<String> {
+            ws.validate_job(job)
+                .into_iter()
+                .filter(|p| p.severity == Severity::Warning && p.field == "sources[0].transformation_ctx")
+                .map(|p| p.message)
+                .collect()
+        };
+        assert!(warnings(&saved).is_empty(), "an unchanged job has no warning");
+        let mut renamed = saved.clone();
+        renamed.plan.sources[0].transformation_ctx = Some("renamed".into());
+        let w = warnings(&renamed);
+        assert!(
+            w[0].starts_with(&format!("renaming '{ctx}' to 'renamed' starts a new bookmark state")),
+            "{w:?}"
+        );
+        let mut moved = saved.clone();
+        moved.plan.sources[0].input = SourceInput::S3 {
+            path: "s3://elsewhere/p/".into(),
+            format: crate::format::Format::Json,
+            csv: Default::default(),
+        };
+        let w = warnings(&moved);
+        assert!(
+            w[0].contains("reading json at s3://elsewhere/p/ starts a new state (modelled"),
+            "{w:?}"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod bookmarks;
 mod cfn;
 mod compressed;
 mod concurrency;
+mod contexts;
 mod encodings;
 // Its tests sit in an inner `mod export_template`, named for the same reason.
 #[allow(clippy::module_inception)]
