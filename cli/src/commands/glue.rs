@@ -154,6 +154,10 @@ fn create_job(args: CreateJobArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
         .get("ScriptLocation")
         .and_then(Value::as_str)
         .ok_or_else(|| CliError::service(op, "InvalidInputException", "Command.ScriptLocation is required"))?;
+    let kind = command.get("Name").and_then(Value::as_str).unwrap_or("glueetl");
+    if let Some(why) = gluelab_core::model::job::unbookmarked_command(kind) {
+        return Err(CliError::service(op, "InvalidInputException", &why));
+    }
     let mut job = script_job(&args.name, &args.role, script);
     if let Some(text) = &args.default_arguments {
         job.default_arguments = parse_string_map("--default-arguments", text)?;

@@ -73,3 +73,30 @@ fn create_job_takes_job_run_queuing_enabled_and_get_job_shows_it() {
     assert_eq!(create("queued", true)["JobRunQueuingEnabled"], true);
     assert!(create("refusing", false).get("JobRunQueuingEnabled").is_none());
 }
+
+/// Python shell and streaming jobs are never bookmarked (GLUE-SEMANTICS.md §1.4): CreateJob
+/// says so instead of making a job whose runs would mean nothing here.
+#[test]
+fn python_shell_and_streaming_jobs_are_refused_saying_why() {
+    let gl = Gluelab::new();
+    for (kind, says) in [
+        ("pythonshell", "You can't use job bookmarks with Python shell jobs"),
+        ("gluestreaming", "Spark checkpoints, not job bookmarks"),
+    ] {
+        let command = format!(r#"{{"Name": "{kind}", "ScriptLocation": "s3://scripts/job.py"}}"#);
+        let e = gl.fails(
+            254,
+            &[
+                "glue",
+                "create-job",
+                "--name",
+                kind,
+                "--role",
+                "arn:aws:iam::123456789012:role/Glue",
+                "--command",
+                &command,
+            ],
+        );
+        assert!(e.contains("InvalidInputException") && e.contains(says), "{e}");
+    }
+}

@@ -233,7 +233,7 @@ fn a_script_the_runner_does_not_support_fails_the_run_and_saves_no_bookmark() {
     assert_eq!(run["JobRun"]["JobRunState"], "FAILED");
     let message = run["JobRun"]["ErrorMessage"].as_str().unwrap();
     assert!(
-        message.contains("is not supported by gluelab's script runner"),
+        message.contains("which job bookmarks never track"),
         "{message}"
     );
     assert!(

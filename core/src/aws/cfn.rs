@@ -1615,6 +1615,11 @@ fn job_from(decl: &ResourceDecl, name: &str, properties: &Value) -> Result<JobDe
     }
     let role = required_text(decl, properties, &["Role"])?;
     let script = required_text(decl, properties, &["Command", "ScriptLocation"])?;
+    if let Some(kind) = text_at(decl, properties, &["Command", "Name"])? {
+        if let Some(why) = crate::model::job::unbookmarked_command(&kind) {
+            return Err(props_error(decl, why));
+        }
+    }
     let mut job = script_job(name, &role, &script);
     job.description = text_at(decl, properties, &["Description"])?.unwrap_or_default();
     job.default_arguments = string_map(decl, properties.get("DefaultArguments"), "DefaultArguments")?;

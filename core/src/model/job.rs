@@ -147,6 +147,35 @@ impl SourceInput {
     }
 }
 
+/// Why gluelab does not take a job of this `Command.Name`: the kinds of Glue job that are
+/// never bookmarked (GLUE-SEMANTICS.md §1.4). `None` for `glueetl`, the Spark ETL job.
+pub fn unbookmarked_command(name: &str) -> Option<String> {
+    let why = match name {
+        "glueetl" => return None,
+        "pythonshell" => {
+            "a Python shell job cannot use job bookmarks (AWS: \"You can't use job bookmarks with Python shell jobs\")"
+        }
+        "gluestreaming" => "a streaming job keeps its progress in Spark checkpoints, not job bookmarks",
+        "glueray" => "a Ray job has no job bookmarks",
+        other => {
+            return Some(format!(
+                "Command.Name {other:?} is not a Glue job type (glueetl, gluestreaming, pythonshell, glueray)"
+            ))
+        }
+    };
+    Some(format!(
+        "Command.Name {name:?}: {why}; gluelab runs Spark ETL jobs (glueetl), the ones bookmarks apply to"
+    ))
+}
+
+/// The table formats whose tables job bookmarks never track (AWS: "Job bookmarks are not
+/// supported" for Hudi, Delta Lake and Iceberg, the data lake framework limitations).
+pub const UNBOOKMARKED_FORMATS: [(&str, &str); 3] = [
+    ("hudi", "Apache Hudi"),
+    ("delta", "Delta Lake"),
+    ("iceberg", "Apache Iceberg"),
+];
+
 /// `jobBookmarkKeysSortOrder`: whether keys grow (`asc`, the default) or shrink.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum KeySortOrder {

@@ -80,6 +80,7 @@ impl Workspace {
     /// Every problem of `job` that can be seen without running it; empty when it looks runnable.
     pub fn validate_job(&self, job: &JobDefinition) -> Vec<Problem> {
         let mut problems = vec![];
+        let mut problems_later = vec![];
         let mut add = |field: String, message: String| {
             problems.push(Problem {
                 field,
@@ -100,6 +101,22 @@ impl Workspace {
             if key == "--job-bookmark-option" {
                 if let Err(e) = value.parse::<crate::model::args::BookmarkOption>() {
                     add(field, e.to_string());
+                }
+            } else if key == "--datalake-formats" {
+                let lakes: Vec<&str> = crate::model::job::UNBOOKMARKED_FORMATS
+                    .iter()
+                    .filter(|(f, _)| value.split(',').any(|v| v.trim() == *f))
+                    .map(|(_, name)| *name)
+                    .collect();
+                if !lakes.is_empty() {
+                    problems_later.push(Problem {
+                        field,
+                        message: format!(
+                            "job bookmarks are not supported for {} tables (AWS: data lake framework limitations): reads of them are never bookmarked",
+                            lakes.join(" and ")
+                        ),
+                        severity: Severity::Warning,
+                    });
                 }
             } else if key == "--extra-py-files" {
                 for problem in crate::model::python_modules::check_extra_py_files(&self.store, value) {
@@ -289,6 +306,7 @@ impl Workspace {
                 rest = after;
             }
         }
+        problems.extend(problems_later);
         problems.extend(self.state_changes(job));
         problems
     }

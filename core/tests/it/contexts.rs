@@ -70,3 +70,20 @@ fn a_context_whose_source_moved_starts_a_new_state() {
     );
     assert!(kinds_of_last_run(&mut ws).iter().all(|k| *k == VerdictKind::Skipped));
 }
+
+/// `--datalake-formats iceberg`: the editor warns that Iceberg tables are never bookmarked.
+#[test]
+fn a_data_lake_format_argument_warns_that_its_tables_are_not_bookmarked() {
+    let ws = demo::seed_workspace().unwrap();
+    let mut job = ws.job(demo::JOB_NAME).unwrap().clone();
+    job.default_arguments
+        .insert("--datalake-formats".into(), "iceberg".into());
+    let problems = ws.validate_job(&job);
+    let warning = problems
+        .iter()
+        .find(|p| p.field == "default_arguments.--datalake-formats")
+        .unwrap_or_else(|| panic!("{problems:#?}"));
+    assert!(warning
+        .message
+        .starts_with("job bookmarks are not supported for Apache Iceberg tables"));
+}

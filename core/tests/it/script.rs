@@ -174,7 +174,7 @@ fn an_unsupported_call_fails_the_run_at_its_line_and_saves_no_bookmark() {
         failed.error_message.as_deref(),
         Some(
             format!(
-                "{}, line 31: `spark.read.json(...)` is not supported by gluelab's script runner",
+                "{}, line 31: `spark.read.json(...)` reads a Spark DataFrame, which job bookmarks never track (only create_dynamic_frame reads with a transformation_ctx are bookmarked); gluelab's script runner does not run it",
                 script_uri()
             )
             .as_str()

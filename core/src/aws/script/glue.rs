@@ -549,7 +549,17 @@ impl Interp<'_> {
             "csv" => Ok(Format::Csv),
             "parquet" => Ok(Format::Parquet),
             "glueparquet" if writer => Ok(Format::Parquet),
-            _ => {
+            lower => {
+                if let Some((_, framework)) = crate::model::job::UNBOOKMARKED_FORMATS
+                    .iter()
+                    .find(|(f, _)| *f == lower)
+                {
+                    let range = self.required(b, "format")?.1;
+                    return Err(self.error(
+                        range,
+                        format!("format=\"{name}\": job bookmarks are not supported for {framework} tables (AWS: data lake framework limitations), and gluelab does not read them"),
+                    ));
+                }
                 let range = self.required(b, "format")?.1;
                 Err(self.unsupported(
                     range,

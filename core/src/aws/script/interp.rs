@@ -440,7 +440,14 @@ impl<'s> Interp<'s> {
             Value::Builtin(b) => self.call_builtin(b, c),
             Value::Method(object, name) => self.call_method(*object, name, c),
             Value::Unsupported => {
-                Err(self.unsupported(c.func.range(), format!("`{}(...)`", self.text(c.func.range()))))
+                let callee = self.text(c.func.range());
+                if is_dataframe_read(&callee) {
+                    return Err(self.error(
+                        c.func.range(),
+                        format!("`{callee}(...)` reads a Spark DataFrame, which job bookmarks never track (only create_dynamic_frame reads with a transformation_ctx are bookmarked); gluelab's script runner does not run it"),
+                    ));
+                }
+                Err(self.unsupported(c.func.range(), format!("`{callee}(...)`")))
             }
             other => Err(self.error(
                 c.range,
@@ -451,6 +458,15 @@ impl<'s> Interp<'s> {
 }
 
 /// `object.name`, without calling it: a property, a method waiting for its call, or
+/// `spark.read.json`, `spark.read.format("delta").load`, `spark.sql`, `glueContext.create_data_frame...`:
+/// Spark's own readers, which bookmarks never see.
+fn is_dataframe_read(callee: &str) -> bool {
+    callee.contains(".read.")
+        || callee.ends_with(".read")
+        || callee.ends_with(".sql")
+        || callee.contains("create_data_frame")
+}
+
 /// [`Value::Unsupported`] for what the runner does not model.
 fn get_attr(object: Value, name: &str) -> Value {
     const GLUE_CONTEXT: &[&str] = &[

@@ -308,6 +308,21 @@ fn partition_predicates_reach_the_plan() {
     );
 }
 
+/// The reads job bookmarks never track are named as such (GLUE-SEMANTICS.md §1.4).
+#[test]
+fn never_bookmarked_reads_say_so() {
+    let e = err("df = glueContext.spark_session.read.format('delta').load('s3://b/t')\n");
+    assert!(e.message.contains("which job bookmarks never track"), "{e}");
+    let e = err("df = glueContext.create_data_frame.from_catalog(database='db', table_name='t')\n");
+    assert!(e.message.contains("which job bookmarks never track"), "{e}");
+    let e = err("d = glueContext.create_dynamic_frame.from_options('s3', {'paths': ['s3://b/p']}, 'hudi')\n");
+    assert!(
+        e.message
+            .starts_with("format=\"hudi\": job bookmarks are not supported for Apache Hudi tables"),
+        "{e}"
+    );
+}
+
 /// Glue 6.0's getResolvedOptions refuses an abbreviated name where 5.x takes it.
 #[test]
 fn glue_6_scripts_need_full_argument_names() {
@@ -613,9 +628,10 @@ fn reading_needs_job_init() {
 fn outside_the_subset_names_the_line_and_the_thing() {
     let e = err("spark = glueContext.spark_session\ndf = spark.read.json(\n  's3://x/y')\n");
     assert_eq!(e.line, body_line(2));
-    assert_eq!(
-        e.message,
-        "`spark.read.json(...)` is not supported by gluelab's script runner"
+    assert!(
+        e.message
+            .starts_with("`spark.read.json(...)` reads a Spark DataFrame, which job bookmarks never track"),
+        "{e}"
     );
 
     let e = err("for p in ['a']:\n    pass\n");
