@@ -99,6 +99,10 @@ pub enum Command {
     /// (NAME.json, for `aws glue create-job --cli-input-json`) and a CloudFormation template of the
     /// buckets, catalog tables, IAM role and job it needs (NAME.template.json)
     ExportJob(ExportJobArgs),
+    /// gluelab only (AWS has no such API): record what the job's sources hold now as processed,
+    /// without writing it: a run with bookmarks enabled whose last step drops every row, then
+    /// job.commit(). `export-job --mark-as-processed` writes the same as a script for Glue
+    MarkAsProcessed(JobNameArgs),
 }
 
 impl Command {
@@ -108,6 +112,7 @@ impl Command {
             Command::Sts(_) | Command::Logs(_) | Command::Query(_) | Command::Explain(_) | Command::ExportJob(_) => {
                 false
             }
+            Command::MarkAsProcessed(_) => true,
             Command::RedshiftData(c) => matches!(c, RedshiftDataCommand::ExecuteStatement(_)),
             Command::Example(c) => matches!(c, ExampleCommand::Load(_) | ExampleCommand::Replay(_)),
             Command::Exercise(c) => matches!(c, ExerciseCommand::Start(_) | ExerciseCommand::Predict(_)),
@@ -520,6 +525,10 @@ pub struct ExportJobArgs {
     /// The job's name
     #[arg(long)]
     pub job_name: String,
+    /// Write only NAME.mark-as-processed.py: the job with a last step that drops every row, what
+    /// one runs on Glue to record files as processed (gluelab's mark-as-processed)
+    #[arg(long)]
+    pub mark_as_processed: bool,
     /// Where to write the files [default: the current directory]
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,

@@ -47,6 +47,15 @@ pub fn run(args: ExportJobArgs, ctx: &mut Ctx) -> Result<Reply, CliError> {
             job.name
         )));
     }
+    if args.mark_as_processed {
+        let path = dir.join(format!("{}.mark-as-processed.py", job.name));
+        std::fs::write(&path, gluelab_core::aws::export::mark_as_processed_script(&job))
+            .map_err(|e| CliError::general(format!("gluelab: cannot write {}: {e}", path.display())))?;
+        return Ok(Reply::lines(format!(
+            "wrote: {}\nRun it once on Glue with --job-bookmark-option job-bookmark-enable: it commits the bookmark past what is there now and writes nothing.",
+            path.display()
+        )));
+    }
     if args.format == ExportFormat::Cdk {
         return write_cdk_app(ctx, &job, &dir);
     }

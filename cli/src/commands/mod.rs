@@ -63,6 +63,13 @@ pub fn run(command: Command, ctx: &mut Ctx) -> Result<Reply, CliError> {
         Command::Query(q) => athena::query(q, ctx),
         Command::Explain(e) => explain::run(e, ctx),
         Command::ExportJob(args) => export::run(args, ctx),
+        Command::MarkAsProcessed(args) => {
+            let id = ctx
+                .workspace
+                .mark_as_processed(&args.job_name)
+                .map_err(|e| CliError::core("StartJobRun", &e))?;
+            Ok(Reply::doc(&serde_json::json!({ "JobRunId": id })))
+        }
         Command::Clock(c) => clock(c, ctx),
         Command::Scenario(_) => Err(CliError::usage("a scenario cannot run another scenario")),
     }

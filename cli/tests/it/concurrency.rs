@@ -100,3 +100,39 @@ fn python_shell_and_streaming_jobs_are_refused_saying_why() {
         assert!(e.contains("InvalidInputException") && e.contains(says), "{e}");
     }
 }
+
+/// `mark-as-processed` (gluelab only) records what is there as processed, writing nothing;
+/// `export-job --mark-as-processed` writes the script one runs on Glue to the same effect.
+#[test]
+fn mark_as_processed_commits_without_writing_and_exports_the_workaround() {
+    let gl = Gluelab::new();
+    gl.ok(&["example", "replay", "v1,seed,upload:raw-data-1.json"]);
+    let id = gl.json(&["mark-as-processed", "--job-name", JOB])["JobRunId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let run = gl.json(&["glue", "get-job-run", "--job-name", JOB, "--run-id", &id]);
+    assert_eq!(run["JobRun"]["JobRunState"], "SUCCEEDED", "{run}");
+    let entry = gl.json(&["glue", "get-job-bookmark", "--job-name", JOB]);
+    assert_eq!(entry["JobBookmarkEntry"]["RunId"], id.as_str(), "{entry}");
+    let counts = gl.ok(&[
+        "query",
+        "SELECT count(*) AS n FROM devices_data_analystics.devices_integrated_data",
+    ]);
+    assert!(counts.contains("| 0 |"), "nothing written: {counts}");
+    let out = gl.dir.path().join("export");
+    let said = gl.ok(&[
+        "export-job",
+        "--job-name",
+        JOB,
+        "--mark-as-processed",
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert!(said.contains("devices-data-etl.mark-as-processed.py"), "{said}");
+    let script = std::fs::read_to_string(out.join("devices-data-etl.mark-as-processed.py")).unwrap();
+    assert!(
+        script.contains(".filter(\"false\")") && script.contains("job.commit()"),
+        "{script}"
+    );
+}

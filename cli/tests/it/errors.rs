@@ -232,10 +232,7 @@ fn a_script_the_runner_does_not_support_fails_the_run_and_saves_no_bookmark() {
     let run = gl.json(&["glue", "get-job-run", "--job-name", JOB, "--run-id", &id]);
     assert_eq!(run["JobRun"]["JobRunState"], "FAILED");
     let message = run["JobRun"]["ErrorMessage"].as_str().unwrap();
-    assert!(
-        message.contains("which job bookmarks never track"),
-        "{message}"
-    );
+    assert!(message.contains("which job bookmarks never track"), "{message}");
     assert!(
         message.contains("line "),
         "the message names the script line: {message}"

@@ -89,6 +89,23 @@ pub fn pyspark_script(job: &JobDefinition) -> String {
     pyspark_script_with_steps(job).text
 }
 
+/// What one runs on real Glue in place of gluelab's "Mark as processed": the job's script with
+/// a last Filter that drops every row, run once with `--job-bookmark-option
+/// job-bookmark-enable`: it reads what is new, writes nothing and `job.commit()` records it.
+pub fn mark_as_processed_script(job: &JobDefinition) -> String {
+    let mut marking = job.clone();
+    marking.plan = job.plan.marking_as_processed();
+    let script = pyspark_script(&marking);
+    let note = "# Mark as processed: AWS Glue has no API to record files as processed without processing\n\
+        # them. This is the job's own script with a last Filter that drops every row: run it once with\n\
+        # --job-bookmark-option job-bookmark-enable and it reads what is new, writes nothing, and\n\
+        # job.commit() saves the bookmark past it. Then run the job itself as usual.\n";
+    match script.split_once('\n') {
+        Some((title, rest)) => format!("{title}\n{note}{rest}"),
+        None => format!("{note}{script}"),
+    }
+}
+
 /// A script and where each step is in it: an editor highlights the step being edited.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Script {

@@ -112,6 +112,9 @@ pub struct RunRequest {
     /// Replace the job's default arguments key by key.
     pub arguments: BTreeMap<String, String>,
     pub fail_at: Option<FailurePoint>,
+    /// gluelab's "Mark as processed": the run drops every row before its sinks and commits
+    /// (`JobPlan::marking_as_processed`, the workaround a Glue user runs).
+    pub mark_as_processed: bool,
 }
 
 impl RunRequest {
@@ -188,6 +191,16 @@ impl Workspace {
         Ok(id)
     }
 
+    /// "Mark as processed" (gluelab only: AWS has no API to record files as processed without
+    /// processing them). A run with job bookmarks enabled whose last step drops every row: it
+    /// reads what is new, writes nothing and commits, exactly what AWS's workaround does
+    /// (`export::mark_as_processed_script`). Returns the run's id.
+    pub fn mark_as_processed(&mut self, job: &str) -> Result<String> {
+        let mut request = RunRequest::new(job).arg("--job-bookmark-option", "job-bookmark-enable");
+        request.mark_as_processed = true;
+        self.start_job_run(request)
+    }
+
     /// The first half of a run: checks the job and MaxConcurrentRuns and leaves the run RUNNING,
     /// so a user can watch it, stop it, or try to start another one meanwhile.
     pub fn begin_job_run(&mut self, request: RunRequest) -> Result<String> {
@@ -226,7 +239,9 @@ impl Workspace {
             );
             return Ok(id);
         }
-        Ok(self.new_attempt(&request.job_name, request.arguments, request.fail_at, 0, None))
+        let id = self.new_attempt(&request.job_name, request.arguments, request.fail_at, 0, None);
+        self.runs.last_mut().expect("just added").marks_as_processed = request.mark_as_processed;
+        Ok(id)
     }
 
     /// The second half: executes a RUNNING run to its end, then any retries it earns.
@@ -265,7 +280,9 @@ impl Workspace {
                 return Ok(outcome);
             }
             let (arguments, attempt) = (run.requested_arguments.clone(), run.attempt + 1);
+            let marks = run.marks_as_processed;
             current = self.new_attempt(&job.name, arguments, None, attempt, Some(current.clone()));
+            self.runs.last_mut().expect("just added").marks_as_processed = marks;
         }
     }
 
@@ -338,6 +355,7 @@ impl Workspace {
             error_records: vec![],
             step_rows: vec![],
             bookmark_at_start: self.bookmarks.get(job_name).map(|b| b.current.clone()),
+            marks_as_processed: false,
         };
         run.log(
             started,

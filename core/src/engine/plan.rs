@@ -40,7 +40,16 @@ impl Workspace {
                 &script_plan
             }
         };
-        plan.with_arguments(&context.values).map_err(Stop::failed)
+        let plan = plan.with_arguments(&context.values).map_err(Stop::failed)?;
+        if !run.marks_as_processed {
+            return Ok(plan);
+        }
+        run.log(
+            context.started_on,
+            LogStream::Error,
+            "INFO Mark as processed (gluelab only): a last Filter drops every row, so nothing is written and job.commit() records what was read. On Glue, run the exported workaround script.",
+        );
+        Ok(plan.marking_as_processed())
     }
 }
 

@@ -70,6 +70,19 @@ pub struct JobPlan {
 }
 
 impl JobPlan {
+    /// AWS's own answer to "mark these files as processed" (there is no API for it): the same
+    /// job with a last step that drops every row, so a run reads, writes nothing and commits.
+    pub fn marking_as_processed(&self) -> JobPlan {
+        let mut plan = self.clone();
+        plan.transforms.push(
+            crate::transform::Transform::Filter {
+                predicate: "false".into(),
+            }
+            .into(),
+        );
+        plan
+    }
+
     /// The plan with every `${name}` in its text (paths, tables, predicates, expressions)
     /// replaced by the run's argument `--name`, as a script uses `args['name']`. A placeholder
     /// without an argument is an error naming it; `$${` writes a literal `${`.

@@ -136,6 +136,9 @@ pub struct JobRun {
     /// version mismatch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bookmark_at_start: Option<crate::model::bookmark::BookmarkEntry>,
+    /// gluelab's "Mark as processed" run: every row dropped before the sinks, then commit.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub marks_as_processed: bool,
 }
 
 /// Rows into and out of one transform step of a run, and what the step warned about.

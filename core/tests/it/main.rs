@@ -27,6 +27,7 @@ mod jdbc;
 mod jdbc_model;
 mod layers;
 mod listing;
+mod mark_processed;
 mod no_panic;
 mod own_data;
 mod parquet_codecs;
