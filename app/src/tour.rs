@@ -49,6 +49,7 @@ fn panels_changed_by(action: &TourAction) -> &'static [&'static str] {
         TourAction::Statement { .. } => &["sink-title"],
         TourAction::RepairPartitions => &["s3-title"],
         TourAction::OverlappingRuns => &["runs-title", "explain-title", "sink-title"],
+        TourAction::RenameContext { .. } => &["job-title"],
     }
 }
 

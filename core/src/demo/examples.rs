@@ -48,6 +48,8 @@ pub enum TourAction {
     Statement { sql: String },
     /// `MSCK REPAIR TABLE` on the table the job's first source reads.
     RepairPartitions,
+    /// The job's first source gets this `transformation_ctx` (as a user editing the script would).
+    RenameContext { to: String },
     /// Two runs of the job at once: both start, then each finishes, in start order (what a
     /// schedule and a manual start, or MaxConcurrentRuns > 1, lead to).
     OverlappingRuns,
@@ -138,6 +140,12 @@ pub fn examples() -> Vec<Example> {
             job: super::JOB_NAME,
         },
         Example {
+            id: "renamed-context",
+            title: "A renamed transformation_ctx reads everything again",
+            summary: "Bookmark states are keyed by transformation_ctx: rename it and the next run reads every file again (duplicates in the target), while the old state stays in the bookmark, orphaned.",
+            job: super::JOB_NAME,
+        },
+        Example {
             id: "jdbc-keys",
             title: "JDBC bookmarks track keys, not rows",
             summary: "A warehouse table read with jobBookmarkKeys: new keys are read once, an updated row is missed, a key that does not grow is missed for good.",
@@ -155,7 +163,7 @@ pub fn examples() -> Vec<Example> {
 /// The example's workspace, before its tour's first step.
 pub fn load(id: &str) -> Result<Workspace> {
     match id {
-        "seed" | "modified-file" | "failed-run" | "pause-from-to" => super::seed_workspace(),
+        "seed" | "modified-file" | "failed-run" | "pause-from-to" | "renamed-context" => super::seed_workspace(),
         "csv-header" => csv_workspace(),
         "bounded-backlog" => backlog_workspace(),
         "concurrent-runs" => concurrent_workspace(),
@@ -233,6 +241,21 @@ pub fn tour(id: &str) -> Result<Vec<TourStep>> {
             step("Run without bookmarks", "job-bookmark-disable would read the same first two files every run, so bounded execution is refused.", run_with(&[("--job-bookmark-option", "job-bookmark-disable")])),
         ],
         "partitioned-orders" => partitioned_tour(),
+        "renamed-context" => vec![
+            step("Upload file 1", "", upload("raw-data-1.json", file1)),
+            step("Run", "File 1 is read and committed under the source's transformation_ctx.", run()),
+            step("Upload file 2", "", upload("raw-data-2.json", file2)),
+            step(
+                "Rename the transformation_ctx",
+                "A tidy-up in the script: the source's transformation_ctx becomes 'devices_source_v2'. Nothing warns on Glue; gluelab's editor warns before saving.",
+                TourAction::RenameContext { to: "devices_source_v2".into() },
+            ),
+            step(
+                "Run again",
+                "The new name has no state: both files are read, file 1 a second time, so the target holds its rows twice. The old state is still in the bookmark JSON, orphaned.",
+                run(),
+            ),
+        ],
         "concurrent-runs" => vec![
             step("Upload file 1", "", upload("raw-data-1.json", file1)),
             step(
@@ -348,6 +371,18 @@ impl Workspace {
                 Ok(format!("{duration} passed"))
             }
             TourAction::Statement { sql } => Ok(self.execute_warehouse_statement(sql)?.to_string()),
+            TourAction::RenameContext { to } => {
+                let mut from = None;
+                self.edit_job(job, |j| {
+                    if let Some(source) = j.plan.sources.first_mut() {
+                        from = source.transformation_ctx.replace(to.clone());
+                    }
+                })?;
+                Ok(format!(
+                    "transformation_ctx '{}' renamed to '{to}'",
+                    from.unwrap_or_default()
+                ))
+            }
             TourAction::OverlappingRuns => {
                 let first = self.begin_job_run(RunRequest::new(job))?;
                 let second = match self.begin_job_run(RunRequest::new(job)) {
@@ -806,5 +841,21 @@ mod tests {
             .apply_tour_step(super::super::JOB_NAME, &TourAction::OverlappingRuns)
             .unwrap();
         assert!(outcome.contains("ConcurrentRunsExceededException"), "{outcome}");
+    }
+
+    /// Glue keys a source's state by its transformation_ctx (GLUE-SEMANTICS.md §9.7).
+    #[test]
+    fn a_renamed_context_reads_everything_again_and_orphans_its_state() {
+        let ws = play("renamed-context");
+        let runs: Vec<_> = ws.runs_of(super::super::JOB_NAME).collect();
+        let last = runs.last().unwrap();
+        assert!(last.lineage.files.iter().all(|f| f.kind != VerdictKind::Skipped));
+        let old = load("seed").unwrap().job(super::super::JOB_NAME).unwrap().plan.sources[0]
+            .transformation_ctx
+            .clone()
+            .unwrap();
+        assert_eq!(ws.orphaned_states(super::super::JOB_NAME), [old]);
+        let (_, rows) = ws.job_sink_rows(super::super::JOB_NAME).unwrap();
+        assert!(rows.iter().any(|r| r.duplicate_of.is_some()), "file 1's rows twice");
     }
 }

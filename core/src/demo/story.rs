@@ -43,7 +43,7 @@ const PART: &AsciiSet = &CONTROLS
     .add(b'}');
 
 /// The verbs a step may start with, as an error lists them.
-const VERBS: &str = "upload, run, reset, rewind, delete, wait, sql, repair, overlap";
+const VERBS: &str = "upload, run, reset, rewind, delete, wait, sql, repair, overlap, rename";
 
 /// An example and the steps to replay on it.
 #[derive(Debug, Clone, PartialEq)]
@@ -273,6 +273,13 @@ fn parse_step(text: &str, files: &BTreeMap<String, String>) -> Result<TourAction
         "repair" => return Err("repair takes no parts".into()),
         "overlap" if args.is_empty() => TourAction::OverlappingRuns,
         "overlap" => return Err("overlap takes no parts".into()),
+        "rename" => {
+            let to = one("a transformation_ctx")?;
+            if to.trim().is_empty() {
+                return Err("rename takes a transformation_ctx that is not empty".into());
+            }
+            TourAction::RenameContext { to }
+        }
         other => return Err(format!("unknown step `{other}` (steps: {VERBS})")),
     })
 }
@@ -301,6 +308,7 @@ fn step_text(step: &TourAction, files: &BTreeMap<String, String>) -> String {
         TourAction::Statement { sql } => parts.extend(["sql".into(), sql.clone()]),
         TourAction::RepairPartitions => parts.push("repair".into()),
         TourAction::OverlappingRuns => parts.push("overlap".into()),
+        TourAction::RenameContext { to } => parts.extend(["rename".into(), to.clone()]),
     }
     parts.iter().map(|p| encode(p)).collect::<Vec<_>>().join(":")
 }
@@ -400,7 +408,7 @@ mod tests {
         let err = Story::parse("v1,seed,run,rewnd:1").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "story step 2 (`rewnd:1`): unknown step `rewnd` (steps: upload, run, reset, rewind, delete, wait, sql, repair, overlap)"
+            "story step 2 (`rewnd:1`): unknown step `rewnd` (steps: upload, run, reset, rewind, delete, wait, sql, repair, overlap, rename)"
         );
         let err = Story::parse("v1,seed,upload:nope.json").unwrap_err().to_string();
         assert!(

@@ -42,6 +42,27 @@ pub struct VersionField {
 }
 
 impl Workspace {
+    /// The `transformation_ctx` names the job's bookmark holds a state for that no source of
+    /// the job uses any more (renamed or removed): Glue keeps them, and nothing reads them.
+    pub fn orphaned_states(&self, job: &str) -> Vec<String> {
+        let (Ok(definition), Some(bookmark)) = (self.job(job), self.bookmarks.get(job)) else {
+            return vec![];
+        };
+        let used: Vec<&str> = definition
+            .plan
+            .sources
+            .iter()
+            .filter_map(|s| s.transformation_ctx.as_deref())
+            .collect();
+        bookmark
+            .current
+            .states
+            .keys()
+            .filter(|ctx| !used.contains(&ctx.as_str()))
+            .cloned()
+            .collect()
+    }
+
     /// The runs of `job` whose commit can be rewound to, oldest first; none for an unknown job.
     pub fn rewind_targets(&self, job: &str) -> Vec<RewindTarget> {
         let Ok(bookmark) = self.bookmark(job) else {
