@@ -767,6 +767,19 @@ fn check_job_limits(job: &JobDefinition) -> Result<()> {
     Ok(())
 }
 
+/// A table's registered partitions plus the ones found in the store now, in value order (what a
+/// crawler's re-run and `MSCK REPAIR TABLE` leave registered).
+fn registered_with(table: &Table, store: &crate::model::store::ObjectStore) -> Result<Vec<Partition>> {
+    let mut partitions = table.partitions.clone();
+    for found in table.discover_partitions(store)? {
+        if !partitions.iter().any(|p| p.values == found.values) {
+            partitions.push(found);
+        }
+    }
+    partitions.sort_by(|a, b| a.values.cmp(&b.values));
+    Ok(partitions)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -812,17 +825,4 @@ mod tests {
         assert_eq!(ws.advance_clock(60_000).unwrap(), before + 60_000);
         assert!(ws.is_empty(), "a moved clock alone builds nothing");
     }
-}
-
-/// A table's registered partitions plus the ones found in the store now, in value order (what a
-/// crawler's re-run and `MSCK REPAIR TABLE` leave registered).
-fn registered_with(table: &Table, store: &crate::model::store::ObjectStore) -> Result<Vec<Partition>> {
-    let mut partitions = table.partitions.clone();
-    for found in table.discover_partitions(store)? {
-        if !partitions.iter().any(|p| p.values == found.values) {
-            partitions.push(found);
-        }
-    }
-    partitions.sort_by(|a, b| a.values.cmp(&b.values));
-    Ok(partitions)
 }

@@ -34,7 +34,7 @@ pub(super) struct S3Selection {
     pub csv: CsvOptions,
     pub schema: Option<crate::arrow::datatypes::SchemaRef>,
     /// A partitioned catalog source's table: its rows get the partition columns.
-    pub partitioned: Option<Table>,
+    pub partitioned: Option<Box<Table>>,
     pub spec: SourceSpec,
     /// `(uri, last_modified, selection)` for every listed object.
     pub objects: Vec<(String, Millis, Selection)>,
@@ -340,7 +340,7 @@ impl Workspace {
             format,
             csv,
             schema,
-            partitioned: table.filter(|t| t.is_partitioned()).cloned(),
+            partitioned: table.filter(|t| t.is_partitioned()).cloned().map(Box::new),
             spec: spec.clone(),
             objects: objects
                 .into_iter()

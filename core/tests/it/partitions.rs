@@ -15,7 +15,7 @@
 //!   *modelled*: it follows from the per-file rule.
 
 use gluelab_core::demo::examples;
-use gluelab_core::model::lineage::{Reason, VerdictKind};
+use gluelab_core::model::lineage::Reason;
 use gluelab_core::model::run::{JobRun, RunState};
 use gluelab_core::model::store::S3Uri;
 use gluelab_core::{snapshot, RunRequest, Workspace};
