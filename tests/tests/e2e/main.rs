@@ -4,12 +4,15 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod bounded;
+mod concurrency;
+mod contexts;
 mod csp;
 mod editor;
 mod exercise;
 mod layout;
 mod links;
 mod panic;
+mod partitions;
 mod presenter;
 mod query;
 mod rules;
