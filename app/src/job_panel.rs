@@ -1,7 +1,12 @@
-//! The job: what it reads and writes, the switches that matter for bookmarks, and Run.
+//! The job: what it reads and writes, the switches that matter for bookmarks, Run, and
+//! gluelab's own "Mark as processed" with the script one runs on Glue in its place.
 
+use gluelab_core::aws::export::mark_as_processed_script;
 use gluelab_core::model::args::BookmarkOption;
 use gluelab_core::model::job::SinkMode;
+use gluelab_core::model::lineage::VerdictKind;
+use gluelab_core::views::short_run_id;
+use gluelab_core::RunRequest;
 use leptos::prelude::*;
 
 use crate::run_options::{RunOptions, RunOptionsFields};
@@ -76,6 +81,53 @@ pub fn JobPanel() -> impl IntoView {
             studio.selected_run.set(Some(id));
         }
     };
+    // `Workspace::mark_as_processed`'s request, sent down the run worker like any run (one undo
+    // step from begin to end, Stop works, the page stays responsive).
+    let mark = move |_| {
+        let Some(name) = studio.job_name() else { return };
+        let mut request = RunRequest::new(&name).arg("--job-bookmark-option", "job-bookmark-enable");
+        request.mark_as_processed = true;
+        if let Some(id) = crate::runner::start(studio, request) {
+            studio.selected_run.set(Some(id));
+        }
+    };
+    let script_failed = RwSignal::new(None::<String>);
+    let download_mark_script = move |_| {
+        let Some(name) = studio.job_name() else { return };
+        let Some(text) = studio
+            .workspace
+            .with_untracked(|ws| ws.job(&name).ok().map(mark_as_processed_script))
+        else {
+            return;
+        };
+        script_failed.set(
+            crate::share::download(
+                &format!("{name}.mark-as-processed.py"),
+                "text/x-python",
+                text.as_bytes(),
+            )
+            .err()
+            .map(|e| format!("The download did not start: {e}")),
+        );
+    };
+    // The job's latest run, when it was a "Mark as processed" run: what it did, in numbers.
+    let marked = move || {
+        let name = studio.job_name()?;
+        studio.workspace.with(|ws| {
+            let run = ws
+                .runs_of(&name)
+                .last()
+                .filter(|r| r.marks_as_processed && r.completed_on.is_some())?;
+            let files = run.lineage.count(VerdictKind::Read) + run.lineage.count(VerdictKind::ReRead);
+            Some(format!(
+                "Run {} ({}) marked {files} file(s) as processed: {} row(s) read and dropped, {} written.",
+                short_run_id(&run.id),
+                run.state.as_str(),
+                run.rows_read,
+                run.rows_written,
+            ))
+        })
+    };
     view! {
         <section class="panel" aria-labelledby="job-title">
             <h2 id="job-title">"Job"</h2>
@@ -129,6 +181,26 @@ pub fn JobPanel() -> impl IntoView {
                     title=move || if studio.job_name().is_some() { "Edit the job's sources, steps, sinks and arguments" } else { NO_JOB_YET }>
                     "Edit job" {move || unsaved().then_some(" (unsaved draft)")}
                 </button>
+            </div>
+            <div class="action-card mark-processed" role="group" aria-label="Mark as processed (gluelab only)">
+                <div class="row">
+                    <button class="btn secondary" id="mark-as-processed" on:click=mark
+                        disabled=move || studio.job_name().is_none()
+                        title=move || if studio.job_name().is_some() {
+                            "gluelab only: one bookmarked run that reads what is new, drops every row, writes nothing and commits"
+                        } else { NO_JOB_YET }>
+                        "Mark as processed (gluelab only)"
+                    </button>
+                    <button class="link" id="download-mark-script" on:click=download_mark_script
+                        disabled=move || studio.job_name().is_none()>
+                        {move || format!("Download {}.mark-as-processed.py", studio.job_name().unwrap_or_else(|| "job".into()))}
+                    </button>
+                </div>
+                <p class="hint" id="mark-processed-aws">
+                    "AWS has no such API: run the job once with a Filter that drops every row, then job.commit()."
+                </p>
+                {move || marked().map(|text| view! { <p class="hint" id="mark-processed-result">{text}</p> })}
+                {move || script_failed.get().map(|e| view! { <p class="field-error">{e}</p> })}
             </div>
             {move || editing.get().then(|| view! { <crate::editor::JobEditor draft=draft on_close=close_editor/> })}
         </section>
