@@ -29,6 +29,11 @@ pub fn BookmarkPanel() -> impl IntoView {
         let Some(job) = studio.job_name() else { return vec![] };
         studio.workspace.with(|ws| ws.rewind_targets(&job))
     };
+    // States no source reads any more (a renamed or removed transformation_ctx).
+    let orphaned = move || {
+        let Some(job) = studio.job_name() else { return vec![] };
+        studio.workspace.with(|ws| ws.orphaned_states(&job))
+    };
     let first_target = move || rewind_targets().first().map(|t| t.run_id.clone());
     let preview = move |action: BookmarkAction| {
         let job = studio.job_name()?;
@@ -60,6 +65,20 @@ pub fn BookmarkPanel() -> impl IntoView {
                 <span class="muted">{move || version_count().map(|n| format!(" · {n} changes so far")).unwrap_or_default()}</span>
             </p>
             <pre class="json" id="bookmark-json">{cli_json}</pre>
+            {move || {
+                let names = orphaned();
+                (!names.is_empty()).then(|| view! {
+                    <div class="orphaned-states" id="orphaned-states" role="note">
+                        {names.into_iter().map(|ctx| view! {
+                            <p class="warning">
+                                <strong>"Orphaned: "</strong>
+                                <span class="mono">{format!("'{ctx}'")}</span>
+                                " (no source uses this transformation_ctx any more; Glue keeps its state, nothing reads it)"
+                            </p>
+                        }).collect_view()}
+                    </div>
+                })
+            }}
             <div class="bookmark-actions">
                 <div class="action-card">
                     <button class="btn danger" id="reset-bookmark" on:click=reset aria-keyshortcuts="X"
