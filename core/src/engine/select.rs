@@ -2,7 +2,8 @@
 //! key query) and the bookmark before anything is read. S3 sources select by modification time
 //! (`bookmark::select`), JDBC sources by key (`jdbc.rs`).
 
-use super::{explain, is_hidden, RunContext, Stop, ITEMISE_LIMIT};
+use super::{is_hidden, RunContext, Stop, ITEMISE_LIMIT};
+use super::verdict::explain_named;
 use crate::engine::jdbc::KeyPlan;
 use crate::format::{CsvOptions, Format};
 use crate::model::args::BookmarkOption;
@@ -332,7 +333,11 @@ impl Workspace {
                     Selection::OverBound => Some(Reason::OverBound { bound: bound.clone() }),
                     _ => reason,
                 };
-                self.object_verdict(context, ctx.as_deref(), uri, *selection, reason)
+                // Named by its path under the source (`year=2026/month=01/orders-1.json`), so
+                // files of the same name in different folders stay apart.
+                let base = S3Uri::new(&location.bucket, location.folder_prefix()).to_string();
+                let name = uri.strip_prefix(&base).unwrap_or(uri);
+                self.object_verdict(context, ctx.as_deref(), uri, name, *selection, reason)
             })
             .collect::<Result<_, Stop>>()?;
         Ok(S3Selection {
@@ -360,6 +365,7 @@ impl Workspace {
         context: &RunContext,
         ctx: Option<&str>,
         uri: &str,
+        name: &str,
         selection: Selection,
         listed: Option<Reason>,
     ) -> Result<FileVerdict, Stop> {
@@ -385,7 +391,7 @@ impl Workspace {
             last_modified: object.last_modified,
             size: object.size(),
             kind,
-            explanation: explain(&reason, uri, ctx),
+            explanation: explain_named(&reason, name, ctx),
             reason,
             rows: 0,
         })
