@@ -81,12 +81,11 @@ pub fn JobPanel() -> impl IntoView {
             studio.selected_run.set(Some(id));
         }
     };
-    // `Workspace::mark_as_processed`'s request, sent down the run worker like any run (one undo
+    // Core's "Mark as processed" request, sent down the run worker like any run (one undo
     // step from begin to end, Stop works, the page stays responsive).
     let mark = move |_| {
         let Some(name) = studio.job_name() else { return };
-        let mut request = RunRequest::new(&name).arg("--job-bookmark-option", "job-bookmark-enable");
-        request.mark_as_processed = true;
+        let request = RunRequest::marking_as_processed(&name);
         if let Some(id) = crate::runner::start(studio, request) {
             studio.selected_run.set(Some(id));
         }

@@ -48,7 +48,7 @@ fn panels_changed_by(action: &TourAction) -> &'static [&'static str] {
         TourAction::Advance { .. } => &["timeline-title"],
         TourAction::Statement { .. } => &["sink-title"],
         TourAction::RepairPartitions => &["s3-title"],
-        TourAction::OverlappingRuns => &["runs-title", "explain-title", "sink-title"],
+        TourAction::OverlappingRuns => &["explain-title", "runs-title", "sink-title"],
         TourAction::RenameContext { .. } => &["job-title"],
     }
 }

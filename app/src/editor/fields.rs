@@ -29,15 +29,23 @@ pub fn error_id(field: &str) -> String {
     format!("err-{}", slug(field))
 }
 
+/// The id of the warning under `field` (a warning never makes the input invalid).
+pub fn warning_id(field: &str) -> String {
+    format!("warn-{}", slug(field))
+}
+
 /// Core's message(s) about `field`, when there are any.
 #[component]
 pub fn FieldError(#[prop(into)] field: String) -> impl IntoView {
     let editor = expect_context::<Editor>();
-    let id = error_id(&field);
+    let (id, warn_id) = (error_id(&field), warning_id(&field));
     move || {
-        editor.problem(&field).map(|message| {
-            view! { <p class="field-error" id=id.clone()>{message}</p> }
-        })
+        let error = editor.problem(&field);
+        let warning = editor.warning(&field);
+        view! {
+            {error.map(|message| view! { <p class="field-error" id=id.clone()>{message}</p> })}
+            {warning.map(|message| view! { <p class="field-warning" id=warn_id.clone()>{message}</p> })}
+        }
     }
 }
 
@@ -58,7 +66,7 @@ pub fn TextField(
     let editor = expect_context::<Editor>();
     let (id, err) = (input_id(&field), error_id(&field));
     let hint_id = format!("{id}-hint");
-    let described = format!("{err} {hint_id}");
+    let described = format!("{err} {} {hint_id}", warning_id(&field));
     let invalid = {
         let field = field.clone();
         move || editor.problem(&field).is_some()

@@ -48,11 +48,21 @@ impl Editor {
     }
 
     /// Core's message(s) about exactly `field`, joined.
+    /// The errors on `field` (what makes its input invalid), joined.
     pub fn problem(&self, field: &str) -> Option<String> {
+        self.messages(field, Severity::Error)
+    }
+
+    /// The warnings on `field`: worth knowing before saving, never blocking it.
+    pub fn warning(&self, field: &str) -> Option<String> {
+        self.messages(field, Severity::Warning)
+    }
+
+    fn messages(&self, field: &str, severity: Severity) -> Option<String> {
         self.problems.with(|problems| {
             let messages: Vec<&str> = problems
                 .iter()
-                .filter(|p| p.field == field)
+                .filter(|p| p.field == field && p.severity == severity)
                 .map(|p| p.message.as_str())
                 .collect();
             (!messages.is_empty()).then(|| messages.join("; "))

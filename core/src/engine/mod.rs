@@ -125,6 +125,14 @@ impl RunRequest {
         }
     }
 
+    /// gluelab's "Mark as processed" run of `job`: bookmarks enabled, every row dropped before
+    /// the sinks (see [`Workspace::mark_as_processed`]).
+    pub fn marking_as_processed(job_name: &str) -> Self {
+        let mut request = Self::new(job_name).arg("--job-bookmark-option", "job-bookmark-enable");
+        request.mark_as_processed = true;
+        request
+    }
+
     pub fn arg(mut self, key: &str, value: &str) -> Self {
         self.arguments.insert(key.into(), value.into());
         self
@@ -196,9 +204,7 @@ impl Workspace {
     /// reads what is new, writes nothing and commits, exactly what AWS's workaround does
     /// (`export::mark_as_processed_script`). Returns the run's id.
     pub fn mark_as_processed(&mut self, job: &str) -> Result<String> {
-        let mut request = RunRequest::new(job).arg("--job-bookmark-option", "job-bookmark-enable");
-        request.mark_as_processed = true;
-        self.start_job_run(request)
+        self.start_job_run(RunRequest::marking_as_processed(job))
     }
 
     /// The first half of a run: checks the job and MaxConcurrentRuns and leaves the run RUNNING,

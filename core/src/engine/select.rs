@@ -2,8 +2,8 @@
 //! key query) and the bookmark before anything is read. S3 sources select by modification time
 //! (`bookmark::select`), JDBC sources by key (`jdbc.rs`).
 
-use super::{is_hidden, RunContext, Stop, ITEMISE_LIMIT};
 use super::verdict::explain_named;
+use super::{is_hidden, RunContext, Stop, ITEMISE_LIMIT};
 use crate::engine::jdbc::KeyPlan;
 use crate::format::{CsvOptions, Format};
 use crate::model::args::BookmarkOption;
@@ -12,7 +12,7 @@ use crate::model::catalog::Table;
 use crate::model::clock::Millis;
 use crate::model::glob::Exclusions;
 use crate::model::job::{JobPlan, Listing, SourceInput, SourceSpec};
-use crate::model::lineage::{FileVerdict, Reason, VerdictKind};
+use crate::model::lineage::{FileVerdict, ReadRecord, Reason, VerdictKind};
 use crate::model::partition::Place;
 use crate::model::run::JobRun;
 use crate::model::store::S3Uri;
@@ -271,7 +271,11 @@ impl Workspace {
         // A state saved for another path, table or format is not this source's (modelled:
         // AWS says changing a source's properties invalidates its state).
         let identity = spec.input.identity();
-        let previous = previous.filter(|p| p.source.as_ref().is_none_or(|saved| *saved == identity));
+        let changed_from = previous
+            .as_ref()
+            .and_then(|p| p.source.clone())
+            .filter(|saved| *saved != identity);
+        let previous = previous.filter(|_| changed_from.is_none());
         let tracked = ctx.is_some() && context.option != BookmarkOption::Disable;
         if listing.is_bounded() && !tracked {
             return Err(Stop::failed(unbounded_without_bookmarks(&listing, ctx.is_some())));
@@ -339,7 +343,11 @@ impl Workspace {
                 let name = uri.strip_prefix(&base).unwrap_or(uri);
                 self.object_verdict(context, ctx.as_deref(), uri, name, *selection, reason)
             })
-            .collect::<Result<_, Stop>>()?;
+            .collect::<Result<Vec<_>, Stop>>()?;
+        let verdicts = verdicts
+            .into_iter()
+            .map(|v| self.retold(context, &location, changed_from.as_deref(), v))
+            .collect();
         Ok(S3Selection {
             ctx,
             format,
@@ -356,6 +364,71 @@ impl Workspace {
             previous,
             high,
         })
+    }
+
+    /// A read verdict said again where this source's own state cannot say why a file is read
+    /// once more: its transformation_ctx was renamed (another ctx of the job committed it), or
+    /// the source changed what it reads (`changed_from`) and its state started anew.
+    fn retold(
+        &self,
+        context: &RunContext,
+        location: &S3Uri,
+        changed_from: Option<&str>,
+        verdict: FileVerdict,
+    ) -> FileVerdict {
+        let Some(ctx) = verdict.transformation_ctx.as_deref() else {
+            return verdict;
+        };
+        let committed_by = |c: &str| {
+            self.reads
+                .get(&ReadRecord::key_of(&context.job.name, c, &verdict.object))
+                .and_then(|h| h.iter().rev().find(|r| r.committed_at.is_some()))
+                .map(|r| r.run_id.clone())
+        };
+        let reason = match (&verdict.reason, changed_from) {
+            (Reason::New | Reason::CommittedAfterStateRead { .. }, Some(was)) => {
+                committed_by(ctx).map(|run_id| Reason::SourceChanged {
+                    was: was.to_string(),
+                    run_id,
+                })
+            }
+            (Reason::New, None) => context
+                .entry
+                .iter()
+                .flat_map(|e| e.states.keys())
+                // A ctx another source of the job still uses is that source's, not an old name.
+                .filter(|c| {
+                    *c != ctx
+                        && !context
+                            .job
+                            .plan
+                            .sources
+                            .iter()
+                            .any(|s| s.transformation_ctx.as_ref() == Some(*c))
+                })
+                .find_map(|other| {
+                    committed_by(other).map(|run_id| Reason::UnderAnotherContext {
+                        ctx: other.clone(),
+                        run_id,
+                    })
+                }),
+            _ => None,
+        };
+        let Some(reason) = reason else {
+            return verdict;
+        };
+        let base = S3Uri::new(&location.bucket, location.folder_prefix()).to_string();
+        let name = verdict
+            .object
+            .strip_prefix(&base)
+            .unwrap_or(&verdict.object)
+            .to_string();
+        FileVerdict {
+            kind: VerdictKind::ReRead,
+            explanation: explain_named(&reason, &name, Some(ctx)),
+            reason,
+            ..verdict
+        }
     }
 
     /// An object's verdict: `listed` is the reason when the listing left it out (exclusions,

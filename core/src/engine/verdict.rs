@@ -156,6 +156,15 @@ pub fn explain_named(reason: &Reason, name: &str, ctx: Option<&str>) -> String {
             "{name} was read again: run {} processed and committed it, but this run reads the bookmark as it was before that commit (the two runs overlapped, or a pause replays from an earlier run); an appending sink gets its rows twice.",
             short(run_id)
         ),
+        Reason::UnderAnotherContext { ctx: old, run_id } => format!(
+            "{name} was read again: run {} processed and committed it under transformation_ctx '{old}', and this source's transformation_ctx{} has no state of its own yet (a renamed ctx starts a new state; the old one stays in the bookmark, orphaned), so an appending sink gets its rows twice.",
+            short(run_id),
+            ctx.map(|c| format!(" '{c}'")).unwrap_or_default()
+        ),
+        Reason::SourceChanged { was, run_id } => format!(
+            "{name} was read again: run {} processed and committed it when this source read {was}; the source changed since, so its state started anew (modelled) and an appending sink gets its rows twice.",
+            short(run_id)
+        ),
         Reason::AfterReplayEnd { to_run_id } => format!(
             "{name} was not read: it came after the input of run {}, the --job-bookmark-to run; pause with from/to \
              replays only what the runs after --job-bookmark-from processed, up to and including --job-bookmark-to.",

@@ -56,6 +56,12 @@ pub enum Reason {
     /// Read again: `run_id` committed it, but this run reads the bookmark as it was before that
     /// commit (the runs overlapped, or a pause replays from an earlier run).
     CommittedAfterStateRead { run_id: String },
+    /// Read again: `run_id` committed it under transformation_ctx `ctx`, which no longer names
+    /// this source (renamed): the new name has a state of its own.
+    UnderAnotherContext { ctx: String, run_id: String },
+    /// Read again: `run_id` committed it when this source read `was`; it reads something else
+    /// now, so its state started anew (modelled).
+    SourceChanged { was: String, run_id: String },
     /// Modified after this run started: the next run reads it.
     AfterRunStart,
     /// Pause with from/to: the object came after the `--job-bookmark-to` run's input.
@@ -92,6 +98,8 @@ impl Reason {
             | Self::ModifiedSince { run_id }
             | Self::NotCommitted { run_id }
             | Self::CommittedAfterStateRead { run_id }
+            | Self::UnderAnotherContext { run_id, .. }
+            | Self::SourceChanged { run_id, .. }
             | Self::UpdateMissed { run_id } => vec![run_id.as_str()],
             Self::AfterRewind { to_run_id, run_id } => vec![to_run_id.as_str(), run_id.as_str()],
             Self::AfterReplayEnd { to_run_id } => vec![to_run_id.as_str()],

@@ -6,7 +6,7 @@
 use gluelab_core::demo;
 use gluelab_core::format::Format;
 use gluelab_core::model::job::SourceInput;
-use gluelab_core::model::lineage::VerdictKind;
+use gluelab_core::model::lineage::{Reason, VerdictKind};
 use gluelab_core::model::store::S3Uri;
 use gluelab_core::{RunRequest, Workspace};
 
@@ -29,6 +29,11 @@ fn kinds_of_last_run(ws: &mut Workspace) -> Vec<VerdictKind> {
     ws.run(&id).unwrap().lineage.files.iter().map(|f| f.kind).collect()
 }
 
+fn last_reasons(ws: &Workspace) -> Vec<Reason> {
+    let run = ws.runs_of(demo::JOB_NAME).last().unwrap();
+    run.lineage.files.iter().map(|f| f.reason.clone()).collect()
+}
+
 #[test]
 fn a_renamed_context_reads_everything_again_and_orphans_the_old_state() {
     let (mut ws, old) = seed_after_one_run();
@@ -37,7 +42,15 @@ fn a_renamed_context_reads_everything_again_and_orphans_the_old_state() {
     })
     .unwrap();
     let kinds = kinds_of_last_run(&mut ws);
-    assert!(kinds.iter().all(|k| *k != VerdictKind::Skipped), "{kinds:?}");
+    assert!(kinds.iter().all(|k| *k == VerdictKind::ReRead), "{kinds:?}");
+    // Each file says it was committed under the old name.
+    assert!(
+        last_reasons(&ws)
+            .iter()
+            .all(|r| matches!(r, Reason::UnderAnotherContext { ctx, .. } if *ctx == old)),
+        "{:?}",
+        last_reasons(&ws)
+    );
     let json = ws.get_job_bookmark(demo::JOB_NAME, None).unwrap().to_cli_json();
     assert!(json.contains(&format!("\\\"{old}\\\"")), "the old state stays: {json}");
     assert!(json.contains("\\\"renamed\\\""), "{json}");

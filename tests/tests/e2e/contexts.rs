@@ -55,7 +55,11 @@ async fn a_renamed_transformation_ctx_reads_both_files_and_orphans_the_old_state
         .await;
     assert!(!runs.contains("FAILED"), "{runs}");
     let verdicts = browser.wait_text("#verdicts", |t| t.contains("raw-data-2.json")).await;
-    assert!(verdicts.contains("raw-data-1.json was read"), "{verdicts}");
+    assert!(
+        verdicts.contains("raw-data-1.json was read again: run")
+            && verdicts.contains("committed it under transformation_ctx 'datasource'"),
+        "the rename is why: {verdicts}"
+    );
     assert!(verdicts.contains("raw-data-2.json was read"), "{verdicts}");
     assert!(!verdicts.contains("skipped"), "{verdicts}");
     let summary = browser.text("#sink-summary").await;
@@ -131,11 +135,18 @@ async fn mark_as_processed_commits_file_1_without_writing_it() {
     let field = browser.find("#f-sources-0-transformation-ctx").await;
     field.send_keys("_v2").await.expect("type");
     let warning = browser
-        .wait_text("#err-sources-0-transformation-ctx", |t| !t.is_empty())
+        .wait_text("#warn-sources-0-transformation-ctx", |t| !t.is_empty())
         .await;
     assert!(
         warning.contains("renaming 'datasource' to 'datasource_v2' starts a new bookmark state"),
         "{warning}"
+    );
+    // A warning, not an error: the input is not marked invalid and the job can be saved.
+    let invalid = field.attr("aria-invalid").await.expect("attribute");
+    assert_eq!(
+        invalid.as_deref(),
+        Some("false"),
+        "a warning does not make the field invalid"
     );
     scroll_to(&browser, "#f-sources-0-transformation-ctx").await;
     browser.screenshot_as_seen("contexts-04-rename-warning-as-seen").await;
