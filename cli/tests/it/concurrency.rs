@@ -136,3 +136,28 @@ fn mark_as_processed_commits_without_writing_and_exports_the_workaround() {
         "{script}"
     );
 }
+
+/// A renamed transformation_ctx (GLUE-SEMANTICS.md §9.7): the next run reads everything again
+/// and says why; the old state stays in `get-job-bookmark`.
+#[test]
+fn a_renamed_context_reads_again_and_its_old_state_stays_in_the_bookmark() {
+    let gl = Gluelab::new();
+    gl.ok(&[
+        "example",
+        "replay",
+        "v1,renamed-context,upload:raw-data-1.json,run,rename:devices_v2,run",
+    ]);
+    let runs = gl.json(&["glue", "get-job-runs", "--job-name", JOB]);
+    let last = runs["JobRuns"][0]["Id"].as_str().unwrap().to_string();
+    let explained = gl.ok(&["explain", "--job-name", JOB, "--run-id", &last]);
+    assert!(
+        explained.contains("raw-data-1.json was read again")
+            && explained.contains("committed it under transformation_ctx 'datasource'"),
+        "{explained}"
+    );
+    let state = inner(&gl.json(&["glue", "get-job-bookmark", "--job-name", JOB]));
+    assert!(
+        state.get("datasource").is_some() && state.get("devices_v2").is_some(),
+        "{state}"
+    );
+}
