@@ -105,6 +105,57 @@ fn a_bounded_run_takes_the_oldest_files_and_later_runs_take_the_rest() {
     assert!(rows.iter().all(|r| r.duplicate_of.is_none()));
 }
 
+/// The saved edge never moves back (*modelled*): an object S3 stamps in the past (a multipart
+/// upload carries its initiation time) that a bounded run takes first must not drag the edge
+/// behind what an earlier run already read, or that file would be read again.
+#[test]
+fn a_bounded_run_that_reads_an_object_stamped_in_the_past_keeps_its_edge() {
+    let mut ws = seed_with(bounded_files(1));
+    put(&mut ws, "a.json");
+    ws.advance_clock(20 * MINUTE).unwrap();
+    put(&mut ws, "b.json");
+    ws.advance_clock(MINUTE).unwrap();
+    let first = run(&mut ws);
+    assert_eq!(names(&first, VerdictKind::Read), ["a.json"]);
+    let edge = ws
+        .get_job_bookmark(demo::JOB_NAME, None)
+        .unwrap()
+        .s3_state("datasource")
+        .unwrap()
+        .run_start_time;
+    // c.json completes now but was initiated 25 minutes ago: LastModified is 5 minutes before
+    // a.json's, inside the saved band and in no INCLUDE_LIST.
+    let c = S3Uri::parse(&raw("c.json")).unwrap();
+    let body = b"{\"device_id\": \"c\", \"timestamp\": 1, \"state\": true}\n".to_vec();
+    let now = ws.clock().now();
+    let stamped = ws
+        .put_object_multipart(&c, body, now - (edge - 5 * MINUTE))
+        .unwrap()
+        .last_modified;
+    // (The upload's own clock step puts it a second later.)
+    assert!(edge - 6 * MINUTE < stamped && stamped < edge - 4 * MINUTE, "{stamped} vs {edge}");
+    let second = run(&mut ws);
+    assert_eq!(names(&second, VerdictKind::Read), ["c.json"], "oldest first");
+    let saved = ws
+        .get_job_bookmark(demo::JOB_NAME, None)
+        .unwrap()
+        .s3_state("datasource")
+        .unwrap()
+        .run_start_time;
+    assert_eq!(
+        saved, edge,
+        "the newest read (c) is older than the edge: the edge stays"
+    );
+    let third = run(&mut ws);
+    assert_eq!(names(&third, VerdictKind::Read), ["b.json"]);
+    assert!(!names(&third, VerdictKind::ReRead).contains(&"a.json".to_string()));
+    let (_, rows) = ws.job_sink_rows(demo::JOB_NAME).unwrap();
+    assert!(
+        rows.iter().all(|r| r.duplicate_of.is_none()),
+        "a.json was not read twice"
+    );
+}
+
 #[test]
 fn bounded_size_counts_bytes_and_always_takes_one_file() {
     let listing = Listing {
