@@ -133,7 +133,10 @@ fn a_bounded_run_that_reads_an_object_stamped_in_the_past_keeps_its_edge() {
         .unwrap()
         .last_modified;
     // (The upload's own clock step puts it a second later.)
-    assert!(edge - 6 * MINUTE < stamped && stamped < edge - 4 * MINUTE, "{stamped} vs {edge}");
+    assert!(
+        edge - 6 * MINUTE < stamped && stamped < edge - 4 * MINUTE,
+        "{stamped} vs {edge}"
+    );
     let second = run(&mut ws);
     assert_eq!(names(&second, VerdictKind::Read), ["c.json"], "oldest first");
     let saved = ws
