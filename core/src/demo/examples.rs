@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::format::{Format, ParseMode};
 use crate::model::catalog::{Column, Table};
 use crate::model::clock::parse_duration;
-use crate::model::job::{JobDefinition, JobPlan, KeySortOrder, SinkMode, SinkSpec, SourceInput, SourceSpec};
+use crate::model::job::{KeySortOrder, SinkMode, SinkSpec, SourceInput, SourceSpec};
 use crate::model::run::FailurePoint;
 use crate::model::store::S3Uri;
 use crate::transform::Transform;
@@ -550,20 +550,11 @@ fn csv_workspace() -> Result<Workspace> {
     ))?;
     let mut source = SourceSpec::catalog("sales", "orders_raw", Some("orders_raw"));
     source.mode = ParseMode::FailFast;
-    let plan = JobPlan {
-        required_arguments: vec!["JOB_NAME".into()],
-        sources: vec![source],
-        transforms: vec![Transform::Filter {
-            predicate: "amount > 0".into(),
-        }
-        .into()],
-        sinks: vec![SinkSpec::catalog("sales", "orders", Some("orders"))],
-        commits: true,
+    let filter = Transform::Filter {
+        predicate: "amount > 0".into(),
     };
-    let mut job = JobDefinition::new(CSV_JOB, plan);
-    job.default_arguments
-        .insert("--job-bookmark-option".into(), "job-bookmark-enable".into());
-    ws.create_job(job)?;
+    let sink = SinkSpec::catalog("sales", "orders", Some("orders"));
+    ws.create_job(super::bookmarked_job(CSV_JOB, source, vec![filter.into()], sink))?;
     Ok(ws)
 }
 
@@ -574,21 +565,9 @@ fn jdbc_workspace() -> Result<Workspace> {
     ws.execute_warehouse_statement(
         "CREATE TABLE hr.employees (empno INT PRIMARY KEY, name VARCHAR(40), dept VARCHAR(10), salary INT)",
     )?;
-    let plan = JobPlan {
-        required_arguments: vec!["JOB_NAME".into()],
-        sources: vec![SourceSpec::jdbc(
-            "hr.employees",
-            &["empno"],
-            KeySortOrder::Asc,
-            Some("employees"),
-        )],
-        transforms: vec![],
-        sinks: vec![SinkSpec::jdbc("analytics.employees", SinkMode::Append)],
-        commits: true,
-    };
-    let mut job = JobDefinition::new(JDBC_JOB, plan);
-    job.default_arguments
-        .insert("--job-bookmark-option".into(), "job-bookmark-enable".into());
+    let source = SourceSpec::jdbc("hr.employees", &["empno"], KeySortOrder::Asc, Some("employees"));
+    let sink = SinkSpec::jdbc("analytics.employees", SinkMode::Append);
+    let job = super::bookmarked_job(JDBC_JOB, source, vec![], sink);
     ws.create_job(job)?;
     Ok(ws)
 }

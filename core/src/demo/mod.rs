@@ -110,3 +110,24 @@ pub fn devices_job() -> JobDefinition {
     );
     job
 }
+
+/// A job of one source and one sink that commits, with job bookmarks enabled: the shape most
+/// ready examples share.
+pub(crate) fn bookmarked_job(
+    name: &str,
+    source: SourceSpec,
+    transforms: Vec<crate::transform::Step>,
+    sink: SinkSpec,
+) -> JobDefinition {
+    let plan = JobPlan {
+        required_arguments: vec!["JOB_NAME".into()],
+        sources: vec![source],
+        transforms,
+        sinks: vec![sink],
+        commits: true,
+    };
+    let mut job = JobDefinition::new(name, plan);
+    job.default_arguments
+        .insert("--job-bookmark-option".into(), "job-bookmark-enable".into());
+    job
+}

@@ -11,7 +11,7 @@
 use crate::error::Result;
 use crate::format::Format;
 use crate::model::catalog::{Column, Table};
-use crate::model::job::{JobDefinition, JobPlan, SinkSpec, SourceSpec};
+use crate::model::job::{SinkSpec, SourceSpec};
 use crate::model::store::S3Uri;
 use crate::workspace::Workspace;
 
@@ -86,17 +86,8 @@ pub fn partitioned_workspace() -> Result<Workspace> {
     ))?;
     let mut source = SourceSpec::catalog(DATABASE, SOURCE_TABLE, Some("orders"));
     source.listing.push_down_predicate = Some(PREDICATE.into());
-    let plan = JobPlan {
-        required_arguments: vec!["JOB_NAME".into()],
-        sources: vec![source],
-        transforms: vec![],
-        sinks: vec![SinkSpec::catalog(DATABASE, SINK_TABLE, Some("curated"))],
-        commits: true,
-    };
-    let mut job = JobDefinition::new(JOB_NAME, plan);
-    job.default_arguments
-        .insert("--job-bookmark-option".into(), "job-bookmark-enable".into());
-    ws.create_job(job)?;
+    let sink = SinkSpec::catalog(DATABASE, SINK_TABLE, Some("curated"));
+    ws.create_job(super::bookmarked_job(JOB_NAME, source, vec![], sink))?;
     Ok(ws)
 }
 

@@ -341,13 +341,17 @@ impl Workspace {
                 // files of the same name in different folders stay apart.
                 let base = S3Uri::new(&location.bucket, location.folder_prefix()).to_string();
                 let name = uri.strip_prefix(&base).unwrap_or(uri);
-                self.object_verdict(context, ctx.as_deref(), uri, name, *selection, reason)
+                self.object_verdict(
+                    context,
+                    ctx.as_deref(),
+                    uri,
+                    name,
+                    *selection,
+                    reason,
+                    changed_from.as_deref(),
+                )
             })
-            .collect::<Result<Vec<_>, Stop>>()?;
-        let verdicts = verdicts
-            .into_iter()
-            .map(|v| self.retold(context, &location, changed_from.as_deref(), v))
-            .collect();
+            .collect::<Result<_, Stop>>()?;
         Ok(S3Selection {
             ctx,
             format,
@@ -366,26 +370,24 @@ impl Workspace {
         })
     }
 
-    /// A read verdict said again where this source's own state cannot say why a file is read
-    /// once more: its transformation_ctx was renamed (another ctx of the job committed it), or
-    /// the source changed what it reads (`changed_from`) and its state started anew.
-    fn retold(
+    /// Why a file this source's own state calls new was in fact read before: its
+    /// transformation_ctx was renamed (another ctx of the job committed it), or the source
+    /// changed what it reads (`changed_from`) and its state started anew.
+    fn read_under_earlier_state(
         &self,
         context: &RunContext,
-        location: &S3Uri,
+        ctx: &str,
+        uri: &str,
         changed_from: Option<&str>,
-        verdict: FileVerdict,
-    ) -> FileVerdict {
-        let Some(ctx) = verdict.transformation_ctx.as_deref() else {
-            return verdict;
-        };
+        reason: &Reason,
+    ) -> Option<Reason> {
         let committed_by = |c: &str| {
             self.reads
-                .get(&ReadRecord::key_of(&context.job.name, c, &verdict.object))
+                .get(&ReadRecord::key_of(&context.job.name, c, uri))
                 .and_then(|h| h.iter().rev().find(|r| r.committed_at.is_some()))
                 .map(|r| r.run_id.clone())
         };
-        let reason = match (&verdict.reason, changed_from) {
+        match (reason, changed_from) {
             (Reason::New | Reason::CommittedAfterStateRead { .. }, Some(was)) => {
                 committed_by(ctx).map(|run_id| Reason::SourceChanged {
                     was: was.to_string(),
@@ -413,26 +415,14 @@ impl Workspace {
                     })
                 }),
             _ => None,
-        };
-        let Some(reason) = reason else {
-            return verdict;
-        };
-        let base = S3Uri::new(&location.bucket, location.folder_prefix()).to_string();
-        let name = verdict
-            .object
-            .strip_prefix(&base)
-            .unwrap_or(&verdict.object)
-            .to_string();
-        FileVerdict {
-            kind: VerdictKind::ReRead,
-            explanation: explain_named(&reason, &name, Some(ctx)),
-            reason,
-            ..verdict
         }
     }
 
     /// An object's verdict: `listed` is the reason when the listing left it out (exclusions,
-    /// a subfolder, the bound), else the bookmark's verdict on `selection`.
+    /// a subfolder, the bound, a partition), else the bookmark's verdict on `selection`, told
+    /// by the state it came from when that was another ctx's or the source's before it changed.
+    /// `name` is how the explanation names it (its path under the source).
+    #[allow(clippy::too_many_arguments)]
     fn object_verdict(
         &self,
         context: &RunContext,
@@ -441,21 +431,29 @@ impl Workspace {
         name: &str,
         selection: Selection,
         listed: Option<Reason>,
+        changed_from: Option<&str>,
     ) -> Result<FileVerdict, Stop> {
         let object = self.store.get(&S3Uri::parse(uri)?)?;
         let replay_to = context.replay_to();
         let (kind, reason) = match listed {
             Some(reason @ Reason::OverBound { .. }) => (VerdictKind::Deferred, reason),
             Some(reason) => (VerdictKind::Skipped, reason),
-            None => self.verdict(
-                &context.job.name,
-                ctx,
-                replay_to.as_ref(),
-                context.option,
-                uri,
-                Some(object.version),
-                selection,
-            ),
+            None => {
+                let (kind, reason) = self.verdict(
+                    &context.job.name,
+                    ctx,
+                    replay_to.as_ref(),
+                    context.option,
+                    uri,
+                    Some(object.version),
+                    selection,
+                );
+                let earlier = ctx.and_then(|c| self.read_under_earlier_state(context, c, uri, changed_from, &reason));
+                match earlier {
+                    Some(reason) => (VerdictKind::ReRead, reason),
+                    None => (kind, reason),
+                }
+            }
         };
         Ok(FileVerdict {
             transformation_ctx: ctx.map(str::to_string),

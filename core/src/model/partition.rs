@@ -128,7 +128,11 @@ impl Table {
             .iter()
             .enumerate()
             .map(|(k, field)| {
-                let values = self.partitions.iter().map(|p| value_of(&p.values[k]));
+                // A partition with fewer values than keys (an edited file) has NULL for the rest.
+                let values = self
+                    .partitions
+                    .iter()
+                    .map(|p| p.values.get(k).and_then(|v| value_of(v)));
                 typed(Arc::new(StringArray::from_iter(values)), field)
             })
             .collect::<Result<Vec<_>>>()?;
