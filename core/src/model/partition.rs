@@ -268,6 +268,18 @@ mod tests {
         assert!(e.contains("has no partition keys"), "{e}");
     }
 
+    /// An edited workspace file may hold a partition with fewer values than keys: its missing
+    /// values are NULL, never an index past the end.
+    #[test]
+    fn a_partition_short_of_values_is_null_for_the_rest() {
+        let (mut t, _) = sales();
+        t.partitions = vec![Partition {
+            values: vec!["2026".into()],
+            location: "s3://raw/sales/year=2026/".into(),
+        }];
+        assert_eq!(t.partitions_kept("push_down_predicate", "month IS NULL").unwrap(), [true]);
+    }
+
     #[test]
     fn rows_get_typed_partition_columns() {
         let (t, _) = sales();
