@@ -45,6 +45,14 @@ impl Gluelab {
         }
     }
 
+    /// Writes `body` to a local file named after `name` (`/` flattened to `_`) in the test's
+    /// folder; its path, for `s3 cp` or `--template-file`.
+    pub fn write_local(&self, name: &str, body: &str) -> String {
+        let path = self.dir.path().join(name.replace('/', "_"));
+        std::fs::write(&path, body).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+
     pub fn workspace(&self) -> PathBuf {
         self.dir.path().join("ws")
     }

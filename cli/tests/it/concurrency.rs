@@ -50,9 +50,8 @@ fn the_second_of_two_overlapping_runs_fails_its_commit_and_its_rows_stay() {
 fn create_job_takes_job_run_queuing_enabled_and_get_job_shows_it() {
     let gl = Gluelab::new();
     gl.ok(&["s3", "mb", "s3://scripts"]);
-    let script = gl.dir.path().join("job.py");
-    std::fs::write(&script, "from awsglue.job import Job\n").unwrap();
-    gl.ok(&["s3", "cp", script.to_str().unwrap(), "s3://scripts/job.py"]);
+    let script = gl.write_local("job.py", "from awsglue.job import Job\n");
+    gl.ok(&["s3", "cp", &script, "s3://scripts/job.py"]);
     let create = |name: &str, queuing: bool| {
         let mut args = vec![
             "glue",

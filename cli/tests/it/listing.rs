@@ -33,17 +33,11 @@ glueContext.write_dynamic_frame.from_options(
 job.commit()
 "#;
 
-fn file(gl: &Gluelab, name: &str, body: &str) -> String {
-    let path = gl.dir.path().join(name);
-    std::fs::write(&path, body).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
 fn job(gl: &Gluelab, glue_version: &str, default_arguments: &str) {
     for bucket in ["landing", "lake", "scripts"] {
         gl.ok(&["s3", "mb", &format!("s3://{bucket}")]);
     }
-    let script = file(gl, "orders.py", SCRIPT);
+    let script = gl.write_local("orders.py", SCRIPT);
     gl.ok(&["s3", "cp", &script, "s3://scripts/orders.py"]);
     gl.ok(&[
         "glue",
@@ -92,7 +86,7 @@ fn a_bounded_script_drains_its_backlog_two_files_a_run() {
         ("upload.tmp", "not json\n"),
         ("04.json", "{\"id\": 4}\n"),
     ] {
-        let local = file(&gl, name, body);
+        let local = gl.write_local(name, body);
         gl.ok(&["s3", "cp", &local, &format!("s3://landing/acme/{name}")]);
         gl.ok(&["clock", "advance", "20m"]);
     }
@@ -140,7 +134,7 @@ fn glue_6_refuses_an_abbreviated_argument_that_glue_5_takes() {
     for (version, state) in [("5.0", "SUCCEEDED"), ("6.0", "FAILED")] {
         let gl = Gluelab::new();
         job(&gl, version, r#"{"--job-bookmark-option": "job-bookmark-enable"}"#);
-        let local = file(&gl, "01.json", "{\"id\": 1}\n");
+        let local = gl.write_local("01.json", "{\"id\": 1}\n");
         gl.ok(&["s3", "cp", &local, "s3://landing/acme/01.json"]);
         let (_, run) = start(&gl, r#"{"--tenant": "acme"}"#);
         assert_eq!(run["JobRunState"], state, "{version}: {run}");

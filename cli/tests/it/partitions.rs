@@ -57,14 +57,8 @@ glueContext.write_dynamic_frame.from_options(
 job.commit()
 "#;
 
-fn file(gl: &Gluelab, name: &str, body: &str) -> String {
-    let path = gl.dir.path().join(name.replace('/', "_"));
-    std::fs::write(&path, body).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
 fn put(gl: &Gluelab, key: &str, body: &str) {
-    let local = file(gl, key, body);
+    let local = gl.write_local(key, body);
     gl.ok(&["s3", "cp", &local, &format!("s3://sales-lake/orders/{key}")]);
 }
 
@@ -97,13 +91,10 @@ fn partitions(gl: &Gluelab, expression: Option<&str>) -> Vec<String> {
         .collect()
 }
 
-fn msck(gl: &Gluelab) -> serde_json::Value {
-    let id = gl.json(&[
-        "athena",
-        "start-query-execution",
-        "--query-string",
-        "MSCK REPAIR TABLE lake.orders",
-    ])["QueryExecutionId"]
+/// `MSCK REPAIR TABLE table` through Athena, and its execution as `get-query-execution` says.
+fn msck(gl: &Gluelab, table: &str) -> serde_json::Value {
+    let sql = format!("MSCK REPAIR TABLE {table}");
+    let id = gl.json(&["athena", "start-query-execution", "--query-string", &sql])["QueryExecutionId"]
         .as_str()
         .unwrap()
         .to_string();
@@ -126,7 +117,7 @@ fn partitions_wait_for_msck_repair_and_a_predicate_prunes_them() {
     for bucket in ["sales-lake", "sales-curated", "scripts"] {
         gl.ok(&["s3", "mb", &format!("s3://{bucket}")]);
     }
-    let template = file(&gl, "lake.json", TEMPLATE);
+    let template = gl.write_local("lake.json", TEMPLATE);
     gl.ok(&deploy_args(&template, "lake"));
     put(
         &gl,
@@ -138,7 +129,7 @@ fn partitions_wait_for_msck_repair_and_a_predicate_prunes_them() {
         "year=2026/month=01/b.json",
         "{\"order_id\": 1001, \"amount\": 25.5}\n",
     );
-    let script = file(&gl, "orders.py", SCRIPT);
+    let script = gl.write_local("orders.py", SCRIPT);
     gl.ok(&["s3", "cp", &script, "s3://scripts/orders.py"]);
     gl.ok(&[
         "glue",
@@ -161,7 +152,7 @@ fn partitions_wait_for_msck_repair_and_a_predicate_prunes_them() {
         "{explained}"
     );
 
-    let repaired = msck(&gl);
+    let repaired = msck(&gl, "lake.orders");
     assert_eq!(repaired["QueryExecution"]["Status"]["State"], "SUCCEEDED", "{repaired}");
     assert_eq!(partitions(&gl, None), ["2025/12", "2026/01"]);
     assert_eq!(partitions(&gl, Some("year = '2026'")), ["2026/01"]);
@@ -207,16 +198,7 @@ fn partitions_wait_for_msck_repair_and_a_predicate_prunes_them() {
         e.contains("InvalidInputException") && e.contains("the partition keys: year, month"),
         "{e}"
     );
-    // MSCK REPAIR TABLE on a table without partition keys fails as a query.
-    let id = gl.json(&[
-        "athena",
-        "start-query-execution",
-        "--query-string",
-        "MSCK REPAIR TABLE nope.orders",
-    ])["QueryExecutionId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let failed = gl.json(&["athena", "get-query-execution", "--query-execution-id", &id]);
+    // MSCK REPAIR TABLE on a table that does not exist fails as a query.
+    let failed = msck(&gl, "nope.orders");
     assert_eq!(failed["QueryExecution"]["Status"]["State"], "FAILED", "{failed}");
 }
