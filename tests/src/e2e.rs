@@ -418,6 +418,19 @@ impl BrowserSession {
         file
     }
 
+    /// Opens the Examples dialog and loads the ready example `id` (its tour starts at step 1).
+    pub async fn open_example(&self, id: &str) {
+        self.click("#open-examples").await;
+        self.click(&format!(".example-card[data-example='{id}']")).await;
+    }
+
+    /// [`BrowserSession::screenshot_as_seen`] once a tour step's spotlight, which scrolls
+    /// smoothly, has brought its panel to rest.
+    pub async fn screenshot_after_spotlight(&self, name: &str) -> PathBuf {
+        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+        self.screenshot_as_seen(name).await
+    }
+
     /// A screenshot of the viewport as the user sees it now, scrolled wherever the page is.
     pub async fn screenshot_as_seen(&self, name: &str) -> PathBuf {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");

@@ -9,8 +9,7 @@ use gluelab_tests::e2e::*;
 async fn the_bounded_backlog_tour_drains_two_files_a_run() {
     // A projector's size: the spotlight must bring each step's panel on screen.
     let (_server, browser) = open_seed_workbench_at(1280, 720).await;
-    browser.click("#open-examples").await;
-    browser.click(".example-card[data-example='bounded-backlog']").await;
+    browser.open_example("bounded-backlog").await;
     browser.wait_text("#tour-progress", |t| t == "Step 1 of 6").await;
     // The backlog waits in the bucket before the first step.
     browser
@@ -34,8 +33,7 @@ async fn the_bounded_backlog_tour_drains_two_files_a_run() {
         );
     }
     // What the room sees first (a whole-page shot resizes the window and loses the scroll).
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-    browser.screenshot_as_seen("bounded-01-first-run-as-seen").await;
+    browser.screenshot_after_spotlight("bounded-01-first-run-as-seen").await;
     browser.screenshot("bounded-01-first-run").await;
 
     // Runs 2 and 3 take the rest, oldest first, with day 6 arriving in between.
@@ -69,8 +67,7 @@ async fn the_bounded_backlog_tour_drains_two_files_a_run() {
         .await;
     assert!(error.contains("bounded execution (boundedFiles \"2\")"), "{error}");
     assert!(error.contains("job bookmarks are not enabled"), "{error}");
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-    browser.screenshot_as_seen("bounded-02-refused-as-seen").await;
+    browser.screenshot_after_spotlight("bounded-02-refused-as-seen").await;
 
     // The editor shows the bound where a user sets it.
     browser.click("#edit-job").await;

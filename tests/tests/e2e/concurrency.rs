@@ -24,8 +24,7 @@ fn rows_and_duplicates(summary: &str) -> (usize, usize) {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn two_overlapping_runs_the_second_commit_fails_with_a_version_mismatch() {
     let (_server, browser) = open_seed_workbench_at(1280, 720).await;
-    browser.click("#open-examples").await;
-    browser.click(".example-card[data-example='concurrent-runs']").await;
+    browser.open_example("concurrent-runs").await;
     browser.wait_text("#tour-progress", |t| t == "Step 1 of 5").await;
 
     // Upload file 1, then start two runs at once.
@@ -58,8 +57,9 @@ async fn two_overlapping_runs_the_second_commit_fails_with_a_version_mismatch() 
     assert_eq!(flagged, duplicates, "{summary}");
 
     // What the room sees first (a whole-page shot resizes the window and loses the scroll).
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-    browser.screenshot_as_seen("concurrency-01-overlap-as-seen").await;
+    browser
+        .screenshot_after_spotlight("concurrency-01-overlap-as-seen")
+        .await;
 
     // Picking the failed run in the runs panel shows the same explanation.
     let rows_shown = browser
@@ -104,8 +104,9 @@ async fn two_overlapping_runs_the_second_commit_fails_with_a_version_mismatch() 
         })
         .await;
     assert!(!verdicts.contains("read again"), "{verdicts}");
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-    browser.screenshot_as_seen("concurrency-02-drained-as-seen").await;
+    browser
+        .screenshot_after_spotlight("concurrency-02-drained-as-seen")
+        .await;
     browser.screenshot("concurrency-02-drained").await;
     browser.close().await;
 }

@@ -25,8 +25,7 @@ async fn scroll_to(browser: &BrowserSession, css: &str) {
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn a_renamed_transformation_ctx_reads_both_files_and_orphans_the_old_state() {
     let (_server, browser) = open_seed_workbench_at(1280, 720).await;
-    browser.click("#open-examples").await;
-    browser.click(".example-card[data-example='renamed-context']").await;
+    browser.open_example("renamed-context").await;
     browser.wait_text("#tour-progress", |t| t == "Step 1 of 5").await;
 
     // Upload file 1, run, upload file 2: one state, under the seed's ctx, and no orphan.
@@ -69,8 +68,7 @@ async fn a_renamed_transformation_ctx_reads_both_files_and_orphans_the_old_state
     assert!(bookmark.contains("devices_source_v2"), "{bookmark}");
     assert!(bookmark.contains(r#"\"datasource\""#), "{bookmark}");
     assert_eq!(browser.text("#orphaned-states").await, ORPHANED);
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    browser.screenshot_as_seen("contexts-01-rerun-as-seen").await;
+    browser.screenshot_after_spotlight("contexts-01-rerun-as-seen").await;
     scroll_to(&browser, "#orphaned-states").await;
     browser.screenshot_as_seen("contexts-02-orphaned-as-seen").await;
     browser.screenshot("contexts-02-orphaned").await;

@@ -11,18 +11,11 @@ async fn at_step(browser: &BrowserSession, step: usize) {
     browser.wait_text("#tour-progress", |t| t == want).await;
 }
 
-/// Lets the spotlight's scroll settle, then shoots what the room sees.
-async fn as_seen(browser: &BrowserSession, name: &str) {
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-    browser.screenshot_as_seen(name).await;
-}
-
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn the_partitioned_tour_prunes_tracks_and_registers() {
     let (_server, browser) = open_seed_workbench_at(1280, 720).await;
-    browser.click("#open-examples").await;
-    browser.click(".example-card[data-example='partitioned-orders']").await;
+    browser.open_example("partitioned-orders").await;
     browser.wait_text("#job-name", |t| t == "orders-2026-etl").await;
     at_step(&browser, 1).await;
     // The table's folder is chosen: it can be repaired from the S3 panel.
@@ -40,7 +33,7 @@ async fn the_partitioned_tour_prunes_tracks_and_registers() {
         verdicts.contains("orders-1.json was read: no committed run had processed it yet"),
         "{verdicts}"
     );
-    as_seen(&browser, "partitions-01-pruned-as-seen").await;
+    browser.screenshot_after_spotlight("partitions-01-pruned-as-seen").await;
 
     // The late January file is read, January's first is skipped.
     browser.click("#tour-next").await;
@@ -67,7 +60,9 @@ async fn the_partitioned_tour_prunes_tracks_and_registers() {
     assert!(titles[0].contains("year=2026/month=02/"), "{titles:?}");
     let low = browser.low_contrast_text().await;
     assert!(!low.iter().any(|l| l.to_lowercase().contains("registered")), "{low:?}");
-    as_seen(&browser, "partitions-02-not-registered-as-seen").await;
+    browser
+        .screenshot_after_spotlight("partitions-02-not-registered-as-seen")
+        .await;
 
     // Run 3: February is not read, and the explain panel says why.
     browser.click("#tour-next").await;
@@ -79,7 +74,9 @@ async fn the_partitioned_tour_prunes_tracks_and_registers() {
         verdicts.contains("its folder year=2026/month=02/ is not a partition in the catalog yet"),
         "{verdicts}"
     );
-    as_seen(&browser, "partitions-03-not-a-partition-as-seen").await;
+    browser
+        .screenshot_after_spotlight("partitions-03-not-a-partition-as-seen")
+        .await;
 
     // MSCK REPAIR TABLE registers it: the badge says "partition".
     browser.click("#tour-next").await;
@@ -96,7 +93,9 @@ async fn the_partitioned_tour_prunes_tracks_and_registers() {
         .script("return [...document.querySelectorAll('.role-badge')].filter(b => b.title.includes('year=2026/month=02/')).map(b => b.textContent)")
         .await;
     assert_eq!(titles, ["partition"]);
-    as_seen(&browser, "partitions-04-registered-as-seen").await;
+    browser
+        .screenshot_after_spotlight("partitions-04-registered-as-seen")
+        .await;
 
     // The last run reads February.
     browser.click("#tour-next").await;
@@ -107,7 +106,9 @@ async fn the_partitioned_tour_prunes_tracks_and_registers() {
         .wait_text("#verdicts", |t| t.contains("orders-1.json was read"))
         .await;
     assert!(!verdicts.contains("not a partition in the catalog"), "{verdicts}");
-    as_seen(&browser, "partitions-05-february-read-as-seen").await;
+    browser
+        .screenshot_after_spotlight("partitions-05-february-read-as-seen")
+        .await;
     browser.screenshot("partitions-05-february-read").await;
 
     // The S3 panel's button: nothing is left to register.
