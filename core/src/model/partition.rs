@@ -277,7 +277,10 @@ mod tests {
             values: vec!["2026".into()],
             location: "s3://raw/sales/year=2026/".into(),
         }];
-        assert_eq!(t.partitions_kept("push_down_predicate", "month IS NULL").unwrap(), [true]);
+        assert_eq!(
+            t.partitions_kept("push_down_predicate", "month IS NULL").unwrap(),
+            [true]
+        );
     }
 
     #[test]
