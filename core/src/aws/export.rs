@@ -57,18 +57,22 @@ pub fn job_arguments(job: &JobDefinition) -> BTreeMap<String, String> {
     arguments
         .entry("--job-language".into())
         .or_insert_with(|| "python".into());
-    let plan = &job.plan;
-    let needs_temp_dir = plan.sinks.iter().any(|s| matches!(s.output, SinkOutput::Jdbc { .. }))
-        || plan
-            .transforms
-            .iter()
-            .any(|s| s.enabled && matches!(s.transform, Transform::Relationalize { .. }));
-    if needs_temp_dir && !job.non_overridable_arguments.contains_key("--TempDir") {
+    if needs_temp_dir(&job.plan) && !job.non_overridable_arguments.contains_key("--TempDir") {
         arguments
             .entry("--TempDir".into())
             .or_insert_with(|| format!("s3://{}/temporary/", assets_bucket()));
     }
     arguments
+}
+
+/// Whether the script reads `args["TempDir"]`: a Redshift sink stages its rows there,
+/// `Relationalize` its child frames.
+fn needs_temp_dir(plan: &crate::model::job::JobPlan) -> bool {
+    plan.sinks.iter().any(|s| matches!(s.output, SinkOutput::Jdbc { .. }))
+        || plan
+            .transforms
+            .iter()
+            .any(|s| s.enabled && matches!(s.transform, Transform::Relationalize { .. }))
 }
 
 /// Whether the job reads or writes the warehouse, and so needs [`WAREHOUSE_CONNECTION`].
@@ -133,9 +137,7 @@ pub fn pyspark_script_with_steps(job: &JobDefinition) -> Script {
     if !required.iter().any(|r| r == "JOB_NAME") {
         required.insert(0, "JOB_NAME".into());
     }
-    if plan.sinks.iter().any(|s| matches!(s.output, SinkOutput::Jdbc { .. }))
-        && !required.iter().any(|r| r == "TempDir")
-    {
+    if needs_temp_dir(plan) && !required.iter().any(|r| r == "TempDir") {
         required.push("TempDir".into());
     }
     let required: Vec<String> = required.iter().map(|r| py(r)).collect();
@@ -222,12 +224,20 @@ pub fn pyspark_script_with_steps(job: &JobDefinition) -> Script {
     for step in &plan.transforms {
         step_lines.push(out.len());
         out.push(step_line(step));
+        // Relationalize gives a collection: the job goes on with its root table.
+        if let Transform::Relationalize { name, .. } = &step.transform {
+            out.push(disabled_if_off(step, format!("df = dfc.select({})", py(name))));
+        }
     }
     if !plan.transforms.is_empty() {
         out.push(String::new());
     }
     for sink in &plan.sinks {
         let ctx = py(sink.transformation_ctx.as_deref().unwrap_or(""));
+        let frame = match &sink.collection_key {
+            Some(key) => format!("dfc.select({})", py(key)),
+            None => "df".to_string(),
+        };
         match (&sink.output, &sink.mode) {
             (SinkOutput::S3 { path, .. }, SinkMode::Overwrite) => {
                 out.push(format!(
@@ -243,12 +253,12 @@ pub fn pyspark_script_with_steps(job: &JobDefinition) -> Script {
         }
         out.push(match &sink.output {
             SinkOutput::Catalog { database, table } => format!(
-                "glueContext.write_dynamic_frame.from_catalog(frame=df, database={}, table_name={}, transformation_ctx={ctx})",
+                "glueContext.write_dynamic_frame.from_catalog(frame={frame}, database={}, table_name={}, transformation_ctx={ctx})",
                 py(database),
                 py(table)
             ),
             SinkOutput::S3 { path, format } => format!(
-                "glueContext.write_dynamic_frame.from_options(frame=df, connection_type=\"s3\", connection_options={{\"path\": {}}}, format={}, transformation_ctx={ctx})",
+                "glueContext.write_dynamic_frame.from_options(frame={frame}, connection_type=\"s3\", connection_options={{\"path\": {}}}, format={}, transformation_ctx={ctx})",
                 py(path),
                 py(format.name())
             ),
@@ -275,7 +285,7 @@ pub fn pyspark_script_with_steps(job: &JobDefinition) -> Script {
                     }
                 }
                 format!(
-                    "glueContext.write_dynamic_frame.from_jdbc_conf(frame=df, catalog_connection={}, connection_options={{{}}}, redshift_tmp_dir=args[\"TempDir\"], transformation_ctx={ctx})",
+                    "glueContext.write_dynamic_frame.from_jdbc_conf(frame={frame}, catalog_connection={}, connection_options={{{}}}, redshift_tmp_dir=args[\"TempDir\"], transformation_ctx={ctx})",
                     py(WAREHOUSE_CONNECTION),
                     options.join(", ")
                 )
@@ -329,8 +339,11 @@ pub fn create_job_request(job: &JobDefinition, script_location: &str) -> serde_j
 
 fn step_line(step: &Step) -> String {
     let line = step.transform.to_pyspark("df");
-    let is_statement = matches!(step.transform, crate::transform::Transform::Show { .. });
-    let mut line = if is_statement { line } else { format!("df = {line}") };
+    let mut line = match step.transform {
+        Transform::Show { .. } => line,
+        Transform::Relationalize { .. } => format!("dfc = {line}"),
+        _ => format!("df = {line}"),
+    };
     // Glue's transforms take the thresholds next to transformation_ctx.
     let thresholds: Vec<String> = [
         ("stageThreshold", step.stage_threshold),
@@ -345,6 +358,10 @@ fn step_line(step: &Step) -> String {
             _ => line.push_str(&format!("  # gluelab {}", thresholds.join(", "))),
         }
     }
+    disabled_if_off(step, line)
+}
+
+fn disabled_if_off(step: &Step, line: String) -> String {
     if step.enabled {
         line
     } else {

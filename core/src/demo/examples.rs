@@ -134,6 +134,12 @@ pub fn examples() -> Vec<Example> {
             job: super::partitioned::JOB_NAME,
         },
         Example {
+            id: "relationalize-keys",
+            title: "Relationalize: duplicates under new keys",
+            summary: "Orders with nested items, split by Relationalize into a root table and a child table joined on generated keys that continue across runs: a file read again is written again under new keys, duplicates no key can find.",
+            job: super::relationalized::JOB_NAME,
+        },
+        Example {
             id: "concurrent-runs",
             title: "Two runs at once: the second commit fails",
             summary: "MaxConcurrentRuns 2: two overlapping runs read the same bookmark, both write, the first commit wins, the second fails with a version mismatch, and the target holds its rows twice.",
@@ -169,6 +175,7 @@ pub fn load(id: &str) -> Result<Workspace> {
         "concurrent-runs" => concurrent_workspace(),
         "jdbc-keys" => jdbc_workspace(),
         "partitioned-orders" => super::partitioned::partitioned_workspace(),
+        "relationalize-keys" => super::relationalized::relationalized_workspace(),
         "hr-rules" => super::hr::hr_workspace(),
         other => Err(unknown(other)),
     }
@@ -241,6 +248,7 @@ pub fn tour(id: &str) -> Result<Vec<TourStep>> {
             step("Run without bookmarks", "job-bookmark-disable would read the same first two files every run, so bounded execution is refused.", run_with(&[("--job-bookmark-option", "job-bookmark-disable")])),
         ],
         "partitioned-orders" => partitioned_tour(),
+        "relationalize-keys" => relationalized_tour(),
         "renamed-context" => vec![
             step("Upload file 1", "", upload("raw-data-1.json", file1)),
             step("Run", "File 1 is read and committed under the source's transformation_ctx.", run()),
@@ -289,6 +297,32 @@ pub fn tour(id: &str) -> Result<Vec<TourStep>> {
         }
         other => return Err(unknown(other)),
     })
+}
+
+/// The Relationalize example's tour (`demo::relationalized`).
+fn relationalized_tour() -> Vec<TourStep> {
+    use super::relationalized::{ORDERS_1, ORDERS_1_AMENDED, ORDERS_2};
+    vec![
+        step("Upload orders-1.json", "Two orders, each with a list of items.", upload(ORDERS_1.0, ORDERS_1.1)),
+        step(
+            "Run",
+            "Relationalize splits each order's items into orders_items: order 1001 gets key 1, order 1002 key 2, and each item row carries its order's key as id. The bookmark keeps the last key under the step's transformation_ctx (modelled).",
+            run(),
+        ),
+        step("Upload orders-2.json", "", upload(ORDERS_2.0, ORDERS_2.1)),
+        step("Run again", "Only orders-2.json is read, and its keys continue at 3: Relationalize is bookmark-aware.", run()),
+        step("Let 20 minutes pass", "Past the bookmark's 15-minute band.", TourAction::Advance { duration: "20m".into() }),
+        step(
+            "Overwrite orders-1.json with one more order",
+            "Order 1004 is appended to the file: same key, new LastModified.",
+            upload(ORDERS_1.0, ORDERS_1_AMENDED),
+        ),
+        step(
+            "Run again",
+            "The whole file is read again: orders 1001 and 1002 and their items are written a second time under new keys (4 and 5). No key matches the first copies, and a join from orders_flat brings both; only their lineage shows they are duplicates.",
+            run(),
+        ),
+    ]
 }
 
 /// The partitioned example's tour (`demo::partitioned`).
@@ -775,6 +809,61 @@ mod tests {
             )
             .unwrap();
         assert_eq!(result.rows_as_strings(), [["2026", "01", "3"], ["2026", "02", "2"]]);
+    }
+
+    /// Relationalize plus bookmarks (GLUE-SEMANTICS.md §9.10): keys continue across runs, so a
+    /// file read again gives its child rows new keys (aws-glue-flatten-nested-json issue 12).
+    #[test]
+    fn the_relationalize_tour_writes_reread_orders_under_new_keys() {
+        use super::super::relationalized::{relationalized_workspace, ITEMS_TABLE, JOB_NAME, ROOT_TABLE};
+        let mut ws = relationalized_workspace().unwrap();
+        for step in tour("relationalize-keys").unwrap() {
+            ws.apply_tour_step(JOB_NAME, &step.action).unwrap();
+        }
+        let runs: Vec<_> = ws.runs_of(JOB_NAME).collect();
+        assert!(runs.iter().all(|r| r.state == crate::model::run::RunState::Succeeded));
+        let rows = |table: &str, order: &str| {
+            ws.query(&format!("SELECT * FROM shop.{table} ORDER BY {order}"), None)
+                .unwrap()
+                .rows_as_strings()
+        };
+        assert_eq!(
+            rows(ROOT_TABLE, "items"),
+            [
+                ["1001", "ana", "1"],
+                ["1002", "bo", "2"],
+                ["1003", "cy", "3"],
+                ["1001", "ana", "4"],
+                ["1002", "bo", "5"],
+                ["1004", "di", "6"],
+            ]
+        );
+        let items = rows(ITEMS_TABLE, "id, index");
+        let ids: Vec<&str> = items.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(ids, ["1", "1", "2", "3", "4", "4", "5", "6"]);
+        assert_eq!(
+            items[4][2..],
+            ["tea", "2"],
+            "order 1001's first item again, under key 4"
+        );
+
+        // The sink view marks the re-read rows as duplicates although their keys differ.
+        let (_, root_rows) = ws.job_sink_rows(JOB_NAME).unwrap();
+        let again: Vec<_> = root_rows.iter().filter(|r| r.duplicate_of.is_some()).collect();
+        assert_eq!(again.len(), 2);
+        assert!(again.iter().all(|r| r.under_new_key));
+        let (_, item_rows) = ws.job_sink_rows_at(JOB_NAME, 1).unwrap();
+        let dupes = item_rows
+            .iter()
+            .filter(|r| r.duplicate_of.is_some() && r.under_new_key)
+            .count();
+        assert_eq!(dupes, 3, "the three items of orders 1001 and 1002");
+
+        let bookmark = ws.bookmark(JOB_NAME).unwrap().current.to_cli_json();
+        assert!(
+            bookmark.contains(r#"\"relationalize\":{\"jsonClass\":\"RelationalizeJobBookmarkState\",\"RUN\":\"3\",\"lastGeneratedKey\":\"6\"}"#),
+            "{bookmark}"
+        );
     }
 
     /// Overlapping runs (GLUE-SEMANTICS.md §9.5: MaxConcurrentRuns > 1 with bookmarks gives

@@ -13,6 +13,7 @@ pub mod examples;
 pub mod exercises;
 pub mod hr;
 pub mod partitioned;
+pub mod relationalized;
 pub mod story;
 
 /// The seed article's files, verbatim (see `core/fixtures/seed/README.md`).

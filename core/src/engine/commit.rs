@@ -1,16 +1,24 @@
-//! The commit phase: `job.commit()` of an enabled bookmark saves each source's next state and
-//! marks this run's reads as committed. Only here does a run change bookmark state.
+//! The commit phase: `job.commit()` of an enabled bookmark saves each source's next state (and
+//! the last key each Relationalize with a ctx generated) and marks this run's reads as committed. Only here does a run change bookmark state.
 
 use std::collections::BTreeMap;
 
 use super::read::Reads;
 use super::select::Selected;
+use super::steps::Transformed;
 use super::{Progress, ProgressStage, RunContext, Stop};
 use crate::model::args::BookmarkOption;
-use crate::model::bookmark::{self, SourceState};
+use crate::model::bookmark::{self, ContextState, GeneratedKeyState};
 use crate::model::job::JobPlan;
 use crate::model::run::{JobRun, LogStream};
 use crate::workspace::Workspace;
+
+/// What the run's phases found and made, which its commit saves.
+pub(super) struct Processed<'a> {
+    pub selected: &'a Selected,
+    pub reads: &'a Reads,
+    pub transformed: &'a Transformed,
+}
 
 impl Workspace {
     pub(super) fn commit(
@@ -18,10 +26,14 @@ impl Workspace {
         context: &RunContext,
         run: &mut JobRun,
         plan: &JobPlan,
-        selected: &Selected,
-        reads: &Reads,
+        processed: Processed,
         progress: &mut Progress,
     ) -> Result<(), Stop> {
+        let Processed {
+            selected,
+            reads,
+            transformed,
+        } = processed;
         if context.option != BookmarkOption::Enable {
             return Ok(());
         }
@@ -38,7 +50,15 @@ impl Workspace {
         if let Some(mismatch) = self.version_mismatch(context) {
             return Err(Stop::failed(mismatch));
         }
-        let states = self.next_states(context, selected, reads);
+        let mut states = self.next_states(context, selected, reads);
+        let committed_run = self.bookmarks[job_name].current.run;
+        for (ctx, last_key) in &transformed.last_keys {
+            let keys = GeneratedKeyState {
+                run: committed_run,
+                last_key: *last_key,
+            };
+            states.insert(ctx.clone(), ContextState::Relationalize(keys));
+        }
         let at = self.clock.tick();
         self.bookmarks
             .get_mut(job_name)
@@ -81,7 +101,7 @@ impl Workspace {
     }
 
     /// The state each tracked source saves.
-    fn next_states(&self, context: &RunContext, selected: &Selected, reads: &Reads) -> BTreeMap<String, SourceState> {
+    fn next_states(&self, context: &RunContext, selected: &Selected, reads: &Reads) -> BTreeMap<String, ContextState> {
         let committed_run = self.bookmarks[&context.job.name].current.run;
         let mut states = BTreeMap::new();
         for source in selected.s3() {
@@ -94,12 +114,15 @@ impl Workspace {
                     &source.objects,
                 );
                 state.source = Some(source.spec.input.identity());
-                states.insert(ctx.clone(), SourceState::S3(state));
+                states.insert(ctx.clone(), ContextState::S3(state));
             }
         }
         for (key_plan, keys) in selected.jdbc().zip(&reads.jdbc_keys) {
             if let Some(ctx) = &key_plan.ctx {
-                states.insert(ctx.clone(), SourceState::Jdbc(key_plan.next_state(committed_run, keys)));
+                states.insert(
+                    ctx.clone(),
+                    ContextState::Jdbc(key_plan.next_state(committed_run, keys)),
+                );
             }
         }
         states

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::Stop;
 use crate::model::args::{self, BookmarkOption};
-use crate::model::bookmark::{BookmarkEntry, SourceState};
+use crate::model::bookmark::{BookmarkEntry, ContextState};
 use crate::model::clock::Millis;
 use crate::model::job::JobDefinition;
 use crate::model::run::{FailurePoint, JobRun, LogStream};
@@ -85,8 +85,8 @@ impl Workspace {
                 let from_entry = bookmark.get(Some(from))?.clone();
                 let to_entry = bookmark.get(Some(to))?.clone();
                 let high = to_entry.states.values().find_map(|s| match s {
-                    SourceState::S3(s) => Some(s.run_start_time),
-                    SourceState::Jdbc(_) => None,
+                    ContextState::S3(s) => Some(s.run_start_time),
+                    _ => None,
                 });
                 (Some(from_entry), high.unwrap_or(now), Some(to_entry))
             }

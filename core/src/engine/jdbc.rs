@@ -12,7 +12,7 @@
 use crate::engine::RunContext;
 use crate::error::{Error, Result};
 use crate::model::args::BookmarkOption;
-use crate::model::bookmark::{BookmarkEntry, JdbcSourceState, Selection, SourceState};
+use crate::model::bookmark::{BookmarkEntry, ContextState, JdbcSourceState, Selection};
 use crate::model::job::{KeySortOrder, SourceInput, SourceSpec};
 use crate::model::lineage::{FileVerdict, ReadRecord, Reason, VerdictKind};
 use crate::model::run::{JobRun, LogStream};
@@ -85,7 +85,7 @@ impl KeyPlan {
 
 fn jdbc_state<'a>(entry: Option<&'a BookmarkEntry>, ctx: &str) -> Option<&'a JdbcSourceState> {
     match entry?.states.get(ctx) {
-        Some(SourceState::Jdbc(s)) => Some(s),
+        Some(ContextState::Jdbc(s)) => Some(s),
         _ => None,
     }
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::model::args::{self, BookmarkOption};
+use crate::model::bookmark::BookmarkEntry;
 use crate::model::job::JobDefinition;
 use crate::model::lineage::RunLineage;
 use crate::model::run::{job_id, run_id, ErrorDetail, FailurePoint, JobRun, LogStream, RunState};
@@ -181,12 +182,20 @@ impl From<Error> for Stop {
 }
 
 /// Lookup tables for Join and ValueMapping: a catalog table (`db.table`) or a warehouse table,
-/// read in full and never bookmarked.
-struct TableLookups<'a>(&'a Workspace);
+/// read in full and never bookmarked; and the bookmark entry a run read, where Relationalize's
+/// keys continue.
+struct TableLookups<'a> {
+    workspace: &'a Workspace,
+    entry: Option<&'a BookmarkEntry>,
+}
 
 impl transform::Lookups for TableLookups<'_> {
     fn lookup(&self, table: &str) -> Result<Frame> {
-        self.0.table_frame(table)
+        self.workspace.table_frame(table)
+    }
+
+    fn last_generated_key(&self, ctx: &str) -> u64 {
+        self.entry.map_or(0, |e| e.last_generated_key(ctx))
     }
 }
 
@@ -468,12 +477,17 @@ impl Workspace {
             _ => None,
         };
         let previewing = watcher.is_some();
-        let frame = self.transform(&context, run, &plan, frame, progress, watcher)?;
+        let transformed = self.transform(&context, run, &plan, frame, progress, watcher)?;
         if previewing {
             return Ok(Outcome::Previewed);
         }
-        self.write(&context, run, &plan, &frame, progress)?;
-        self.commit(&context, run, &plan, &selected, &reads, progress)?;
+        self.write(&context, run, &plan, &transformed, progress)?;
+        let processed = commit::Processed {
+            selected: &selected,
+            reads: &reads,
+            transformed: &transformed,
+        };
+        self.commit(&context, run, &plan, processed, progress)?;
         Ok(Outcome::Ended)
     }
 }

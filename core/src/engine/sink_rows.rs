@@ -16,6 +16,7 @@ impl Workspace {
         let location = S3Uri::parse(location)?;
         let prefix = S3Uri::new(&location.bucket, location.folder_prefix());
         let mut columns = vec![];
+        let mut generated_keys = vec![];
         let mut rows = vec![];
         for object in self.store.list(&prefix)? {
             if is_hidden(&object.key[prefix.key.len()..]) {
@@ -33,6 +34,7 @@ impl Workspace {
                 },
             )?;
             let lineage = self.parts.get(&uri).filter(|p| p.etag == object.etag);
+            generated_keys.extend(lineage.iter().flat_map(|l| l.generated_keys.iter().cloned()));
             let schema = output.batch.schema();
             for f in schema.fields() {
                 if !columns.contains(f.name()) {
@@ -53,10 +55,14 @@ impl Workspace {
                     written_by: lineage.map(|l| l.run_id.clone()),
                     origin: lineage.and_then(|l| l.origins.get(i)),
                     duplicate_of: None,
+                    under_new_key: false,
                 });
             }
         }
-        crate::model::lineage::mark_duplicates(&mut rows);
+        let generated: Vec<usize> = (0..columns.len())
+            .filter(|&i| generated_keys.contains(&columns[i]))
+            .collect();
+        crate::model::lineage::mark_duplicates(&mut rows, &generated);
         Ok((columns, rows))
     }
 }

@@ -1,11 +1,60 @@
 //! The transform phase: the plan's steps one after another, each under its error thresholds;
-//! a step's warnings, error records and printed output go to the run.
+//! a step's warnings, error records and printed output go to the run. Relationalize's child
+//! tables are set aside for the sinks that name them; the steps go on with its root table.
+
+use std::collections::BTreeMap;
 
 use super::{Progress, ProgressStage, RunContext, StepWatcher, Stop, TableLookups};
+use crate::error::Error;
 use crate::model::job::JobPlan;
 use crate::model::run::{JobRun, LogStream, StepRows};
-use crate::transform::{self, Frame};
+use crate::transform::{self, Frame, Transform};
 use crate::workspace::Workspace;
+
+/// What the steps made: the job's frame, and the tables Relationalize steps set aside.
+pub(crate) struct Transformed {
+    pub frame: Frame,
+    /// Relationalize's child tables by collection key, in the order they were made.
+    pub tables: Vec<(String, Frame)>,
+    /// The last key each Relationalize step with a `transformation_ctx` generated.
+    pub last_keys: BTreeMap<String, u64>,
+}
+
+impl Transformed {
+    /// The frame a sink writes: the job's frame, or the collection table it names (the root
+    /// table's own name is the job's frame too, as `dfc.select(root)` is).
+    pub fn frame_for(&self, key: Option<&str>, plan: &JobPlan) -> Result<&Frame, Error> {
+        let Some(key) = key else { return Ok(&self.frame) };
+        if let Some((_, frame)) = self.tables.iter().find(|(name, _)| name == key) {
+            return Ok(frame);
+        }
+        let roots: Vec<&str> = plan
+            .transforms
+            .iter()
+            .filter(|s| s.enabled)
+            .filter_map(|s| match &s.transform {
+                Transform::Relationalize { name, .. } => Some(name.as_str()),
+                _ => None,
+            })
+            .collect();
+        if roots.contains(&key) {
+            return Ok(&self.frame);
+        }
+        let keys: Vec<&str> = roots
+            .iter()
+            .copied()
+            .chain(self.tables.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        Err(Error::EntityNotFound(if keys.is_empty() {
+            format!("KeyError: '{key}': a sink writes a collection table, but no Relationalize step made a collection")
+        } else {
+            format!(
+                "KeyError: '{key}': the Relationalize collection holds {} (a child table exists only for an array column the data has)",
+                keys.join(", ")
+            )
+        }))
+    }
+}
 
 impl Workspace {
     /// `watcher` (a step preview) sees the frame read and the frame after each step.
@@ -17,12 +66,17 @@ impl Workspace {
         mut frame: Frame,
         progress: &mut Progress,
         mut watcher: Option<&mut StepWatcher>,
-    ) -> Result<Frame, Stop> {
+    ) -> Result<Transformed, Stop> {
         progress.report(ProgressStage::Transforming);
         if let Some(watch) = watcher.as_mut() {
             watch(None, &frame, &[], &[]);
         }
-        let lookups = TableLookups(self);
+        let lookups = TableLookups {
+            workspace: self,
+            entry: context.entry.as_ref(),
+        };
+        let mut tables: Vec<(String, Frame)> = vec![];
+        let mut last_keys = BTreeMap::new();
         let mut errors_so_far = 0;
         for (index, step) in plan.transforms.iter().enumerate() {
             let name = step.transform.name();
@@ -69,9 +123,33 @@ impl Workspace {
             if let Some(text) = applied.output {
                 run.log(now, LogStream::Output, text);
             }
+            if let Transform::Relationalize {
+                transformation_ctx: Some(ctx),
+                ..
+            } = &step.transform
+            {
+                if step.enabled {
+                    let last = transform::Lookups::last_generated_key(&lookups, ctx);
+                    last_keys.insert(ctx.clone(), last + applied.children.keys_used);
+                }
+            }
+            for (key, table) in applied.children.tables {
+                if tables.iter().any(|(k, _)| *k == key) {
+                    let e = Error::transform(
+                        name,
+                        format!("a second Relationalize made a table {key}; give each Relationalize its own root name"),
+                    );
+                    return Err(Stop::in_step(e, index, name));
+                }
+                tables.push((key, table));
+            }
             frame = applied.frame;
         }
-        Ok(frame)
+        Ok(Transformed {
+            frame,
+            tables,
+            last_keys,
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! The write phase: every sink gets the transformed frame (S3 part files with their lineage,
 //! or warehouse rows), between the failures a user can inject before and after it.
 
+use super::steps::Transformed;
 use super::{is_hidden, Progress, ProgressStage, RunContext, Stop};
 use crate::arrow::array::RecordBatch;
 
@@ -20,7 +21,7 @@ impl Workspace {
         context: &RunContext,
         run: &mut JobRun,
         plan: &JobPlan,
-        frame: &Frame,
+        transformed: &Transformed,
         progress: &mut Progress,
     ) -> Result<(), Stop> {
         if context.fail_at == Some(FailurePoint::BeforeWrite) {
@@ -28,12 +29,19 @@ impl Workspace {
                 "Injected failure before the write: nothing was written and the bookmark is not saved",
             ));
         }
+        // Every sink's frame is found before any is written: a wrong collection key writes nothing.
+        let frames = plan
+            .sinks
+            .iter()
+            .map(|sink| transformed.frame_for(sink.collection_key.as_deref(), plan))
+            .collect::<Result<Vec<_>>>()?;
         progress.report(ProgressStage::Writing);
-        for sink in &plan.sinks {
+        run.rows_written = 0;
+        for (sink, frame) in plan.sinks.iter().zip(frames) {
             let written = self.write_sink(context, run, sink, frame)?;
             run.lineage.written.extend(written);
+            run.rows_written += frame.num_rows() as u64;
         }
-        run.rows_written = frame.num_rows() as u64 * plan.sinks.len() as u64;
         match context.fail_at {
             Some(FailurePoint::BeforeCommit) => Err(Stop::failed(
                 "Injected failure before job.commit(): the output was written but the bookmark is not saved",
@@ -120,6 +128,14 @@ impl Workspace {
                 job_name: context.job.name.clone(),
                 etag: object.etag.clone(),
                 origins: frame.origins.iter().collect(),
+                generated_keys: frame
+                    .batch
+                    .schema()
+                    .fields()
+                    .iter()
+                    .filter(|f| transform::relationalize::is_generated_key(f))
+                    .map(|f| f.name().clone())
+                    .collect(),
             },
         );
         run.log(

@@ -57,10 +57,23 @@ pub struct JdbcSourceState {
     pub last_key: Vec<String>,
 }
 
+/// The state of one `Relationalize` step with a `transformation_ctx` (*modelled*): the last
+/// key it generated, so the next run's keys continue after it. AWS says Relationalize is
+/// bookmark-aware and its keys continue across runs; how the entry holds that is not
+/// published, so the JSON class here is gluelab's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SourceState {
+pub struct GeneratedKeyState {
+    pub run: u64,
+    pub last_key: u64,
+}
+
+/// What a bookmark keeps under one `transformation_ctx`: a source's state, or the keys a
+/// Relationalize step generated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContextState {
     S3(S3SourceState),
     Jdbc(JdbcSourceState),
+    Relationalize(GeneratedKeyState),
 }
 
 /// What `aws glue get-job-bookmark` returns, field for field.
@@ -73,7 +86,7 @@ pub struct BookmarkEntry {
     pub previous_run_id: Option<String>,
     pub run_id: Option<String>,
     /// One state per source `transformation_ctx`; empty after a reset (`JobBookmark` is `""`).
-    pub states: BTreeMap<String, SourceState>,
+    pub states: BTreeMap<String, ContextState>,
 }
 
 /// The token the `INCLUDE_LIST` holds for an object (modelled: MD5 of its address).
@@ -96,8 +109,16 @@ impl BookmarkEntry {
 
     pub fn s3_state(&self, ctx: &str) -> Option<&S3SourceState> {
         match self.states.get(ctx) {
-            Some(SourceState::S3(s)) => Some(s),
+            Some(ContextState::S3(s)) => Some(s),
             _ => None,
+        }
+    }
+
+    /// The last key the Relationalize step under `ctx` generated (0: none yet).
+    pub fn last_generated_key(&self, ctx: &str) -> u64 {
+        match self.states.get(ctx) {
+            Some(ContextState::Relationalize(s)) => s.last_key,
+            _ => 0,
         }
     }
 
@@ -228,9 +249,9 @@ pub fn pretty_json<T: Serialize>(value: &T) -> String {
 /// One source's state as compact JSON text, fields in the order Glue prints them.
 /// (Built as text because `serde_json::Map` sorts keys, and `preserve_order` would pull
 /// indexmap into the wasm bundle for this one place.)
-fn state_json(state: &SourceState) -> String {
+fn state_json(state: &ContextState) -> String {
     let fields: Vec<(&str, String)> = match state {
-        SourceState::S3(s) => {
+        ContextState::S3(s) => {
             let timestamps = object_text(&[
                 ("RUN", json_string(&s.run.to_string())),
                 ("HIGH_BAND", json_string(&s.high_band.to_string())),
@@ -244,12 +265,17 @@ fn state_json(state: &SourceState) -> String {
                 ("timestamps", timestamps),
             ]
         }
-        SourceState::Jdbc(s) => vec![
+        ContextState::Jdbc(s) => vec![
             ("jsonClass", json_string("JDBCDataSourceJobBookmarkState")),
             ("RUN", json_string(&s.run.to_string())),
             ("jobBookmarkKeys", json_string(&s.keys.join(","))),
             ("jobBookmarkKeysSortOrder", json_string(&s.sort_order)),
             ("lastKey", json_string(&s.last_key.join(","))),
+        ],
+        ContextState::Relationalize(s) => vec![
+            ("jsonClass", json_string("RelationalizeJobBookmarkState")),
+            ("RUN", json_string(&s.run.to_string())),
+            ("lastGeneratedKey", json_string(&s.last_key.to_string())),
         ],
     };
     object_text(&fields)
@@ -407,7 +433,7 @@ impl JobBookmark {
     }
 
     /// `job.commit()`: the new states are saved atomically, with the counters moved on.
-    pub fn commit(&mut self, run_id: &str, at: Millis, states: BTreeMap<String, SourceState>) {
+    pub fn commit(&mut self, run_id: &str, at: Millis, states: BTreeMap<String, ContextState>) {
         let entry = &mut self.current;
         entry.version += 1;
         entry.previous_run_id = entry.run_id.take();
@@ -552,7 +578,7 @@ mod tests {
     #[test]
     fn counters_follow_the_seed_article() {
         let mut b = JobBookmark::new("devices-data-etl");
-        let s = || BTreeMap::from([("datasource".to_string(), SourceState::S3(state(0, &[])))]);
+        let s = || BTreeMap::from([("datasource".to_string(), ContextState::S3(state(0, &[])))]);
         for id in ["jr_1", "jr_2"] {
             b.run_started(id, 0);
             b.commit(id, 0, s());
@@ -604,7 +630,7 @@ mod tests {
         let mut s = state(1_610_009_595_319, &[]);
         s.run = 2;
         s.include_list = vec!["aa".into(), "bb".into()];
-        entry.states.insert("datasource".into(), SourceState::S3(s));
+        entry.states.insert("datasource".into(), ContextState::S3(s));
         let expected = r#"{
     "JobBookmarkEntry": {
         "JobName": "devices-data-etl",

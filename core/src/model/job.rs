@@ -70,6 +70,20 @@ pub struct JobPlan {
 }
 
 impl JobPlan {
+    /// Every `transformation_ctx` the plan's bookmark can hold a state for: its sources' and its
+    /// Relationalize steps'.
+    pub fn contexts(&self) -> Vec<&str> {
+        let steps = self.transforms.iter().filter_map(|s| match &s.transform {
+            crate::transform::Transform::Relationalize { transformation_ctx, .. } => transformation_ctx.as_deref(),
+            _ => None,
+        });
+        self.sources
+            .iter()
+            .filter_map(|s| s.transformation_ctx.as_deref())
+            .chain(steps)
+            .collect()
+    }
+
     /// AWS's own answer to "mark these files as processed" (there is no API for it): the same
     /// job with a last step that drops every row, so a run reads, writes nothing and commits.
     pub fn marking_as_processed(&self) -> JobPlan {
@@ -418,6 +432,10 @@ pub struct SinkSpec {
     /// `parquet.compression`, else snappy, Glue's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression: Option<ParquetCodec>,
+    /// Which table of a Relationalize step's collection the sink writes
+    /// (`dfc.select("orders_items")`); unset: the job's frame (the root table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection_key: Option<String>,
 }
 
 impl SinkSpec {
@@ -427,6 +445,7 @@ impl SinkSpec {
             transformation_ctx: None,
             mode,
             compression: None,
+            collection_key: None,
         }
     }
 
@@ -439,6 +458,15 @@ impl SinkSpec {
             transformation_ctx: transformation_ctx.map(str::to_string),
             mode: SinkMode::Append,
             compression: None,
+            collection_key: None,
+        }
+    }
+
+    /// The sink writing the table `key` of a Relationalize collection.
+    pub fn of_collection_key(self, key: &str) -> Self {
+        Self {
+            collection_key: Some(key.into()),
+            ..self
         }
     }
 }

@@ -180,6 +180,10 @@ pub struct PartLineage {
     /// The ETag the part had when written: a part overwritten by hand loses its lineage.
     pub etag: String,
     pub origins: RowOrigins,
+    /// Columns of keys Relationalize generated: a row written again under a new key is still
+    /// a duplicate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub generated_keys: Vec<String>,
 }
 
 /// Row origins stored as runs of consecutive lines of one object: a part written from a
@@ -312,20 +316,36 @@ pub struct SinkRow {
     pub origin: Option<RowOrigin>,
     /// `(part, row index)` of the first row with the same origin and content.
     pub duplicate_of: Option<(String, usize)>,
+    /// A duplicate whose generated keys (Relationalize's) differ from the first row's: no key
+    /// can find it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub under_new_key: bool,
 }
 
-/// Marks duplicates: a row whose source object, line and content equal an earlier row's.
-pub fn mark_duplicates(rows: &mut [SinkRow]) {
-    let mut first: BTreeMap<(String, u64, Vec<String>), (String, usize)> = BTreeMap::new();
+/// Marks duplicates: a row whose source object, line and content equal an earlier row's, the
+/// columns at `generated_keys` (keys Relationalize generated, new in every run) aside.
+pub fn mark_duplicates(rows: &mut [SinkRow], generated_keys: &[usize]) {
+    type Key = (String, u64, Vec<String>);
+    let mut first: BTreeMap<Key, ((String, usize), Vec<String>)> = BTreeMap::new();
     let mut index_in_part: BTreeMap<String, usize> = BTreeMap::new();
     for row in rows.iter_mut() {
         let index = index_in_part.entry(row.part.clone()).or_insert(0);
         if let Some(origin) = &row.origin {
-            let key = (origin.source.clone(), origin.line, row.values.clone());
+            let content = row
+                .values
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !generated_keys.contains(i))
+                .map(|(_, v)| v.clone())
+                .collect();
+            let key = (origin.source.clone(), origin.line, content);
             match first.get(&key) {
-                Some(at) => row.duplicate_of = Some(at.clone()),
+                Some((at, values)) => {
+                    row.duplicate_of = Some(at.clone());
+                    row.under_new_key = *values != row.values;
+                }
                 None => {
-                    first.insert(key, (row.part.clone(), *index));
+                    first.insert(key, ((row.part.clone(), *index), row.values.clone()));
                 }
             }
         }

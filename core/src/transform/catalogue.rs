@@ -119,6 +119,7 @@ pub const CATALOGUE: &[TransformKind] = &[
         label: "Relationalize",
         blank: || Transform::Relationalize {
             name: "roottable".into(),
+            transformation_ctx: Some("relationalize".into()),
         },
     },
     TransformKind {

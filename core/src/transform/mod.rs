@@ -239,11 +239,14 @@ pub enum Transform {
         group_by: Vec<GroupKey>,
         aggregates: Vec<Agg>,
     },
-    /// Flattens structs into `a.b` columns; arrays become keys into child tables gluelab does
-    /// not write. See [`relationalize`].
+    /// Flattens structs into `a.b` columns; arrays become keys into child tables, which sinks
+    /// write by name. See [`relationalize`].
     Relationalize {
         #[serde(default = "relationalize::default_root")]
         name: String,
+        /// With bookmarks enabled, its keys continue across runs (see [`relationalize`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transformation_ctx: Option<String>,
     },
 }
 
@@ -275,14 +278,20 @@ impl Transform {
     }
 }
 
-/// Where transforms that need a second frame (`Join`, `ValueMapping`, `ResolveChoice` with
-/// `match_catalog`) get it.
+/// What a transform reads besides its frame: a second frame (`Join`, `ValueMapping`,
+/// `ResolveChoice` with `match_catalog`), and where Relationalize's keys continue.
 ///
 /// `table` is passed exactly as the transform names it; catalog tables are written
 /// `database.table`. The engine reads the whole table; its origins are not carried into the
 /// result (a joined row keeps the origin of its left row).
 pub trait Lookups {
     fn lookup(&self, table: &str) -> Result<Frame>;
+
+    /// The last key a Relationalize step under `ctx` generated in an earlier run, which its
+    /// keys continue after (the job's bookmark holds it); 0 outside a bookmarked run.
+    fn last_generated_key(&self, _ctx: &str) -> u64 {
+        0
+    }
 }
 
 /// No lookup tables: every lookup is an `EntityNotFoundException` saying so.
@@ -306,6 +315,8 @@ pub struct Applied {
     pub output: Option<String>,
     /// Rows the transform could not process (Glue's `errorsAsDynamicFrame()`), in row order.
     pub errors: Vec<ErrorRecord>,
+    /// Relationalize's child tables (the rest of its DynamicFrameCollection); empty otherwise.
+    pub children: relationalize::ChildTables,
 }
 
 /// What a transform reports besides its frame; shared by the transform modules.
@@ -328,6 +339,7 @@ impl Report {
 pub fn apply(transform: &Transform, frame: Frame, lookups: &dyn Lookups) -> Result<Applied> {
     let mut report = Report::default();
     let r = &mut report;
+    let mut children = relationalize::ChildTables::default();
     let frame = match transform {
         Transform::ApplyMapping { mappings } => mapping::apply_mapping(frame, mappings, r)?,
         Transform::Filter { predicate } => expr::filter(frame, predicate)?,
@@ -375,13 +387,24 @@ pub fn apply(transform: &Transform, frame: Frame, lookups: &dyn Lookups) -> Resu
             lookup::value_mapping(frame, rule, lookups, r)?
         }
         Transform::Aggregate { group_by, aggregates } => aggregate::aggregate(frame, group_by, aggregates)?,
-        Transform::Relationalize { name } => relationalize::relationalize(frame, name, r)?,
+        Transform::Relationalize {
+            name,
+            transformation_ctx,
+        } => {
+            let last = transformation_ctx
+                .as_deref()
+                .map_or(0, |c| lookups.last_generated_key(c));
+            let (root, tables) = relationalize::relationalize(frame, name, last + 1, r)?;
+            children = tables;
+            root
+        }
     };
     Ok(Applied {
         frame,
         warnings: report.warnings,
         output: report.output,
         errors: report.errors,
+        children,
     })
 }
 
@@ -563,7 +586,10 @@ mod tests {
                 database: None,
                 table_name: None,
             },
-            Transform::Relationalize { name: "root".into() },
+            Transform::Relationalize {
+                name: "root".into(),
+                transformation_ctx: Some("relationalize".into()),
+            },
         ];
         let json = serde_json::to_string(&all).unwrap();
         assert!(json.contains(r#""action":"cast:int""#), "{json}");
@@ -573,7 +599,8 @@ mod tests {
         assert_eq!(
             sparse,
             Transform::Relationalize {
-                name: "roottable".into()
+                name: "roottable".into(),
+                transformation_ctx: None,
             }
         );
     }

@@ -227,11 +227,13 @@ pub(crate) fn render(t: &Transform, f: &str) -> String {
             };
             from_df(&format!("{grouped}.agg({})", aggs.join(", ")), t)
         }
-        Transform::Relationalize { name } => format!(
-            "Relationalize.apply(frame={f}, staging_path=args[\"TempDir\"], name={}, {}).select({})",
+        Transform::Relationalize {
+            name,
+            transformation_ctx,
+        } => format!(
+            "Relationalize.apply(frame={f}, staging_path=args[\"TempDir\"], name={}, transformation_ctx={})",
             py(name),
-            ctx(t),
-            py(name)
+            py(transformation_ctx.as_deref().unwrap_or("")),
         ),
     }
 }
@@ -311,7 +313,10 @@ mod tests {
                 name1: None,
                 name2: None,
             },
-            Transform::Relationalize { name: "root".into() },
+            Transform::Relationalize {
+                name: "root".into(),
+                transformation_ctx: None,
+            },
             Transform::ValueMapping {
                 table: "codes".into(),
                 column: "c".into(),

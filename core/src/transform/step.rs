@@ -176,6 +176,7 @@ pub fn run_step(step: &Step, frame: Frame, lookups: &dyn Lookups) -> Result<Appl
             warnings: vec![],
             output: None,
             errors: vec![],
+            children: Default::default(),
         });
     }
     apply(&step.transform, frame, lookups)

@@ -42,18 +42,14 @@ pub struct VersionField {
 }
 
 impl Workspace {
-    /// The `transformation_ctx` names the job's bookmark holds a state for that no source of
-    /// the job uses any more (renamed or removed): Glue keeps them, and nothing reads them.
+    /// The `transformation_ctx` names the job's bookmark holds a state for that no source (or
+    /// Relationalize step) of the job uses any more (renamed or removed): Glue keeps them, and
+    /// nothing reads them.
     pub fn orphaned_states(&self, job: &str) -> Vec<String> {
         let (Ok(definition), Some(bookmark)) = (self.job(job), self.bookmarks.get(job)) else {
             return vec![];
         };
-        let used: Vec<&str> = definition
-            .plan
-            .sources
-            .iter()
-            .filter_map(|s| s.transformation_ctx.as_deref())
-            .collect();
+        let used = definition.plan.contexts();
         bookmark
             .current
             .states

@@ -262,8 +262,13 @@ impl Workspace {
 
     /// The rows of the job's first sink, traced and with duplicates marked.
     pub fn job_sink_rows(&self, job: &str) -> Result<(Vec<String>, Vec<SinkRow>)> {
+        self.job_sink_rows_at(job, 0)
+    }
+
+    /// The rows of the job's sink at `index` (in the plan's order); none past its last sink.
+    pub fn job_sink_rows_at(&self, job: &str, index: usize) -> Result<(Vec<String>, Vec<SinkRow>)> {
         let definition = self.job(job)?;
-        let Some(sink) = definition.plan.sinks.first() else {
+        let Some(sink) = definition.plan.sinks.get(index) else {
             return Ok((vec![], vec![]));
         };
         match self.sink_location(&sink.output)? {

@@ -16,7 +16,12 @@ impl Workspace {
     /// The bytes of the objects under the job's first sink (0 when it has none, or it is a
     /// warehouse table).
     pub fn job_sink_bytes(&self, job: &str) -> u64 {
-        let Some(sink) = self.job(job).ok().and_then(|j| j.plan.sinks.first()) else {
+        self.job_sink_bytes_at(job, 0)
+    }
+
+    /// The bytes under the job's sink at `index`; 0 past its last sink.
+    pub fn job_sink_bytes_at(&self, job: &str, index: usize) -> u64 {
+        let Some(sink) = self.job(job).ok().and_then(|j| j.plan.sinks.get(index)) else {
             return 0;
         };
         match self.sink_location(&sink.output) {

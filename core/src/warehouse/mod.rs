@@ -232,9 +232,10 @@ impl Warehouse {
                 written_by: row.written_by.clone(),
                 origin: row.origin.clone(),
                 duplicate_of: None,
+                under_new_key: false,
             })
             .collect();
-        mark_duplicates(&mut rows);
+        mark_duplicates(&mut rows, &[]);
         Ok((columns, rows))
     }
 }

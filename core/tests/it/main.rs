@@ -32,5 +32,6 @@ mod no_panic;
 mod own_data;
 mod parquet_codecs;
 mod partitions;
+mod relationalize;
 mod script;
 mod seed_story;

@@ -719,6 +719,7 @@ impl Interp<'_> {
             transformation_ctx: ctx.filter(|c| !c.is_empty()),
             mode: SinkMode::Append,
             compression,
+            collection_key: None,
         };
         self.add_sink(sink, frame, b.range, func)
     }

@@ -544,6 +544,7 @@ fn sinks_from_catalog_and_s3() {
                 transformation_ctx: None,
                 mode: SinkMode::Append,
                 compression: Some(ParquetCodec::Snappy),
+                collection_key: None,
             }
         ]
     );
