@@ -2,10 +2,18 @@
 
 Each case is one small file and the options a table gives its reader: a catalog table deployed
 with `gluelab cloudformation deploy` (columns, SerDe, `field.delim`, `skip.header.line.count`,
-`serialization.encoding`), the file put under it with `gluelab s3 cp`, and its rows read back
-with `gluelab query` (which reads a table as a job's source does, PERMISSIVE). Spark 3.5 reads
-the same file with the same declared schema and the equivalent `spark.read` options (header,
-sep, quote, escape, encoding; PERMISSIVE). The rows are compared as sorted multisets.
+`serialization.encoding`, the `multiLine` table parameter), the file put under it with
+`gluelab s3 cp`, and its rows read back with `gluelab query` (which reads a table as a job's
+source does, PERMISSIVE). Spark 3.5 reads the same file with the same declared schema and the
+equivalent `spark.read` options (header, sep, quote, escape, encoding, multiLine; PERMISSIVE).
+The rows are compared as sorted multisets.
+
+Then the parse modes: each file is read again by a script job (`glue create-job`,
+`start-job-run`) whose catalog source takes Spark's `mode` (`additional_options`), writing its
+frame as JSON lines to S3, and by Spark in the same mode: DROPMALFORMED (which rows survive),
+FAILFAST (whether the read fails; gluelab's failure must name the object and the line Spark's
+first corrupt record is on) and PERMISSIVE with `_corrupt_record` declared in Spark's schema
+(the raw text kept per row; gluelab adds the column itself when a record is malformed).
 
 A disagreement must be one of `KNOWN`, each with its reason (docs/real-engine-oracle.md); any
 other fails.
@@ -38,8 +46,16 @@ CASES = [
     ("csv-single-quote", "csv", b"1,'a,b',2.5\n", OPEN_CSV, {"separatorChar": ",", "quoteChar": "'"}, {},
      {"quote": "'"}),
     ("csv-quoted-line-break", "csv", b'1,"two\nlines",2.5\n2,bob,3\n', OPEN_CSV,
-     {"separatorChar": ",", "quoteChar": '"'}, {}, {"multiLine": "true"}),
+     {"separatorChar": ",", "quoteChar": '"'}, {"multiLine": "true"}, {"multiLine": "true"}),
+    ("csv-quoted-crlf-multiline", "csv", b'1,"two\r\nlines",2.5\r\n2,bob,3\r\n', OPEN_CSV,
+     {"separatorChar": ",", "quoteChar": '"'}, {"multiLine": "true"}, {"multiLine": "true"}),
+    ("csv-multiline-type-mismatch", "csv", b'1,"two\nlines",zz\n2,bob,3\n', OPEN_CSV,
+     {"separatorChar": ",", "quoteChar": '"'}, {"multiLine": "true"}, {"multiLine": "true"}),
     ("csv-quoted-line-break-no-multiline", "csv", b'1,"two\nlines",2.5\n2,bob,3\n', OPEN_CSV,
+     {"separatorChar": ",", "quoteChar": '"'}, {}, {}),
+    ("csv-quoted-line-breaks-no-multiline", "csv", b'1,"a\nb\nc",2.5\n2,"x\r\n",3\n', OPEN_CSV,
+     {"separatorChar": ",", "quoteChar": '"'}, {"multiLine": "false"}, {}),
+    ("csv-quote-open-at-the-end", "csv", b'1,bob,"3\n2,x,4', OPEN_CSV,
      {"separatorChar": ",", "quoteChar": '"'}, {}, {}),
     ("csv-crlf", "csv", b"1,ann,2.5\r\n2,bob,3\r\n", LAZY, {"field.delim": ","}, {}, {}),
     ("csv-blank-lines", "csv", b"1,ann,2.5\n\n2,bob,3\n\n", LAZY, {"field.delim": ","}, {}, {}),
@@ -69,12 +85,6 @@ CASES = [
 # reason).
 KNOWN = [
     (
-        "a quoted line break without multiLine",
-        {"csv-quoted-line-break-no-multiline"},
-        "gluelab always reads a quoted line break as part of its field (Spark's multiLine=true, "
-        "which agrees); Spark's default, and Glue's multiLine False, split the record there",
-    ),
-    (
         "text in another encoding read as UTF-8",
         {"csv-shift-jis-as-utf-8", "csv-invalid-utf-8"},
         "gluelab refuses a record that is not UTF-8 (a null row with the reason, naming the "
@@ -84,8 +94,10 @@ KNOWN = [
 
 
 def known_reason(case):
+    """The KNOWN difference `case` is one of; a mode's case (`name@MODE`) is one when its file
+    is, or when it is listed itself."""
     for name, cases, _reason in KNOWN:
-        if case in cases:
+        if case in cases or case.split("@")[0] in cases:
             return name
     return None
 
@@ -102,12 +114,13 @@ def table_name(case):
     return case.replace("-", "_")
 
 
-def spark_rows(spark, path, fmt, options):
+def spark_rows(spark, path, fmt, options, mode="PERMISSIVE", corrupt=False):
     from pyspark.sql.types import DoubleType, LongType, StringType, StructField, StructType
 
     types = {"bigint": LongType(), "string": StringType(), "double": DoubleType()}
-    schema = StructType([StructField(n, types[t]) for n, t in COLUMNS])
-    reader = spark.read.schema(schema).option("mode", "PERMISSIVE")
+    columns = COLUMNS + ([(CORRUPT, "string")] if corrupt else [])
+    schema = StructType([StructField(n, types[t]) for n, t in columns])
+    reader = spark.read.schema(schema).option("mode", mode)
     for key, value in options.items():
         reader = reader.option(key, value)
     df = reader.json(str(path)) if fmt == "json" else reader.csv(str(path))
@@ -152,3 +165,129 @@ def test_the_readers_read_each_file_as_sparks_do(cli_in, spark):
             new.append((name, as_multiset(real), ours_shown))
     note("readers", f"{len(CASES)} files (CSV and JSON lines) read by both, schema declared, PERMISSIVE")
     assert not new, f"{len(new)} files read differently from Spark; first: {new[:3]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The parse modes, through a script job.
+
+CORRUPT = "_corrupt_record"
+OUT = "oracle-readers-out"
+MODES = ["DROPMALFORMED", "FAILFAST", "PERMISSIVE+corrupt"]
+
+MODE_SCRIPT = """import sys
+from awsglue.utils import getResolvedOptions
+from awsglue.context import GlueContext
+from awsglue.job import Job
+from pyspark.context import SparkContext
+
+args = getResolvedOptions(sys.argv, ["JOB_NAME", "table", "mode"])
+glueContext = GlueContext(SparkContext())
+job = Job(glueContext)
+job.init(args["JOB_NAME"], args)
+frame = glueContext.create_dynamic_frame.from_catalog(
+    database="readers", table_name=args["table"], additional_options={"mode": args["mode"]}
+)
+glueContext.write_dynamic_frame.from_options(
+    frame=frame,
+    connection_type="s3",
+    connection_options={"path": f"s3://oracle-readers-out/{args['table']}/{args['mode']}/"},
+    format="json",
+)
+job.commit()
+"""
+
+# The kind of value of `_corrupt_record`'s cells.
+LIKE_CORRUPT = LIKE + [("str", "")]
+
+
+def cell_text(v):
+    if v is None or isinstance(v, str):
+        return v
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def spark_side(spark, path, fmt, options, mode):
+    """Spark's rows, or "fails"."""
+    spark_mode, corrupt = mode.split("+")[0], mode.endswith("+corrupt")
+    try:
+        return spark_rows(spark, path, fmt, options, spark_mode, corrupt)
+    except Exception:  # noqa: BLE001 (py4j's and pyspark's errors alike)
+        return "fails"
+
+
+def first_corrupt_line(spark, path, fmt, options, body):
+    """The 1-based line of the first record Spark keeps a `_corrupt_record` for."""
+    rows = spark_rows(spark, path, fmt, options, "PERMISSIVE", True)
+    text = body.decode("utf-8", "replace").lstrip("\ufeff")
+    for row in rows:
+        raw = row[3] and row[3][1]
+        if raw and raw in text:
+            return text[: text.index(raw)].count("\n") + 1
+    return None
+
+
+def gluelab_side(cli, case, mode):
+    """gluelab's rows (columns id, name, amount and, in PERMISSIVE, `_corrupt_record`), or
+    ("fails", its error detail)."""
+    table, glue_mode = table_name(case), mode.split("+")[0]
+    started = cli.json(
+        "glue", "start-job-run", "--job-name", "modes",
+        "--arguments", json.dumps({"--table": table, "--mode": glue_mode}),
+    )
+    got = cli.json("glue", "get-job-run", "--job-name", "modes", "--run-id", started["JobRunId"])
+    if got["JobRun"]["JobRunState"] != "SUCCEEDED":
+        detail = (got.get("Gluelab") or {}).get("ErrorDetail") or {}
+        return "fails", {**detail, "ErrorMessage": got["JobRun"].get("ErrorMessage")}
+    prefix = f"s3://{OUT}/{table}/{glue_mode}/"
+    listed = cli.run("s3", "ls", "--recursive", prefix, check=False).stdout.split("\n")
+    rows = []
+    names = [n for n, _ in COLUMNS] + ([CORRUPT] if mode.endswith("+corrupt") else [])
+    for line in filter(None, listed):
+        key = line.split()[-1]
+        body = cli.run("s3", "cp", f"s3://{OUT}/{key}", "-").stdout
+        for record in filter(None, body.split("\n")):
+            value = json.loads(record)
+            rows.append([gluelab_value(cell_text(value.get(n)), LIKE_CORRUPT[k]) for k, n in enumerate(names)])
+    return rows, None
+
+
+def test_the_parse_modes_drop_fail_and_keep_corrupt_records_as_sparks_do(cli_in, spark):
+    cli = cli_in("modes")
+    folder = deploy(cli, "readers", template())
+    cli.run("s3", "mb", f"s3://{OUT}")
+    cli.run("s3", "mb", "s3://oracle-readers-scripts")
+    (folder / "modes.py").write_text(MODE_SCRIPT)
+    cli.run("s3", "cp", str(folder / "modes.py"), "s3://oracle-readers-scripts/modes.py")
+    cli.run(
+        "glue", "create-job", "--name", "modes", "--role", "arn:aws:iam::123456789012:role/Glue",
+        "--command", json.dumps({"Name": "glueetl", "ScriptLocation": "s3://oracle-readers-scripts/modes.py"}),
+    )
+    new = []
+    figures = {mode: [0, 0] for mode in MODES}
+    for name, fmt, body, _serde, _serde_params, _params, options in CASES:
+        path = folder / name / f"data.{fmt}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+        uri = f"s3://{BUCKET}/{name}/data.{fmt}"
+        cli.run("s3", "cp", str(path), uri)
+        for mode in MODES:
+            real = spark_side(spark, path, fmt, options, mode)
+            ours, detail = gluelab_side(cli, name, mode)
+            if real == "fails" or ours == "fails":
+                line = first_corrupt_line(spark, path, fmt, options, body) if real == "fails" else None
+                agreed = real == ours and detail.get("Object") == uri and detail.get("Line") == line
+                real_shown = f"fails (first corrupt record on line {line})" if real == "fails" else as_multiset(real)
+                ours_shown = f"fails: {detail}" if ours == "fails" else as_multiset(ours)
+            else:
+                agreed = as_multiset(ours) == as_multiset(real)
+                real_shown, ours_shown = as_multiset(real), as_multiset(ours)
+            case = f"{name}@{mode}"
+            figures[mode][0] += 1
+            figures[mode][1] += agreed
+            known = None if agreed else known_reason(case)
+            record("readers", agreed, case=case, real=real_shown, gluelab=ours_shown, known=known)
+            if not agreed and not known:
+                new.append((case, real_shown, ours_shown))
+    for mode, (compared, agreed) in figures.items():
+        note("readers", f"{mode}: {agreed}/{compared} files agree (a script job's catalog source with that mode)")
+    assert not new, f"{len(new)} mode reads differ from Spark; first: {new[:3]}"

@@ -263,6 +263,9 @@ fn S3Fields(i: usize) -> impl IntoView {
                     set=move |on: bool| edit(&|_, _, c| c.with_header = on)/>
                 <CheckField label="skipFirst" id=format!("f-sources-{i}-skip-first") value=flag(|c| c.skip_first)
                     set=move |on: bool| edit(&|_, _, c| c.skip_first = on)/>
+                <CheckField label="multiLine (a quoted line break stays in its field)" id=format!("f-sources-{i}-multi-line")
+                    value=flag(|c| c.multi_line)
+                    set=move |on: bool| edit(&|_, _, c| c.multi_line = on)/>
             </fieldset>
         </Show>
     }

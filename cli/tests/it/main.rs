@@ -11,6 +11,7 @@ mod export;
 mod hostile;
 mod hr;
 mod listing;
+mod modes;
 mod partitions;
 mod python_modules;
 mod reading;

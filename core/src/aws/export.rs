@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use crate::format::{CsvOptions, Format};
+use crate::format::{CsvOptions, Format, ParseMode};
 use crate::model::bookmark::DEFAULT_MAX_BAND_MS;
 use crate::model::job::{JobDefinition, SinkMode, SinkOutput, SourceInput, SourceSpec};
 use crate::transform::pyspark::py;
@@ -181,7 +181,7 @@ pub fn pyspark_script_with_steps(job: &JobDefinition) -> Script {
                     "glueContext.create_dynamic_frame.from_options(connection_type=\"s3\", connection_options={{\"paths\": [{}]{options}}}, format={}{}, transformation_ctx={ctx})",
                     py(path),
                     py(format.name()),
-                    format_options(*format, csv),
+                    format_options(*format, csv, source.mode),
                 )
             }
             SourceInput::Jdbc {
@@ -388,19 +388,30 @@ fn listing_options(source: &SourceSpec, s3_path: bool) -> Vec<String> {
     options
 }
 
-fn format_options(format: Format, csv: &CsvOptions) -> String {
-    if format != Format::Csv {
+/// A source's `format_options`: the CSV options that are not Glue's defaults (`withHeader`
+/// always), and Spark's `mode` when it is not PERMISSIVE (in any format).
+fn format_options(format: Format, csv: &CsvOptions, mode: ParseMode) -> String {
+    let mut options = vec![];
+    if format == Format::Csv {
+        options.push(format!(
+            "\"withHeader\": {}",
+            if csv.with_header { "True" } else { "False" }
+        ));
+        if csv.separator != b',' {
+            options.push(format!("\"separator\": {}", py(&(csv.separator as char).to_string())));
+        }
+        if let Some(q) = csv.quote.filter(|q| *q != b'"') {
+            options.push(format!("\"quoteChar\": {}", py(&(q as char).to_string())));
+        }
+        if csv.multi_line {
+            options.push("\"multiLine\": True".into());
+        }
+    }
+    if mode != ParseMode::Permissive {
+        options.push(format!("\"mode\": {}", py(mode.as_spark())));
+    }
+    if options.is_empty() {
         return String::new();
-    }
-    let mut options = vec![format!(
-        "\"withHeader\": {}",
-        if csv.with_header { "True" } else { "False" }
-    )];
-    if csv.separator != b',' {
-        options.push(format!("\"separator\": {}", py(&(csv.separator as char).to_string())));
-    }
-    if let Some(q) = csv.quote.filter(|q| *q != b'"') {
-        options.push(format!("\"quoteChar\": {}", py(&(q as char).to_string())));
     }
     format!(", format_options={{{}}}", options.join(", "))
 }
@@ -616,7 +627,7 @@ mod tests {
         assert!(script
             .contains("args = getResolvedOptions(sys.argv, [\"JOB_NAME\", \"tenant_id\", \"job_id\", \"TempDir\"])"));
         assert!(script.contains(
-            "connection_options={\"paths\": [f\"s3://hr-uploads/{args['tenant_id']}/employees/\"]}, format=\"csv\", format_options={\"withHeader\": True}, transformation_ctx=\"employees\")"
+            "connection_options={\"paths\": [f\"s3://hr-uploads/{args['tenant_id']}/employees/\"]}, format=\"csv\", format_options={\"withHeader\": True, \"mode\": \"FAILFAST\"}, transformation_ctx=\"employees\")"
         ), "{script}");
         assert!(script.contains("df = ApplyMapping.apply(frame=df, mappings=[(\"employee_id\", \"string\""));
         assert!(script.contains("DELETE FROM analytics.monthly_employees USING analytics.monthly_employees_stage WHERE analytics.monthly_employees.tenant_id = analytics.monthly_employees_stage.tenant_id"), "{script}");
@@ -660,6 +671,39 @@ mod tests {
         assert_eq!(plan.sinks, job.plan.sinks);
         assert_eq!(plan.commits, job.plan.commits);
         assert_eq!(plan.transforms, job.plan.transforms);
+    }
+
+    /// A CSV source's `multiLine` and a source's parse mode leave in its `format_options` and
+    /// come back the same; Glue's defaults (multiLine False, PERMISSIVE) are not written.
+    #[cfg(feature = "scripts")]
+    #[test]
+    fn multi_line_and_the_parse_mode_survive_the_export() {
+        use crate::format::CsvOptions;
+        let mut job = crate::demo::devices_job();
+        let mut source = SourceSpec::catalog("db", "t", Some("path"));
+        source.input = SourceInput::S3 {
+            path: "s3://b/p/".into(),
+            format: Format::Csv,
+            csv: CsvOptions::default().with_multi_line(true),
+        };
+        source.mode = ParseMode::DropMalformed;
+        job.plan.sources = vec![source.clone()];
+        let (script, plan) = exported_plan(&job);
+        assert_eq!(plan.sources, job.plan.sources);
+        assert!(
+            script.contains("format_options={\"withHeader\": False, \"multiLine\": True, \"mode\": \"DROPMALFORMED\"}"),
+            "{script}"
+        );
+        source.input = SourceInput::S3 {
+            path: "s3://b/p/".into(),
+            format: Format::Csv,
+            csv: CsvOptions::default(),
+        };
+        source.mode = ParseMode::Permissive;
+        job.plan.sources = vec![source];
+        let (script, plan) = exported_plan(&job);
+        assert_eq!(plan.sources, job.plan.sources);
+        assert!(script.contains("format_options={\"withHeader\": False}"), "{script}");
     }
 
     /// Listing options leave in the script as Glue takes them and come back the same: a catalog

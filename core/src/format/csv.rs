@@ -3,8 +3,12 @@
 //!
 //! Records are split by a small state machine here rather than by arrow's CSV reader, because
 //! arrow's errors do not say which line or column was bad, and gluelab must. Quoted fields may
-//! hold separators, doubled quotes (`""`) and line breaks; a record that spans lines is reported
-//! at the line where it starts. Blank lines are skipped, as Spark does.
+//! hold separators and doubled quotes (`""`). A line break ends the record, even inside quotes,
+//! unless `multiLine` is set (Glue's and Spark's default is false): `1,"two` then `lines",2.5`
+//! are two records, `1` and `two` (the quote left open), then `lines"` and `2.5`, as Spark
+//! reads them. With `multiLine` a quoted line break is part of its field (a CRLF read as `\n`,
+//! as Spark does) and a record that spans lines is reported at the line where it starts; a
+//! quote never closed is malformed. Blank lines are skipped, as Spark does.
 //!
 //! Glue's `escaper` escapes the next character everywhere, with the well-known escapes `\n`,
 //! `\r`, `\t`, `\0`. Without a header, columns map to the declared schema by position; with a
@@ -90,6 +94,9 @@ struct RecordReader<'a> {
     line: u64,
     separator: u8,
     quote: Option<u8>,
+    /// `multiLine`: a line break inside quotes is data; else it ends the record (and the field,
+    /// its quote left open), as Spark's line-by-line reader does.
+    multi_line: bool,
     /// Marks the separator, line breaks and the escaper (which is ignored when it equals the
     /// quote: then doubling the quote is the escape).
     specials: Box<Specials>,
@@ -117,6 +124,7 @@ impl<'a> RecordReader<'a> {
             line: 1,
             separator: options.separator,
             quote: options.quote,
+            multi_line: options.multi_line,
             specials,
         }
     }
@@ -177,7 +185,10 @@ impl<'a> RecordReader<'a> {
                 let Some(run) = run else {
                     rec.buf.extend_from_slice(&data[self.pos..]);
                     self.pos = data.len();
-                    rec.error = Some("unterminated quoted field: the quote opened on this line is never closed".into());
+                    if self.multi_line {
+                        rec.error =
+                            Some("unterminated quoted field: the quote opened on this line is never closed".into());
+                    }
                     rec.end_field();
                     rec.raw = start..self.pos;
                     return true;
@@ -194,6 +205,19 @@ impl<'a> RecordReader<'a> {
                         self.pos += 1;
                     }
                 } else if b == b'\n' {
+                    // A CRLF inside quotes is read as `\n`, as Spark's univocity parser reads it.
+                    let crlf = self.pos > start && data[self.pos - 1] == b'\r' && rec.buf.last() == Some(&b'\r');
+                    if crlf {
+                        rec.buf.pop();
+                    }
+                    if !self.multi_line {
+                        // Without multiLine the line break ends the record, quote left open.
+                        rec.end_field();
+                        rec.raw = start..self.pos - usize::from(crlf);
+                        self.pos += 1;
+                        self.line += 1;
+                        return true;
+                    }
                     rec.buf.push(b);
                     self.line += 1;
                     self.pos += 1;
@@ -664,7 +688,8 @@ mod tests {
     #[test]
     fn test_csv_records_quotes_newlines_and_line_numbers() {
         let body = b"1,\"x, \"\"y\"\"\",2\r\n\r\n2,\"multi\nline\",3\n3,,\n";
-        let got = split(body, &CsvOptions::default());
+        let multi = CsvOptions::default().with_multi_line(true);
+        let got = split(body, &multi);
         assert_eq!(
             got,
             vec![
@@ -673,7 +698,7 @@ mod tests {
                 (5, vec!["3".into(), "".into(), "".into()]),
             ]
         );
-        let out = read(body, &abc(), ParseMode::FailFast, CsvOptions::default()).unwrap();
+        let out = read(body, &abc(), ParseMode::FailFast, multi).unwrap();
         assert_eq!(out.lines, vec![1, 3, 5]);
         assert_eq!(
             strings(&out, 1),
@@ -754,12 +779,14 @@ mod tests {
     #[test]
     fn test_csv_multiline_record_is_reported_where_it_starts() {
         let body = b"1,a,1\r\n2,\"two\r\nlines\"\r\n3,c,3\r\n";
-        let out = read(body, &abc(), ParseMode::Permissive, CsvOptions::default()).unwrap();
+        let multi = CsvOptions::default().with_multi_line(true);
+        let out = read(body, &abc(), ParseMode::Permissive, multi).unwrap();
         assert_eq!(out.lines, vec![1, 2, 4]);
         let m = &out.malformed[0];
         assert_eq!((m.line, m.field.as_deref()), (2, Some("c")));
         assert_eq!(m.raw, "2,\"two\r\nlines\"");
-        assert_eq!(strings(&out, 1)[1].as_deref(), Some("two\r\nlines"));
+        // Spark's univocity reads a CRLF inside quotes as `\n`.
+        assert_eq!(strings(&out, 1)[1].as_deref(), Some("two\nlines"));
     }
 
     #[test]
@@ -828,7 +855,8 @@ mod tests {
             "1,a,1\n2,\"open,2\n{}",
             "3,c,3\n".repeat(crate::limits::RECORD_MAX_BYTES / 6 + 1)
         );
-        let e = read(body.as_bytes(), &abc(), ParseMode::Permissive, CsvOptions::default())
+        let multi = CsvOptions::default().with_multi_line(true);
+        let e = read(body.as_bytes(), &abc(), ParseMode::Permissive, multi)
             .unwrap_err()
             .to_string();
         assert!(
@@ -853,10 +881,61 @@ mod tests {
     #[test]
     fn test_csv_unterminated_quote() {
         let body = b"1,a,1\n2,\"open,2\n3,c,3\n";
-        let out = read(body, &abc(), ParseMode::DropMalformed, CsvOptions::default()).unwrap();
+        let multi = CsvOptions::default().with_multi_line(true);
+        let out = read(body, &abc(), ParseMode::DropMalformed, multi).unwrap();
         assert_eq!(out.lines, vec![1]);
         assert_eq!(out.malformed[0].line, 2);
         assert!(out.malformed[0].message.starts_with("unterminated quoted field"));
+        // Without multiLine the open quote ends at its line: `2,"open,2` is 2 fields.
+        let out = read(body, &abc(), ParseMode::DropMalformed, CsvOptions::default()).unwrap();
+        assert_eq!(out.lines, vec![1, 3]);
+        assert_eq!(
+            (out.malformed[0].line, out.malformed[0].message.as_str()),
+            (2, "expected 3 fields, found 2")
+        );
+        // A quote open at the end of the object is its last field's text.
+        let out = read(b"1,bob,\"3", &abc(), ParseMode::FailFast, CsvOptions::default()).unwrap();
+        assert_eq!(out.batch.num_rows(), 1);
+    }
+
+    #[test]
+    fn test_csv_without_multi_line_a_quoted_line_break_ends_the_record_as_in_spark() {
+        // Spark 3.5 without multiLine: [1, "two", null] and [null, "2.5", null], both malformed
+        // (their `_corrupt_record` is the line), then [2, "bob", 3.0].
+        for body in [
+            &b"1,\"two\nlines\",2.5\n2,bob,3\n"[..],
+            b"1,\"two\r\nlines\",2.5\r\n2,bob,3\r\n",
+        ] {
+            assert_eq!(
+                split(body, &CsvOptions::default()),
+                vec![
+                    (1, vec!["1".into(), "two".into()]),
+                    (2, vec!["lines\"".into(), "2.5".into()]),
+                    (3, vec!["2".into(), "bob".into(), "3".into()]),
+                ]
+            );
+            let out = read(body, &abc(), ParseMode::Permissive, CsvOptions::default()).unwrap();
+            assert_eq!(out.lines, vec![1, 2, 3]);
+            assert_eq!(
+                strings(&out, 1),
+                vec![Some("two".into()), Some("2.5".into()), Some("bob".into())]
+            );
+            assert_eq!(
+                strings(&out, 3),
+                vec![Some("1,\"two".into()), Some("lines\",2.5".into()), None]
+            );
+            let out = read(body, &abc(), ParseMode::DropMalformed, CsvOptions::default()).unwrap();
+            assert_eq!(out.lines, vec![3]);
+            let err = read(body, &abc(), ParseMode::FailFast, CsvOptions::default()).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("{OBJ}, line 1, field \"c\": expected 3 fields, found 2")
+            );
+        }
+        // With it, the field holds the line break.
+        let multi = CsvOptions::default().with_multi_line(true);
+        let got = split(b"1,\"two\nlines\",2.5\n", &multi);
+        assert_eq!(got, vec![(1, vec!["1".into(), "two\nlines".into(), "2.5".into()])]);
     }
 
     #[test]
@@ -985,6 +1064,9 @@ mod tests {
                 .with_separator(b';')
                 .with_quote(Some(b'\'')),
         ] {
+            // The batch has a value with a line break: written quoted, read back with multiLine
+            // (as Spark needs it too).
+            let csv = csv.with_multi_line(true);
             let body = write_batch(&batch, Format::Csv, &csv).unwrap();
             let out = read(&body, &batch.schema(), ParseMode::FailFast, csv).unwrap();
             assert_eq!(

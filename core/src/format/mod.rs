@@ -207,6 +207,17 @@ pub struct CsvOptions {
     /// encoding, decoded to UTF-8 before reading (see [`charset`]). `None`: UTF-8.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
+    /// `multiLine` (reader): defaults to false, as in Glue and Spark, so a record ends at every
+    /// line break, even inside quotes (`1,"two` then `lines",2.5`: two records, see `csv.rs`).
+    /// True reads a quoted line break as part of its field. Options saved before gluelab had
+    /// the switch always read quoted line breaks so, and still do (their serde default is true).
+    #[serde(default = "saved_multi_line")]
+    pub multi_line: bool,
+}
+
+/// `multiLine` of CSV options saved before the switch existed: they read as multi-line.
+fn saved_multi_line() -> bool {
+    true
 }
 
 impl Default for CsvOptions {
@@ -219,6 +230,7 @@ impl Default for CsvOptions {
             write_header: true,
             skip_first: false,
             encoding: None,
+            multi_line: false,
         }
     }
 }
@@ -263,6 +275,11 @@ impl CsvOptions {
     /// Sets `skipFirst` (defaults to false).
     pub fn with_skip_first(self, skip_first: bool) -> Self {
         Self { skip_first, ..self }
+    }
+
+    /// Sets `multiLine` (defaults to false: every line break ends a record).
+    pub fn with_multi_line(self, multi_line: bool) -> Self {
+        Self { multi_line, ..self }
     }
 }
 
@@ -428,7 +445,8 @@ pub fn infer_schema(object: &str, body: &[u8], options: &ReadOptions) -> Result<
 
 /// Writes a batch as one object body, the way Glue writes a part file: JSON lines (compact,
 /// nulls left out), CSV (header by default, see [`CsvOptions`]) or snappy Parquet.
-/// What is written reads back equal with [`read_object`] given the batch's schema.
+/// What is written reads back equal with [`read_object`] given the batch's schema (for CSV
+/// with a value holding a line break, with `multiLine`, as Spark needs it).
 pub fn write_batch(batch: &RecordBatch, format: Format, csv: &CsvOptions) -> Result<Vec<u8>> {
     write_batch_with(batch, format, csv, parquet_codec::ParquetCodec::Snappy)
 }
@@ -484,6 +502,18 @@ mod tests {
     }
 
     #[test]
+    fn test_csv_options_saved_without_multi_line_read_quoted_line_breaks_as_before() {
+        let saved =
+            r#"{"separator":44,"quote":34,"escape":null,"with_header":false,"write_header":true,"skip_first":false}"#;
+        let old: CsvOptions = serde_json::from_str(saved).unwrap();
+        assert!(old.multi_line);
+        assert_eq!(old, CsvOptions::default().with_multi_line(true));
+        let new = serde_json::to_string(&CsvOptions::default()).unwrap();
+        assert!(new.contains("\"multi_line\":false"), "{new}");
+        assert_eq!(serde_json::from_str::<CsvOptions>(&new).unwrap(), CsvOptions::default());
+    }
+
+    #[test]
     fn test_parse_mode_from_spark() {
         assert_eq!(ParseMode::default(), ParseMode::Permissive);
         assert_eq!(ParseMode::from_spark("dropMalformed"), Some(ParseMode::DropMalformed));
@@ -501,7 +531,7 @@ mod tests {
     fn test_options_defaults_are_glue_defaults() {
         let csv = CsvOptions::default();
         assert_eq!((csv.separator, csv.quote, csv.escape), (b',', Some(b'"'), None));
-        assert!(!csv.with_header && csv.write_header && !csv.skip_first);
+        assert!(!csv.with_header && csv.write_header && !csv.skip_first && !csv.multi_line);
         let read = ReadOptions::default();
         assert_eq!((read.format, read.mode), (Format::Json, ParseMode::Permissive));
         assert!(read.schema.is_none());

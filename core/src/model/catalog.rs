@@ -222,6 +222,12 @@ impl Table {
             .get("serialization.encoding")
             .filter(|e| !e.trim().is_empty())
             .cloned();
+        // Glue's CSV `multiLine` format option, given as a table parameter (as `boundedFiles` and
+        // `exclusions` are: what a catalog source's reader is passed); false unless "true".
+        options.multi_line = ["multiLine", "multiline"]
+            .iter()
+            .find_map(|k| self.parameters.get(*k).or_else(|| p.get(*k)))
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
         options
     }
 }
@@ -346,6 +352,22 @@ mod tests {
             c.table("db", "nope").unwrap_err().to_string(),
             "EntityNotFoundException: Table nope not found."
         );
+    }
+
+    #[test]
+    fn a_csv_table_reads_multi_line_only_when_its_parameters_say_so() {
+        let mut t = Table::new("db", "t", "s3://b/t/", Format::Csv, vec![Column::new("a", "string")]);
+        assert!(
+            !t.csv_options().multi_line,
+            "Glue's default: a line break ends a record"
+        );
+        t.parameters.insert("multiLine".into(), "true".into());
+        assert!(t.csv_options().multi_line);
+        t.parameters.clear();
+        t.serde_parameters.insert("multiline".into(), "TRUE".into());
+        assert!(t.csv_options().multi_line);
+        t.serde_parameters.insert("multiline".into(), "false".into());
+        assert!(!t.csv_options().multi_line);
     }
 
     #[test]

@@ -465,8 +465,13 @@ impl Interp<'_> {
                 ))
             }
         };
-        let options = self.opt_dict(&b, "format_options")?;
+        let mut options = self.opt_dict(&b, "format_options")?;
         let options_range = b.get("format_options").map_or(b.range, |(_, r)| *r);
+        // Spark's parse mode, which the reader takes with its format options.
+        if let Some(at) = options.iter().position(|(k, _)| k == "mode") {
+            let (key, value) = options.remove(at);
+            self.read_option(&mut spec, &key, &value, options_range, "format option")?;
+        }
         let csv = self.format_options(format, &options, options_range, false)?;
         spec.input = SourceInput::S3 { path, format, csv };
         self.add_source(spec, b.range, func)
@@ -476,6 +481,15 @@ impl Interp<'_> {
     fn read_option(&self, spec: &mut SourceSpec, key: &str, value: &Value, range: TextRange, kind: &str) -> R<()> {
         match (key, value) {
             ("maxBand", value) => spec.max_band = self.max_band(value, range)?,
+            // Spark's `mode` for malformed records (PERMISSIVE, the default; DROPMALFORMED; FAILFAST).
+            ("mode", Value::Str(text)) => {
+                spec.mode = ParseMode::from_spark(text).ok_or_else(|| {
+                    self.error(
+                        range,
+                        format!("the {kind} \"mode\" must be PERMISSIVE, DROPMALFORMED or FAILFAST, not {text:?}"),
+                    )
+                })?
+            }
             ("recurse", Value::Bool(recurse)) => spec.listing.recurse = *recurse,
             ("catalogPartitionPredicate", _) if matches!(spec.input, SourceInput::S3 { .. }) => {
                 return Err(self.unsupported(
@@ -591,6 +605,7 @@ impl Interp<'_> {
         for (key, value) in options {
             let bad = || self.error(range, format!("format option \"{key}\" cannot be {}", value.repr()));
             match (format, key.as_str()) {
+                (Format::Csv, "multiLine" | "multiline") => csv.multi_line = as_bool(value).ok_or_else(bad)?,
                 (_, "multiLine" | "multiline") if as_bool(value) == Some(false) => {}
                 (Format::Csv, "separator") => csv.separator = one_char(value).ok_or_else(bad)?,
                 (Format::Csv, "escaper") => {

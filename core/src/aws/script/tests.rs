@@ -8,7 +8,7 @@ use crate::arrow::datatypes::{DataType, Field, Schema};
 
 use super::*;
 use crate::format::parquet_codec::ParquetCodec;
-use crate::format::{CsvOptions, Format};
+use crate::format::{CsvOptions, Format, ParseMode};
 use crate::model::args::ArgumentRules;
 use crate::model::bookmark::DEFAULT_MAX_BAND_MS;
 use crate::model::job::{Listing, SinkMode, SinkOutput, SinkSpec, SourceInput, SourceSpec};
@@ -236,6 +236,45 @@ fn from_options_s3_csv_with_header() {
         (p.sources[0].transformation_ctx.clone(), p.sources[0].max_band),
         (None, DEFAULT_MAX_BAND_MS)
     );
+}
+
+#[test]
+fn csv_multi_line_and_the_parse_mode_reach_the_source() {
+    let source = |text: &str| {
+        plan(&format!("d = glueContext.create_dynamic_frame.{text}\n"))
+            .unwrap()
+            .sources[0]
+            .clone()
+    };
+    let csv = |s: &SourceSpec| match &s.input {
+        SourceInput::S3 { csv, .. } => csv.clone(),
+        other => panic!("{other:?}"),
+    };
+    let a = source(
+        "from_options('s3', {'paths': ['s3://b/a']}, 'csv', format_options={'multiLine': True, 'mode': 'DROPMALFORMED'})",
+    );
+    assert!(csv(&a).multi_line);
+    assert_eq!(a.mode, ParseMode::DropMalformed);
+    let b = source("from_options('s3', {'paths': ['s3://b/b']}, 'csv', format_options={'multiLine': 'false'})");
+    assert_eq!(csv(&b), CsvOptions::default(), "Glue's default: multiLine False");
+    assert_eq!(b.mode, ParseMode::Permissive);
+    let c = source("from_catalog(database='db', table_name='t', additional_options={'mode': 'failfast'})");
+    assert_eq!(c.mode, ParseMode::FailFast);
+    let e = err(
+        "d = glueContext.create_dynamic_frame.from_options('s3', {'paths': ['s3://b/p']}, 'csv', \
+         format_options={'mode': 'LENIENT'})\n",
+    );
+    assert!(
+        e.message
+            .contains("\"mode\" must be PERMISSIVE, DROPMALFORMED or FAILFAST"),
+        "{e}"
+    );
+    // JSON lines have no multi-line records in gluelab.
+    let e = err(
+        "d = glueContext.create_dynamic_frame.from_options('s3', {'paths': ['s3://b/p']}, 'json', \
+         format_options={'multiLine': True})\n",
+    );
+    assert!(e.message.contains("\"multiLine\""), "{e}");
 }
 
 #[test]

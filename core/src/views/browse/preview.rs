@@ -522,7 +522,21 @@ mod tests {
         for i in 0..50 {
             body.push_str(&format!("{i},\"first\nsecond\nthird\"\n"));
         }
-        let (ws, uri) = workspace_with("x/multi.csv", body.as_bytes());
+        // By its extension, with Glue's default multiLine False: every line is a record.
+        let (mut ws, uri) = workspace_with("x/multi.csv", body.as_bytes());
+        let p = ws.preview_object(&uri, 5).unwrap();
+        assert_eq!(p.rows[0][..2], ["0", "first"]);
+        assert_eq!(p.lines, [1, 2, 3, 4, 5]);
+        // Under a table whose `multiLine` parameter is true, the records span lines.
+        let mut table = Table::new(
+            demo::DATABASE,
+            "multi",
+            &format!("s3://{}/x/", demo::raw_bucket()),
+            Format::Csv,
+            vec![Column::new("id", "bigint"), Column::new("text", "string")],
+        );
+        table.parameters.insert("multiLine".into(), "true".into());
+        ws.catalog.create_table(table).unwrap();
         let p = ws.preview_object(&uri, 5).unwrap();
         assert_eq!(p.rows.len(), 5);
         assert_eq!(p.rows[4], ["4", "first\nsecond\nthird"]);
