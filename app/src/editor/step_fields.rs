@@ -106,7 +106,7 @@ pub fn StepFields(i: usize) -> impl IntoView {
         "ValueMapping" => view! { <ValueMappingFields i=i/> }.into_any(),
         "Relationalize" => view! {
             <StepText i=i label="Root table name" name="name"
-                access=|t| match t { Transform::Relationalize { name } => Some(name), _ => None }/>
+                access=|t| match t { Transform::Relationalize { name, .. } => Some(name), _ => None }/>
         }
         .into_any(),
         "show" => {

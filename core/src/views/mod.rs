@@ -252,6 +252,20 @@ impl Workspace {
         ))
     }
 
+    /// How a front end names an object (`s3://...`) of the job: by its path under the job's
+    /// source prefix (`year=2026/month=01/orders-1.json`), the way explanations do, so files of
+    /// one name in different folders stay apart; an object elsewhere by its bucket and key.
+    pub fn object_label(&self, job: &str, uri: &str) -> String {
+        let under = self
+            .source_prefix(job)
+            .ok()
+            .and_then(|prefix| uri.strip_prefix(&prefix.to_string()).map(str::to_string));
+        match under {
+            Some(path) if !path.is_empty() => path,
+            _ => uri.strip_prefix("s3://").unwrap_or(uri).to_string(),
+        }
+    }
+
     /// Uploads a file by name into the job's source prefix (what a drop onto the workbench does).
     pub fn upload_to_source(&mut self, job: &str, name: &str, body: Vec<u8>) -> Result<crate::model::store::S3Uri> {
         let prefix = self.source_prefix(job)?;
@@ -385,6 +399,18 @@ mod tests {
             ids.push(ws.start_job_run(RunRequest::new(demo::JOB_NAME)).unwrap());
         }
         (ws, ids)
+    }
+
+    #[test]
+    fn objects_are_labelled_by_their_path_under_the_source() {
+        let ws = crate::demo::partitioned::partitioned_workspace().unwrap();
+        let job = crate::demo::partitioned::JOB_NAME;
+        let jan = "s3://sales-lake/orders/year=2026/month=01/orders-1.json";
+        assert_eq!(ws.object_label(job, jan), "year=2026/month=01/orders-1.json");
+        assert_eq!(
+            ws.object_label(job, "s3://sales-curated/orders-2026/part-0.json"),
+            "sales-curated/orders-2026/part-0.json"
+        );
     }
 
     #[test]
