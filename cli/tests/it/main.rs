@@ -14,6 +14,7 @@ mod listing;
 mod modes;
 mod partitions;
 mod python_modules;
+mod relationalize;
 mod reading;
 mod redshift_data;
 mod saves;
