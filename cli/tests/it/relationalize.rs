@@ -77,3 +77,52 @@ fn a_file_read_again_lands_in_the_child_table_under_new_keys() {
     assert!(script.contains("dfc = Relationalize.apply(frame=df"), "{script}");
     assert!(script.contains("frame=dfc.select(\"orders_items\")"), "{script}");
 }
+
+const SCRIPT: &str = r#"import sys
+from awsglue.transforms import *
+from awsglue.utils import getResolvedOptions
+from awsglue.context import GlueContext
+from awsglue.job import Job
+from pyspark.context import SparkContext
+
+args = getResolvedOptions(sys.argv, ["JOB_NAME", "TempDir"])
+glueContext = GlueContext(SparkContext.getOrCreate())
+job = Job(glueContext)
+job.init(args["JOB_NAME"], args)
+orders = glueContext.create_dynamic_frame.from_catalog(database="shop", table_name="orders", transformation_ctx="orders")
+tables = orders.relationalize("orders", args["TempDir"], transformation_ctx="flatten")
+items = SelectFromCollection.apply(dfc=tables, key="orders_items")
+glueContext.write_dynamic_frame.from_catalog(frame=items, database="shop", table_name="orders_items")
+job.commit()
+"#;
+
+/// A script of one's own with `DynamicFrame.relationalize` and `SelectFromCollection`, run as a
+/// Glue job: its child table is written, and the bookmark keeps its key count.
+#[test]
+fn a_script_of_ones_own_writes_a_child_table() {
+    let gl = Gluelab::new();
+    gl.ok(&["example", "replay", "v1,relationalize-keys,upload:orders-1.json"]);
+    gl.ok(&["s3", "mb", "s3://scripts"]);
+    let script = gl.write_local("flatten.py", SCRIPT);
+    gl.ok(&["s3", "cp", &script, "s3://scripts/flatten.py"]);
+    gl.ok(&[
+        "glue",
+        "create-job",
+        "--name",
+        "own-flatten",
+        "--role",
+        "arn:aws:iam::123456789012:role/Glue",
+        "--command",
+        r#"{"Name": "glueetl", "ScriptLocation": "s3://scripts/flatten.py"}"#,
+        "--default-arguments",
+        r#"{"--job-bookmark-option": "job-bookmark-enable", "--TempDir": "s3://scripts/tmp/"}"#,
+    ]);
+    let started = gl.json(&["glue", "start-job-run", "--job-name", "own-flatten"]);
+    let id = started["JobRunId"].as_str().unwrap();
+    let run = gl.json(&["glue", "get-job-run", "--job-name", "own-flatten", "--run-id", id]);
+    assert_eq!(run["JobRun"]["JobRunState"], "SUCCEEDED", "{run}");
+    let items = gl.ok(&["query", "SELECT id, index FROM shop.orders_items ORDER BY id, index"]);
+    assert_eq!(cells(&items), [["1", "0"], ["1", "1"], ["2", "0"]], "{items}");
+    let entry = gl.json(&["glue", "get-job-bookmark", "--job-name", "own-flatten"]);
+    assert_eq!(inner(&entry)["flatten"]["lastGeneratedKey"], "2", "{entry}");
+}

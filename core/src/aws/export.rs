@@ -673,6 +673,18 @@ mod tests {
         assert_eq!(plan.transforms, job.plan.transforms);
     }
 
+    /// Relationalize leaves as a collection (`dfc = Relationalize.apply(...)`, the root selected
+    /// back, a child table's sink writing `dfc.select(key)`) and comes back the same.
+    #[cfg(feature = "scripts")]
+    #[test]
+    fn the_exported_relationalize_script_runs_as_the_same_plan() {
+        let ws = crate::demo::relationalized::relationalized_workspace().unwrap();
+        let job = ws.job(crate::demo::relationalized::JOB_NAME).unwrap();
+        let (_, plan) = exported_plan(job);
+        assert_eq!(plan.transforms, job.plan.transforms);
+        assert_eq!(plan.sinks, job.plan.sinks);
+    }
+
     /// A CSV source's `multiLine` and a source's parse mode leave in its `format_options` and
     /// come back the same; Glue's defaults (multiLine False, PERMISSIVE) are not written.
     #[cfg(feature = "scripts")]

@@ -105,6 +105,15 @@ impl Interp<'_> {
                 Ok(Value::SparkContext)
             }
             (Value::Builtin(Builtin::DynamicFrame), "fromDF") => self.dynamic_frame_from_df(c),
+            (Value::Builtin(Builtin::Relationalize), "apply") => self.relationalize(c, None),
+            (Value::Builtin(Builtin::SelectFromCollection), "apply") => {
+                let b = self.bind(c, "SelectFromCollection.apply", &["dfc", "key", "transformation_ctx"])?;
+                let (collection, range) = self.required(&b, "dfc")?;
+                let collection = collection.clone();
+                let range = *range;
+                let key = self.required_str(&b, "key")?;
+                self.select_from_collection(collection, range, key)
+            }
             (Value::Builtin(transform), "apply") => self.transform(transform, c, None),
             (Value::GlueContext, "create_dynamic_frame_from_catalog") => self.read_catalog(c, name),
             (Value::GlueContext, "create_dynamic_frame_from_options") => self.read_options(c, name),
@@ -133,6 +142,20 @@ impl Interp<'_> {
                 }))
             }
             (Value::Frame(frame), "show") => self.show(frame, c),
+            (Value::Frame(frame), "relationalize") => {
+                let receiver = self.receiver(c);
+                self.relationalize(c, Some((frame, receiver)))
+            }
+            (collection @ Value::Collection { .. }, "select") => {
+                let b = self.bind(c, "select", &["key", "transformation_ctx"])?;
+                let key = self.required_str(&b, "key")?;
+                let range = self.receiver(c);
+                self.select_from_collection(collection, range, key)
+            }
+            (Value::Collection { .. }, _) => Err(self.unsupported(
+                c.range,
+                "DynamicFrameCollection.keys() (its child tables depend on the data; select each by name, `<root>_<array column>`)",
+            )),
             (Value::Frame(frame), method) => {
                 let transform = match method {
                     "apply_mapping" => Builtin::ApplyMapping,
@@ -326,6 +349,72 @@ impl Interp<'_> {
             }
         };
         self.add_transform(step, frame, frame_range, c.range, func)
+    }
+
+    /// `Relationalize.apply(frame, staging_path, name, options, transformation_ctx, ...)` or
+    /// `frame.relationalize(root_table_name, staging_path, options, transformation_ctx, ...)`:
+    /// a step whose value is the collection.
+    fn relationalize(&mut self, c: &ExprCall, receiver: Option<(FrameRef, TextRange)>) -> R<Value> {
+        let (func, name_param) = match receiver {
+            Some(_) => ("relationalize", "root_table_name"),
+            None => ("Relationalize.apply", "name"),
+        };
+        let mut params = match receiver {
+            Some(_) => vec![name_param, "staging_path", "options"],
+            None => vec!["frame", "staging_path", name_param, "options"],
+        };
+        params.extend_from_slice(&TRANSFORM_TAIL);
+        let b = self.bind(c, func, &params)?;
+        let (frame, frame_range) = match receiver {
+            Some(r) => r,
+            None => self.frame_arg(&b, "frame")?,
+        };
+        let name = match b.get(name_param) {
+            Some(_) => self.required_str(&b, name_param)?,
+            None if receiver.is_none() => crate::transform::relationalize::default_root(),
+            None => self.required_str(&b, name_param)?,
+        };
+        self.only_default(&b, "options", |v| {
+            matches!(v, Value::None) || matches!(v, Value::Dict(d) if d.is_empty())
+        })?;
+        let ctx = self.opt_str(&b, "transformation_ctx")?.filter(|c| !c.is_empty());
+        let step = Transform::Relationalize {
+            name: name.clone(),
+            transformation_ctx: ctx,
+        };
+        self.add_transform(step, frame, frame_range, c.range, func)?;
+        Ok(Value::Collection {
+            root: name,
+            version: self.version,
+        })
+    }
+
+    /// `dfc.select(key)` / `SelectFromCollection.apply(dfc, key)`: the root table goes on as
+    /// the job's frame; a child table may only be written.
+    fn select_from_collection(&mut self, collection: Value, range: TextRange, key: String) -> R<Value> {
+        let Value::Collection { root, version } = collection else {
+            return Err(self.error(
+                range,
+                format!(
+                    "TypeError: SelectFromCollection needs a DynamicFrameCollection, not {}",
+                    collection.type_name()
+                ),
+            ));
+        };
+        if key == root {
+            return Ok(Value::Frame(FrameRef::dynamic(version)));
+        }
+        let child = match self.collection_tables.iter().position(|k| *k == key) {
+            Some(at) => at,
+            None => {
+                self.collection_tables.push(key);
+                self.collection_tables.len() - 1
+            }
+        };
+        Ok(Value::Frame(FrameRef {
+            child: Some(child),
+            ..FrameRef::dynamic(version)
+        }))
     }
 
     fn mappings(&self, b: &Bound) -> R<Vec<Mapping>> {
@@ -761,10 +850,7 @@ impl Interp<'_> {
             ));
         }
         self.plan.sources.push(spec);
-        Ok(Value::Frame(FrameRef {
-            version: self.version,
-            kind: FrameKind::Dynamic,
-        }))
+        Ok(Value::Frame(FrameRef::dynamic(self.version)))
     }
 
     /// The frame must be the latest one: the plan is a single line of steps.
@@ -790,6 +876,15 @@ impl Interp<'_> {
         func: &str,
     ) -> R<Value> {
         let show = matches!(step, Transform::Show { .. });
+        if let Some(child) = frame.child {
+            return Err(self.unsupported(
+                frame_range,
+                format!(
+                    "{func} of the child table {} (gluelab's plan transforms the root table; write a child table as it is)",
+                    self.collection_tables[child]
+                ),
+            ));
+        }
         if frame.kind == FrameKind::DataFrame && !show {
             return Err(self.error(
                 frame_range,
@@ -817,6 +912,7 @@ impl Interp<'_> {
         Ok(Value::Frame(FrameRef {
             version: self.version,
             kind: frame.kind,
+            child: None,
         }))
     }
 
@@ -837,11 +933,15 @@ impl Interp<'_> {
                 ),
             ));
         }
-        self.check_latest(frame, frame_range, "writing")?;
+        // A child table was set aside when its Relationalize ran: later steps do not touch it.
+        if frame.child.is_none() {
+            self.check_latest(frame, frame_range, "writing")?;
+        }
         if self.committed {
             return Err(self.unsupported(range, format!("writing with {func}() after job.commit()")));
         }
-        self.plan.sinks.push(sink);
+        let collection_key = frame.child.map(|at| self.collection_tables[at].clone());
+        self.plan.sinks.push(SinkSpec { collection_key, ..sink });
         Ok(Value::Frame(frame))
     }
 }

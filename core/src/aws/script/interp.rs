@@ -69,6 +69,8 @@ pub(super) struct Interp<'s> {
     pub plan: JobPlan,
     /// Data-changing transforms applied so far: the version of the latest frame.
     pub version: usize,
+    /// The child tables of Relationalize collections the script selected (`FrameRef::child`).
+    pub collection_tables: Vec<String>,
 }
 
 impl<'s> Interp<'s> {
@@ -86,6 +88,7 @@ impl<'s> Interp<'s> {
             job_initialised: false,
             committed: false,
             plan: JobPlan::default(),
+            collection_tables: vec![],
             version: 0,
         }
     }
@@ -483,6 +486,7 @@ fn get_attr(object: Value, name: &str) -> Value {
         "select_fields",
         "rename_field",
         "filter",
+        "relationalize",
     ];
     let method = |object: Value, known: &[&'static str]| match known.iter().find(|m| **m == name) {
         Some(m) => Value::Method(Box::new(object), m),
@@ -503,6 +507,7 @@ fn get_attr(object: Value, name: &str) -> Value {
         Value::Job => method(object, &["init", "commit"]),
         Value::Frame(f) if f.kind == FrameKind::Dynamic => method(object, DYNAMIC_FRAME),
         Value::Frame(_) => method(object, &["show"]),
+        Value::Collection { .. } => method(object, &["select", "keys"]),
         _ => Value::Unsupported,
     }
 }
@@ -520,6 +525,8 @@ fn module_member(module: &str, name: &str) -> Value {
         ("awsglue.transforms", "DropFields") => Builtin::DropFields,
         ("awsglue.transforms", "SelectFields") => Builtin::SelectFields,
         ("awsglue.transforms", "RenameField") => Builtin::RenameField,
+        ("awsglue.transforms", "Relationalize") => Builtin::Relationalize,
+        ("awsglue.transforms", "SelectFromCollection") => Builtin::SelectFromCollection,
         ("pyspark.context" | "pyspark", "SparkContext") => Builtin::SparkContext,
         _ => {
             let submodule = format!("{module}.{name}");
@@ -544,7 +551,15 @@ fn module_member(module: &str, name: &str) -> Value {
 /// The modelled names a `from module import *` binds.
 fn star_members(module: &str) -> &'static [&'static str] {
     match module {
-        "awsglue.transforms" => &["ApplyMapping", "Filter", "DropFields", "SelectFields", "RenameField"],
+        "awsglue.transforms" => &[
+            "ApplyMapping",
+            "Filter",
+            "DropFields",
+            "SelectFields",
+            "RenameField",
+            "Relationalize",
+            "SelectFromCollection",
+        ],
         "awsglue.utils" => &["getResolvedOptions"],
         "awsglue.context" => &["GlueContext"],
         "awsglue.job" => &["Job"],

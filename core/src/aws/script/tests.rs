@@ -477,6 +477,59 @@ fn transforms_in_both_forms() {
 }
 
 #[test]
+fn relationalize_gives_a_collection_whose_tables_sinks_write() {
+    let p = plan(&format!(
+        "{}dfc = Relationalize.apply(frame=dyf, staging_path='s3://tmp/', name='orders', transformation_ctx='rel')\n\
+         root = dfc.select('orders')\n\
+         items = SelectFromCollection.apply(dfc=dfc, key='orders_items')\n\
+         flat = root.drop_fields(['note'])\n\
+         glueContext.write_dynamic_frame.from_catalog(frame=flat, database='db', table_name='flat')\n\
+         glueContext.write_dynamic_frame.from_catalog(frame=items, database='db', table_name='items')\n\
+         job.commit()\n",
+        read_catalog()
+    ))
+    .unwrap();
+    assert_eq!(
+        p.transforms[0].transform,
+        Transform::Relationalize {
+            name: "orders".into(),
+            transformation_ctx: Some("rel".into())
+        }
+    );
+    assert_eq!(p.sinks[0].collection_key, None);
+    assert_eq!(p.sinks[1].collection_key.as_deref(), Some("orders_items"));
+
+    // The method form, and its default-free root name.
+    let p = plan(&format!(
+        "{}dfc = dyf.relationalize('root', 's3://tmp/')\n\
+         glueContext.write_dynamic_frame.from_catalog(frame=dfc.select('root_tags'), database='db', table_name='tags')\n",
+        read_catalog()
+    ))
+    .unwrap();
+    assert_eq!(
+        p.transforms[0].transform,
+        Transform::Relationalize {
+            name: "root".into(),
+            transformation_ctx: None
+        }
+    );
+    assert_eq!(p.sinks[0].collection_key.as_deref(), Some("root_tags"));
+
+    // A child table is written as it is; keys() depends on the data.
+    let e = err(&format!(
+        "{}dfc = Relationalize.apply(frame=dyf, staging_path='s3://tmp/')\n\
+         x = dfc.select('roottable_tags').drop_fields(['id'])\n",
+        read_catalog()
+    ));
+    assert!(e.message.contains("child table roottable_tags"), "{e}");
+    let e = err(&format!(
+        "{}dfc = dyf.relationalize('r', 's3://tmp/')\nnames = dfc.keys()\n",
+        read_catalog()
+    ));
+    assert!(e.message.contains("keys()"), "{e}");
+}
+
+#[test]
 fn mappings_must_be_glues_four_tuples() {
     let e = err(&format!(
         "{}m = ApplyMapping.apply(frame=dyf, mappings=[('a', 'string', 'b')])\n",

@@ -14,6 +14,19 @@ pub(super) enum FrameKind {
 pub(super) struct FrameRef {
     pub version: usize,
     pub kind: FrameKind,
+    /// A child table of a Relationalize collection (`dfc.select("orders_items")`): its index in
+    /// the interpreter's `collection_tables`. Such a frame can only be written.
+    pub child: Option<usize>,
+}
+
+impl FrameRef {
+    pub fn dynamic(version: usize) -> Self {
+        Self {
+            version,
+            kind: FrameKind::Dynamic,
+            child: None,
+        }
+    }
 }
 
 /// The classes and functions the runner models, as imported from awsglue and pyspark.
@@ -29,6 +42,8 @@ pub(super) enum Builtin {
     DropFields,
     SelectFields,
     RenameField,
+    Relationalize,
+    SelectFromCollection,
     /// Python's `int()` and `str()` on plain values.
     Int,
     Str,
@@ -47,6 +62,8 @@ impl Builtin {
             Builtin::DropFields => "DropFields",
             Builtin::SelectFields => "SelectFields",
             Builtin::RenameField => "RenameField",
+            Builtin::Relationalize => "Relationalize",
+            Builtin::SelectFromCollection => "SelectFromCollection",
             Builtin::Int => "int",
             Builtin::Str => "str",
         }
@@ -60,6 +77,8 @@ impl Builtin {
                 | Builtin::DropFields
                 | Builtin::SelectFields
                 | Builtin::RenameField
+                | Builtin::Relationalize
+                | Builtin::SelectFromCollection
         )
     }
 }
@@ -94,6 +113,12 @@ pub(super) enum Value {
     /// `glueContext.write_dynamic_frame`.
     Writer,
     Frame(FrameRef),
+    /// A Relationalize step's `DynamicFrameCollection`: its root table's name, and the plan's
+    /// version after the step.
+    Collection {
+        root: String,
+        version: usize,
+    },
     /// A `lambda` already translated to the SQL predicate a `Filter` step takes.
     Predicate(String),
 }
@@ -125,6 +150,7 @@ impl Value {
                 FrameKind::Dynamic => "DynamicFrame",
                 FrameKind::DataFrame => "DataFrame",
             },
+            Value::Collection { .. } => "DynamicFrameCollection",
             Value::Predicate(_) => "function",
         }
     }
