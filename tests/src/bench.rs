@@ -12,6 +12,19 @@ use gluelab_core::{demo, snapshot, RunRequest, Workspace};
 /// The size of the benchmark's CSV object (100 MiB, as in `core/benches/throughput.rs`).
 pub const INPUT_BYTES: usize = 100 * 1024 * 1024;
 
+/// The benchmark's CSV size: [`INPUT_BYTES`], or `GLUELAB_BENCH_MIB` MiB natively (a quick
+/// trial of the benchmark itself; the browser half always reads [`INPUT_BYTES`]).
+pub fn input_bytes() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(mib) = std::env::var("GLUELAB_BENCH_MIB")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        return mib * 1024 * 1024;
+    }
+    INPUT_BYTES
+}
+
 /// The CSV table the benchmark's job reads, next to the demo's JSON one.
 pub const CSV_TABLE: &str = "devices_raw_csv";
 
@@ -33,16 +46,40 @@ pub fn json_input(bytes: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes + 100);
     let mut i: u64 = 0;
     while out.len() < bytes {
-        let id = format!("{:08x}", i.wrapping_mul(2_654_435_761) & 0xffff_ffff);
-        let line = format!(
-            "{{\"device_id\": \"{id}\", \"timestamp\": {}, \"state\": {}}}\n",
-            1_609_348_014 + i,
-            !i.is_multiple_of(3)
-        );
-        out.extend_from_slice(line.as_bytes());
+        out.extend_from_slice(json_line(i).as_bytes());
         i += 1;
     }
     out
+}
+
+/// The first `rows` readings as JSON lines: the rows of [`csv_input`] (pass it
+/// [`rows_of`] the CSV), so the JSON-lines ingest reads the same rows as the CSV one.
+pub fn json_rows(rows: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(rows * 68);
+    for i in 0..rows as u64 {
+        out.extend_from_slice(json_line(i).as_bytes());
+    }
+    out
+}
+
+fn json_line(i: u64) -> String {
+    let id = format!("{:08x}", i.wrapping_mul(2_654_435_761) & 0xffff_ffff);
+    format!(
+        "{{\"device_id\": \"{id}\", \"timestamp\": {}, \"state\": {}}}\n",
+        1_609_348_014 + i,
+        !i.is_multiple_of(3)
+    )
+}
+
+/// The rows of a body of lines (every line ends with `\n`).
+pub fn rows_of(body: &[u8]) -> usize {
+    body.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// The rows of `i < rows` whose `state` is true, as the generators make them: what a
+/// `GROUP BY state` must count.
+pub fn true_states(rows: usize) -> usize {
+    rows - rows.div_ceil(3)
 }
 
 /// The seed demo with its job reading a CSV table instead, and `body` uploaded into it.
@@ -81,18 +118,60 @@ pub fn job_run(ws: &mut Workspace) -> u64 {
     run.rows_read
 }
 
+/// The declared types of the benchmark's columns, as a reader's options: what DuckDB-WASM's
+/// `read_csv` / `read_json` get as `columns` in the peer's page (`tests/bench/peer.js`).
+fn declared(format: Format) -> ReadOptions {
+    ReadOptions {
+        format,
+        schema: Some(csv_table().schema().expect("a valid schema")),
+        ..ReadOptions::default()
+    }
+}
+
+/// CSV ingest: the body through gluelab's CSV reader into one Arrow batch, with the declared
+/// column types. Returns the rows read.
+pub fn csv_ingest(body: &[u8]) -> usize {
+    let read = format::read_object("s3://bench/input.csv", body, &declared(Format::Csv)).expect("valid input");
+    read.batch.num_rows()
+}
+
+/// JSON-lines ingest: the body through gluelab's JSON-lines reader into one Arrow batch, with
+/// the declared column types. Returns the rows read.
+pub fn json_ingest(body: &[u8]) -> usize {
+    let read = format::read_object("s3://bench/input.json", body, &declared(Format::Json)).expect("valid input");
+    read.batch.num_rows()
+}
+
 /// CSV → Arrow → Parquet, the format pipeline of `core/benches/throughput.rs`. Returns the
 /// Parquet size.
 pub fn csv_to_parquet(body: &[u8]) -> usize {
-    let options = ReadOptions {
-        format: Format::Csv,
-        schema: Some(csv_table().schema().expect("a valid schema")),
-        ..ReadOptions::default()
-    };
-    let read = format::read_object("s3://bench/input.csv", body, &options).expect("valid input");
+    let read = format::read_object("s3://bench/input.csv", body, &declared(Format::Csv)).expect("valid input");
     format::write_batch(&read.batch, Format::Parquet, &CsvOptions::default())
         .expect("parquet")
         .len()
+}
+
+/// The count query over the sink the job run wrote (gluelab's query engine, as the query box
+/// runs it: `Workspace::query`, reading the sink's Parquet objects). Returns the count.
+pub fn query_count(ws: &Workspace) -> usize {
+    let sql = format!("SELECT count(*) FROM \"{}\"", demo::SINK_TABLE);
+    let result = ws.query(&sql, Some(demo::DATABASE)).expect("the count query");
+    result.rows_as_strings()[0][0].parse().expect("a count")
+}
+
+/// The group-by query over the sink: rows per `state`. Returns the rows whose state is true.
+pub fn query_group_by(ws: &Workspace) -> usize {
+    let sql = format!(
+        "SELECT state, count(*) AS n FROM \"{}\" GROUP BY state ORDER BY state",
+        demo::SINK_TABLE
+    );
+    let result = ws.query(&sql, Some(demo::DATABASE)).expect("the group-by query");
+    let rows = result.rows_as_strings();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    rows.iter()
+        .find(|row| row[0] == "true")
+        .map(|row| row[1].parse().expect("a count"))
+        .expect("a true group")
 }
 
 /// The workspace's snapshot (what the app would hand a worker with `snapshot::save`).
