@@ -5,6 +5,7 @@
 //! fresh clone with only a Rust toolchain needs nothing else. No dependencies, on purpose:
 //! this crate must compile in seconds.
 
+mod bench_peer;
 mod cdk_node;
 mod install;
 mod oracle;
@@ -28,8 +29,11 @@ Tasks:
                     arguments through AWS's own getResolvedOptions, an exported script on Apache
                     Spark (a pinned Python venv, cached under the target directory; Java from apt),
                     every CDK export synthesized with node (npm packages cached the same way)
-  bench             benchmarks: format throughput, bookmarked runs (divan, native), and the
-                    same 100 MB CSV and job run natively and in headless Chromium, as ratios
+  bench [--compare] benchmarks: format throughput, bookmarked runs (divan, native), the query
+                    box's longest block, and the same 100 MB CSV (ingest, JSON lines, queries,
+                    job run) natively at opt-level 3 and z, in headless Chromium, and in
+                    DuckDB-WASM (npm, eh and mvp bundles) in the same Chromium, as ratios;
+                    `--compare` runs only that comparison
 ";
 
 fn main() -> ExitCode {
@@ -40,7 +44,7 @@ fn main() -> ExitCode {
         Some("serve") => tasks::serve(&args[1..]),
         Some("test") => tasks::test(),
         Some("oracle") => oracle::run(),
-        Some("bench") => tasks::bench(),
+        Some("bench") => tasks::bench(&args[1..]),
         None | Some("help" | "--help" | "-h") => {
             print!("{HELP}");
             Ok(())

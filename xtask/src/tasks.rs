@@ -187,7 +187,13 @@ fn native_tests() -> Result {
     status(cargo().args(["test", "--workspace", "--doc"]))
 }
 
-pub fn bench() -> Result {
+pub fn bench(args: &[String]) -> Result {
+    match args {
+        [] => {}
+        // Only the side-by-side comparison (natively, in the browser, DuckDB-WASM).
+        [flag] if flag == "--compare" => return browser_vs_native(),
+        _ => return Err("usage: cargo xtask bench [--compare]".into()),
+    }
     status(cargo().args(["bench", "--package", "gluelab-core"]))?;
     browser_vs_native()?;
     query_longest_block()
@@ -221,18 +227,37 @@ fn query_longest_block() -> Result {
     )
 }
 
-/// The same 100 MB CSV workload (`tests/src/bench.rs`) natively and in headless Chromium, then
-/// both figures side by side with their ratio.
+/// The native half's second build: the app's release profile as it ships (`opt-level = "z"`,
+/// fat LTO, one codegen unit), defined here so the workspace's profiles stay as they are.
+const AS_SHIPPED: [&str; 4] = [
+    "--config",
+    "profile.bench-z.inherits=\"release\"",
+    "--profile",
+    "bench-z",
+];
+
+/// The same 100 MB CSV workload (`tests/src/bench.rs`, with the same rows as JSON lines and two
+/// queries) natively (at opt-level 3 and as shipped, opt-level "z"), in headless Chromium (the
+/// release build), and DuckDB-WASM's `eh` and `mvp` bundles on the same bytes in the same
+/// Chromium; then every figure side by side with the ratios.
 fn browser_vs_native() -> Result {
     install::all(Needs {
         web: true,
         browser: false,
     })?;
     let browser = install::browser()?;
-    println!("\n==> browser vs native: native half");
-    let native = captured(cargo().args(["bench", "--package", TESTS_PACKAGE, "--bench", "run_native"]))?;
+    let modules = crate::bench_peer::node_modules()?;
+    let native_bench = || {
+        let mut cmd = cargo();
+        cmd.args(["bench", "--package", TESTS_PACKAGE, "--bench", "run_native"]);
+        cmd
+    };
+    println!("\n==> browser vs native: native half, [profile.bench] (opt-level 3)");
+    let mut out = captured(native_bench().env("GLUELAB_BENCH_BUILD", "o3"))?;
+    println!("\n==> browser vs native: native half, as shipped (the release profile, opt-level \"z\")");
+    out += &captured(native_bench().args(AS_SHIPPED).env("GLUELAB_BENCH_BUILD", "z"))?;
     println!("\n==> browser vs native: browser half (headless Chromium, release build)");
-    let wasm = captured(
+    out += &captured(
         cargo()
             .args([
                 "test",
@@ -249,23 +274,85 @@ fn browser_vs_native() -> Result {
             .env("CHROMEDRIVER", &browser.chromedriver)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "900"),
     )?;
-    let (native, wasm) = (bench_figures(&native, "native"), bench_figures(&wasm, "browser"));
-    println!("\nbrowser vs native, same core functions on the same 100 MB CSV:");
+    println!("\n==> the peer: DuckDB-WASM (eh, mvp) on the same bytes in headless Chromium");
+    out += &captured(
+        cargo()
+            .args(["bench", "--package", TESTS_PACKAGE, "--bench", "peer_browser"])
+            .env("GLUELAB_BENCH_PEER_MODULES", &modules)
+            .env("CHROMEDRIVER", &browser.chromedriver)
+            .env("CHROMIUM", &browser.chromium),
+    )?;
+    print_comparison(&out)
+}
+
+/// The comparison's columns: the side's name in the figures, and its heading.
+const SIDES: [(&str, &str); 5] = [
+    ("native-o3", "native o3"),
+    ("native-z", "native z"),
+    ("browser", "gluelab wasm"),
+    ("duckdb-eh", "duckdb eh"),
+    ("duckdb-mvp", "duckdb mvp"),
+];
+
+/// The workloads in the order they are printed.
+const WORKLOADS: [&str; 8] = [
+    "csv_ingest",
+    "json_ingest",
+    "query_count",
+    "query_group_by",
+    "csv_to_parquet",
+    "job_run",
+    "handover_round_trip",
+    "snapshot_round_trip",
+];
+
+fn print_comparison(out: &str) -> Result {
+    let figures: Vec<Vec<(String, f64)>> = SIDES.iter().map(|(side, _)| bench_figures(out, side)).collect();
+    let get = |side: usize, name: &str| figures[side].iter().find(|(n, _)| n == name).map(|f| f.1);
+    let cell = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"));
+    let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => format!("{:.2}", a / b),
+        _ => "-".to_string(),
+    };
     println!(
-        "  {:<22} {:>12} {:>12} {:>14}",
-        "workload", "native MB/s", "browser MB/s", "browser/native"
+        "\nthe same bytes natively, in headless Chromium, and DuckDB-WASM in the same Chromium (MB/s of the input;"
     );
-    for (name, native_mbps) in &native {
-        let Some((_, browser_mbps)) = wasm.iter().find(|(n, _)| n == name) else {
+    println!("queries: MB/s of the CSV whose rows they read; higher is better; `-`: not measured on that side):");
+    print!("  {:<20}", "workload");
+    for (_, heading) in SIDES {
+        print!(" {heading:>12}");
+    }
+    println!(
+        " {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "z/o3", "wasm/z", "wasm/o3", "wasm/eh", "wasm/mvp"
+    );
+    for name in WORKLOADS {
+        let row: Vec<Option<f64>> = (0..SIDES.len()).map(|side| get(side, name)).collect();
+        if row.iter().all(Option::is_none) {
             continue;
-        };
+        }
+        print!("  {name:<20}");
+        for value in &row {
+            print!(" {:>12}", cell(*value));
+        }
         println!(
-            "  {name:<22} {native_mbps:>12.1} {browser_mbps:>12.1} {:>14.2}",
-            browser_mbps / native_mbps
+            " {:>9} {:>9} {:>9} {:>9} {:>9}",
+            ratio(row[1], row[0]),
+            ratio(row[2], row[1]),
+            ratio(row[2], row[0]),
+            ratio(row[2], row[3]),
+            ratio(row[2], row[4])
         );
     }
-    if native.is_empty() || wasm.is_empty() {
-        return Err("a half of the browser-vs-native benchmark printed no figures".into());
+    for line in out.lines().filter(|l| l.contains("gluelab-bench-note")) {
+        println!("  {}", line.trim());
+    }
+    println!(
+        "  (a DuckDB-WASM workload `failed` above needs an extension the bundle does not build in: DuckDB-WASM \
+         fetches it from extensions.duckdb.org, and the page reaches only 127.0.0.1)"
+    );
+    if figures.iter().any(Vec::is_empty) {
+        return Err("a side of the browser-vs-native benchmark printed no figures".into());
     }
     Ok(())
 }
