@@ -63,6 +63,14 @@ fn a_file_read_again_lands_in_the_child_table_under_new_keys() {
     assert_eq!(ids, ["1", "1", "2", "3", "4", "4", "5", "6"], "{items}");
     assert_eq!(cells(&items)[4], ["4", "tea"], "{items}");
 
+    // Joined back on the key, each copy of order 1001 finds its own two items: the copies
+    // look like two different orders.
+    let joined = gl.ok(&[
+        "query",
+        "SELECT o.items AS k, count(*) AS n FROM shop.orders_flat o JOIN shop.orders_items i ON o.items = i.id WHERE o.order_id = 1001 GROUP BY o.items ORDER BY k",
+    ]);
+    assert_eq!(cells(&joined), [["1", "2"], ["4", "2"]], "{joined}");
+
     let entry = gl.json(&["glue", "get-job-bookmark", "--job-name", JOB]);
     let inner = inner(&entry);
     assert_eq!(

@@ -38,7 +38,7 @@ pub(crate) fn eval(expr: &Expr, scope: &Scope) -> Result<Value> {
                     .map(|(_, array)| Value::column(array.clone()))
                     .ok_or_else(|| internal(expr));
             }
-            Expr::Column { name, pos } => {
+            Expr::Column { name, pos, .. } => {
                 let message = format!("'{name}' must be an aggregate expression or appear in GROUP BY clause");
                 return Err(sql_error("EXPRESSION_NOT_AGGREGATE", *pos, message));
             }
@@ -47,8 +47,10 @@ pub(crate) fn eval(expr: &Expr, scope: &Scope) -> Result<Value> {
     }
     let len = scope.len();
     match expr {
-        Expr::Column { name, pos } => match scope {
-            Scope::Rows { batch, columns } => Ok(Value::column(batch.column(columns.resolve(name, *pos)?).clone())),
+        Expr::Column { name, table, pos } => match scope {
+            Scope::Rows { batch, columns } => Ok(Value::column(
+                batch.column(columns.resolve(name, *table, *pos)?).clone(),
+            )),
             Scope::Groups { .. } => Err(internal(expr)),
         },
         Expr::Literal(l) => Ok(literal(l)),

@@ -1,21 +1,22 @@
-//! Runs a [`Query`]: load → `WHERE` → `GROUP BY`/aggregates → `HAVING` → select list →
+//! Runs a [`Query`]: its rows (`from`: a table, or tables joined) → `WHERE` → `GROUP BY`/aggregates → `HAVING` → select list →
 //! `DISTINCT` → `ORDER BY` → `OFFSET`/`LIMIT`, each step a batch-wide Arrow operation.
 
 use std::sync::Arc;
 
 use crate::arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
 use crate::arrow::compute::kernels::sort::{lexsort_to_indices, SortColumn, SortOptions};
-use crate::arrow::compute::{cast, concat_batches, filter, filter_record_batch, take, take_record_batch};
-use crate::arrow::datatypes::{DataType, Field, Schema};
+use crate::arrow::compute::{filter, filter_record_batch, take, take_record_batch};
+use crate::arrow::datatypes::{Field, Schema};
 use crate::arrow::row::{RowConverter, SortField};
 
 use super::aggregate::Groups;
 use super::error::{sql_error, Pos};
 use super::eval::{eval, predicate, Columns, Scope};
+use super::from;
 use super::limits::QueryLimits;
-use super::plan::{Expr, Literal, OrderKey, Query, SelectItem, TableRef};
+use super::plan::{Expr, Literal, OrderKey, Query, SelectItem};
 use super::TableSource;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// One column of the result: its expression and its name (alias, column name or `_colN`).
 struct Output {
@@ -26,9 +27,8 @@ struct Output {
 }
 
 pub(crate) fn run(query: &Query, source: &dyn TableSource, limits: &QueryLimits) -> Result<RecordBatch> {
-    let input = load(query.from.as_ref(), source)?;
-    let columns = Columns::new(input.schema_ref());
-    let outputs = expand(query, input.schema_ref())?;
+    let (input, columns) = from::rows(query.from.as_ref(), &query.joins, source)?;
+    let outputs = expand(query, input.schema_ref(), &columns)?;
     let input = match &query.filter {
         Some(f) => {
             let mask = predicate(
@@ -54,58 +54,12 @@ pub(crate) fn run(query: &Query, source: &dyn TableSource, limits: &QueryLimits)
     }
 }
 
-/// The table as one batch, with dictionary and large/view strings turned into plain `Utf8`
-/// so that the evaluator meets fewer types. No `FROM`: one row, no columns.
-fn load(from: Option<&TableRef>, source: &dyn TableSource) -> Result<RecordBatch> {
-    let Some(t) = from else {
-        let options = RecordBatchOptions::new().with_row_count(Some(1));
-        return Ok(RecordBatch::try_new_with_options(
-            Arc::new(Schema::empty()),
-            vec![],
-            &options,
-        )?);
-    };
-    let (schema, batches) = source.table(t.database.as_deref(), &t.table).map_err(|e| match e {
-        Error::EntityNotFound(_) => {
-            let name = match &t.database {
-                Some(db) => format!("awsdatacatalog.{db}.{}", t.table),
-                None => t.table.clone(),
-            };
-            sql_error("TABLE_NOT_FOUND", t.pos, format!("Table '{name}' does not exist"))
-        }
-        other => other,
-    })?;
-    let batch = concat_batches(&schema, &batches)?;
-    let mut fields = Vec::with_capacity(batch.num_columns());
-    let mut arrays = Vec::with_capacity(batch.num_columns());
-    for (field, array) in schema.fields().iter().zip(batch.columns()) {
-        let plain = match array.data_type() {
-            DataType::Dictionary(_, value) => value.as_ref().clone(),
-            DataType::LargeUtf8 | DataType::Utf8View => DataType::Utf8,
-            other => other.clone(),
-        };
-        let array = if &plain == array.data_type() {
-            array.clone()
-        } else {
-            cast(array, &plain)?
-        };
-        fields.push(Field::new(field.name(), plain, true));
-        arrays.push(array);
-    }
-    let options = RecordBatchOptions::new().with_row_count(Some(batch.num_rows()));
-    Ok(RecordBatch::try_new_with_options(
-        Arc::new(Schema::new(fields)),
-        arrays,
-        &options,
-    )?)
-}
-
 /// The select list with `*` expanded and every column named as Athena names it.
-fn expand(query: &Query, schema: &Schema) -> Result<Vec<Output>> {
+fn expand(query: &Query, schema: &Schema, columns: &Columns) -> Result<Vec<Output>> {
     let mut outputs = Vec::new();
     for item in &query.projection {
         match item {
-            SelectItem::Wildcard(pos) => {
+            SelectItem::Wildcard { table, pos } => {
                 if query.from.is_none() {
                     return Err(sql_error(
                         "SYNTAX_ERROR",
@@ -113,9 +67,18 @@ fn expand(query: &Query, schema: &Schema) -> Result<Vec<Output>> {
                         "SELECT * not allowed in queries without FROM clause",
                     ));
                 }
-                for field in schema.fields() {
+                for (i, field) in schema.fields().iter().enumerate() {
+                    let of = columns.table_of(i);
+                    if table.is_some_and(|t| t != of) {
+                        continue;
+                    }
+                    // Qualified only when two joined tables share the name, so that `*`
+                    // still matches `GROUP BY name`.
+                    let name = field.name().to_lowercase();
+                    let shared = columns.resolve(&name, None, *pos).is_err();
                     let expr = Expr::Column {
-                        name: field.name().to_lowercase(),
+                        name,
+                        table: shared.then_some(of),
                         pos: *pos,
                     };
                     outputs.push(Output {
@@ -392,7 +355,7 @@ fn sort_source(key: &OrderKey, outputs: &[Output], distinct: bool, scope: &Scope
                 .map(SortSource::Output)
                 .ok_or_else(|| sql_error("INVALID_COLUMN_REFERENCE", key.expr.pos(), message));
         }
-        Expr::Column { name, pos } => {
+        Expr::Column { name, table: None, pos } => {
             let named: Vec<usize> = (0..outputs.len())
                 .filter(|&i| outputs[i].referable && outputs[i].name.to_lowercase() == *name)
                 .collect();
@@ -449,6 +412,7 @@ mod tests {
     use std::sync::Arc;
 
     use crate::arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
+    use crate::arrow::datatypes::DataType;
 
     use super::super::testing::{devices, MemSource};
     use super::super::{execute, execute_with_limits, QueryResult};

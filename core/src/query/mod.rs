@@ -39,8 +39,9 @@
 //! ```
 //!
 //! # What runs
-//! One `SELECT [DISTINCT]` over at most one table (`FROM [[awsdatacatalog.]db.]table [[AS] x]`,
-//! quoted or not) with: `*`, columns, expressions and `AS` aliases; `WHERE` with `= <> != < <= >
+//! One `SELECT [DISTINCT]` over a table (`FROM [[awsdatacatalog.]db.]table [[AS] x]`, quoted or
+//! not) or tables joined (`[INNER] JOIN`, `LEFT`/`RIGHT`/`FULL [OUTER] JOIN ... ON condition`,
+//! `CROSS JOIN`, `FROM a, b`; columns qualified `x.col` or unambiguous, `x.*`; see `from.rs`) with: `*`, columns, expressions and `AS` aliases; `WHERE` with `= <> != < <= >
 //! >=`, `AND OR NOT`, `IS [NOT] NULL`, `[NOT] IN (list)`, `[NOT] BETWEEN`, `[NOT] LIKE` (`%`, `_`);
 //! literals (integers, decimals, `'strings'`, `true`/`false`, `NULL`, `DATE '...'`,
 //! `TIMESTAMP '...'`); `+ - * / %`, `||`; `count(*)`, `count([DISTINCT] x)`, `sum`, `avg`, `min`,
@@ -63,7 +64,7 @@
 //!   `date_sub`, `date_diff(unit, a, b)` / `datediff(end, start)`. They take DATE, TIMESTAMP or
 //!   ISO text (see `datetime.rs` for the details).
 //!
-//! Anything else (joins, subqueries, set operations, window functions, CTEs, other functions,
+//! Anything else (`JOIN ... USING`, subqueries, set operations, window functions, CTEs, other functions,
 //! several statements) is a `NOT_SUPPORTED` error naming the construct, or `FUNCTION_NOT_FOUND`
 //! for an unknown function, never a silently different answer. Functions that read the clock or a
 //! random source (`current_date`, `now()`, `rand()`, ...) are `NOT_SUPPORTED`: every run must be
@@ -96,6 +97,7 @@ mod datetime;
 mod error;
 mod eval;
 mod exec;
+mod from;
 mod functions;
 mod history;
 mod limits;
@@ -319,8 +321,8 @@ mod tests {
             e.contains("COLUMN_NOT_FOUND: line 2:7: Column 'bogus' cannot be resolved"),
             "{e}"
         );
-        let e = err("SELECT * FROM a JOIN b ON a.x = b.x").to_string();
-        assert!(e.contains("NOT_SUPPORTED: line 1:22: JOIN is not supported"), "{e}");
+        let e = err("SELECT * FROM a JOIN b USING (x)").to_string();
+        assert!(e.contains("NOT_SUPPORTED: line 1:22: JOIN ... USING"), "{e}");
     }
 
     #[test]

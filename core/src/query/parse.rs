@@ -19,7 +19,7 @@ use sqlparser::tokenizer::Token;
 
 use super::cast::sql_type;
 use super::error::{not_supported, sql_error, Pos};
-use super::plan::{AggFunc, BinOp, Expr, Literal, OrderKey, Query, SelectItem, TableRef};
+use super::plan::{AggFunc, BinOp, Expr, Join, JoinKind, Literal, OrderKey, Query, SelectItem, TableRef};
 use super::registry::{unknown_function, wrong_argument_count, Func};
 use crate::error::{Error, Result};
 use crate::limits::SQL_MAX_DEPTH;
@@ -73,7 +73,7 @@ pub(crate) fn parse_predicate(sql: &str) -> Result<Expr> {
         let message = format!("Unexpected {} after the expression", next.token);
         return Err(sql_error("SYNTAX_ERROR", next.span.start.into(), message));
     }
-    let expr = lower_expr(&expr, &Scope { qualifiers: Vec::new() })?;
+    let expr = lower_expr(&expr, &Scope::default())?;
     if let Some(agg) = expr.first_aggregate() {
         return Err(sql_error(
             "EXPRESSION_NOT_SCALAR",
@@ -89,7 +89,12 @@ pub(crate) fn parse_predicate(sql: &str) -> Result<Expr> {
 /// `qualifiers` (`employees`, `hr.employees`, an alias). `clause` names the clause in the
 /// message when an aggregate slips in.
 pub(crate) fn lower_statement_expr(e: &ast::Expr, qualifiers: Vec<Vec<String>>, clause: &str) -> Result<Expr> {
-    let expr = lower_expr(e, &Scope { qualifiers })?;
+    let expr = lower_expr(
+        e,
+        &Scope {
+            tables: vec![qualifiers],
+        },
+    )?;
     if let Some(agg) = expr.first_aggregate() {
         return Err(sql_error(
             "EXPRESSION_NOT_SCALAR",
@@ -249,29 +254,46 @@ fn span_pos(node: &impl Spanned) -> Pos {
     node.span().start.into()
 }
 
-/// The names a column may be qualified with: `alias.col`, or `table.col` / `db.table.col`.
+/// The names a column may be qualified with, per table of the query: `alias.col`, or
+/// `table.col` / `db.table.col`.
+#[derive(Default)]
 struct Scope {
-    qualifiers: Vec<Vec<String>>,
+    tables: Vec<Vec<Vec<String>>>,
 }
 
 impl Scope {
-    fn new(from: Option<&TableRef>, alias: Option<String>) -> Self {
-        let qualifiers = match (from, alias) {
-            (_, Some(alias)) => vec![vec![alias]],
-            (Some(t), None) => {
+    /// The next table of the query, `FROM`'s or a join's.
+    fn add(&mut self, t: &TableRef, alias: Option<String>) {
+        let qualifiers = match alias {
+            Some(alias) => vec![vec![alias]],
+            None => {
                 let mut q = vec![vec![t.table.clone()]];
                 if let Some(db) = &t.database {
                     q.push(vec![db.clone(), t.table.clone()]);
                 }
                 q
             }
-            (None, None) => Vec::new(),
         };
-        Scope { qualifiers }
+        self.tables.push(qualifiers);
     }
 
-    fn accepts(&self, qualifier: &[String]) -> bool {
-        self.qualifiers.iter().any(|q| q == qualifier)
+    /// The table a qualifier names: `Ok(None)` for no table, an error when two tables answer
+    /// to it (a self-join without aliases).
+    fn table(&self, qualifier: &[String], pos: Pos) -> Result<Option<usize>> {
+        let mut found = self
+            .tables
+            .iter()
+            .enumerate()
+            .filter(|(_, qs)| qs.iter().any(|q| q == qualifier))
+            .map(|(i, _)| i);
+        match (found.next(), found.next()) {
+            (Some(_), Some(_)) => Err(sql_error(
+                "AMBIGUOUS_NAME",
+                pos,
+                format!("Table '{}' is ambiguous: give the tables aliases", qualifier.join(".")),
+            )),
+            (found, _) => Ok(found),
+        }
     }
 }
 
@@ -335,17 +357,25 @@ fn lower_select(s: &ast::Select) -> Result<(Query, Scope)> {
     if let Some((_, what)) = rejected.iter().find(|(present, _)| *present) {
         return Err(not_supported(here, what));
     }
-    let (from, alias) = match s.from.as_slice() {
-        [] => (None, None),
-        [one] => lower_from(one).map(|(t, a)| (Some(t), a))?,
-        [_, second, ..] => {
-            return Err(not_supported(
-                span_pos(&second.relation),
-                "joins (a comma-separated FROM list)",
-            ))
+    let mut scope = Scope::default();
+    let mut from = None;
+    let mut joins = vec![];
+    // `FROM a, b` is `a CROSS JOIN b`.
+    for (i, item) in s.from.iter().enumerate() {
+        let (table, alias) = lower_table(&item.relation)?;
+        scope.add(&table, alias);
+        match i {
+            0 => from = Some(table),
+            _ => joins.push(Join {
+                kind: JoinKind::Inner,
+                table,
+                on: Expr::Literal(Literal::Bool(true)),
+            }),
         }
-    };
-    let scope = Scope::new(from.as_ref(), alias);
+        for join in &item.joins {
+            joins.push(lower_join(join, &mut scope)?);
+        }
+    }
     let projection = s
         .projection
         .iter()
@@ -381,6 +411,7 @@ fn lower_select(s: &ast::Select) -> Result<(Query, Scope)> {
         distinct: matches!(s.distinct, Some(ast::Distinct::Distinct)),
         projection,
         from,
+        joins,
         filter,
         group_by,
         having,
@@ -391,12 +422,64 @@ fn lower_select(s: &ast::Select) -> Result<(Query, Scope)> {
     Ok((query, scope))
 }
 
-/// `FROM [[awsdatacatalog.]db.]table [[AS] alias]`, returning the table and its alias.
-fn lower_from(t: &ast::TableWithJoins) -> Result<(TableRef, Option<String>)> {
-    if let Some(join) = t.joins.first() {
-        return Err(not_supported(span_pos(join), "JOIN"));
+/// `[INNER | LEFT [OUTER] | RIGHT [OUTER] | FULL [OUTER] | CROSS] JOIN table [ON condition]`,
+/// its table added to `scope`; the condition sees this table and those before it.
+fn lower_join(join: &ast::Join, scope: &mut Scope) -> Result<Join> {
+    let pos = span_pos(&join.relation);
+    use ast::JoinOperator as J;
+    let (kind, constraint) = match &join.join_operator {
+        J::Join(c) | J::Inner(c) => (JoinKind::Inner, Some(c)),
+        J::Left(c) | J::LeftOuter(c) => (JoinKind::Left, Some(c)),
+        J::Right(c) | J::RightOuter(c) => (JoinKind::Right, Some(c)),
+        J::FullOuter(c) => (JoinKind::Full, Some(c)),
+        J::CrossJoin(ast::JoinConstraint::None) => (JoinKind::Inner, None),
+        other => {
+            let text = other_join_name(other);
+            return Err(not_supported(pos, text));
+        }
+    };
+    let (table, alias) = lower_table(&join.relation)?;
+    scope.add(&table, alias);
+    let on = match constraint {
+        None => Expr::Literal(Literal::Bool(true)),
+        Some(ast::JoinConstraint::On(e)) => lower_expr(e, scope)?,
+        Some(ast::JoinConstraint::None) => {
+            return Err(sql_error(
+                "SYNTAX_ERROR",
+                pos,
+                "a JOIN needs ON <condition> (or write CROSS JOIN)",
+            ))
+        }
+        Some(ast::JoinConstraint::Using(_) | ast::JoinConstraint::UsingAlias(..)) => {
+            return Err(not_supported(pos, "JOIN ... USING (write ON a.x = b.x)"))
+        }
+        Some(ast::JoinConstraint::Natural) => return Err(not_supported(pos, "NATURAL JOIN")),
+    };
+    if let Some(agg) = on.first_aggregate() {
+        return Err(sql_error(
+            "EXPRESSION_NOT_SCALAR",
+            agg.pos(),
+            "JOIN condition cannot contain aggregations",
+        ));
     }
-    let pos = span_pos(&t.relation);
+    Ok(Join { kind, table, on })
+}
+
+fn other_join_name(op: &ast::JoinOperator) -> String {
+    use ast::JoinOperator as J;
+    match op {
+        J::CrossJoin(_) => "CROSS JOIN with a condition".into(),
+        J::Semi(_) | J::LeftSemi(_) | J::RightSemi(_) => "SEMI JOIN".into(),
+        J::Anti(_) | J::LeftAnti(_) | J::RightAnti(_) => "ANTI JOIN".into(),
+        J::CrossApply | J::OuterApply => "APPLY".into(),
+        J::AsOf { .. } => "ASOF JOIN".into(),
+        _ => "this kind of JOIN".into(),
+    }
+}
+
+/// `[[awsdatacatalog.]db.]table [[AS] alias]`, returning the table and its alias.
+fn lower_table(relation: &ast::TableFactor) -> Result<(TableRef, Option<String>)> {
+    let pos = span_pos(relation);
     let ast::TableFactor::Table {
         name,
         alias,
@@ -409,9 +492,9 @@ fn lower_from(t: &ast::TableWithJoins) -> Result<(TableRef, Option<String>)> {
         sample,
         index_directives,
         inheritance,
-    } = &t.relation
+    } = relation
     else {
-        let what = match &t.relation {
+        let what = match relation {
             ast::TableFactor::Derived { .. } => "subqueries in FROM".to_string(),
             other => format!("`{other}` in FROM"),
         };
@@ -427,7 +510,7 @@ fn lower_from(t: &ast::TableWithJoins) -> Result<(TableRef, Option<String>)> {
         || !index_directives.is_empty()
         || inheritance.is_some();
     if extras {
-        return Err(not_supported(pos, format!("`{}` in FROM", t.relation)));
+        return Err(not_supported(pos, format!("`{relation}` in FROM")));
     }
     let mut parts = object_name(name)?;
     let table = TableRef {
@@ -484,14 +567,17 @@ fn lower_item(item: &ast::SelectItem, scope: &Scope) -> Result<SelectItem> {
         }),
         ast::SelectItem::Wildcard(options) => {
             plain_wildcard(options, pos)?;
-            Ok(SelectItem::Wildcard(pos))
+            Ok(SelectItem::Wildcard { table: None, pos })
         }
         ast::SelectItem::QualifiedWildcard(ast::SelectItemQualifiedWildcardKind::ObjectName(name), options) => {
             plain_wildcard(options, pos)?;
-            if !scope.accepts(&object_name(name)?) {
+            let Some(table) = scope.table(&object_name(name)?, pos)? else {
                 return Err(sql_error("TABLE_NOT_FOUND", pos, format!("Table '{}' not found", name)));
-            }
-            Ok(SelectItem::Wildcard(pos))
+            };
+            Ok(SelectItem::Wildcard {
+                table: Some(table),
+                pos,
+            })
         }
         other => Err(not_supported(pos, format!("the select item `{other}`"))),
     }
@@ -587,12 +673,13 @@ fn lower_expr(e: &ast::Expr, scope: &Scope) -> Result<Expr> {
     Ok(match e {
         ast::Expr::Identifier(ident) => Expr::Column {
             name: ident.value.to_lowercase(),
+            table: None,
             pos,
         },
         ast::Expr::CompoundIdentifier(idents) => {
             let mut parts: Vec<String> = idents.iter().map(|i| i.value.to_lowercase()).collect();
             let name = parts.pop().unwrap_or_default();
-            if !scope.accepts(&parts) {
+            let Some(table) = scope.table(&parts, pos)? else {
                 let written = idents
                     .iter()
                     .map(|i| i.value.to_lowercase())
@@ -603,8 +690,12 @@ fn lower_expr(e: &ast::Expr, scope: &Scope) -> Result<Expr> {
                     pos,
                     format!("Column '{written}' cannot be resolved"),
                 ));
+            };
+            Expr::Column {
+                name,
+                table: Some(table),
+                pos,
             }
-            Expr::Column { name, pos }
         }
         ast::Expr::Value(v) => Expr::Literal(lower_value(&v.value, pos)?),
         ast::Expr::Nested(inner) => lower_expr(inner, scope)?,
@@ -1036,7 +1127,7 @@ mod tests {
         let from = q.from.unwrap();
         assert_eq!(from.database.as_deref(), Some("devices_data_analystics"));
         assert_eq!(from.table, "devices_integrated_data");
-        assert!(matches!(q.projection.as_slice(), [SelectItem::Wildcard(_)]));
+        assert!(matches!(q.projection.as_slice(), [SelectItem::Wildcard { .. }]));
     }
 
     #[test]
@@ -1117,8 +1208,9 @@ mod tests {
     #[test]
     fn unsupported_constructs_are_named() {
         let cases = [
-            ("SELECT * FROM a JOIN b ON a.x = b.x", "JOIN"),
-            ("SELECT * FROM a, b", "joins"),
+            ("SELECT * FROM a JOIN b USING (x)", "JOIN ... USING"),
+            ("SELECT * FROM a NATURAL JOIN b", "NATURAL JOIN"),
+            ("SELECT * FROM a LEFT SEMI JOIN b ON a.x = b.x", "SEMI JOIN"),
             ("SELECT * FROM (SELECT 1)", "subqueries in FROM"),
             ("SELECT * FROM t WHERE a IN (SELECT a FROM u)", "subqueries"),
             ("SELECT a FROM t UNION SELECT a FROM u", "UNION"),
@@ -1179,7 +1271,7 @@ mod tests {
             .iter()
             .map(|i| match i {
                 SelectItem::Expr { expr, .. } => expr.clone(),
-                SelectItem::Wildcard(_) => panic!(),
+                SelectItem::Wildcard { .. } => panic!(),
             })
             .collect();
         assert_eq!(exprs[0], Expr::Literal(Literal::Int(-5)));

@@ -9,13 +9,15 @@ use crate::arrow::datatypes::DataType;
 use super::error::Pos;
 use super::registry::Func;
 
-/// One `SELECT` over at most one table.
+/// One `SELECT` over a table, or tables joined one after another.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Query {
     pub distinct: bool,
     pub projection: Vec<SelectItem>,
-    /// `None` for a `SELECT` without `FROM` (one row, no columns).
+    /// `None` for a `SELECT` without `FROM` (one row, no columns). Table 0 of the query.
     pub from: Option<TableRef>,
+    /// Tables 1, 2, ... joined in turn to what comes before them.
+    pub joins: Vec<Join>,
     pub filter: Option<Expr>,
     /// As written; integer literals are 1-based select-list positions, resolved by the executor.
     pub group_by: Vec<Expr>,
@@ -27,12 +29,32 @@ pub(crate) struct Query {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum SelectItem {
-    /// `*` or `t.*`.
-    Wildcard(Pos),
+    /// `*` (every table's columns) or `t.*` (table `t`'s).
+    Wildcard {
+        table: Option<usize>,
+        pos: Pos,
+    },
     Expr {
         expr: Expr,
         alias: Option<String>,
     },
+}
+
+/// `[INNER | LEFT | RIGHT | FULL | CROSS] JOIN table ON condition`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Join {
+    pub kind: JoinKind,
+    pub table: TableRef,
+    /// `true` for a `CROSS JOIN` (or a comma in `FROM`).
+    pub on: Expr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JoinKind {
+    Inner,
+    Left,
+    Right,
+    Full,
 }
 
 /// The table after `FROM`, names lowercased as Athena stores them.
@@ -128,9 +150,11 @@ impl AggFunc {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Expr {
-    /// A column of the one table, name lowercased and any qualifier already checked.
+    /// A column, name lowercased: of the query's table `table` when it was qualified (`o.id`),
+    /// else of whichever table has it (more than one: ambiguous).
     Column {
         name: String,
+        table: Option<usize>,
         pos: Pos,
     },
     Literal(Literal),
@@ -280,6 +304,7 @@ mod tests {
     fn col(name: &str, line: u64, column: u64) -> Expr {
         Expr::Column {
             name: name.into(),
+            table: None,
             pos: Pos { line, column },
         }
     }

@@ -9,26 +9,55 @@ use super::error::{sql_error, Pos};
 use super::plan::Expr;
 use crate::error::Result;
 
-/// Case-insensitive column lookup over the table's schema.
+/// Case-insensitive column lookup over the schema of a table, or of joined tables side by side.
 pub(crate) struct Columns {
-    /// Lowercased name → index; `None` when two columns differ only in case.
+    /// Lowercased name → index; `None` when two columns have the name (in two tables, or
+    /// differing only in case).
     by_name: HashMap<String, Option<usize>>,
+    /// The same, per table of the query.
+    by_table: Vec<HashMap<String, Option<usize>>>,
+    /// Which table of the query each column comes from.
+    table_of: Vec<usize>,
 }
 
 impl Columns {
+    /// One table's columns.
     pub fn new(schema: &Schema) -> Self {
-        let mut by_name = HashMap::new();
-        for (i, field) in schema.fields().iter().enumerate() {
-            by_name
-                .entry(field.name().to_lowercase())
-                .and_modify(|e| *e = None)
-                .or_insert(Some(i));
-        }
-        Columns { by_name }
+        Self::of_tables(schema, vec![0; schema.fields().len()])
     }
 
-    pub fn resolve(&self, name: &str, pos: Pos) -> Result<usize> {
-        match self.by_name.get(name) {
+    /// Columns side by side, `table_of[i]` the query table column `i` comes from.
+    pub fn of_tables(schema: &Schema, table_of: Vec<usize>) -> Self {
+        let mut by_name = HashMap::new();
+        let mut by_table: Vec<HashMap<String, Option<usize>>> = vec![];
+        for (i, field) in schema.fields().iter().enumerate() {
+            let name = field.name().to_lowercase();
+            by_name.entry(name.clone()).and_modify(|e| *e = None).or_insert(Some(i));
+            let t = table_of[i];
+            if by_table.len() <= t {
+                by_table.resize_with(t + 1, HashMap::new);
+            }
+            by_table[t].entry(name).and_modify(|e| *e = None).or_insert(Some(i));
+        }
+        Columns {
+            by_name,
+            by_table,
+            table_of,
+        }
+    }
+
+    /// The query table column `i` comes from.
+    pub fn table_of(&self, i: usize) -> usize {
+        self.table_of[i]
+    }
+
+    /// Column `name`, of query table `table` when the name was qualified.
+    pub fn resolve(&self, name: &str, table: Option<usize>, pos: Pos) -> Result<usize> {
+        let names = match table {
+            Some(t) => self.by_table.get(t),
+            None => Some(&self.by_name),
+        };
+        match names.and_then(|n| n.get(name)) {
             Some(Some(i)) => Ok(*i),
             Some(None) => Err(sql_error(
                 "AMBIGUOUS_NAME",
