@@ -22,9 +22,13 @@ What this models, over plain Spark DataFrames:
 - `ApplyMapping.apply(frame, mappings)`: a select of each source column cast to its target type
   and renamed (Glue's documented behaviour, without choice resolution).
 
+- `write_dynamic_frame.from_jdbc_conf` (Redshift): the rows the job sends are appended, as JSON
+  lines, to a local folder `REDSHIFT_ROOT/<dbtable>`. Its `preactions` / `postactions` are
+  Redshift SQL (the exported upsert: a staging table merged into the target) and are not run.
+
 Outside what this can check (these need Glue's own library and stay *modelled* in gluelab):
 bookmark state, choice types and ResolveChoice, error records and stage/total thresholds,
-Relationalize, JDBC and Redshift connections.
+Relationalize, JDBC reads, and what Redshift does with the rows (the upsert).
 """
 
 import sys
@@ -34,6 +38,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 S3_ROOT = None  # a pathlib.Path set by the test
+REDSHIFT_ROOT = None  # likewise, for the rows sent to Redshift
 
 
 def local(uri):
@@ -83,6 +88,8 @@ def _read(fmt, paths, format_options=None):
         reader = reader.option("header", str(bool(options.get("withHeader", False))).lower())
         reader = reader.option("sep", options.get("separator", ","))
         reader = reader.option("quote", options.get("quoteChar", '"'))
+        if "mode" in options:
+            reader = reader.option("mode", options["mode"])
         return reader.csv([local(p) for p in paths])
     if fmt == "parquet":
         return reader.parquet(*[local(p) for p in paths])
@@ -142,6 +149,13 @@ class _Writer:
         if connection_type != "s3":
             raise ValueError(f"the stand-in writes S3 only, not {connection_type!r}")
         _write(_frame(frame), format, connection_options["path"], format_options)
+        return frame
+
+
+    def from_jdbc_conf(self, frame=None, catalog_connection=None, connection_options=None, redshift_tmp_dir="",
+                       transformation_ctx="", **kwargs):
+        table = (connection_options or {})["dbtable"]
+        _frame(frame).write.mode("append").json((REDSHIFT_ROOT / table).as_uri())
         return frame
 
 

@@ -185,11 +185,17 @@ pub(crate) fn render(t: &Transform, f: &str) -> String {
                 Unmapped::Keep => format!("F.coalesce(F.col(\"__to\"), F.col({}))", py(column)),
                 Unmapped::Null | Unmapped::Fail => "F.col(\"__to\")".to_string(),
             };
+            // A row whose value has no mapping leaves the frame (gluelab's error record); a null
+            // value is not unmapped.
+            let drop_unmapped = match unmapped {
+                Unmapped::Fail => format!(".filter(F.col(\"__hit\").isNotNull() | F.col({}).isNull())", py(column)),
+                _ => String::new(),
+            };
             let line = from_df(
                 &format!(
                     "{f}.toDF().join({}.toDF().select(F.col({}).cast(\"string\").alias(\"__from\"), \
-                     F.col({}).alias(\"__to\")), F.col({}).cast(\"string\") == F.col(\"__from\"), \"left\")\
-                     .withColumn({}, {value}).drop(\"__from\", \"__to\")",
+                     F.col({}).alias(\"__to\"), F.lit(True).alias(\"__hit\")), F.col({}).cast(\"string\") == F.col(\"__from\"), \"left\")\
+                     {drop_unmapped}.withColumn({}, {value}).drop(\"__from\", \"__to\", \"__hit\")",
                     catalog_frame(table),
                     py(from_column),
                     py(to_column),
@@ -199,7 +205,9 @@ pub(crate) fn render(t: &Transform, f: &str) -> String {
                 t,
             );
             match unmapped {
-                Unmapped::Fail => line + "  # gluelab: rows with unmapped values become error records",
+                Unmapped::Fail => {
+                    line + "  # gluelab: rows with unmapped values are error records; here they are dropped"
+                }
                 _ => line,
             }
         }
