@@ -19,7 +19,7 @@ GLUELAB = os.environ.get("GLUELAB_BIN", "gluelab")
 WORK = pathlib.Path(os.environ.get("ORACLE_WORK") or tempfile.mkdtemp(prefix="gluelab-oracle-"))
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
-KINDS = ("scripts", "expressions", "readers", "queries", "globs", "arguments", "templates", "cdk")
+KINDS = ("scripts", "expressions", "readers", "queries", "globs", "arguments", "arguments-glue6", "templates", "cdk")
 _counts = {kind: {"compared": 0, "agreed": 0} for kind in KINDS}
 _divergences = []
 _notes = []

@@ -23,6 +23,8 @@ import json
 import os
 import random
 import re
+import subprocess
+import sys
 
 import pytest
 from awsglue.utils import getResolvedOptions
@@ -228,9 +230,10 @@ def job_id(job):
     return "j_" + hashlib.sha256(job.encode()).hexdigest()
 
 
-def real_outcome(case, run_id, substitutions, by_name=False):
+def real_outcome(case, run_id, substitutions, by_name=False, resolve=getResolvedOptions):
     """The real function's outcome; `by_name`: with the arguments in gluelab's order (Glue's
-    own three, then the others sorted by name) instead of the defaults' then the run's."""
+    own three, then the others sorted by name) instead of the defaults' then the run's.
+    `resolve` is awsglue 5.1's `getResolvedOptions`, or 6.0's (`Glue6`)."""
     merged = dict(case["defaults"])
     merged.update(case["run"])
     pairs = [("--JOB_ID", job_id(case["job"])), ("--JOB_RUN_ID", run_id), ("--JOB_NAME", case["job"])]
@@ -241,7 +244,7 @@ def real_outcome(case, run_id, substitutions, by_name=False):
     for key, value in pairs:
         argv += [key, value]
     try:
-        resolved = getResolvedOptions(argv, list(case["required"]))
+        resolved = resolve(argv, list(case["required"]))
     except Exception as e:  # GlueArgumentError, RuntimeError, argparse.ArgumentError
         return failure(str(e))
     values = []
@@ -305,9 +308,39 @@ def known(case, real, ours):
 # ---------------------------------------------------------------------------------------------
 
 
+class Glue6:
+    """awsglue 6.0.0's `getResolvedOptions`, called in its worker process
+    (`awsglue6_worker.py`: a package of its own, installed by `cargo xtask oracle`)."""
+
+    def __init__(self):
+        path = os.environ.get("AWSGLUE6_PATH")
+        assert path and os.path.isdir(path), (
+            "AWSGLUE6_PATH must name awsglue 6.0.0's install (cargo xtask oracle makes it: "
+            "target/oracle-venv/awsglue6)"
+        )
+        worker = os.path.join(os.path.dirname(__file__), "awsglue6_worker.py")
+        self.process = subprocess.Popen(
+            [sys.executable, worker], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def __call__(self, argv, required):
+        self.process.stdin.write(json.dumps({"argv": argv, "required": required}) + "\n")
+        self.process.stdin.flush()
+        answer = json.loads(self.process.stdout.readline())
+        if "error" in answer:
+            raise RuntimeError(answer["error"])
+        return answer["resolved"]
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
 class Workspace:
-    def __init__(self, cli):
+    def __init__(self, cli, glue_version=None, resolve=getResolvedOptions):
         self.cli = cli
+        self.glue_version = glue_version
+        self.resolve = resolve
         cli.run("s3", "mb", f"s3://{INPUT_BUCKET}")
         cli.run("s3", "mb", f"s3://{OUTPUT_BUCKET}")
         cli.run("s3", "mb", f"s3://{SCRIPT_BUCKET}")
@@ -357,8 +390,8 @@ class Workspace:
         if refused is not None:
             return None, ("refused by the CLI", refused)
         run_id = got["Id"]
-        real = real_outcome(case, run_id, substitutions)
-        case["real by name"] = real_outcome(case, run_id, substitutions, by_name=True)
+        real = real_outcome(case, run_id, substitutions, resolve=self.resolve)
+        case["real by name"] = real_outcome(case, run_id, substitutions, by_name=True, resolve=self.resolve)
         if got["JobRunState"] != "SUCCEEDED":
             return real, failure(got.get("ErrorMessage", ""))
         listing = self.cli.run("s3", "ls", f"s3://{OUTPUT_BUCKET}/{job}/", "--recursive", check=False).stdout
@@ -380,6 +413,8 @@ class Workspace:
         ]
         if defaults:
             args += ["--default-arguments", json.dumps(defaults, ensure_ascii=False)]
+        if self.glue_version:
+            args += ["--glue-version", self.glue_version]
         self.cli.run(*args)
 
 
@@ -402,3 +437,36 @@ def test_job_arguments_resolve_as_the_real_getResolvedOptions(cli_in):
         if not agreed and why is None:
             failures.append((case["job"], real, ours))
     assert not failures, f"{len(failures)} argument lists diverge in new ways, first: {failures[:5]}"
+
+
+GLUE6_CASES = int(os.environ.get("ORACLE_GLUE6_ARGUMENT_CASES", "150"))
+
+
+def test_glue_6_job_arguments_resolve_as_awsglue_6(cli_in):
+    """The same generated argument lists for a job with `--glue-version 6.0` against awsglue
+    6.0.0's `getResolvedOptions` (abbreviations refused: `allow_abbrev=False`)."""
+    resolve = Glue6()
+    failures = []
+    workspace = None
+    try:
+        for case in cases()[:GLUE6_CASES]:
+            if case["index"] % CHUNK == 0:
+                cli = cli_in(f"arguments-glue6-{case['index'] // CHUNK:02d}")
+                workspace = Workspace(cli, glue_version="6.0", resolve=resolve)
+            real, ours = workspace.outcome(case)
+            agreed = real == ours
+            why = None if agreed else known(case, real, ours)
+            shown = {k: case[k] for k in ("required", "defaults", "run", "style", "observe")}
+            record(
+                "arguments-glue6",
+                agreed,
+                case=f"{case['job']} {json.dumps(shown, ensure_ascii=False)}",
+                real=real,
+                gluelab=ours,
+                known=why,
+            )
+            if not agreed and why is None:
+                failures.append((case["job"], real, ours))
+    finally:
+        resolve.close()
+    assert not failures, f"{len(failures)} Glue 6.0 argument lists diverge in new ways, first: {failures[:5]}"

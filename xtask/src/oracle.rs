@@ -15,17 +15,21 @@ use crate::run::{cargo, output, project_root, status, tool, Result};
 /// Where the pinned requirements and the tests live.
 const ORACLE_DIR: &str = "tests/oracle";
 
+/// Where in the venv Glue 6.0's awsglue is installed (`AWSGLUE6_PATH` for the suite).
+const GLUE6_DIR: &str = "awsglue6";
+
 /// The venv's marker: the requirements' hash it was built from.
 const MARKER: &str = "gluelab-requirements.hash";
 
 /// The kinds of comparison the suite counts, in the order the summary prints them.
-const KINDS: [(&str, &str); 8] = [
+const KINDS: [(&str, &str); 9] = [
     ("scripts", "scripts"),
     ("expressions", "expressions"),
     ("readers", "files read"),
     ("queries", "queries"),
     ("globs", "exclusion globs"),
     ("arguments", "argument lists"),
+    ("arguments-glue6", "argument lists (Glue 6.0)"),
     ("templates", "templates"),
     ("cdk", "CDK apps"),
 ];
@@ -56,6 +60,7 @@ pub fn run() -> Result {
             .env("GLUELAB_CDK_NODE_MODULES", &node_modules)
             .env("ORACLE_WORK", &work)
             .env("ORACLE_SUMMARY", &summary)
+            .env("AWSGLUE6_PATH", venv.join(GLUE6_DIR))
             .env("SPARK_LOCAL_IP", "127.0.0.1")
             .env("PYSPARK_PYTHON", &python)
             .env("PYSPARK_DRIVER_PYTHON", &python)
@@ -92,7 +97,11 @@ fn venv_python(venv: &Path) -> PathBuf {
 /// The cached venv, created when missing or when the requirements changed.
 fn venv() -> Result<PathBuf> {
     let requirements = project_root().join(ORACLE_DIR).join("requirements.txt");
-    let text = std::fs::read(&requirements).map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
+    let glue6 = project_root().join(ORACLE_DIR).join("requirements-glue6.txt");
+    let mut text = vec![];
+    for file in [&requirements, &glue6] {
+        text.extend(std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?);
+    }
     let hash = format!("{:016x}", fnv1a(&text));
     let venv = target_dir().join("oracle-venv");
     let marker = venv.join(MARKER);
@@ -115,6 +124,23 @@ fn venv() -> Result<PathBuf> {
         tool(&python.to_string_lossy())
             .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
             .arg(&requirements),
+    )?;
+    // Glue 6.0's awsglue declares Python 3.13: apart, for its getResolvedOptions alone.
+    status(
+        tool(&python.to_string_lossy())
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--ignore-requires-python",
+                "--target",
+            ])
+            .arg(venv.join(GLUE6_DIR))
+            .arg("-r")
+            .arg(&glue6),
     )?;
     std::fs::write(&marker, format!("{hash}\n")).map_err(|e| format!("cannot write {}: {e}", marker.display()))?;
     println!(
