@@ -12,6 +12,8 @@
 //! 127.0.0.1 by a small server here (module scripts need a JavaScript MIME type); the page can
 //! reach nothing else, so what DuckDB-WASM would fetch from the network fails as it would offline.
 
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -64,6 +66,8 @@ fn main() {
             wait_for(&browser, "return window.__peer !== null", Duration::from_secs(1200)).await;
             let result: serde_json::Value = browser.script("return window.__peer").await;
             if let Some(error) = result.get("error") {
+                // Closed first: a panic would leave chromedriver and Chromium running.
+                browser.close().await;
                 panic!("DuckDB-WASM ({bundle}) failed: {error}");
             }
             let side = format!("duckdb-{bundle}");
@@ -120,51 +124,31 @@ async fn wait_for(browser: &BrowserSession, script: &str, limit: Duration) {
 }
 
 /// The page's folder at `/`, the npm packages at `/node_modules/`, the inputs at
-/// `/data/devices.csv` and `/data/devices.jsonl`, on an ephemeral loopback port.
+/// `/data/devices.csv` and `/data/devices.jsonl`, on an ephemeral loopback port: a thread per
+/// connection, one request each (`Connection: close`), so the page's many module requests never
+/// wait behind an idle keep-alive connection.
 struct Server {
     url: String,
-    server: Arc<tiny_http::Server>,
     log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
     fn start(page: PathBuf, modules: PathBuf, csv: Vec<u8>, json: Vec<u8>) -> Self {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
-        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().expect("an address").port();
         let log = Arc::new(Mutex::new(Vec::new()));
-        let (worker, served) = (Arc::clone(&server), Arc::clone(&log));
-        let (csv, json) = (Arc::new(csv), Arc::new(json));
+        let served = Arc::clone(&log);
+        let files = Arc::new((page, modules, csv, json));
         std::thread::spawn(move || {
-            for request in worker.incoming_requests() {
-                let path = request.url().split('?').next().unwrap_or("/").to_string();
-                let body = match path.as_str() {
-                    _ if path.contains("..") => None,
-                    "/data/devices.csv" => Some(csv.as_ref().clone()),
-                    "/data/devices.jsonl" => Some(json.as_ref().clone()),
-                    _ => match path.strip_prefix("/node_modules/") {
-                        Some(rest) => std::fs::read(modules.join(rest)).ok(),
-                        None => std::fs::read(page.join(path.trim_start_matches('/'))).ok(),
-                    },
-                };
-                let status = if body.is_some() { 200 } else { 404 };
-                served
-                    .lock()
-                    .expect("the log")
-                    .push(format!("{} {path} {status}", request.method()));
-                let response = match body {
-                    Some(body) => tiny_http::Response::from_data(body).with_header(
-                        format!("Content-Type: {}", content_type(&path))
-                            .parse::<tiny_http::Header>()
-                            .expect("a header"),
-                    ),
-                    None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-                };
-                let _ = request.respond(response);
+            for stream in listener.incoming().flatten() {
+                let (files, served) = (Arc::clone(&files), Arc::clone(&served));
+                std::thread::spawn(move || {
+                    let _ = serve(stream, &files, &served);
+                });
             }
         });
         Self {
             url: format!("http://127.0.0.1:{port}/"),
-            server,
             log,
         }
     }
@@ -174,10 +158,51 @@ impl Server {
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.server.unblock();
+/// Answers one GET on `stream` and closes it.
+fn serve(
+    stream: TcpStream,
+    (page, modules, csv, json): &(PathBuf, PathBuf, Vec<u8>, Vec<u8>),
+    log: &Mutex<Vec<String>>,
+) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    // The headers, up to the blank line (a GET has no body).
+    let mut header = String::new();
+    while reader.read_line(&mut header)? > 2 {
+        header.clear();
     }
+    let mut words = request_line.split_whitespace();
+    let method = words.next().unwrap_or("").to_string();
+    let path = words.next().unwrap_or("/").split('?').next().unwrap_or("/").to_string();
+    let file = |path: &Path| std::fs::read(path).ok();
+    let body: Option<std::borrow::Cow<[u8]>> = match path.as_str() {
+        _ if path.contains("..") => None,
+        "/data/devices.csv" => Some(csv.as_slice().into()),
+        "/data/devices.jsonl" => Some(json.as_slice().into()),
+        _ => match path.strip_prefix("/node_modules/") {
+            Some(rest) => file(&modules.join(rest)).map(Into::into),
+            None => file(&page.join(path.trim_start_matches('/'))).map(Into::into),
+        },
+    };
+    let (status, body) = match body {
+        Some(body) => ("200 OK", body),
+        None => ("404 Not Found", b"not found".as_slice().into()),
+    };
+    log.lock()
+        .expect("the log")
+        .push(format!("{method} {path} {}", &status[..3]));
+    let mut stream = stream;
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        content_type(&path),
+        body.len()
+    )?;
+    if method != "HEAD" {
+        stream.write_all(&body)?;
+    }
+    stream.flush()
 }
 
 fn content_type(path: &str) -> &'static str {
