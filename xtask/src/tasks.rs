@@ -195,6 +195,8 @@ pub fn bench(args: &[String]) -> Result {
         _ => return Err("usage: cargo xtask bench [--compare]".into()),
     }
     status(cargo().args(["bench", "--package", "gluelab-core"]))?;
+    // The bookmarked-run benchmark's 1,000,000-object point (core's divan one stops at 100,000).
+    status(cargo().args(["bench", "--package", TESTS_PACKAGE, "--bench", "bookmarked_million"]))?;
     browser_vs_native()?;
     query_longest_block()
 }
