@@ -352,11 +352,19 @@ impl BrowserSession {
         panic!("`{css}` never showed the expected text; last seen: {last:?}");
     }
 
+    /// Clicks what `css` names. The page re-renders as a run reports progress, so an element
+    /// found may be replaced before the click lands (a stale reference): it is found again, as a
+    /// person's second try would, a few times at most.
     pub async fn click(&self, css: &str) {
-        let element = self.find(css).await;
-        self.click_element(&element)
-            .await
-            .unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+        let mut tries = 0;
+        loop {
+            let element = self.find(css).await;
+            match self.click_element(&element).await {
+                Ok(()) => return,
+                Err(e) if tries < 5 && e.to_string().contains("stale element") => tries += 1,
+                Err(e) => panic!("click `{css}`: {e}"),
+            }
+        }
     }
 
     /// Clicks `element` after scrolling it to the middle of the window, as a person scrolls to
