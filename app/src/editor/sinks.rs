@@ -1,10 +1,12 @@
 //! Sinks: where the script writes, and how it treats what is already there.
 
 use gluelab_core::format::Format;
-use gluelab_core::model::job::{SinkMode, SinkOutput, SinkSpec};
+use gluelab_core::model::job::{JobPlan, SinkMode, SinkOutput, SinkSpec, SourceInput};
+use gluelab_core::transform::Transform;
+use gluelab_core::Workspace;
 use leptos::prelude::*;
 
-use super::fields::{ListField, SelectField, TextField};
+use super::fields::{input_id, FieldError, ListField, SelectField, TextField};
 use super::Editor;
 
 fn mode_name(mode: &SinkMode) -> &'static str {
@@ -12,6 +14,98 @@ fn mode_name(mode: &SinkMode) -> &'static str {
         SinkMode::Append => "append",
         SinkMode::Overwrite => "overwrite",
         SinkMode::MergeOnKey { .. } => "merge",
+    }
+}
+
+/// The child tables the plan's enabled Relationalize steps make, `<root name>_<array column>`
+/// from the source table's columns of array type; `None` when no step relationalizes, empty
+/// when the source's columns are not known here (a path rather than a catalog table).
+fn collection_tables(ws: &Workspace, plan: &JobPlan) -> Option<Vec<String>> {
+    let roots: Vec<&str> = plan
+        .transforms
+        .iter()
+        .filter(|s| s.enabled)
+        .filter_map(|s| match &s.transform {
+            Transform::Relationalize { name, .. } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    if roots.is_empty() {
+        return None;
+    }
+    let arrays: Vec<&str> = match plan.sources.first().map(|s| &s.input) {
+        Some(SourceInput::Catalog { database, table }) => ws
+            .catalog()
+            .table(database, table)
+            .map(|t| {
+                t.columns
+                    .iter()
+                    .filter(|c| c.glue_type.starts_with("array"))
+                    .map(|c| c.name.as_str())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => vec![],
+    };
+    Some(
+        roots
+            .iter()
+            .flat_map(|r| arrays.iter().map(move |a| format!("{r}_{a}")))
+            .collect(),
+    )
+}
+
+/// Which table of the Relationalize collection sink `i` writes: a choice among the tables the
+/// source's array columns make, or a name typed when they are not known.
+#[component]
+fn CollectionField(i: usize) -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let studio = crate::state::use_studio();
+    let tables = Memo::new(move |_| {
+        editor
+            .draft
+            .with(|d| studio.workspace.with(|ws| collection_tables(ws, &d.plan)))
+    });
+    let field = format!("sinks[{i}].collection_key");
+    let value = Signal::derive(move || editor.sink(i, |s| s.collection_key.clone().unwrap_or_default()));
+    let set = move |v: String| editor.edit_sink(i, |s| s.collection_key = (!v.trim().is_empty()).then_some(v));
+    let id = input_id(&field);
+    move || {
+        let field = field.clone();
+        tables.get().map(|names| {
+            if names.is_empty() {
+                let hint =
+                    "Empty: the job's frame (the root table). A child table is named <root name>_<array column>.";
+                return view! {
+                    <TextField label="Collection table" field=field value=value set=set placeholder="orders_items"
+                        hint=Signal::derive(move || Some(hint.to_string()))/>
+                }
+                .into_any();
+            }
+            let hint = format!("Relationalize makes {} (<root name>_<array column>).", names.join(", "));
+            let mut choices = names;
+            let now = value.get_untracked();
+            if !now.is_empty() && !choices.contains(&now) {
+                choices.push(now);
+            }
+            let hint_id = format!("{id}-hint");
+            view! {
+                <div class="field">
+                    <label for=id.clone()>"Collection table"</label>
+                    <select class="select mono" id=id.clone() aria-describedby=hint_id.clone()
+                        prop:value=move || value.get() on:change:target=move |ev| set(ev.target().value())>
+                        <option value="">"the job's frame (root table)"</option>
+                        {choices.into_iter().map(|name| {
+                            let (is, text) = (name.clone(), name.clone());
+                            view! { <option value=name selected=move || value.get() == is>{text}</option> }
+                        }).collect_view()}
+                    </select>
+                    <p class="field-hint" id=hint_id>{hint}</p>
+                    <FieldError field=field/>
+                </div>
+            }
+            .into_any()
+        })
     }
 }
 
@@ -123,6 +217,7 @@ fn SinkCard(i: usize) -> impl IntoView {
                 <TextField label="transformation_ctx (not used for bookmarks)" field=at("transformation_ctx")
                     value=Signal::derive(move || editor.sink(i, |s| s.transformation_ctx.clone().unwrap_or_default()))
                     set=move |v: String| editor.edit_sink(i, |s| s.transformation_ctx = (!v.trim().is_empty()).then_some(v))/>
+                <CollectionField i=i/>
             </div>
             <Show when=move || mode.get() == "merge">
                 <ListField label="Merge keys" field=at("keys") value=keys

@@ -105,8 +105,13 @@ pub fn StepFields(i: usize) -> impl IntoView {
         "Join" => view! { <JoinFields i=i/> }.into_any(),
         "ValueMapping" => view! { <ValueMappingFields i=i/> }.into_any(),
         "Relationalize" => view! {
-            <StepText i=i label="Root table name" name="name"
-                access=|t| match t { Transform::Relationalize { name, .. } => Some(name), _ => None }/>
+            <div class="grid">
+                <StepText i=i label="Root table name" name="name"
+                    access=|t| match t { Transform::Relationalize { name, .. } => Some(name), _ => None }/>
+                <StepOptText i=i label="transformation_ctx" name="transformation_ctx"
+                    access=|t| match t { Transform::Relationalize { transformation_ctx, .. } => Some(transformation_ctx), _ => None }/>
+            </div>
+            <p class="hint">"With bookmarks and a transformation_ctx, its generated keys continue across runs (modelled: gluelab keeps the last key in the bookmark)."</p>
         }
         .into_any(),
         "show" => {
