@@ -155,7 +155,15 @@ pub fn PredictThenRun(options: RunOptions) -> impl IntoView {
     let sink_rows = RwSignal::new(String::new());
     let sheet = move || {
         let job = studio.job_name()?;
-        studio.workspace.with(|ws| ws.prediction_sheet(&job).ok())
+        studio.workspace.with(|ws| {
+            let sheet = ws.prediction_sheet(&job).ok()?;
+            Some(
+                sheet
+                    .into_iter()
+                    .map(|o| (ws.object_label(&job, &o), o))
+                    .collect::<Vec<_>>(),
+            )
+        })
     };
     let run_and_grade = move |_| {
         let Some(job) = studio.job_name() else { return };
@@ -204,9 +212,7 @@ pub fn PredictThenRun(options: RunOptions) -> impl IntoView {
             <div class="predict" id="predict-form">
                 <p class="hint">"What will the next run do to each file?"</p>
                 <ul class="predict-list">
-                    {move || sheet().unwrap_or_default().into_iter().map(|object| {
-                        let name = object.rsplit('/').next().unwrap_or(&object).to_string();
-                        let key = object.clone();
+                    {move || sheet().unwrap_or_default().into_iter().map(|(name, key)| {
                         view! {
                             <li class="predict-row">
                                 <span class="mono">{name.clone()}</span>

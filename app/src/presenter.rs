@@ -147,10 +147,7 @@ pub fn StoryStrip() -> impl IntoView {
                 .lineage
                 .files
                 .iter()
-                .map(|f| {
-                    let name = f.object.rsplit('/').next().unwrap_or(&f.object).to_string();
-                    (f.kind.as_str().to_string(), name)
-                })
+                .map(|f| (f.kind.as_str().to_string(), ws.object_label(&job, &f.object)))
                 .collect();
             Some((ws.run_label(&job, &run.id), run.state.as_str(), verdicts))
         })
@@ -175,7 +172,11 @@ pub fn StoryStrip() -> impl IntoView {
     };
     let sink = move || {
         let job = studio.job_name()?;
-        studio.workspace.with(|ws| crate::sink_panel::sink_counts(ws, &job))
+        let chosen = studio.selected_sink.get();
+        studio.workspace.with(|ws| {
+            let index = crate::sink_panel::chosen_sink(ws, &job, chosen);
+            crate::sink_panel::sink_counts(ws, &job, index)
+        })
     };
     view! {
         <Show when=move || preferences.present.get() && studio.job_name().is_some()>

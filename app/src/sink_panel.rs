@@ -17,12 +17,22 @@ const SHOWN_ROWS: usize = 500;
 /// Sinks larger than this are not listed (a large run writes millions of rows).
 const LIST_LIMIT_BYTES: u64 = 32 * 1024 * 1024;
 
+/// The sink the panel lists: the one chosen, or the first when the job has fewer sinks.
+pub fn chosen_sink(ws: &Workspace, job: &str, chosen: usize) -> usize {
+    let count = ws.job(job).map(|j| j.plan.sinks.len()).unwrap_or(0);
+    if chosen < count {
+        chosen
+    } else {
+        0
+    }
+}
+
 /// A sink's rows and, among them, duplicates; `None` when it is too large to list here.
-pub fn sink_counts(ws: &Workspace, job: &str) -> Option<(usize, usize)> {
-    if ws.job_sink_bytes(job) > LIST_LIMIT_BYTES {
+pub fn sink_counts(ws: &Workspace, job: &str, index: usize) -> Option<(usize, usize)> {
+    if ws.job_sink_bytes_at(job, index) > LIST_LIMIT_BYTES {
         return None;
     }
-    let (_, rows) = ws.job_sink_rows(job).ok()?;
+    let (_, rows) = ws.job_sink_rows_at(job, index).ok()?;
     Some((rows.len(), duplicates_among(&rows)))
 }
 
@@ -33,16 +43,47 @@ fn duplicates_among(rows: &[SinkRow]) -> usize {
 #[component]
 pub fn SinkPanel() -> impl IntoView {
     let studio = use_studio();
+    // Another job: its first sink.
+    Effect::new(move |before: Option<Option<String>>| {
+        let job = studio.job_name();
+        if before.is_some_and(|b| b != job) {
+            studio.selected_sink.set(0);
+        }
+        job
+    });
+    let index = move || {
+        let job = studio.job_name().unwrap_or_default();
+        let chosen = studio.selected_sink.get();
+        studio.workspace.with(|ws| chosen_sink(ws, &job, chosen))
+    };
+    // One button per sink when the job has several: its table (or path), and the collection
+    // table of a Relationalize it writes.
+    let tabs = move || {
+        let job = studio.job_name()?;
+        studio.workspace.with(|ws| {
+            let sinks = &ws.job(&job).ok()?.plan.sinks;
+            (sinks.len() > 1).then(|| {
+                sinks
+                    .iter()
+                    .map(|s| {
+                        let table = s.collection_key.as_ref().map(|k| format!(" (collection table {k})"));
+                        format!("{}{}", s.output.label(), table.unwrap_or_default())
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
     // Read once per change of the workspace: the summary and the table share it.
     let sink = Memo::new(move |_| {
         let job = studio.job_name()?;
+        let index = index();
         studio.workspace.with(|ws| {
             // Listing rows parses every part file on this thread: not for a large sink.
-            let bytes = ws.job_sink_bytes(&job);
+            let bytes = ws.job_sink_bytes_at(&job, index);
             if bytes > LIST_LIMIT_BYTES {
                 return Some(Err(bytes));
             }
-            ws.job_sink_rows(&job).ok().map(Ok)
+            ws.job_sink_rows_at(&job, index).ok().map(Ok)
         })
     });
     let too_large = move || {
@@ -59,10 +100,33 @@ pub fn SinkPanel() -> impl IntoView {
             .workspace
             .with(|ws| ws.runs_of(&job).position(|r| r.id == run_id).map(|i| i % 6))
     };
-    let duplicates = move || sink().map(|(_, rows)| duplicates_among(&rows)).unwrap_or(0);
+    let label = move |uri: &str| {
+        let job = studio.job_name().unwrap_or_default();
+        studio.workspace.with_untracked(|ws| ws.object_label(&job, uri))
+    };
+    let duplicates = move || {
+        sink().map_or((0, 0), |(_, rows)| {
+            let new_keys = rows
+                .iter()
+                .filter(|r| r.duplicate_of.is_some() && r.under_new_key)
+                .count();
+            (duplicates_among(&rows), new_keys)
+        })
+    };
     view! {
         <section class="panel" aria-labelledby="sink-title">
             <h2 id="sink-title">"Sink"</h2>
+            {move || tabs().map(|labels| view! {
+                <div class="sink-tabs" role="group" aria-label="Which sink to list">
+                    {labels.into_iter().enumerate().map(|(i, label)| {
+                        let title = label.clone();
+                        view! {
+                            <button class="sink-tab" id=format!("sink-tab-{i}") aria-pressed=move || (index() == i).to_string()
+                                title=title on:click=move |_| studio.selected_sink.set(i)>{label}</button>
+                        }
+                    }).collect_view()}
+                </div>
+            })}
             <p class="hint" id="sink-summary">{move || {
                 if let Some(bytes) = too_large() {
                     return format!(
@@ -72,7 +136,9 @@ pub fn SinkPanel() -> impl IntoView {
                 }
                 let rows = sink().map(|(_, r)| r.len()).unwrap_or(0);
                 let shown = if rows > SHOWN_ROWS { format!(" · the first {SHOWN_ROWS} shown") } else { String::new() };
-                format!("{rows} rows · {} duplicates (same source line written again){shown}", duplicates())
+                let (duplicates, new_keys) = duplicates();
+                let new_keys = if new_keys > 0 { format!(", {new_keys} of them under new keys") } else { String::new() };
+                format!("{rows} rows · {duplicates} duplicates{new_keys} (same source line written again){shown}")
             }}</p>
             {move || sink().map(|(columns, rows)| view! {
                 <table class="sink">
@@ -91,10 +157,10 @@ pub fn SinkPanel() -> impl IntoView {
                             Some((format!("{}#{at}", row.part), row))
                         }).map(|(address, row)| {
                             let slot = row.written_by.as_deref().and_then(run_slot).map(|s| format!("run-{s}")).unwrap_or_default();
-                            let origin = row.origin.as_ref().map(|o| format!(
-                                "{}:{}", o.source.rsplit('/').next().unwrap_or(&o.source), o.line
-                            )).unwrap_or_else(|| "?".into());
+                            let origin = row.origin.as_ref().map(|o| format!("{}:{}", label(&o.source), o.line))
+                                .unwrap_or_else(|| "?".into());
                             let (run, source) = (row.written_by.clone(), row.origin.as_ref().map(|o| o.source.clone()));
+                            let source_uri = source.clone();
                             let picked = move || {
                                 studio.selected_object.with(|o| o.is_some() && *o == source)
                                     && studio.selected_run.with(|r| *r == run)
@@ -106,10 +172,17 @@ pub fn SinkPanel() -> impl IntoView {
                                     class:picked=picked data-row=address>
                                     {row.values.iter().map(|v| view! { <td class="mono">{v.clone()}</td> }).collect_view()}
                                     <td class="mono">{row.written_by.as_deref().map(short_run_id).unwrap_or("?".into())}</td>
-                                    <td class="mono">{origin}</td>
-                                    <td>{duplicate.map(|first| view! {
-                                        <button class="badge dup jump" title="Duplicate: the same source line written again. Click to see the first row."
-                                            on:click=move |_| show_row(&first)>"duplicate ↑"</button>
+                                    <td class="mono" title=source_uri>{origin}</td>
+                                    <td>{duplicate.map(|first| {
+                                        let (text, title) = if row.under_new_key {
+                                            ("duplicate · new key ↑", "The same source line written again under a new generated key: no key can find this copy. Click to see the first row.")
+                                        } else {
+                                            ("duplicate ↑", "Duplicate: the same source line written again. Click to see the first row.")
+                                        };
+                                        view! {
+                                            <button class="badge dup jump" class:new-key=row.under_new_key title=title
+                                                on:click=move |_| show_row(&first)>{text}</button>
+                                        }
                                     })}</td>
                                 </tr>
                             }

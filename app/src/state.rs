@@ -95,6 +95,8 @@ pub struct Studio {
     /// The source object picked on the timeline with its run: the sink lights the rows that
     /// run wrote from it.
     pub selected_object: RwSignal<Option<String>>,
+    /// The sink (index in the job's plan) the sink panel lists, when the job has several.
+    pub selected_sink: RwSignal<usize>,
     pub notice: RwSignal<Option<Notice>>,
     /// The job run executing in the worker, if any.
     pub in_flight: RwSignal<Option<RunInFlight>>,
@@ -136,6 +138,7 @@ impl Studio {
             redo: RwSignal::new(vec![]),
             selected_run: RwSignal::new(None),
             selected_object: RwSignal::new(None),
+            selected_sink: RwSignal::new(0),
             notice: RwSignal::new(None),
             in_flight: RwSignal::new(None),
             before_run: RwSignal::new(None),

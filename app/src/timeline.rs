@@ -13,6 +13,12 @@ use crate::state::use_studio;
 const ROW: f64 = 34.0;
 const COL: f64 = 84.0;
 const LEFT: f64 = 190.0;
+/// The widest the labels' column grows for long paths (`year=2026/month=01/orders-1.json`);
+/// a longer label keeps its end (the file name), the whole key is in its tooltip.
+const LEFT_MAX: f64 = 340.0;
+/// A label's character width, and the room around a label (a write's diamond stands at its end).
+const CHAR: f64 = 8.5;
+const PAD: f64 = 28.0;
 /// Room above the marks for each run's number and start time, and the events' labels.
 const TOP: f64 = 62.0;
 const MARK_WIDTH: f64 = 56.0;
@@ -22,7 +28,12 @@ pub fn Timeline() -> impl IntoView {
     let studio = use_studio();
     let timeline = move || {
         let job = studio.job_name()?;
-        studio.workspace.with(|ws| ws.timeline(&job).ok())
+        studio.workspace.with(|ws| {
+            let t = ws.timeline(&job).ok()?;
+            // Objects by their path under the job's source, so one name in two folders reads apart.
+            let labels: Vec<String> = t.objects.iter().map(|o| ws.object_label(&job, o)).collect();
+            Some((t, labels))
+        })
     };
     let pick = move |run_id: String, object: String| {
         studio.selected_run.set(Some(run_id));
@@ -37,18 +48,27 @@ pub fn Timeline() -> impl IntoView {
         <section class="panel" aria-labelledby="timeline-title">
             <h2 id="timeline-title">"Timeline"</h2>
             {move || match timeline() {
-                Some(t) if !t.runs.is_empty() || !t.objects.is_empty() => {
-                    let width = LEFT + COL * t.runs.len().max(1) as f64 + 20.0;
+                Some((t, labels)) if !t.runs.is_empty() || !t.objects.is_empty() => {
+                    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+                    let left = (longest as f64 * CHAR + PAD).clamp(LEFT, LEFT_MAX);
+                    let fits = ((LEFT_MAX - PAD) / CHAR) as usize;
+                    let width = left + COL * t.runs.len().max(1) as f64 + 20.0;
                     let height = TOP + ROW * t.objects.len().max(1) as f64 + 10.0;
                     // Between the runs before and after an instant: where an event or a write stands.
-                    let column_edge = |at| LEFT + COL * t.runs_before(at) as f64 - 6.0;
+                    let column_edge = |at| left + COL * t.runs_before(at) as f64 - 6.0;
                     view! {
                         <div class="timeline-scroll">
                         <svg class="timeline" id="timeline" viewBox=format!("0 0 {width} {height}") width=width height=height
                             role="img" aria-label="Runs against source objects">
                             {t.objects.iter().enumerate().map(|(i, o)| {
                                 let deleted = t.deleted.contains(&i);
-                                let name = o.rsplit('/').next().unwrap_or(o).to_string();
+                                let label = &labels[i];
+                                let count = label.chars().count();
+                                let name = if count > fits {
+                                    format!("…{}", label.chars().skip(count + 1 - fits).collect::<String>())
+                                } else {
+                                    label.clone()
+                                };
                                 view! {
                                     <text x="4" y=TOP + ROW * i as f64 + 22.0 class="tl-label" class:tl-deleted=deleted>
                                         <title>{if deleted { format!("{o} (deleted)") } else { o.clone() }}</title>
@@ -57,11 +77,11 @@ pub fn Timeline() -> impl IntoView {
                                 }
                             }).collect_view()}
                             {t.runs.iter().enumerate().map(|(i, r)| view! {
-                                <text x=LEFT + COL * i as f64 + 8.0 y="20" class="tl-run">
+                                <text x=left + COL * i as f64 + 8.0 y="20" class="tl-run">
                                     <title>{format!("{} {}", r.run_id, r.state.as_str())}</title>
                                     {format!("run {}", i + 1)}
                                 </text>
-                                <text x=LEFT + COL * i as f64 + 8.0 y="38" class="tl-time">{clock_time(r.started_on)}</text>
+                                <text x=left + COL * i as f64 + 8.0 y="38" class="tl-time">{clock_time(r.started_on)}</text>
                             }).collect_view()}
                             // A reset or a rewind: a dashed line between the runs before and after it.
                             {t.events.iter().map(|(at, label)| {
@@ -87,11 +107,11 @@ pub fn Timeline() -> impl IntoView {
                                 }
                             }).collect_view()}
                             {t.marks.iter().map(|m| {
-                                let (x, y) = (LEFT + COL * m.run as f64 + 8.0, TOP + ROW * m.object as f64 + 4.0);
+                                let (x, y) = (left + COL * m.run as f64 + 8.0, TOP + ROW * m.object as f64 + 4.0);
                                 let class = format!("mark {}", m.kind.as_str().replace('-', ""));
                                 let run_id = t.runs[m.run].run_id.clone();
                                 let object = t.objects[m.object].clone();
-                                let name = object.rsplit('/').next().unwrap_or(&object).to_string();
+                                let name = labels[m.object].clone();
                                 let title = format!("run {}: {} {name}: click to see the rows it wrote", m.run + 1, m.kind.as_str());
                                 let (r, o) = (run_id.clone(), object.clone());
                                 let label = title.clone();

@@ -12,6 +12,7 @@ const RECORDS_SHOWN: usize = 50;
 pub fn StatusRecord(run: JobRun) -> impl IntoView {
     let detail = run.error_detail.clone().filter(|_| run.error_message.is_some());
     let records = run.error_records.clone();
+    let studio = crate::state::use_studio();
     let hidden = records.len().saturating_sub(RECORDS_SHOWN);
     view! {
         {detail.map(|d| {
@@ -36,7 +37,7 @@ pub fn StatusRecord(run: JobRun) -> impl IntoView {
                 <thead><tr><th>"Step"</th><th>"Where"</th><th>"Field"</th><th>"Problem"</th><th>"Row"</th></tr></thead>
                 <tbody>
                     {records.iter().take(RECORDS_SHOWN).map(|r| {
-                        let file = r.origin.source.rsplit('/').next().unwrap_or(&r.origin.source).to_string();
+                        let file = studio.workspace.with_untracked(|ws| ws.object_label(&run.job_name, &r.origin.source));
                         let values = r.values.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
                         view! {
                             <tr class:dropped=r.row_dropped>
