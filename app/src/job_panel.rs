@@ -182,22 +182,23 @@ pub fn JobPanel() -> impl IntoView {
                 </button>
             </div>
             <div class="action-card mark-processed" role="group" aria-label="Mark as processed (gluelab only)">
-                <div class="row">
-                    <button class="btn secondary" id="mark-as-processed" on:click=mark
-                        disabled=move || studio.job_name().is_none()
-                        title=move || if studio.job_name().is_some() {
-                            "gluelab only: one bookmarked run that reads what is new, drops every row, writes nothing and commits"
-                        } else { NO_JOB_YET }>
-                        "Mark as processed (gluelab only)"
-                    </button>
+                <button class="btn secondary small" id="mark-as-processed" on:click=mark
+                    disabled=move || studio.job_name().is_none()
+                    title=move || if studio.job_name().is_some() {
+                        "gluelab only: one bookmarked run that reads what is new, drops every row, writes nothing and commits"
+                    } else { NO_JOB_YET }>
+                    "Mark as processed (gluelab only)"
+                </button>
+                <details id="mark-processed-details">
+                    <summary>"On real Glue"</summary>
+                    <p class="hint" id="mark-processed-aws">
+                        "AWS has no such API: run the job once with a Filter that drops every row, then job.commit()."
+                    </p>
                     <button class="link" id="download-mark-script" on:click=download_mark_script
                         disabled=move || studio.job_name().is_none()>
                         {move || format!("Download {}.mark-as-processed.py", studio.job_name().unwrap_or_else(|| "job".into()))}
                     </button>
-                </div>
-                <p class="hint" id="mark-processed-aws">
-                    "AWS has no such API: run the job once with a Filter that drops every row, then job.commit()."
-                </p>
+                </details>
                 {move || marked().map(|text| view! { <p class="hint" id="mark-processed-result">{text}</p> })}
                 {move || script_failed.get().map(|e| view! { <p class="field-error">{e}</p> })}
             </div>

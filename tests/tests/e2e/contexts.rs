@@ -82,6 +82,8 @@ async fn mark_as_processed_commits_file_1_without_writing_it() {
     // Said plainly next to the button: gluelab's own, and what one runs on Glue instead.
     let label = browser.text("#mark-as-processed").await;
     assert!(label.contains("gluelab only"), "{label}");
+    // What one runs on Glue instead is one click away, under the button's row.
+    browser.click("#mark-processed-details summary").await;
     let aws = browser.text("#mark-processed-aws").await;
     assert_eq!(
         aws,
