@@ -15,6 +15,7 @@ mod panic;
 mod partitions;
 mod presenter;
 mod query;
+mod relationalize;
 mod rules;
 mod runs;
 mod s3;

@@ -110,6 +110,26 @@ async fn the_partitioned_tour_prunes_tracks_and_registers() {
         .screenshot_after_spotlight("partitions-05-february-read-as-seen")
         .await;
     browser.screenshot("partitions-05-february-read").await;
+    // Objects are named by their path under the table's folder: two orders-1.json read apart.
+    let labels: Vec<String> = browser
+        .script("return [...document.querySelectorAll('svg#timeline text.tl-label')].map(t => t.lastChild.textContent)")
+        .await;
+    assert!(
+        labels.iter().any(|l| l.ends_with("month=01/orders-1.json")),
+        "{labels:?}"
+    );
+    assert!(
+        labels.iter().any(|l| l.ends_with("month=02/orders-1.json")),
+        "{labels:?}"
+    );
+    let sink = browser.text("table.sink tbody").await;
+    assert!(sink.contains("year=2026/month=02/orders-1.json:1"), "{sink}");
+    browser
+        .screenshot_of("section[aria-labelledby='timeline-title']", "partitions-05-timeline")
+        .await;
+    browser
+        .screenshot_of("section[aria-labelledby='sink-title']", "partitions-05-sink")
+        .await;
 
     // The S3 panel's button: nothing is left to register.
     browser.click("#repair-partitions").await;
