@@ -867,3 +867,37 @@ async fn an_empty_workspace_shows_empty_states_until_one_with_runs_is_loaded() {
     assert_eq!(page.all("tr.sink-row").len(), rows.len());
     assert!(!rows.is_empty());
 }
+
+#[wasm_bindgen_test]
+async fn sink_panel_lists_each_sink_of_a_relationalize_job_on_its_tab_and_badges_new_keys() {
+    let id = "relationalize-keys";
+    let mut ws = demo::examples::load(id).unwrap();
+    let job = ws.jobs().next().unwrap().name.clone();
+    for step in demo::examples::tour(id).unwrap() {
+        ws.apply_tour_step(&job, &step.action).unwrap();
+    }
+    let studio = Studio::new(ws.clone());
+    let page = mount(studio, || view! { <SinkPanel/> });
+    settle().await;
+
+    for (index, tab) in ["#sink-tab-0", "#sink-tab-1"].into_iter().enumerate() {
+        page.click(tab);
+        settle().await;
+        assert_eq!(page.attr(tab, "aria-pressed").as_deref(), Some("true"));
+        let (_, rows) = ws.job_sink_rows_at(&job, index).unwrap();
+        let duplicates = rows.iter().filter(|r| r.duplicate_of.is_some()).count();
+        let new_keys = rows.iter().filter(|r| r.under_new_key).count();
+        assert!(new_keys > 0, "core: the re-read rows are under new keys");
+        assert!(
+            page.text("#sink-summary").starts_with(&format!(
+                "{} rows · {duplicates} duplicates, {new_keys} of them under new keys",
+                rows.len()
+            )),
+            "{}",
+            page.text("#sink-summary")
+        );
+        assert_eq!(page.all("tr.sink-row").len(), rows.len());
+        assert_eq!(page.all("tr.sink-row .badge.dup.new-key").len(), new_keys);
+    }
+    assert!(page.text("#sink-tab-1").ends_with("(collection table orders_items)"));
+}
