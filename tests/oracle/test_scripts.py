@@ -112,6 +112,25 @@ def spark_files(root):
     }
 
 
+def run_exported(cli, spark, label, job):
+    """Exports `job` as a user would and runs its `.py` unchanged on Spark, with Glue's own
+    `--JOB_ID`, `--JOB_RUN_ID`, `--JOB_NAME` and the job's default arguments."""
+    out_dir = WORK / "exports" / f"spark-{label}"
+    cli.run("export-job", "--job-name", job, "--out-dir", str(out_dir))
+    definition = json.loads((out_dir / f"{job}.json").read_text())
+    catalog_into_spark(cli, spark)
+    argv = [str(out_dir / f"{job}.py"), "--JOB_ID", "j_oracle", "--JOB_RUN_ID", "jr_oracle", "--JOB_NAME", job]
+    for key, value in definition.get("DefaultArguments", {}).items():
+        argv += [key, value]
+    glue_standin.install()
+    saved = sys.argv
+    sys.argv = argv
+    try:
+        runpy.run_path(argv[0], run_name="__main__")
+    finally:
+        sys.argv = saved
+
+
 def compare_job(cli, spark, label, job):
     # The inputs, mirrored before gluelab's run adds its sink objects.
     root = WORK / "spark-s3" / label
@@ -127,21 +146,8 @@ def compare_job(cli, spark, label, job):
     headers = table_headers(cli)
     ours = rows_of(((uri, cli.run("s3", "cp", uri, "-").stdout) for uri in added), headers)
     # The exported script on Spark.
-    out_dir = WORK / "exports" / f"spark-{label}"
-    cli.run("export-job", "--job-name", job, "--out-dir", str(out_dir))
-    definition = json.loads((out_dir / f"{job}.json").read_text())
-    catalog_into_spark(cli, spark)
-    argv = [str(out_dir / f"{job}.py"), "--JOB_ID", "j_oracle", "--JOB_RUN_ID", "jr_oracle", "--JOB_NAME", job]
-    for key, value in definition.get("DefaultArguments", {}).items():
-        argv += [key, value]
     files_before = spark_files(root)
-    glue_standin.install()
-    saved = sys.argv
-    sys.argv = argv
-    try:
-        runpy.run_path(argv[0], run_name="__main__")
-    finally:
-        sys.argv = saved
+    run_exported(cli, spark, label, job)
     written = sorted(spark_files(root) - files_before)
     real = rows_of(((p.name, p.read_text()) for p in written), headers)
     record(
@@ -243,20 +249,7 @@ def test_the_hr_job_exported_runs_unchanged_on_spark(cli_in, spark):
     columns = ["tenant_id", "company", "month", "employees", "female_employees"]
     ours = warehouse_rows(cli, "analytics.monthly_employees", columns)
 
-    out_dir = WORK / "exports" / "spark-hr"
-    cli.run("export-job", "--job-name", job, "--out-dir", str(out_dir))
-    definition = json.loads((out_dir / f"{job}.json").read_text())
-    catalog_into_spark(cli, spark)
-    argv = [str(out_dir / f"{job}.py"), "--JOB_ID", "j_oracle", "--JOB_RUN_ID", "jr_oracle", "--JOB_NAME", job]
-    for key, value in definition.get("DefaultArguments", {}).items():
-        argv += [key, value]
-    glue_standin.install()
-    saved = sys.argv
-    sys.argv = argv
-    try:
-        runpy.run_path(argv[0], run_name="__main__")
-    finally:
-        sys.argv = saved
+    run_exported(cli, spark, "hr", job)
     real = json_rows_as_text(glue_standin.REDSHIFT_ROOT / "analytics.monthly_employees_stage")
     record(
         "scripts",

@@ -2,7 +2,6 @@
 
 use gluelab_core::format::Format;
 use gluelab_core::model::job::{JobPlan, SinkMode, SinkOutput, SinkSpec, SourceInput};
-use gluelab_core::transform::Transform;
 use gluelab_core::Workspace;
 use leptos::prelude::*;
 
@@ -21,15 +20,7 @@ fn mode_name(mode: &SinkMode) -> &'static str {
 /// from the source table's columns of array type; `None` when no step relationalizes, empty
 /// when the source's columns are not known here (a path rather than a catalog table).
 fn collection_tables(ws: &Workspace, plan: &JobPlan) -> Option<Vec<String>> {
-    let roots: Vec<&str> = plan
-        .transforms
-        .iter()
-        .filter(|s| s.enabled)
-        .filter_map(|s| match &s.transform {
-            Transform::Relationalize { name, .. } => Some(name.as_str()),
-            _ => None,
-        })
-        .collect();
+    let roots = plan.relationalize_roots();
     if roots.is_empty() {
         return None;
     }

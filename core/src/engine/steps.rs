@@ -28,15 +28,7 @@ impl Transformed {
         if let Some((_, frame)) = self.tables.iter().find(|(name, _)| name == key) {
             return Ok(frame);
         }
-        let roots: Vec<&str> = plan
-            .transforms
-            .iter()
-            .filter(|s| s.enabled)
-            .filter_map(|s| match &s.transform {
-                Transform::Relationalize { name, .. } => Some(name.as_str()),
-                _ => None,
-            })
-            .collect();
+        let roots = plan.relationalize_roots();
         if roots.contains(&key) {
             return Ok(&self.frame);
         }

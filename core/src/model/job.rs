@@ -70,6 +70,19 @@ pub struct JobPlan {
 }
 
 impl JobPlan {
+    /// The root names of the plan's enabled Relationalize steps: each a table of its collection
+    /// (the job's frame), and the prefix of its child tables (`<root>_<array column>`).
+    pub fn relationalize_roots(&self) -> Vec<&str> {
+        self.transforms
+            .iter()
+            .filter(|s| s.enabled)
+            .filter_map(|s| match &s.transform {
+                crate::transform::Transform::Relationalize { name, .. } => Some(name.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Every `transformation_ctx` the plan's bookmark can hold a state for: its sources' and its
     /// Relationalize steps'.
     pub fn contexts(&self) -> Vec<&str> {
