@@ -92,11 +92,7 @@ fn flat_table(
     let first = keys.next;
     let mut flat = Flat::default();
     if let Some((_, id, index)) = &prefix {
-        flat.push(
-            Field::new("id", DataType::Int64, true).with_metadata(generated()),
-            id.clone(),
-        );
-        flat.push(Field::new("index", DataType::Int32, true), index.clone());
+        flat.push_key_columns(id.clone(), index.clone());
     }
     let schema = frame.batch.schema();
     for (field, column) in schema.fields().iter().zip(frame.batch.columns()) {
@@ -143,6 +139,12 @@ impl Flat {
     fn push(&mut self, field: Field, column: ArrayRef) {
         self.fields.push(field);
         self.columns.push(column);
+    }
+
+    /// A child table's first columns: `id` (its parent row's key) and `index`.
+    fn push_key_columns(&mut self, id: ArrayRef, index: ArrayRef) {
+        self.push(Field::new("id", DataType::Int64, true).with_metadata(generated()), id);
+        self.push(Field::new("index", DataType::Int32, true), index);
     }
 }
 
@@ -234,8 +236,7 @@ fn child_table(origins: &[RowOrigin], path: &str, column: &ArrayRef, first_key: 
         }));
     }
     let mut flat = Flat::default();
-    flat.push(Field::new("id", DataType::Int64, true).with_metadata(generated()), id);
-    flat.push(Field::new("index", DataType::Int32, true), index);
+    flat.push_key_columns(id, index);
     flat.push(
         Field::new(format!("{path}.val"), elements.data_type().clone(), true),
         elements,
@@ -275,9 +276,11 @@ fn list_parts(column: &ArrayRef) -> (ArrayRef, Vec<Option<(usize, usize)>>) {
         _ => {
             let list = column.as_fixed_size_list();
             let size = list.value_length() as usize;
-            let base = list.offset() * size;
             let ranges = (0..list.len())
-                .map(|i| valid(i).then(|| (base + i * size, base + (i + 1) * size)))
+                .map(|i| {
+                    let start = list.value_offset(i) as usize;
+                    valid(i).then_some((start, start + size))
+                })
                 .collect();
             (list.values().clone(), ranges)
         }
