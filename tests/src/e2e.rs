@@ -490,6 +490,23 @@ impl BrowserSession {
         self.script(LOW_CONTRAST_TEXT).await
     }
 
+    /// Scrolls `css` to the middle of the window, as a person would to read it, and lets the
+    /// page settle.
+    pub async fn scroll_to(&self, css: &str) {
+        let code = format!(
+            "document.querySelector({}).scrollIntoView({{block: 'center', behavior: 'instant'}}); return true",
+            serde_json::to_string(css).expect("a string")
+        );
+        let _: bool = self.script(&code).await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+
+    /// Waits for the tour to stand at `step` of `of`.
+    pub async fn at_tour_step(&self, step: usize, of: usize) {
+        let want = format!("Step {step} of {of}");
+        self.wait_text("#tour-progress", |t| t == want).await;
+    }
+
     /// Runs `code` in the page and returns its result.
     pub async fn script<T: serde::de::DeserializeOwned>(&self, code: &str) -> T {
         let value = self.client.execute(code, vec![]).await.expect("execute script");

@@ -3,23 +3,11 @@
 //! names), and gluelab's own "Mark as processed" (a run that reads what is new, writes nothing
 //! and commits, so the next run skips it), with the editor's warning before a rename is saved.
 
-use std::time::Duration;
-
 use gluelab_tests::e2e::*;
 
 const JOB_PANEL: &str = "section[aria-labelledby='job-title']";
 const ORPHANED: &str =
     "Orphaned: 'datasource' (no source uses this transformation_ctx any more; Glue keeps its state, nothing reads it)";
-
-/// Scrolls `css` to the middle of the window, as a person would to read it.
-async fn scroll_to(browser: &BrowserSession, css: &str) {
-    let code = format!(
-        "document.querySelector({}).scrollIntoView({{block: 'center', behavior: 'instant'}}); return true",
-        serde_json::to_string(css).expect("a string")
-    );
-    let _: bool = browser.script(&code).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-}
 
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
@@ -69,7 +57,7 @@ async fn a_renamed_transformation_ctx_reads_both_files_and_orphans_the_old_state
     assert!(bookmark.contains(r#"\"datasource\""#), "{bookmark}");
     assert_eq!(browser.text("#orphaned-states").await, ORPHANED);
     browser.screenshot_after_spotlight("contexts-01-rerun-as-seen").await;
-    scroll_to(&browser, "#orphaned-states").await;
+    browser.scroll_to("#orphaned-states").await;
     browser.screenshot_as_seen("contexts-02-orphaned-as-seen").await;
     browser.screenshot("contexts-02-orphaned").await;
     browser.close().await;
@@ -109,7 +97,7 @@ async fn mark_as_processed_commits_file_1_without_writing_it() {
     assert!(browser.text("#sink-summary").await.starts_with("0 rows"));
     let bookmark = browser.prop("#bookmark-json", "textContent").await;
     assert!(bookmark.contains(r#"\"datasource\""#), "{bookmark}");
-    scroll_to(&browser, "#mark-as-processed").await;
+    browser.scroll_to("#mark-as-processed").await;
     browser.screenshot_as_seen("contexts-03-marked-as-seen").await;
     browser.screenshot_of(JOB_PANEL, "contexts-03-marked-job-panel").await;
 
@@ -148,7 +136,7 @@ async fn mark_as_processed_commits_file_1_without_writing_it() {
         Some("false"),
         "a warning does not make the field invalid"
     );
-    scroll_to(&browser, "#f-sources-0-transformation-ctx").await;
+    browser.scroll_to("#f-sources-0-transformation-ctx").await;
     browser.screenshot_as_seen("contexts-04-rename-warning-as-seen").await;
     browser.close().await;
 }

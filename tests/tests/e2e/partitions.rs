@@ -5,25 +5,19 @@
 
 use gluelab_tests::e2e::*;
 
-/// Waits for the tour to stand at `step` of 7.
-async fn at_step(browser: &BrowserSession, step: usize) {
-    let want = format!("Step {step} of 7");
-    browser.wait_text("#tour-progress", |t| t == want).await;
-}
-
 #[tokio::test]
 #[ignore = "needs the built app and Chromium: run `cargo xtask test`"]
 async fn the_partitioned_tour_prunes_tracks_and_registers() {
     let (_server, browser) = open_seed_workbench_at(1280, 720).await;
     browser.open_example("partitioned-orders").await;
     browser.wait_text("#job-name", |t| t == "orders-2026-etl").await;
-    at_step(&browser, 1).await;
+    browser.at_tour_step(1, 7).await;
     // The table's folder is chosen: it can be repaired from the S3 panel.
     browser.find("#repair-partitions").await;
 
     // Run 1: December 2025 pruned by push_down_predicate, January read.
     browser.click("#tour-next").await;
-    at_step(&browser, 2).await;
+    browser.at_tour_step(2, 7).await;
     let verdicts = browser.wait_text("#verdicts", |t| t.contains("was pruned by")).await;
     assert!(
         verdicts.contains("its partition year=2025/month=12/ was pruned by the source's push_down_predicate"),
@@ -37,9 +31,9 @@ async fn the_partitioned_tour_prunes_tracks_and_registers() {
 
     // The late January file is read, January's first is skipped.
     browser.click("#tour-next").await;
-    at_step(&browser, 3).await;
+    browser.at_tour_step(3, 7).await;
     browser.click("#tour-next").await;
-    at_step(&browser, 4).await;
+    browser.at_tour_step(4, 7).await;
     let verdicts = browser
         .wait_text("#verdicts", |t| t.contains("orders-2.json was read"))
         .await;
@@ -48,7 +42,7 @@ async fn the_partitioned_tour_prunes_tracks_and_registers() {
 
     // February lands in a folder the catalog does not hold: the tree warns.
     browser.click("#tour-next").await;
-    at_step(&browser, 5).await;
+    browser.at_tour_step(5, 7).await;
     let tree = browser
         .wait_text("#s3-tree", |t| t.to_lowercase().contains("not registered"))
         .await;
@@ -66,7 +60,7 @@ async fn the_partitioned_tour_prunes_tracks_and_registers() {
 
     // Run 3: February is not read, and the explain panel says why.
     browser.click("#tour-next").await;
-    at_step(&browser, 6).await;
+    browser.at_tour_step(6, 7).await;
     let verdicts = browser
         .wait_text("#verdicts", |t| t.contains("is not a partition in the catalog yet"))
         .await;
@@ -80,7 +74,7 @@ async fn the_partitioned_tour_prunes_tracks_and_registers() {
 
     // MSCK REPAIR TABLE registers it: the badge says "partition".
     browser.click("#tour-next").await;
-    at_step(&browser, 7).await;
+    browser.at_tour_step(7, 7).await;
     browser
         .wait_text("#tour-outcome", |t| {
             t.contains("MSCK REPAIR TABLE lake.orders: added year=2026/month=02/")

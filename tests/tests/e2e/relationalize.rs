@@ -10,22 +10,6 @@ use gluelab_tests::e2e::*;
 
 const NEW_KEY_TITLE: &str = "The same source line written again under a new generated key: no key can find this copy. Click to see the first row.";
 
-/// Waits for the tour to stand at `step` of 7.
-async fn at_step(browser: &BrowserSession, step: usize) {
-    let want = format!("Step {step} of 7");
-    browser.wait_text("#tour-progress", |t| t == want).await;
-}
-
-/// Scrolls `css` to the middle of the window, as a person would to read it.
-async fn scroll_to(browser: &BrowserSession, css: &str) {
-    let code = format!(
-        "document.querySelector({}).scrollIntoView({{block: 'center', behavior: 'instant'}}); return true",
-        serde_json::to_string(css).expect("a string")
-    );
-    let _: bool = browser.script(&code).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-}
-
 /// The titles of the "new key" badges in the listed sink.
 async fn new_key_titles(browser: &BrowserSession) -> Vec<String> {
     browser
@@ -49,16 +33,16 @@ async fn a_file_read_again_is_written_again_under_new_keys_in_both_tables() {
     let (_server, browser) = open_seed_workbench_at(1280, 720).await;
     browser.open_example("relationalize-keys").await;
     browser.wait_text("#job-name", |t| t == "orders-flatten").await;
-    at_step(&browser, 1).await;
+    browser.at_tour_step(1, 7).await;
 
     // Upload orders-1.json and run: keys 1 and 2.
     browser.click("#tour-next").await;
-    at_step(&browser, 2).await;
+    browser.at_tour_step(2, 7).await;
     browser.click("#tour-next").await;
     browser
         .wait_text(".runs tbody", |t| t.matches("SUCCEEDED").count() == 1)
         .await;
-    at_step(&browser, 3).await;
+    browser.at_tour_step(3, 7).await;
     // Two sinks: one tab each, the first chosen.
     let tabs = browser.texts(".sink-tabs .sink-tab").await;
     assert_eq!(
@@ -82,19 +66,19 @@ async fn a_file_read_again_is_written_again_under_new_keys_in_both_tables() {
 
     // Upload orders-2.json and run: only it is read, its key continues at 3.
     browser.click("#tour-next").await;
-    at_step(&browser, 4).await;
+    browser.at_tour_step(4, 7).await;
     browser.click("#tour-next").await;
     browser
         .wait_text(".runs tbody", |t| t.matches("SUCCEEDED").count() == 2)
         .await;
-    at_step(&browser, 5).await;
+    browser.at_tour_step(5, 7).await;
 
     // 20 minutes pass, orders-1.json is overwritten with one more order, and the run reads it
     // all again: orders 1001 and 1002 are written again under keys 4 and 5.
     browser.click("#tour-next").await;
-    at_step(&browser, 6).await;
+    browser.at_tour_step(6, 7).await;
     browser.click("#tour-next").await;
-    at_step(&browser, 7).await;
+    browser.at_tour_step(7, 7).await;
     browser.click("#tour-next").await;
     browser.wait_text("#tour-progress", |t| t == "7 of 7 done").await;
     let runs = browser
@@ -131,7 +115,7 @@ async fn a_file_read_again_is_written_again_under_new_keys_in_both_tables() {
     browser
         .screenshot_after_spotlight("relationalize-01-done-as-seen")
         .await;
-    scroll_to(&browser, "#sink-title").await;
+    browser.scroll_to("#sink-title").await;
     browser.screenshot_as_seen("relationalize-02-orders-flat-as-seen").await;
 
     // orders_items: 8 rows, the 3 items of the re-read orders under new keys.
@@ -155,7 +139,7 @@ async fn a_file_read_again_is_written_again_under_new_keys_in_both_tables() {
     assert!(header.contains("items.val.sku"), "{header}");
     assert_eq!(browser.texts("table.sink tr.sink-row").await.len(), 8);
     assert_eq!(new_key_titles(&browser).await.len(), 3);
-    scroll_to(&browser, "#sink-title").await;
+    browser.scroll_to("#sink-title").await;
     browser
         .screenshot_as_seen("relationalize-03-orders-items-as-seen")
         .await;
@@ -167,7 +151,7 @@ async fn a_file_read_again_is_written_again_under_new_keys_in_both_tables() {
     let bookmark = browser.prop("#bookmark-json", "textContent").await;
     assert!(bookmark.contains("RelationalizeJobBookmarkState"), "{bookmark}");
     assert!(bookmark.contains(r#"\"lastGeneratedKey\":\"6\""#), "{bookmark}");
-    scroll_to(&browser, "#bookmark-json").await;
+    browser.scroll_to("#bookmark-json").await;
     browser.screenshot_as_seen("relationalize-04-bookmark-as-seen").await;
     assert!(browser.unnamed_controls().await.is_empty());
     let low = browser.low_contrast_text().await;
@@ -211,7 +195,7 @@ async fn the_editor_round_trips_the_relationalize_ctx_and_a_sinks_collection_tab
         script.contains(r#"from_catalog(frame=df, database="shop", table_name="orders_items""#),
         "{script}"
     );
-    scroll_to(&browser, "#f-steps-0-transformation-ctx").await;
+    browser.scroll_to("#f-steps-0-transformation-ctx").await;
     browser.screenshot_as_seen("relationalize-05-editor-ctx").await;
 
     // And back to the child table.
@@ -224,7 +208,7 @@ async fn the_editor_round_trips_the_relationalize_ctx_and_a_sinks_collection_tab
         script.contains(r#"from_catalog(frame=dfc.select("orders_items"), database="shop", table_name="orders_items""#),
         "{script}"
     );
-    scroll_to(&browser, "#f-sinks-1-collection-key").await;
+    browser.scroll_to("#f-sinks-1-collection-key").await;
     browser.screenshot_as_seen("relationalize-06-editor-collection").await;
 
     // The saved job, not the draft: after a reload the editor opens on what was saved.
