@@ -278,7 +278,7 @@ fn list_parts(column: &ArrayRef) -> (ArrayRef, Vec<Option<(usize, usize)>>) {
             let size = list.value_length() as usize;
             let ranges = (0..list.len())
                 .map(|i| {
-                    let start = list.value_offset(i) as usize;
+                    let start = list.value_offset_at(i);
                     valid(i).then_some((start, start + size))
                 })
                 .collect();
