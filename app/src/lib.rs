@@ -7,6 +7,7 @@ mod examples;
 mod exercise;
 mod explain_panel;
 mod first_steps;
+pub mod i18n;
 mod job_panel;
 pub mod panic_screen;
 mod persistence;
@@ -68,6 +69,9 @@ pub fn App() -> impl IntoView {
         } else if !shared {
             // A reload keeps the tour where it was.
             tour.resume();
+        }
+        if let Some(why) = i18n::load_error() {
+            studio.notice.set(Some(Notice::Error(why.to_string())));
         }
         studio.ready.set(true);
         // A share link pasted into this tab's address bar changes only the fragment.

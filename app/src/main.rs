@@ -9,5 +9,9 @@ fn main() {
     }
     gluelab_app::panic_screen::install();
     gluelab_app::text_decoder::install();
-    leptos::mount::mount_to_body(gluelab_app::App);
+    // The page speaks one language for its life; its catalog is there before the first render.
+    wasm_bindgen_futures::spawn_local(async {
+        gluelab_app::i18n::load().await;
+        leptos::mount::mount_to_body(gluelab_app::App);
+    });
 }

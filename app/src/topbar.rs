@@ -2,12 +2,14 @@
 //! workspace is saved, the shortcut help and the theme.
 
 use gluelab_core::demo::examples;
+use gluelab_core::i18n::Lang;
 use gluelab_core::model::clock::{iso8601, parse_duration};
 use gluelab_core::views::browse::human_size;
 use leptos::prelude::*;
 
 use crate::examples::{open_example, start_empty};
 use crate::exercise::use_exercises;
+use crate::i18n;
 use crate::presenter::use_preferences;
 use crate::share::ShareMenu;
 use crate::shortcuts::use_overlays;
@@ -88,6 +90,7 @@ pub fn TopBar() -> impl IntoView {
             </span>
             <button class="btn secondary full-only" id="show-shortcuts" aria-keyshortcuts="?"
                 on:click=move |_| overlays.help.update(|h| *h = !*h) title="Keyboard shortcuts (?)">"?"</button>
+            <LanguageSwitch/>
             <button class="btn secondary" aria-label="Toggle dark theme" on:click=move |_| dark.update(|d| *d = !*d)>
                 {move || if dark.get() { "☀" } else { "☾" }}
             </button>
@@ -98,5 +101,20 @@ pub fn TopBar() -> impl IntoView {
                 {move || if preferences.present.get() { "Exit presenter" } else { "Present" }}
             </button>
         </header>
+    }
+}
+
+/// Shows the other language, in itself; choosing it reloads the page in that language.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let other = match i18n::lang() {
+        Lang::En => Lang::Ja,
+        Lang::Ja => Lang::En,
+    };
+    view! {
+        <button class="btn secondary" id="lang-switch" lang=other.tag()
+            title="Language / 表示言語" on:click=move |_| i18n::switch_to(other)>
+            {other.endonym()}
+        </button>
     }
 }

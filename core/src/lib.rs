@@ -10,6 +10,7 @@ pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod format;
+pub mod i18n;
 pub mod limits;
 pub mod model;
 pub mod query;

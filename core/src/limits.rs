@@ -97,3 +97,7 @@ pub const MAX_STORY_STEPS: usize = 200;
 /// The longest `exclusions` glob, in characters: a glob becomes a regular expression as long, and
 /// real exclusions name a folder or an extension.
 pub const GLOB_MAX_CHARS: usize = 1024;
+
+/// A language catalog's JSON (`core/locales/ja.json` and `app/locales/ja.json` are ~100 KB
+/// together); more is not a catalog.
+pub const MAX_CATALOG_BYTES: usize = 1 << 20;

@@ -135,6 +135,13 @@ pub struct Challenge {
     pub hints: &'static [&'static str],
 }
 
+impl Challenge {
+    /// What a learner reads of it (title, goal, hints), for a catalog to translate.
+    pub fn texts(&self) -> impl Iterator<Item = &'static str> {
+        [self.title, self.goal].into_iter().chain(self.hints.iter().copied())
+    }
+}
+
 /// Whether a workspace meets a challenge's goal, and what is still missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChallengeCheck {

@@ -452,24 +452,34 @@ mod tests {
 
     #[test]
     fn value_mapping_errors_name_the_table_and_column() {
-        let t = |table: &str, column: &str, from: &str| Transform::ValueMapping {
+        let lookup_step = |table: &str, column: &str, from: &str| Transform::ValueMapping {
             table: table.into(),
             column: column.into(),
             from_column: from.into(),
             to_column: "site".into(),
             unmapped: Unmapped::Keep,
         };
-        let e = apply(&t("db.dupes", "device_id", "device_id"), readings(), &lookups()).unwrap_err();
+        let e = apply(
+            &lookup_step("db.dupes", "device_id", "device_id"),
+            readings(),
+            &lookups(),
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "ValueMapping: mapping table db.dupes has 2 rows with device_id=d1; a lookup table needs unique keys"
         );
-        let e = apply(&t("db.devices", "device", "device_id"), readings(), &lookups()).unwrap_err();
+        let e = apply(
+            &lookup_step("db.devices", "device", "device_id"),
+            readings(),
+            &lookups(),
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "ValueMapping: column device is not in the frame (fields: device_id, type)"
         );
-        let e = apply(&t("db.devices", "device_id", "code"), readings(), &lookups()).unwrap_err();
+        let e = apply(&lookup_step("db.devices", "device_id", "code"), readings(), &lookups()).unwrap_err();
         assert!(
             e.to_string().contains("column code is not in mapping table db.devices"),
             "{e}"
