@@ -92,14 +92,41 @@ pub struct Browser {
     pub chromedriver: PathBuf,
 }
 
-/// Finds Chromium and ChromeDriver, installing Debian's packages when we can.
+/// Finds Chromium and ChromeDriver, installing Debian's packages when we can, and a Japanese
+/// font (the Japanese UI's e2e test and screenshots need real glyphs, not boxes).
 pub fn browser() -> Result<Browser> {
+    let found = chromium_and_driver()?;
+    japanese_font()?;
+    Ok(found)
+}
+
+fn can_apt() -> bool {
+    let is_root = output(tool("id").arg("-u")).map(|u| u.trim() == "0").unwrap_or(false);
+    is_root && Path::new("/usr/bin/apt-get").exists()
+}
+
+/// Debian's Noto CJK when fontconfig knows no Japanese font.
+fn japanese_font() -> Result {
+    let has_japanese = output(tool("fc-list").arg(":lang=ja")).is_some_and(|fonts| !fonts.trim().is_empty());
+    if has_japanese {
+        return Ok(());
+    }
+    if !can_apt() {
+        return Err(
+            "A Japanese font is needed for the Japanese UI's browser tests. Install one, e.g. \
+                    `sudo apt-get install fonts-noto-cjk` on Debian."
+                .into(),
+        );
+    }
+    status(tool("apt-get").arg("update"))?;
+    status(tool("apt-get").args(["install", "-y", "--no-install-recommends", "fonts-noto-cjk"]))
+}
+
+fn chromium_and_driver() -> Result<Browser> {
     if let Some(found) = find_browser() {
         return Ok(found);
     }
-    let is_root = output(tool("id").arg("-u")).map(|u| u.trim() == "0").unwrap_or(false);
-    let has_apt = Path::new("/usr/bin/apt-get").exists();
-    if !(is_root && has_apt) {
+    if !can_apt() {
         return Err(
             "Chromium and ChromeDriver are needed for the browser tests. Install them, e.g. \
              `sudo apt-get install chromium chromium-driver` on Debian, or put `chromium` and \
