@@ -7,7 +7,8 @@ use gluelab_core::model::clock::iso8601;
 use gluelab_core::views::{next_run_sentence, short_run_id, BookmarkAction, BookmarkVersion, VersionField};
 use leptos::prelude::*;
 
-use crate::state::{use_studio, NO_JOB_YET};
+use crate::i18n::{catalog, t, tf};
+use crate::state::{no_job_yet, use_studio};
 
 #[component]
 pub fn BookmarkPanel() -> impl IntoView {
@@ -38,9 +39,11 @@ pub fn BookmarkPanel() -> impl IntoView {
     let preview = move |action: BookmarkAction| {
         let job = studio.job_name()?;
         // Core's preview lists and selects only (no object is read), so any source size is fine.
-        studio
-            .workspace
-            .with(|ws| ws.preview_next_run(&job, &action).ok().map(|l| next_run_sentence(&l)))
+        studio.workspace.with(|ws| {
+            ws.preview_next_run(&job, &action)
+                .ok()
+                .map(|l| next_run_sentence(catalog(), &l))
+        })
     };
     let reset = move |_| {
         let Some(job) = studio.job_name() else { return };
@@ -59,21 +62,25 @@ pub fn BookmarkPanel() -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="bookmark-title">
-            <h2 id="bookmark-title">"Job bookmark"</h2>
+            <h2 id="bookmark-title">{t("Job bookmark")}</h2>
             <p class="hint">
-                "$ aws glue get-job-bookmark --job-name " {move || studio.job_name().unwrap_or_default()}
-                <span class="muted">{move || version_count().map(|n| format!(" · {n} changes so far")).unwrap_or_default()}</span>
+                <span translate="no">"$ aws glue get-job-bookmark --job-name " {move || studio.job_name().unwrap_or_default()}</span>
+                <span class="muted">{move || version_count().map(|n| tf(" · {n} changes so far", &[("n", &n)])).unwrap_or_default()}</span>
             </p>
-            <pre class="json" id="bookmark-json">{cli_json}</pre>
+            <pre class="json" id="bookmark-json" translate="no">{cli_json}</pre>
             {move || {
                 let names = orphaned();
                 (!names.is_empty()).then(|| view! {
                     <div class="orphaned-states" id="orphaned-states" role="note">
                         {names.into_iter().map(|ctx| view! {
                             <p class="warning">
-                                <strong>"Orphaned: "</strong>
-                                <span class="mono">{format!("'{ctx}'")}</span>
-                                " (no source uses this transformation_ctx any more; Glue keeps its state, nothing reads it)"
+                                <strong>{t("Orphaned: ")}</strong>
+                                <span class="mono" translate="no">{format!("'{ctx}'")}</span>
+                                {crate::i18n::with_data(
+                                    t(" (no source uses this {option} any more; Glue keeps its state, nothing reads it)"),
+                                    "option",
+                                    "transformation_ctx".into(),
+                                )}
                             </p>
                         }).collect_view()}
                     </div>
@@ -83,24 +90,24 @@ pub fn BookmarkPanel() -> impl IntoView {
                 <div class="action-card">
                     <button class="btn danger" id="reset-bookmark" on:click=reset aria-keyshortcuts="X"
                         disabled=move || studio.job_name().is_none()
-                        title=move || if studio.job_name().is_some() { "Reset (x)" } else { NO_JOB_YET }>"Reset bookmark"</button>
+                        title=move || if studio.job_name().is_some() { t("Reset (x)") } else { no_job_yet() }>{t("Reset bookmark")}</button>
                     <p class="preview" id="reset-preview">{move || preview(BookmarkAction::Reset)}</p>
                 </div>
                 <div class="action-card">
                     <div class="row">
-                        <select class="select" id="rewind-target" aria-label="Run to rewind to"
+                        <select class="select" id="rewind-target" aria-label=t("Run to rewind to")
                             on:change:target=move |ev| rewind_to.set(ev.target().value())>
                             {move || rewind_targets().into_iter().map(|target| {
-                                view! { <option value=target.run_id.clone()>{target.label()}</option> }
+                                view! { <option value=target.run_id.clone()>{target.label(catalog())}</option> }
                             }).collect_view()}
                         </select>
                         <button class="btn warn" id="rewind-bookmark" on:click=rewind
                             title=move || match (studio.job_name(), rewind_targets().is_empty()) {
-                                (None, _) => NO_JOB_YET,
-                                (Some(_), true) => "Rewind (w): no finished run to rewind to yet. Run the job first",
-                                (Some(_), false) => "Rewind (w)",
+                                (None, _) => no_job_yet(),
+                                (Some(_), true) => t("Rewind (w): no finished run to rewind to yet. Run the job first"),
+                                (Some(_), false) => t("Rewind (w)"),
                             }
-                            aria-keyshortcuts="W" disabled=move || rewind_targets().is_empty()>"Rewind"</button>
+                            aria-keyshortcuts="W" disabled=move || rewind_targets().is_empty()>{t("Rewind")}</button>
                     </div>
                     <p class="preview" id="rewind-preview">{move || {
                         let target = rewind_to.get();
@@ -111,8 +118,11 @@ pub fn BookmarkPanel() -> impl IntoView {
             </div>
             <BookmarkHistory/>
             <p class="modelled">
-                "Modelled, not verified: INCLUDE_LIST tokens (MD5 of the object's address) and the Version/Run arithmetic, "
-                "chosen to reproduce the seed article's numbers."
+                {crate::i18n::with_all_data(
+                    t("Modelled, not verified: {tokens} tokens (MD5 of the object's address) and the {fields} arithmetic, \
+                        chosen to reproduce the seed article's numbers."),
+                    &[("tokens", "INCLUDE_LIST".into()), ("fields", "Version/Run".into())],
+                )}
             </p>
         </section>
     }
@@ -141,16 +151,16 @@ fn BookmarkHistory() -> impl IntoView {
     };
     view! {
         <details class="bookmark-history" open>
-            <summary>"History: every version and what it changed"</summary>
+            <summary>{t("History: every version and what it changed")}</summary>
             {move || {
                 let rows = versions();
                 if rows.is_empty() {
-                    return view! { <p class="empty">"No versions yet: the first run makes one."</p> }.into_any();
+                    return view! { <p class="empty">{t("No versions yet: the first run makes one.")}</p> }.into_any();
                 }
                 let current = selected();
                 view! {
                     <div class="history-grid">
-                        <ol class="versions" id="bookmark-versions" aria-label="Bookmark versions, newest first">
+                        <ol class="versions" id="bookmark-versions" aria-label=t("Bookmark versions, newest first")>
                             {rows.into_iter().map(|row| {
                                 let index = row.index;
                                 view! {
@@ -158,7 +168,7 @@ fn BookmarkHistory() -> impl IntoView {
                                         <button class="version" class:selected=current == Some(index)
                                             aria-pressed=if current == Some(index) { "true" } else { "false" }
                                             on:click=move |_| picked.set(Some(index))>
-                                            <span class="version-number">"v" {row.version}</span>
+                                            <span class="version-number" translate="no">"v" {row.version}</span>
                                             <span class="version-event">{describe_event(&row.event)}</span>
                                         </button>
                                     </li>
@@ -166,7 +176,7 @@ fn BookmarkHistory() -> impl IntoView {
                             }).collect_view()}
                         </ol>
                         <table class="fields" id="bookmark-fields">
-                            <thead><tr><th>"Field"</th><th>"Value"</th></tr></thead>
+                            <thead><tr><th>{t("Field")}</th><th>{t("Value")}</th></tr></thead>
                             <tbody>
                                 {fields().into_iter().map(|row| {
                                     let class = match (&row.before, &row.value) {
@@ -175,17 +185,17 @@ fn BookmarkHistory() -> impl IntoView {
                                         (Some(_), Some(_)) => "field-row changed",
                                     };
                                     let value = match (row.before, row.value) {
-                                        (None, Some(v)) => view! { <span>{v}</span> }.into_any(),
+                                        (None, Some(v)) => view! { <span translate="no">{v}</span> }.into_any(),
                                         (Some(before), after) => view! {
-                                            <span class="before">{before.unwrap_or_else(|| "(absent)".into())}</span>
+                                            <span class="before" translate=before.is_some().then_some("no")>{before.clone().unwrap_or_else(|| t("(absent)").into())}</span>
                                             " → "
-                                            <span class="after">{after.unwrap_or_else(|| "(removed)".into())}</span>
+                                            <span class="after" translate=after.is_some().then_some("no")>{after.clone().unwrap_or_else(|| t("(removed)").into())}</span>
                                         }.into_any(),
                                         (None, None) => ().into_any(),
                                     };
                                     view! {
                                         <tr class=class>
-                                            <td class="mono field-name">{row.field}</td>
+                                            <td class="mono field-name" translate="no">{row.field}</td>
                                             <td class="mono field-value">{value}</td>
                                         </tr>
                                     }
@@ -202,11 +212,13 @@ fn BookmarkHistory() -> impl IntoView {
 /// "committed by run 3ff9c44a · 2021-01-01T..." — a history event in words.
 fn describe_event(event: &BookmarkEvent) -> String {
     let (what, at) = match event {
-        BookmarkEvent::RunStarted { run_id, at } => (format!("run {} started", short_run_id(run_id)), at),
-        BookmarkEvent::Committed { run_id, at } => (format!("committed by run {}", short_run_id(run_id)), at),
-        BookmarkEvent::RunFailed { run_id, at } => (format!("run {} failed", short_run_id(run_id)), at),
-        BookmarkEvent::Reset { at } => ("reset".to_string(), at),
-        BookmarkEvent::Rewound { to_run_id, at } => (format!("rewound to run {}", short_run_id(to_run_id)), at),
+        BookmarkEvent::RunStarted { run_id, at } => (tf("run {id} started", &[("id", &short_run_id(run_id))]), at),
+        BookmarkEvent::Committed { run_id, at } => (tf("committed by run {id}", &[("id", &short_run_id(run_id))]), at),
+        BookmarkEvent::RunFailed { run_id, at } => (tf("run {id} failed", &[("id", &short_run_id(run_id))]), at),
+        BookmarkEvent::Reset { at } => (t("reset").to_string(), at),
+        BookmarkEvent::Rewound { to_run_id, at } => {
+            (tf("rewound to run {id}", &[("id", &short_run_id(to_run_id))]), at)
+        }
     };
     format!("{what} · {}", iso8601(*at))
 }

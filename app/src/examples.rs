@@ -7,6 +7,8 @@ use gluelab_core::Workspace;
 use leptos::prelude::*;
 
 use crate::exercise::{use_exercises, Exercises};
+use crate::i18n::marked;
+use crate::i18n::t;
 use crate::shortcuts::use_overlays;
 use crate::state::{use_studio, Studio};
 use crate::tour::{use_tour, Tour};
@@ -50,8 +52,8 @@ pub fn ExamplesDialog() -> impl IntoView {
                                 open_example(studio, tour, exercises, id);
                                 close();
                             }>
-                                <span class="example-title">{example.title}</span>
-                                <span class="example-summary">{example.summary}</span>
+                                <span class="example-title">{marked(t(example.title))}</span>
+                                <span class="example-summary">{marked(t(example.summary))}</span>
                             </button>
                         </li>
                     }
@@ -68,10 +70,10 @@ pub fn ExamplesDialog() -> impl IntoView {
                                 close();
                             }>
                                 <span class="example-title">
-                                    {challenge.title}
+                                    {marked(t(challenge.title))}
                                     {move || exercises.is_met(id).then_some(" ✓")}
                                 </span>
-                                <span class="example-summary">{challenge.goal}</span>
+                                <span class="example-summary">{marked(t(challenge.goal))}</span>
                             </button>
                         </li>
                     }
@@ -82,22 +84,22 @@ pub fn ExamplesDialog() -> impl IntoView {
                     <div class="dialog" id="examples-dialog" role="dialog" aria-modal="true"
                         aria-labelledby="examples-title" on:click=|ev| ev.stop_propagation()>
                         <div class="dialog-head">
-                            <h2 id="examples-title">"Examples"</h2>
-                            <button class="link" on:click=move |_| close() aria-label="Close">"×"</button>
+                            <h2 id="examples-title">{t("Examples")}</h2>
+                            <button class="link" on:click=move |_| close() aria-label=t("Close")>"×"</button>
                         </div>
                         <p class="hint">
-                            "Each example is a workspace and a guided tour: step through it with \"Do it\" (or n). "
-                            "Loading one replaces the workspace; Undo brings yours back."
+                            {t("Each example is a workspace and a guided tour: step through it with \"Do it\" (or n). \
+                                Loading one replaces the workspace; Undo brings yours back.")}
                         </p>
                         <ul class="example-list">{cards}</ul>
-                        <h3 class="dialog-section">"Challenges"</h3>
-                        <p class="hint">"A starting point and a goal: gluelab checks whether your workspace meets it. Hints on the way."</p>
+                        <h3 class="dialog-section">{t("Challenges")}</h3>
+                        <p class="hint">{t("A starting point and a goal: gluelab checks whether your workspace meets it. Hints on the way.")}</p>
                         <ul class="example-list" id="challenge-list">{challenges}</ul>
                         <div class="row">
                             <button class="btn secondary" id="start-empty" on:click=move |_| {
                                 start_empty(studio, tour, exercises);
                                 close();
-                            }>"Start empty"</button>
+                            }>{t("Start empty")}</button>
                         </div>
                     </div>
                 </div>

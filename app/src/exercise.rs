@@ -7,9 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use gloo_storage::{LocalStorage, Storage};
 use gluelab_core::demo::exercises::{self, ChallengeCheck, Grade, Prediction};
+use gluelab_core::engine::verdict_word;
 use gluelab_core::model::lineage::VerdictKind;
 use leptos::prelude::*;
 
+use crate::i18n::{catalog, t, tf};
 use crate::run_options::RunOptions;
 use crate::state::{use_studio, Notice, Studio};
 use crate::tour::Tour;
@@ -78,7 +80,9 @@ impl Exercises {
         let Some(id) = self.challenge.get_untracked() else {
             return;
         };
-        let check = studio.workspace.with_untracked(|ws| exercises::check_challenge(ws, id));
+        let check = studio
+            .workspace
+            .with_untracked(|ws| exercises::check_challenge(catalog(), ws, id));
         match check {
             Ok(check) => {
                 if check.met {
@@ -111,29 +115,29 @@ pub fn ChallengeBanner() -> impl IntoView {
         let more_hints = hints_shown < challenge.hints.len();
         let check = exercises.check.get();
         Some(view! {
-            <aside class="tour challenge" id="challenge" aria-label="Challenge" aria-live="polite">
+            <aside class="tour challenge" id="challenge" aria-label=t("Challenge") aria-live="polite">
                 <div class="tour-head">
-                    <span class="tour-example">"Challenge · " {challenge.title}</span>
-                    <span class="tour-progress">{move || if exercises.is_met(challenge.id) { "✓ met in this browser" } else { "" }}</span>
+                    <span class="tour-example">{t("Challenge")} " · " {t(challenge.title)}</span>
+                    <span class="tour-progress">{move || if exercises.is_met(challenge.id) { t("✓ met in this browser") } else { "" }}</span>
                     <crate::share::ChallengeLink id=challenge.id/>
-                    <button class="link" id="challenge-close" on:click=move |_| exercises.close() aria-label="Close the challenge">"×"</button>
+                    <button class="link" id="challenge-close" on:click=move |_| exercises.close() aria-label=t("Close the challenge")>"×"</button>
                 </div>
                 <div class="tour-body">
                     <div class="tour-text">
-                        <p class="tour-say" id="challenge-goal">{challenge.goal}</p>
-                        {challenge.hints.iter().take(hints_shown).map(|h| view! { <p class="hint challenge-hint">"Hint: " {*h}</p> }).collect_view()}
+                        <p class="tour-say" id="challenge-goal">{t(challenge.goal)}</p>
+                        {challenge.hints.iter().take(hints_shown).map(|h| view! { <p class="hint challenge-hint">{tf("Hint: {hint}", &[("hint", &t(h))])}</p> }).collect_view()}
                         {check.map(|c| view! {
                             <p class=if c.met { "tour-outcome" } else { "tour-outcome not-yet" } id="challenge-check">
-                                {if c.met { format!("✓ Goal met: {}", c.says) } else { c.says }}
+                                {if c.met { tf("✓ Goal met: {says}", &[("says", &c.says)]) } else { c.says }}
                             </p>
                         })}
                     </div>
                     <div class="tour-buttons">
                         <button class="btn secondary" id="challenge-hint" disabled=!more_hints
-                            on:click=move |_| exercises.hints_shown.update(|n| *n += 1)>"Hint"</button>
+                            on:click=move |_| exercises.hints_shown.update(|n| *n += 1)>{t("Hint")}</button>
                         <button class="btn primary" id="challenge-check-button"
                             disabled=move || studio.in_flight.with(Option::is_some)
-                            on:click=move |_| exercises.check_now(studio)>"Check"</button>
+                            on:click=move |_| exercises.check_now(studio)>{t("Check")}</button>
                     </div>
                 </div>
             </aside>
@@ -191,7 +195,7 @@ pub fn PredictThenRun(options: RunOptions) -> impl IntoView {
         let job = studio.job_name().unwrap_or_default();
         let grade = studio
             .workspace
-            .with_untracked(|ws| ws.grade_prediction(&job, &run_id, &prediction));
+            .with_untracked(|ws| ws.grade_prediction(catalog(), &job, &run_id, &prediction));
         match grade {
             Ok(grade) => exercises.grade.set(Some(grade)),
             Err(e) => studio.notice.set(Some(Notice::Error(e.to_string()))),
@@ -200,23 +204,23 @@ pub fn PredictThenRun(options: RunOptions) -> impl IntoView {
     view! {
         <button class="btn secondary" id="predict" aria-expanded=move || open.get().to_string()
             disabled=move || studio.job_name().is_none() || studio.in_flight.with(Option::is_some)
-            title="Say what the next run will do to each file, then run it and see what you got right"
+            title=t("Say what the next run will do to each file, then run it and see what you got right")
             on:click=move |_| {
                 answers.set(BTreeMap::new());
                 sink_rows.set(String::new());
                 open.update(|o| *o = !*o);
             }>
-            "Predict, then run"
+            {t("Predict, then run")}
         </button>
         <Show when=move || open.get()>
             <div class="predict" id="predict-form">
-                <p class="hint">"What will the next run do to each file?"</p>
+                <p class="hint">{t("What will the next run do to each file?")}</p>
                 <ul class="predict-list">
                     {move || sheet().unwrap_or_default().into_iter().map(|(name, key)| {
                         view! {
                             <li class="predict-row">
-                                <span class="mono">{name.clone()}</span>
-                                <select class="select" data-object=name.clone() aria-label=format!("What the run does to {name}")
+                                <span class="mono" translate="no">{name.clone()}</span>
+                                <select class="select" data-object=name.clone() aria-label=tf("What the run does to {name}", &[("name", &name)])
                                     on:change:target=move |ev| {
                                         let value = ev.target().value();
                                         let kind = CHOICES.into_iter().find(|k| k.as_str() == value);
@@ -225,25 +229,25 @@ pub fn PredictThenRun(options: RunOptions) -> impl IntoView {
                                             None => { a.remove(&key); }
                                         });
                                     }>
-                                    <option value="">"choose…"</option>
-                                    {CHOICES.into_iter().map(|k| view! { <option value=k.as_str()>{k.as_str()}</option> }).collect_view()}
+                                    <option value="">{t("choose…")}</option>
+                                    {CHOICES.into_iter().map(|k| view! { <option value=k.as_str()>{verdict_word(catalog(), k)}</option> }).collect_view()}
                                 </select>
                             </li>
                         }
                     }).collect_view()}
                 </ul>
                 <label class="field">
-                    "Rows in the sink after the run"
+                    {t("Rows in the sink after the run")}
                     <input class="input" id="predict-sink-rows" type="number" min="0" inputmode="numeric"
                         prop:value=move || sink_rows.get() on:input:target=move |ev| sink_rows.set(ev.target().value())/>
                 </label>
                 <div class="actions">
-                    <button class="btn primary" id="predict-run" on:click=run_and_grade>"Run and grade"</button>
+                    <button class="btn primary" id="predict-run" on:click=run_and_grade>{t("Run and grade")}</button>
                 </div>
             </div>
         </Show>
         {move || exercises.grade.get().map(|grade| {
-            let lines = grade.lines();
+            let lines = grade.lines(catalog());
             view! {
                 <div class="predict-grade" id="prediction-grade" aria-live="polite">
                     <p class="predict-score">{lines[0].clone()}</p>

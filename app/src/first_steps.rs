@@ -5,6 +5,7 @@
 use gluelab_core::views::first_steps::FirstStep;
 use leptos::prelude::*;
 
+use crate::i18n::{catalog, t, tf};
 use crate::state::use_studio;
 use crate::tour::use_tour;
 
@@ -20,10 +21,13 @@ pub fn FirstStepsPanel() -> impl IntoView {
             let done = list.iter().filter(|s| s.done).count();
             let next = list.iter().find(|s| !s.done).map(|s| s.step);
             let (title, how) = match next {
-                Some(step) => (format!("Next: {}", step.title()), step.how().to_string()),
+                Some(step) => (
+                    tf("Next: {step}", &[("step", &step.title(catalog()))]),
+                    step.how(catalog()).to_string(),
+                ),
                 None => (
-                    "Your first run is done".to_string(),
-                    "The bookmark now holds the file: run again and it is skipped; Reset reads it again. Close this guide with ×.".to_string(),
+                    t("Your first run is done").to_string(),
+                    t("The bookmark now holds the file: run again and it is skipped; Reset reads it again. Close this guide with ×.").to_string(),
                 ),
             };
             let marks = list
@@ -32,16 +36,16 @@ pub fn FirstStepsPanel() -> impl IntoView {
                     let current = Some(s.step) == next;
                     let mark = if s.done { "✓ " } else if current { "→ " } else { "○ " };
                     let class = if s.done { "first-step done" } else if current { "first-step current" } else { "first-step" };
-                    view! { <li class=class data-step=step_id(s.step)>{mark}{s.step.title()}</li> }
+                    view! { <li class=class data-step=step_id(s.step)>{mark}{s.step.title(catalog())}</li> }
                 })
                 .collect_view();
             view! {
-                <aside class="tour first-steps" id="first-steps" aria-label="From empty to a first run" aria-live="polite">
+                <aside class="tour first-steps" id="first-steps" aria-label=t("From empty to a first run") aria-live="polite">
                     <div class="tour-head">
-                        <span class="tour-example">"From empty to a first run"</span>
-                        <span class="tour-progress" id="first-steps-progress">{format!("{done} of {total} done")}</span>
+                        <span class="tour-example">{t("From empty to a first run")}</span>
+                        <span class="tour-progress" id="first-steps-progress">{tf("{done} of {total} done", &[("done", &done), ("total", &total)])}</span>
                         <button class="link" id="first-steps-close" on:click=move |_| tour.first_steps.set(false)
-                            aria-label="Close the guide">"×"</button>
+                            aria-label=t("Close the guide")>"×"</button>
                     </div>
                     <h2 class="tour-title" id="first-steps-title">{title}</h2>
                     <p class="tour-say" id="first-steps-how">{how}</p>

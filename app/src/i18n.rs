@@ -107,3 +107,50 @@ async fn fetch_text(path: &str) -> Result<String, String> {
         .map_err(describe)?;
     text.as_string().ok_or_else(|| "not text".to_string())
 }
+
+/// A label or hint in the page's language whose `backticked` parts are Glue's own names
+/// (options, parameters, APIs): those are shown as written, without the backticks, and kept
+/// from translators (`translate="no"`).
+pub fn marked(text: &str) -> Vec<AnyView> {
+    text.split('`')
+        .enumerate()
+        .map(|(n, part)| {
+            let part = part.to_string();
+            if n % 2 == 1 {
+                view! { <span translate="no">{part}</span> }.into_any()
+            } else {
+                part.into_any()
+            }
+        })
+        .collect()
+}
+
+/// A marked text as plain text (an attribute, an `<option>`).
+pub fn unmarked(text: &str) -> String {
+    text.replace('`', "")
+}
+
+/// A message whose placeholder `{key}` is data (a file name, an address): the text around it
+/// in the page's language, the data itself marked `translate="no"`. Other placeholders are
+/// filled beforehand (`tf` leaves a placeholder it has no value for as written).
+pub fn with_data(message: &str, key: &str, data: String) -> impl IntoView {
+    with_all_data(message, &[(key, data)])
+}
+
+/// [`with_data`] for several placeholders, each standing where the translation puts it.
+pub fn with_all_data(message: &str, data: &[(&str, String)]) -> impl IntoView {
+    let mut parts = vec![];
+    let mut rest = message;
+    loop {
+        let next = data
+            .iter()
+            .filter_map(|(key, value)| rest.find(&format!("{{{key}}}")).map(|at| (at, key.len() + 2, value)))
+            .min_by_key(|(at, _, _)| *at);
+        let Some((at, len, value)) = next else { break };
+        parts.push(rest[..at].to_string().into_any());
+        parts.push(view! { <span translate="no">{value.clone()}</span> }.into_any());
+        rest = &rest[at + len..];
+    }
+    parts.push(rest.to_string().into_any());
+    parts
+}

@@ -9,8 +9,10 @@ use gluelab_core::views::short_run_id;
 use gluelab_core::RunRequest;
 use leptos::prelude::*;
 
+use crate::i18n::marked;
+use crate::i18n::{t, tf};
 use crate::run_options::{RunOptions, RunOptionsFields};
-use crate::state::{use_studio, NO_JOB_YET};
+use crate::state::{no_job_yet, use_studio};
 
 #[component]
 pub fn JobPanel() -> impl IntoView {
@@ -45,8 +47,8 @@ pub fn JobPanel() -> impl IntoView {
             let default_option = job
                 .default_arguments
                 .get("--job-bookmark-option")
-                .cloned()
-                .unwrap_or(format!("{} (default)", BookmarkOption::Disable));
+                .map(|option| format!("`{option}`"))
+                .unwrap_or(tf("`{option}` (default)", &[("option", &BookmarkOption::Disable)]));
             Some((
                 name.clone(),
                 source.unwrap_or_default(),
@@ -106,11 +108,11 @@ pub fn JobPanel() -> impl IntoView {
                 text.as_bytes(),
             )
             .err()
-            .map(|e| format!("The download did not start: {e}")),
+            .map(|e| tf("The download did not start: {error}", &[("error", &e)])),
         );
     };
     // The job's latest run, when it was a "Mark as processed" run: what it did, in numbers.
-    let marked = move || {
+    let marked_run = move || {
         let name = studio.job_name()?;
         studio.workspace.with(|ws| {
             let run = ws
@@ -118,26 +120,29 @@ pub fn JobPanel() -> impl IntoView {
                 .last()
                 .filter(|r| r.marks_as_processed && r.completed_on.is_some())?;
             let files = run.lineage.count(VerdictKind::Read) + run.lineage.count(VerdictKind::ReRead);
-            Some(format!(
-                "Run {} ({}) marked {files} file(s) as processed: {} row(s) read and dropped, {} written.",
-                short_run_id(&run.id),
-                run.state.as_str(),
-                run.rows_read,
-                run.rows_written,
+            Some(tf(
+                "Run `{run}` (`{state}`) marked {files} file(s) as processed: {read} row(s) read and dropped, {written} written.",
+                &[
+                    ("run", &short_run_id(&run.id)),
+                    ("state", &run.state.as_str()),
+                    ("files", &files),
+                    ("read", &run.rows_read),
+                    ("written", &run.rows_written),
+                ],
             ))
         })
     };
     view! {
         <section class="panel" aria-labelledby="job-title">
-            <h2 id="job-title">"Job"</h2>
+            <h2 id="job-title">{t("Job")}</h2>
             {move || match summary() {
-                None => view! { <p class="empty" id="no-job">"No job yet: drop a file into a bucket, make a table from it in its preview, then a job over it; or load an example."</p> }.into_any(),
+                None => view! { <p class="empty" id="no-job">{t("No job yet: drop a file into a bucket, make a table from it in its preview, then a job over it; or load an example.")}</p> }.into_any(),
                 Some((name, source, sink, default_option)) => view! {
                     <dl class="facts">
-                        <dt>"Name"</dt><dd class="mono" id="job-name">{name}</dd>
-                        <dt>"Source"</dt><dd class="mono">{source}</dd>
-                        <dt>"Sink"</dt><dd class="mono">{sink}</dd>
-                        <dt>"Default --job-bookmark-option"</dt><dd class="mono">{default_option}</dd>
+                        <dt>{t("Name")}</dt><dd class="mono" id="job-name" translate="no">{name}</dd>
+                        <dt>{t("Source")}</dt><dd class="mono" translate="no">{source}</dd>
+                        <dt>{t("Sink")}</dt><dd class="mono" translate="no">{sink}</dd>
+                        <dt>{marked(t("Default `--job-bookmark-option`"))}</dt><dd class="mono">{marked(&default_option)}</dd>
                     </dl>
                 }.into_any(),
             }}
@@ -149,14 +154,14 @@ pub fn JobPanel() -> impl IntoView {
                             s.transformation_ctx = on.then(|| "datasource".to_string());
                         });
                     }/>
-                    " source has transformation_ctx"
+                    " " {marked(t("source has `transformation_ctx`"))}
                 </label>
                 <label>
                     <input type="checkbox" id="commits" prop:checked=commits on:change:target=move |ev| {
                         let on = ev.target().checked();
                         edit_job(&|j| j.plan.commits = on);
                     }/>
-                    " script calls job.commit()"
+                    " " {marked(t("script calls `job.commit()`"))}
                 </label>
                 <label>
                     <input type="checkbox" id="appends" prop:checked=appends on:change:target=move |ev| {
@@ -165,41 +170,44 @@ pub fn JobPanel() -> impl IntoView {
                             s.mode = if on { SinkMode::Append } else { SinkMode::Overwrite };
                         });
                     }/>
-                    " sink appends (Glue's default; off = overwrite)"
+                    " " {t("sink appends (Glue's default; off = overwrite)")}
                 </label>
             </div>
             <RunOptionsFields options=options/>
             <div class="actions">
                 <button class="btn primary" id="run-job" on:click=run aria-keyshortcuts="R"
                     disabled=move || studio.job_name().is_none()
-                    title=move || if studio.job_name().is_some() { "Run the job (r)" } else { NO_JOB_YET }>
-                    "▶ Run job"
+                    title=move || if studio.job_name().is_some() { t("Run the job (r)") } else { no_job_yet() }>
+                    {t("▶ Run job")}
                 </button>
                 <crate::exercise::PredictThenRun options=options/>
                 <button class="btn secondary" id="edit-job" on:click=open_editor disabled=move || studio.job_name().is_none()
-                    title=move || if studio.job_name().is_some() { "Edit the job's sources, steps, sinks and arguments" } else { NO_JOB_YET }>
-                    "Edit job" {move || unsaved().then_some(" (unsaved draft)")}
+                    title=move || if studio.job_name().is_some() { t("Edit the job's sources, steps, sinks and arguments") } else { no_job_yet() }>
+                    {t("Edit job")} {move || unsaved().then(|| t(" (unsaved draft)"))}
                 </button>
             </div>
-            <div class="action-card mark-processed" role="group" aria-label="Mark as processed (gluelab only)">
+            <div class="action-card mark-processed" role="group" aria-label=t("Mark as processed (gluelab only)")>
                 <button class="btn secondary small" id="mark-as-processed" on:click=mark
                     disabled=move || studio.job_name().is_none()
                     title=move || if studio.job_name().is_some() {
-                        "gluelab only: one bookmarked run that reads what is new, drops every row, writes nothing and commits"
-                    } else { NO_JOB_YET }>
-                    "Mark as processed (gluelab only)"
+                        t("gluelab only: one bookmarked run that reads what is new, drops every row, writes nothing and commits")
+                    } else { no_job_yet() }>
+                    {t("Mark as processed (gluelab only)")}
                 </button>
                 <details id="mark-processed-details">
-                    <summary>"On real Glue"</summary>
+                    <summary>{t("On real Glue")}</summary>
                     <p class="hint" id="mark-processed-aws">
-                        "AWS has no such API: run the job once with a Filter that drops every row, then job.commit()."
+                        {marked(t("AWS has no such API: run the job once with a `Filter` that drops every row, then `job.commit()`."))}
                     </p>
                     <button class="link" id="download-mark-script" on:click=download_mark_script
                         disabled=move || studio.job_name().is_none()>
-                        {move || format!("Download {}.mark-as-processed.py", studio.job_name().unwrap_or_else(|| "job".into()))}
+                        {move || marked(&tf(
+                            "Download `{file}`",
+                            &[("file", &format!("{}.mark-as-processed.py", studio.job_name().unwrap_or_else(|| "job".into())))],
+                        ))}
                     </button>
                 </details>
-                {move || marked().map(|text| view! { <p class="hint" id="mark-processed-result">{text}</p> })}
+                {move || marked_run().map(|text| view! { <p class="hint" id="mark-processed-result">{marked(&text)}</p> })}
                 {move || script_failed.get().map(|e| view! { <p class="field-error">{e}</p> })}
             </div>
             {move || editing.get().then(|| view! { <crate::editor::JobEditor draft=draft on_close=close_editor/> })}

@@ -34,6 +34,7 @@ use gluelab_core::Workspace;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::i18n::t;
 pub use state::{use_studio, Notice, RunInFlight, SaveStatus, Studio};
 
 /// Public for the component tests (`tests/tests/browser_components.rs`), which mount these
@@ -93,7 +94,8 @@ pub fn App() -> impl IntoView {
         <Show when=move || studio.saving_elsewhere.get()>
             <div class="notice info" role="status" id="other-tab">
                 <span class="notice-text">
-                    "Another gluelab tab in this browser owns saving: changes made here are not saved. Close that tab and reload this one to save here."
+                    {t("Another gluelab tab in this browser owns saving: changes made here are not saved. \
+                        Close that tab and reload this one to save here.")}
                 </span>
             </div>
         </Show>
@@ -109,7 +111,7 @@ pub fn App() -> impl IntoView {
         </div>
         <Show
             when=move || studio.ready.get()
-            fallback=|| view! { <p class="opening" id="opening">"Opening your workspace…"</p> }
+            fallback=|| view! { <p class="opening" id="opening">{t("Opening your workspace…")}</p> }
         >
             <main class="layout">
                 <div class="column">
@@ -149,12 +151,13 @@ fn RejectedWorkspace() -> impl IntoView {
             view! {
                 <div class="notice error" role="alert" id="rejected-workspace">
                     <span class="notice-text">
-                        "The workspace saved in this browser did not load. It is kept unchanged: this page saves nothing over it until you choose."
+                        {t("The workspace saved in this browser did not load. It is kept unchanged: \
+                            this page saves nothing over it until you choose.")}
                     </span>
-                    <button class="btn secondary" id="download-rejected" on:click=download>"Download it"</button>
-                    <button class="btn secondary" id="retry-rejected" on:click=move |_| { let _ = window().location().reload(); }>"Retry"</button>
+                    <button class="btn secondary" id="download-rejected" on:click=download>{t("Download it")}</button>
+                    <button class="btn secondary" id="retry-rejected" on:click=move |_| { let _ = window().location().reload(); }>{t("Retry")}</button>
                     <button class="btn secondary" id="discard-rejected" on:click=move |_| studio.rejected.set(None)
-                        title="Save the workspace on screen in its place (a copy stays set aside)">"Start over"</button>
+                        title=t("Save the workspace on screen in its place (a copy stays set aside)")>{t("Start over")}</button>
                 </div>
             }
         })
@@ -173,7 +176,7 @@ fn NoticeBar() -> impl IntoView {
             view! {
                 <div class=class role="alert" id="notice">
                     <span class="notice-text">{text}</span>
-                    <button class="link" on:click=move |_| studio.notice.set(None) aria-label="Dismiss">"×"</button>
+                    <button class="link" on:click=move |_| studio.notice.set(None) aria-label=t("Dismiss")>"×"</button>
                 </div>
             }
         })

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlAnchorElement, HtmlDialogElement};
 
+use crate::i18n::{t, tf};
 use crate::persistence;
 
 const SCREEN_ID: &str = "panic-screen";
@@ -52,39 +53,54 @@ fn build(document: &Document, message: &str) -> Result<(), JsValue> {
     // Esc must not close it: the page under it no longer works.
     screen.set_attribute("closedby", "none")?;
     let card = append(document, &screen, "div", "panic-card", "")?;
-    append(document, &card, "h1", "panic-title", "gluelab stopped because of a bug")?.set_id("panic-title");
+    append(
+        document,
+        &card,
+        "h1",
+        "panic-title",
+        t("gluelab stopped because of a bug"),
+    )?
+    .set_id("panic-title");
     append(
         document,
         &card,
         "p",
         "panic-lead",
-        "The page cannot go on: nothing on it responds any more. This is gluelab's fault, not yours.",
+        t("The page cannot go on: nothing on it responds any more. This is gluelab's fault, not yours."),
     )?;
     let saved = persistence::last_saved();
     let kept = match &saved {
-        Some(bytes) => format!(
-            "The last saved workspace ({}) is kept in this browser and comes back when you reload. \
+        Some(bytes) => tf(
+            "The last saved workspace ({size}) is kept in this browser and comes back when you reload. \
              A change made after that save is lost.",
-            human_size(bytes.len() as u64)
+            &[("size", &human_size(bytes.len() as u64))],
         ),
-        None => "No workspace was saved in this browser yet, so there is none to download: reload to start again."
+        None => t("No workspace was saved in this browser yet, so there is none to download: reload to start again.")
             .to_owned(),
     };
     append(document, &card, "p", "panic-kept", &kept)?;
     let actions = append(document, &card, "p", "panic-actions", "")?;
     if let Some(bytes) = &saved {
-        let download = link(document, &actions, "btn primary", "Download the workspace")?;
+        let download = link(document, &actions, "btn primary", t("Download the workspace"))?;
         download.set_href(&crate::share::object_url("application/json", bytes)?);
         download.set_download(DOWNLOAD_NAME);
         download.set_id("panic-download");
     }
     // An empty href is the page's own URL: a reload that needs no script.
-    let reload = link(document, &actions, "btn secondary", "Reload")?;
+    let reload = link(document, &actions, "btn secondary", t("Reload"))?;
     reload.set_href("");
     reload.set_id("panic-reload");
-    append(document, &card, "p", "panic-hint", "What went wrong, for a bug report:")?;
+    append(
+        document,
+        &card,
+        "p",
+        "panic-hint",
+        t("What went wrong, for a bug report:"),
+    )?;
     // Text, never markup: the message may hold anything.
-    append(document, &card, "pre", "panic-message", message)?.set_id("panic-message");
+    let details = append(document, &card, "pre", "panic-message", message)?;
+    details.set_id("panic-message");
+    details.set_attribute("translate", "no")?;
     document
         .body()
         .ok_or_else(|| JsValue::from_str("no body"))?

@@ -18,6 +18,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{IdbDatabase, IdbRequest, IdbTransactionMode};
 
+use crate::i18n::{t, tf};
+
 const DB_NAME: &str = "gluelab";
 const DB_VERSION: u32 = 1;
 const STORE: &str = "snapshots";
@@ -78,8 +80,9 @@ pub async fn load_saved() -> Saved {
         Err(e) => {
             return Saved {
                 workspace: None,
-                problem: Some(format!(
-                    "This browser keeps no IndexedDB here ({e}): the workspace is not saved."
+                problem: Some(tf(
+                    "This browser keeps no IndexedDB here ({error}): the workspace is not saved.",
+                    &[("error", &e)],
                 )),
                 rejected: None,
                 undo: vec![],
@@ -111,7 +114,7 @@ pub async fn load_saved() -> Saved {
         Ok(None) => migrate_legacy(&db).await,
         Err(e) => Saved {
             workspace: None,
-            problem: Some(format!("The saved workspace could not be read ({e}).")),
+            problem: Some(tf("The saved workspace could not be read ({error}).", &[("error", &e)])),
             rejected: None,
             undo: vec![],
         },
@@ -157,11 +160,15 @@ async fn migrate_legacy(db: &IdbDatabase) -> Saved {
 
 fn rejected_message(e: &gluelab_core::Error, kept_as: Option<&str>) -> String {
     match kept_as {
-        Some(key) => format!(
-            "The saved workspace was not loaded ({e}); it is kept as it was (and aside as {key}), and nothing is \
-             saved over it until you choose."
+        Some(key) => tf(
+            "The saved workspace was not loaded ({error}); it is kept as it was (and aside as {key}), and nothing is \
+             saved over it until you choose.",
+            &[("error", e), ("key", &key)],
         ),
-        None => format!("The saved workspace was not loaded ({e}); nothing is saved over it until you choose."),
+        None => tf(
+            "The saved workspace was not loaded ({error}); nothing is saved over it until you choose.",
+            &[("error", e)],
+        ),
     }
 }
 
@@ -169,7 +176,7 @@ fn rejected_message(e: &gluelab_core::Error, kept_as: Option<&str>) -> String {
 /// or neither; resolves once the transaction has committed.
 pub async fn save_current(bytes: &[u8], history: &[u8]) -> Result<(), String> {
     if SAVING_STOPPED.load(Ordering::Relaxed) {
-        return Err("gluelab stopped after a bug".into());
+        return Err(t("gluelab stopped after a bug").into());
     }
     let db = database().await?;
     put(&db, &[(CURRENT_KEY, bytes), (HISTORY_KEY, history)]).await?;
@@ -214,7 +221,7 @@ async fn database() -> Result<IdbDatabase, String> {
     }
     let factory = web_sys::window()
         .and_then(|w| w.indexed_db().ok().flatten())
-        .ok_or("IndexedDB is unavailable")?;
+        .ok_or(t("IndexedDB is unavailable"))?;
     let request = factory.open_with_u32(DB_NAME, DB_VERSION).map_err(js_message)?;
     let upgrading = request.clone();
     let on_upgrade = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
@@ -262,7 +269,7 @@ async fn put(db: &IdbDatabase, entries: &[(&str, &[u8])]) -> Result<(), String> 
         move || {
             fail.error()
                 .map(|e| e.message())
-                .unwrap_or_else(|| "the transaction was aborted".into())
+                .unwrap_or_else(|| t("the transaction was aborted").into())
         },
     );
     ok.set_oncomplete(Some(settled.on_ok.as_ref().unchecked_ref()));
@@ -325,7 +332,7 @@ impl Settled {
                     .ok()
                     .flatten()
                     .map(|e| e.message())
-                    .unwrap_or_else(|| "the request failed".into())
+                    .unwrap_or_else(|| t("the request failed").into())
             },
         );
         request.set_onsuccess(Some(settled.on_ok.as_ref().unchecked_ref()));

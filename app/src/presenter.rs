@@ -6,10 +6,12 @@
 
 use gloo_storage::{LocalStorage, Storage};
 use gluelab_core::model::bookmark::BookmarkEvent;
+use gluelab_core::model::lineage::VerdictKind;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
+use crate::i18n::{t, tf};
 use crate::state::use_studio;
 
 const PREFERENCES_KEY: &str = "gluelab.preferences";
@@ -129,6 +131,17 @@ fn scroll_below_pinned(panel: &web_sys::Element) {
     window().scroll_to_with_scroll_to_options(&options);
 }
 
+/// A verdict as its badge names it, in the page's language.
+fn verdict_label(kind: VerdictKind) -> &'static str {
+    match kind {
+        VerdictKind::Read => t("read"),
+        VerdictKind::ReRead => t("re-read"),
+        VerdictKind::Skipped => t("skipped"),
+        VerdictKind::Deferred => t("deferred"),
+        VerdictKind::Failed => t("failed"),
+    }
+}
+
 /// The presenter view's pinned strip: what the room should be looking at, whatever the page's
 /// scroll. Each cell names the panel with the details.
 #[component]
@@ -143,13 +156,17 @@ pub fn StoryStrip() -> impl IntoView {
                 Some(id) => ws.run(&id).ok()?,
                 None => ws.runs_of(&job).last()?,
             };
-            let verdicts: Vec<(String, String)> = run
+            let verdicts: Vec<(VerdictKind, String)> = run
                 .lineage
                 .files
                 .iter()
-                .map(|f| (f.kind.as_str().to_string(), ws.object_label(&job, &f.object)))
+                .map(|f| (f.kind, ws.object_label(&job, &f.object)))
                 .collect();
-            Some((ws.run_label(&job, &run.id), run.state.as_str(), verdicts))
+            Some((
+                ws.run_label(crate::i18n::catalog(), &job, &run.id),
+                run.state.as_str(),
+                verdicts,
+            ))
         })
     };
     let bookmark = move || {
@@ -157,17 +174,28 @@ pub fn StoryStrip() -> impl IntoView {
         studio.workspace.with(|ws| {
             let newest = ws.bookmark_versions(&job).into_iter().next()?;
             let what = match &newest.event {
-                BookmarkEvent::RunStarted { run_id, .. } => format!("{} started", ws.run_label(&job, run_id)),
-                BookmarkEvent::Committed { run_id, .. } => format!("committed by {}", ws.run_label(&job, run_id)),
-                BookmarkEvent::RunFailed { run_id, .. } => {
-                    format!("{} failed: not committed", ws.run_label(&job, run_id))
-                }
-                BookmarkEvent::Reset { .. } => "reset".to_string(),
-                BookmarkEvent::Rewound { to_run_id, .. } => {
-                    format!("rewound to {}", ws.run_label(&job, to_run_id))
-                }
+                BookmarkEvent::RunStarted { run_id, .. } => tf(
+                    "{run} started",
+                    &[("run", &ws.run_label(crate::i18n::catalog(), &job, run_id))],
+                ),
+                BookmarkEvent::Committed { run_id, .. } => tf(
+                    "committed by {run}",
+                    &[("run", &ws.run_label(crate::i18n::catalog(), &job, run_id))],
+                ),
+                BookmarkEvent::RunFailed { run_id, .. } => tf(
+                    "{run} failed: not committed",
+                    &[("run", &ws.run_label(crate::i18n::catalog(), &job, run_id))],
+                ),
+                BookmarkEvent::Reset { .. } => t("reset").to_string(),
+                BookmarkEvent::Rewound { to_run_id, .. } => tf(
+                    "rewound to {run}",
+                    &[("run", &ws.run_label(crate::i18n::catalog(), &job, to_run_id))],
+                ),
             };
-            Some(format!("v{} · {what}", newest.version))
+            Some(tf(
+                "v{version} · {what}",
+                &[("version", &newest.version), ("what", &what)],
+            ))
         })
     };
     let sink = move || {
@@ -180,19 +208,19 @@ pub fn StoryStrip() -> impl IntoView {
     };
     view! {
         <Show when=move || preferences.present.get() && studio.job_name().is_some()>
-            <div class="story" id="story-strip" aria-label="What the room should see">
+            <div class="story" id="story-strip" aria-label=t("What the room should see")>
                 <div class="story-cell" id="story-run">
-                    <span class="story-label">"Run"</span>
+                    <span class="story-label">{t("Run")}</span>
                     {move || match run() {
-                        None => view! { <span class="story-empty">"no run yet"</span> }.into_any(),
+                        None => view! { <span class="story-empty">{t("no run yet")}</span> }.into_any(),
                         Some((label, state, verdicts)) => view! {
-                            <span class="story-value">{label} " · " <span class=format!("state {}", state.to_lowercase())>{state}</span></span>
+                            <span class="story-value">{label} " · " <span class=format!("state {}", state.to_lowercase()) translate="no">{state}</span></span>
                             <span class="story-verdicts">
                                 {verdicts.into_iter().map(|(kind, name)| {
-                                    let class = format!("verdict-chip {}", kind.replace('-', ""));
+                                    let class = format!("verdict-chip {}", kind.as_str().replace('-', ""));
                                     view! {
                                     <span class=class>
-                                        <span class="badge">{kind}</span> " " {name}
+                                        <span class="badge">{verdict_label(kind)}</span> " " <span translate="no">{name}</span>
                                     </span>
                                 }}).collect_view()}
                             </span>
@@ -200,16 +228,19 @@ pub fn StoryStrip() -> impl IntoView {
                     }}
                 </div>
                 <div class="story-cell" id="story-bookmark">
-                    <span class="story-label">"Bookmark"</span>
-                    <span class="story-value">{move || bookmark().unwrap_or_else(|| "no version yet".into())}</span>
+                    <span class="story-label">{t("Bookmark")}</span>
+                    <span class="story-value">{move || bookmark().unwrap_or_else(|| t("no version yet").to_string())}</span>
                 </div>
                 <div class="story-cell" id="story-sink">
-                    <span class="story-label">"Sink"</span>
+                    <span class="story-label">{t("Sink")}</span>
                     <span class="story-value">{move || match sink() {
-                        Some((rows, 0)) => format!("{rows} rows"),
-                        Some((rows, 1)) => format!("{rows} rows · 1 duplicate"),
-                        Some((rows, duplicates)) => format!("{rows} rows · {duplicates} duplicates"),
-                        None => "see the Sink panel".to_string(),
+                        Some((rows, 0)) => tf("{rows} rows", &[("rows", &rows)]),
+                        Some((rows, 1)) => tf("{rows} rows · 1 duplicate", &[("rows", &rows)]),
+                        Some((rows, duplicates)) => tf(
+                            "{rows} rows · {duplicates} duplicates",
+                            &[("rows", &rows), ("duplicates", &duplicates)],
+                        ),
+                        None => t("see the Sink panel").to_string(),
                     }}</span>
                 </div>
             </div>

@@ -30,8 +30,31 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::MessageEvent;
 
+use crate::i18n::{t, tf};
 use crate::runner::WorkerPort;
 use crate::worker::{to_js, Handover};
+
+/// The worker's own failures start so, in English: the worker has no catalog (the page loads
+/// it), so the page words them ([`worded`]). Anything else is a reader's error, as it prints it.
+const WORKSPACE_LOST: &str = "the workspace did not reach the preview worker: ";
+const DRAFT_LOST: &str = "the draft did not reach the preview worker: ";
+
+/// A failure from the worker in the page's language (on the page).
+fn worded(message: String) -> String {
+    if let Some(error) = message.strip_prefix(WORKSPACE_LOST) {
+        return tf(
+            "the workspace did not reach the preview worker: {error}",
+            &[("error", &error)],
+        );
+    }
+    match message.strip_prefix(DRAFT_LOST) {
+        Some(error) => tf(
+            "the draft did not reach the preview worker: {error}",
+            &[("error", &error)],
+        ),
+        None => message,
+    }
+}
 
 /// What the worker found for one object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,8 +86,7 @@ pub fn serve() {
 /// The workspace a message carries at `at` (document) and `at + 1` (bodies).
 fn workspace_at(message: &Array, at: u32) -> Result<Workspace, String> {
     let (document, bodies) = Handover::from_js(&message.get(at), &message.get(at + 1)).to_vecs();
-    snapshot::load_handover(&document, bodies)
-        .map_err(|e| format!("the workspace did not reach the preview worker: {e}"))
+    snapshot::load_handover(&document, bodies).map_err(|e| format!("{WORKSPACE_LOST}{e}"))
 }
 
 /// The JSON of the [`PreviewReply`] for `["object", id, uri, rows, document, bodies]`.
@@ -87,7 +109,7 @@ fn answer_object(message: &Array) -> String {
 /// The JSON of the step previews (or the error) for `["steps", id, draft, rows, document, bodies]`.
 fn answer_steps(message: &Array) -> String {
     let draft = serde_json::from_str::<JobDefinition>(&message.get(2).as_string().unwrap_or_default())
-        .map_err(|e| format!("the draft did not reach the preview worker: {e}"));
+        .map_err(|e| format!("{DRAFT_LOST}{e}"));
     let rows = message.get(3).as_f64().unwrap_or(0.0) as usize;
     let reply: StepsReply = match (workspace_at(message, 4), draft) {
         (Ok(ws), Ok(draft)) => ws.preview_draft_steps(&draft, rows).map_err(|e| e.to_string()),
@@ -144,9 +166,14 @@ pub fn request_object(workspace: &Workspace, uri: &S3Uri, rows: usize, done: imp
     };
     let head = [uri.to_string().into(), (rows as f64).into()];
     request("object", &head, &part, move |reply| {
-        done(match reply {
-            Ok(json) => serde_json::from_str(&json).unwrap_or_else(|e| failed(format!("an unreadable preview: {e}"))),
+        let reply = match reply {
+            Ok(json) => serde_json::from_str(&json)
+                .unwrap_or_else(|e| failed(tf("an unreadable preview: {error}", &[("error", &e)]))),
             Err(stopped) => failed(stopped),
+        };
+        done(PreviewReply {
+            preview: reply.preview.map_err(worded),
+            ..reply
         })
     });
 }
@@ -161,7 +188,13 @@ pub fn request_steps(
     let draft = serde_json::to_string(draft).expect("a job is plain data");
     let head = [draft.into(), (rows as f64).into()];
     request("steps", &head, workspace, move |reply| {
-        done(reply.and_then(|json| serde_json::from_str(&json).map_err(|e| format!("an unreadable preview: {e}"))?))
+        done(
+            reply
+                .and_then(|json| {
+                    serde_json::from_str(&json).map_err(|e| tf("an unreadable preview: {error}", &[("error", &e)]))?
+                })
+                .map_err(worded),
+        )
     });
 }
 
@@ -174,7 +207,13 @@ pub fn request_crawl(workspace: &Workspace, uri: &S3Uri, done: impl FnOnce(Crawl
     };
     let head = [uri.to_string().into(), workspace.database_for_new_table(None).into()];
     request("crawl", &head, &part, move |reply| {
-        done(reply.and_then(|json| serde_json::from_str(&json).map_err(|e| format!("an unreadable table: {e}"))?))
+        done(
+            reply
+                .and_then(|json| {
+                    serde_json::from_str(&json).map_err(|e| tf("an unreadable table: {error}", &[("error", &e)]))?
+                })
+                .map_err(worded),
+        )
     });
 }
 
@@ -182,7 +221,7 @@ pub fn request_crawl(workspace: &Workspace, uri: &S3Uri, done: impl FnOnce(Crawl
 fn request(kind: &str, head: &[JsValue], workspace: &Workspace, done: impl FnOnce(Result<String, String>) + 'static) {
     if !ensure_worker() {
         return done(Err(
-            "This browser cannot start the preview worker (no Web Workers).".into()
+            t("This browser cannot start the preview worker (no Web Workers).").into()
         ));
     }
     let id = PREVIEWS.with_borrow_mut(|p| {
@@ -252,9 +291,10 @@ fn stopped(reason: &str) {
         std::mem::take(&mut p.pending)
     });
     for (_, done) in pending {
-        done(Err(format!(
+        done(Err(tf(
             "The preview's reader stopped ({reason}). The page and the workspace are unharmed; \
-             preview again to retry."
+             preview again to retry.",
+            &[("reason", &reason)],
         )));
     }
 }

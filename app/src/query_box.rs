@@ -6,6 +6,7 @@ use gloo_storage::Storage;
 use gluelab_core::query::QueryHistory;
 use leptos::prelude::*;
 
+use crate::i18n::{t, tf};
 use crate::query_runner::{self, QueryPage, QueryState};
 use crate::query_worker::PAGE_ROWS;
 use crate::state::use_studio;
@@ -21,9 +22,9 @@ fn saved_history() -> QueryHistory {
 /// `850 ms`, `1.2 s`.
 fn elapsed(ms: f64) -> String {
     if ms < 1000.0 {
-        format!("{ms:.0} ms")
+        tf("{ms} ms", &[("ms", &format!("{ms:.0}"))])
     } else {
-        format!("{:.1} s", ms / 1000.0)
+        tf("{s} s", &[("s", &format!("{:.1}", ms / 1000.0))])
     }
 }
 
@@ -91,15 +92,15 @@ pub fn QueryBox() -> impl IntoView {
         _ => None,
     };
     view! {
-        <h3>"Query (Athena)"</h3>
-        <textarea class="sql mono" id="sql" rows="2" aria-label="SQL query" aria-keyshortcuts="Control+Enter Meta+Enter"
+        <h3>{t("Query (Athena)")}</h3>
+        <textarea class="sql mono" id="sql" rows="2" translate="no" aria-label=t("SQL query") aria-keyshortcuts="Control+Enter Meta+Enter"
             prop:value=move || sql.get() on:input:target=move |ev| sql.set(ev.target().value()) on:keydown=on_key></textarea>
         <div class="query-meta">
-            <button class="btn secondary" id="run-query" on:click=move |_| run_query() title="Run the query (Ctrl+Enter)">"Run query"</button>
+            <button class="btn secondary" id="run-query" on:click=move |_| run_query() title=t("Run the query (Ctrl+Enter)")>{t("Run query")}</button>
             {move || running().map(|started| view! {
-                <button class="btn secondary small" id="cancel-query" on:click=move |_| query_runner::cancel()>"Cancel"</button>
+                <button class="btn secondary small" id="cancel-query" on:click=move |_| query_runner::cancel()>{t("Cancel")}</button>
                 <span class="hint" id="query-running" role="status">
-                    {move || format!("Running… {}", elapsed((now.get() - started).max(0.0)))}
+                    {move || tf("Running… {elapsed}", &[("elapsed", &elapsed((now.get() - started).max(0.0)))])}
                 </span>
             })}
         </div>
@@ -107,10 +108,10 @@ pub fn QueryBox() -> impl IntoView {
             let entries = h.entries().to_vec();
             view! {
                 <details class="query-history">
-                    <summary>{format!("History ({})", entries.len())}</summary>
+                    <summary>{tf("History ({count})", &[("count", &entries.len())])}</summary>
                     <ol id="query-history">{entries.into_iter().map(|q| {
                         let chosen = q.clone();
-                        view! { <li><button class="link mono" title="Put this query back in the box"
+                        view! { <li><button class="link mono" translate="no" title=t("Put this query back in the box")
                             on:click=move |_| sql.set(chosen.clone())>{q}</button></li> }
                     }).collect_view()}</ol>
                 </details>
@@ -119,11 +120,11 @@ pub fn QueryBox() -> impl IntoView {
         {move || match state.get() {
             QueryState::Idle | QueryState::Running { .. } => ().into_any(),
             QueryState::Cancelled { elapsed_ms } => view! {
-                <p class="hint" id="query-cancelled">{format!("Cancelled after {}.", elapsed(elapsed_ms))}</p>
+                <p class="hint" id="query-cancelled">{tf("Cancelled after {elapsed}.", &[("elapsed", &elapsed(elapsed_ms))])}</p>
             }.into_any(),
             QueryState::Failed { message, elapsed_ms } => view! {
                 <p class="run-error" id="query-error">{message}</p>
-                <p class="hint" id="query-elapsed">{format!("Failed after {}", elapsed(elapsed_ms))}</p>
+                <p class="hint" id="query-elapsed">{tf("Failed after {elapsed}", &[("elapsed", &elapsed(elapsed_ms))])}</p>
             }.into_any(),
             QueryState::Done(page) => view! { <ResultPage page/> }.into_any(),
         }}
@@ -143,29 +144,32 @@ fn ResultPage(page: QueryPage) -> impl IntoView {
     } = page;
     let end = start + rows.len();
     let count = if total > PAGE_ROWS {
-        format!("{total} rows · rows {}–{end} shown", start + 1)
+        tf(
+            "{total} rows · rows {first}–{last} shown",
+            &[("total", &total), ("first", &(start + 1)), ("last", &end)],
+        )
     } else {
-        format!("{total} rows")
+        tf("{total} rows", &[("total", &total)])
     };
     let paged = total > PAGE_ROWS;
     let (first, last) = (start == 0, end >= total);
     view! {
         <div class="query-meta">
             <p class="hint" id="query-count">{count}</p>
-            <span class="hint" id="query-elapsed">{format!("in {}", elapsed(elapsed_ms))}</span>
+            <span class="hint" id="query-elapsed">{tf("in {elapsed}", &[("elapsed", &elapsed(elapsed_ms))])}</span>
             {paged.then(|| view! {
                 <button class="btn secondary small" id="query-prev" disabled=first
-                    on:click=move |_| query_runner::page(id, start.saturating_sub(PAGE_ROWS))>"Previous"</button>
+                    on:click=move |_| query_runner::page(id, start.saturating_sub(PAGE_ROWS))>{t("Previous")}</button>
                 <button class="btn secondary small" id="query-next" disabled=last
-                    on:click=move |_| query_runner::page(id, end)>"Next"</button>
+                    on:click=move |_| query_runner::page(id, end)>{t("Next")}</button>
             })}
             <button class="btn secondary small" id="query-csv" on:click=move |_| query_runner::csv(id)
-                title="The whole result as CSV, as Athena's Download results gives it">"Download CSV"</button>
+                title=t("The whole result as CSV, as Athena's Download results gives it")>{t("Download CSV")}</button>
         </div>
         <table class="query-result">
-            <thead><tr>{columns.into_iter().map(|c| view! { <th>{c}</th> }).collect_view()}</tr></thead>
+            <thead><tr>{columns.into_iter().map(|c| view! { <th translate="no">{c}</th> }).collect_view()}</tr></thead>
             <tbody>{rows.into_iter().map(|row| view! {
-                <tr>{row.into_iter().map(|v| view! { <td class="mono">{v}</td> }).collect_view()}</tr>
+                <tr>{row.into_iter().map(|v| view! { <td class="mono" translate="no">{v}</td> }).collect_view()}</tr>
             }).collect_view()}</tbody>
         </table>
     }

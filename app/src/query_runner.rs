@@ -9,6 +9,7 @@ use js_sys::Array;
 use leptos::prelude::*;
 use web_sys::MessageEvent;
 
+use crate::i18n::{t, tf};
 use crate::query_worker::{self, QueryReply};
 use crate::runner::WorkerPort;
 use crate::state::{Notice, Studio};
@@ -111,7 +112,7 @@ pub fn run(studio: Studio, sql: &str) {
     set_state(QueryState::Running { id, started: now_ms() });
     if !ensure_worker(studio) {
         set_state(QueryState::Failed {
-            message: "This browser cannot start the query worker (no Web Workers).".into(),
+            message: t("This browser cannot start the query worker (no Web Workers).").into(),
             elapsed_ms: 0.0,
         });
         return;
@@ -187,7 +188,10 @@ fn ensure_worker(studio: Studio) -> bool {
                     let running = QUERIES.with_borrow(|q| q.state.map(|s| s.get_untracked()));
                     if let Some(QueryState::Running { started, .. }) = running {
                         set_state(QueryState::Failed {
-                            message: format!("The query worker failed ({}); the query was stopped.", event.message()),
+                            message: tf(
+                                "The query worker failed ({reason}); the query was stopped.",
+                                &[("reason", &event.message())],
+                            ),
                             elapsed_ms: now_ms() - started,
                         });
                     }
@@ -232,9 +236,9 @@ fn receive(studio: Studio, reply: QueryReply) {
                 studio.notice.set(Some(Notice::Error(e)));
             }
         }
-        QueryReply::Failed { id, message } => match current {
+        QueryReply::Failed { id, message } => match (current, query_worker::worded(message)) {
             // 0: the workspace did not load, which fails the query waiting behind it.
-            QueryState::Running { id: running, started } if running == id || id == 0 => {
+            (QueryState::Running { id: running, started }, message) if running == id || id == 0 => {
                 if id == 0 {
                     workspace_changed();
                 }
@@ -243,7 +247,7 @@ fn receive(studio: Studio, reply: QueryReply) {
                     elapsed_ms: now_ms() - started,
                 });
             }
-            _ => studio.notice.set(Some(Notice::Error(message))),
+            (_, message) => studio.notice.set(Some(Notice::Error(message))),
         },
     }
 }

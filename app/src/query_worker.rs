@@ -16,10 +16,35 @@ use gluelab_core::{snapshot, Workspace};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
+use crate::i18n::{t, tf};
 use crate::worker::{to_js, Handover};
 
 /// Rows in a page of a result: enough to read, few enough that the page stays light.
 pub const PAGE_ROWS: usize = 200;
+
+/// The worker's own failures, in English: the worker has no catalog (the page loads it), so
+/// the page words them ([`worded`]). Anything else a failure says is the query engine's error,
+/// shown as it prints it.
+const NO_WORKSPACE: &str = "the query worker has no workspace";
+const NOT_HELD: &str = "that result is no longer held; run the query again";
+const LOAD_FAILED: &str = "the workspace did not reach the query worker: ";
+
+/// A failure from the worker in the page's language (on the page).
+pub fn worded(message: String) -> String {
+    if message == NO_WORKSPACE {
+        return t("the query worker has no workspace").to_string();
+    }
+    if message == NOT_HELD {
+        return t("that result is no longer held; run the query again").to_string();
+    }
+    match message.strip_prefix(LOAD_FAILED) {
+        Some(error) => tf(
+            "the workspace did not reach the query worker: {error}",
+            &[("error", &error)],
+        ),
+        None => message,
+    }
+}
 
 thread_local! {
     static WORKSPACE: RefCell<Option<Workspace>> = const { RefCell::new(None) };
@@ -49,7 +74,7 @@ fn answer(message: &Array) -> Option<Array> {
                 Ok(workspace) => WORKSPACE.set(Some(workspace)),
                 Err(e) => {
                     WORKSPACE.set(None);
-                    return Some(failed(format!("the workspace did not reach the query worker: {e}")));
+                    return Some(failed(format!("{LOAD_FAILED}{e}")));
                 }
             }
             None
@@ -59,7 +84,7 @@ fn answer(message: &Array) -> Option<Array> {
             RESULT.set(None);
             let answer = WORKSPACE.with_borrow(|ws| match ws {
                 Some(ws) => ws.query(&sql, None).map_err(|e| e.to_string()),
-                None => Err("the query worker has no workspace".to_string()),
+                None => Err(NO_WORKSPACE.to_string()),
             });
             Some(match answer {
                 Ok(result) => {
@@ -74,7 +99,7 @@ fn answer(message: &Array) -> Option<Array> {
         }
         "page" | "csv" => RESULT.with_borrow(|held| {
             let Some((_, result)) = held.as_ref().filter(|(held, _)| *held == id) else {
-                return Some(failed("that result is no longer held; run the query again".into()));
+                return Some(failed(NOT_HELD.into()));
             };
             Some(if kind == "page" {
                 let start = message.get(2).as_f64().unwrap_or(0.0) as usize;

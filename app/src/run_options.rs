@@ -10,6 +10,7 @@ use gluelab_core::views::short_run_id;
 use gluelab_core::RunRequest;
 use leptos::prelude::*;
 
+use crate::i18n::{t, tf};
 use crate::state::use_studio;
 
 /// The choices on screen (view state), kept while the workspace changes.
@@ -79,7 +80,14 @@ pub fn RunOptionsFields(options: RunOptions) -> impl IntoView {
                 .map(|(i, r)| {
                     (
                         r.id.clone(),
-                        format!("run {} · {} · {}", i + 1, short_run_id(&r.id), r.state.as_str()),
+                        tf(
+                            "run {n} · {id} · {state}",
+                            &[
+                                ("n", &(i + 1)),
+                                ("id", &short_run_id(&r.id)),
+                                ("state", &r.state.as_str()),
+                            ],
+                        ),
                     )
                 })
                 .collect();
@@ -100,11 +108,11 @@ pub fn RunOptionsFields(options: RunOptions) -> impl IntoView {
     let run_select = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
         view! {
             <label class="run-option">
-                <span>{label}</span>
+                <span translate="no">{label}</span>
                 <select class="select" id=id on:change:target=move |ev| value.set(ev.target().value())>
-                    <option value="" selected=move || value.with(String::is_empty)>"— none —"</option>
+                    <option value="" selected=move || value.with(String::is_empty)>{t("— none —")}</option>
                     <For each=runs key=|(id, label)| (id.clone(), label.clone()) let:((run_id, run_label))>
-                        <option value=run_id.clone() selected=move || value.with(|v| *v == run_id)>{run_label}</option>
+                        <option value=run_id.clone() translate="no" selected=move || value.with(|v| *v == run_id)>{run_label}</option>
                     </For>
                 </select>
             </label>
@@ -112,15 +120,19 @@ pub fn RunOptionsFields(options: RunOptions) -> impl IntoView {
     };
     view! {
         <div class="run-options">
-            <select class="select" id="run-option" aria-label="--job-bookmark-option for this run"
+            <select class="select" id="run-option" aria-label=t("--job-bookmark-option for this run")
                 on:change:target=move |ev| options.option.set(ev.target().value().parse().ok())>
-                <option value="">"job's default option"</option>
-                {BookmarkOption::ALL.map(|o| view! { <option value=o.as_str()>{o.as_str()}</option> })}
+                <option value="">{t("job's default option")}</option>
+                {BookmarkOption::ALL.map(|o| view! { <option value=o.as_str() translate="no">{o.as_str()}</option> })}
             </select>
-            <select class="select" id="fail-at" aria-label="Make this run fail"
+            <select class="select" id="fail-at" aria-label=t("Make this run fail")
                 on:change:target=move |ev| options.fail_at.set(ev.target().value())>
-                <option value="">"run normally"</option>
-                {FailurePoint::ALL.map(|p| view! { <option value=p.name()>{failure_label(p)}</option> })}
+                <option value="">{t("run normally")}</option>
+                {FailurePoint::ALL.map(|p| {
+                    let label = failure_label(p);
+                    let verbatim = if label.contains('`') { "no" } else { "yes" };
+                    view! { <option value=p.name() translate=verbatim>{crate::i18n::unmarked(label)}</option> }
+                })}
             </select>
             <Show when=move || options.option.get() == Some(BookmarkOption::Pause)>
                 <div class="row pause-range">
@@ -129,9 +141,9 @@ pub fn RunOptionsFields(options: RunOptions) -> impl IntoView {
                 </div>
             </Show>
             <label class="run-option wide">
-                <span>"More --arguments for this run"</span>
+                <span>{crate::i18n::marked(t("More `--arguments` for this run"))}</span>
                 <input class="input mono" id="run-arguments" type="text" spellcheck="false"
-                    placeholder="--name=value,--other=value   or   {\"--name\": \"value\"}"
+                    placeholder=tf("{text}   or   {json}", &[("text", &"--name=value,--other=value"), ("json", &r#"{"--name": "value"}"#)])
                     aria-describedby="run-arguments-error"
                     aria-invalid=move || if options.error.with(Option::is_some) { "true" } else { "false" }
                     prop:value=move || options.typed.get()
@@ -140,7 +152,7 @@ pub fn RunOptionsFields(options: RunOptions) -> impl IntoView {
                         options.error.set(None);
                     }/>
             </label>
-            <p class="field-error" id="run-arguments-error" role="alert">{move || options.error.get()}</p>
+            <p class="field-error" id="run-arguments-error" role="alert" translate="no">{move || options.error.get()}</p>
         </div>
     }
 }
@@ -148,8 +160,8 @@ pub fn RunOptionsFields(options: RunOptions) -> impl IntoView {
 /// What each injected failure means, in the words of the run it makes.
 fn failure_label(point: FailurePoint) -> &'static str {
     match point {
-        FailurePoint::BeforeWrite => "fail before the write",
-        FailurePoint::BeforeCommit => "fail after the write, before job.commit()",
-        FailurePoint::Timeout => "time out",
+        FailurePoint::BeforeWrite => t("fail before the write"),
+        FailurePoint::BeforeCommit => t("fail after the write, before `job.commit()`"),
+        FailurePoint::Timeout => t("time out"),
     }
 }

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
+use crate::i18n::{t, tf};
 use crate::state::{Notice, Studio};
 use crate::worker::{self, Reply};
 
@@ -61,7 +62,7 @@ pub fn start(studio: Studio, request: RunRequest) -> Option<String> {
                 return; // stopped meanwhile
             }
             let message = studio.workspace.with_untracked(|ws| worker::run_message(&id, ws));
-            studio.set_phase("waiting for the worker");
+            studio.set_phase(t("waiting for the worker"));
             send(studio, id, message);
         },
         Duration::from_millis(20),
@@ -248,7 +249,7 @@ fn ensure_worker(studio: Studio) -> bool {
                             crate::query_runner::keep_handover(handover);
                         }
                     }
-                    Err(e) => studio.fail_run(format!("the worker's result did not load: {e}")),
+                    Err(e) => studio.fail_run(tf("the worker's result did not load: {error}", &[("error", &e)])),
                 }
             }
             Some(Reply::Failed(message)) => studio.fail_run(message),
@@ -266,9 +267,9 @@ fn ensure_worker(studio: Studio) -> bool {
         web_sys::console::error_1(&format!("gluelab: the job-run worker failed: {}", event.message()).into());
         if studio.in_flight.with_untracked(Option::is_some) {
             studio.stop_run();
-            studio.notice.set(Some(Notice::Error(format!(
-                "The job run's worker failed ({}); the run was stopped.",
-                event.message()
+            studio.notice.set(Some(Notice::Error(tf(
+                "The job run's worker failed ({error}); the run was stopped.",
+                &[("error", &event.message())],
             ))));
         }
     });

@@ -6,6 +6,7 @@ use gluelab_core::views::browse::progress_text;
 use gluelab_core::views::short_run_id;
 use leptos::prelude::*;
 
+use crate::i18n::{catalog, t, tf};
 use crate::state::{use_studio, RunInFlight};
 
 #[derive(Clone, PartialEq)]
@@ -39,7 +40,7 @@ pub fn RunsPanel() -> impl IntoView {
                     reread: r.lineage.count(VerdictKind::ReRead),
                     skipped: r.lineage.count(VerdictKind::Skipped),
                     chain: r.row_chain(),
-                    flow: r.row_flow().join("\n"),
+                    flow: r.row_flow(crate::i18n::catalog()).join("\n"),
                     error_records: r.error_records.len(),
                 })
                 .collect::<Vec<_>>()
@@ -47,12 +48,21 @@ pub fn RunsPanel() -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="runs-title">
-            <h2 id="runs-title">"Runs"</h2>
+            <h2 id="runs-title">{t("Runs")}</h2>
             <RunProgressBar/>
-            <Show when=move || !rows().is_empty() fallback=|| view! { <p class="empty">"No runs yet."</p> }>
+            <Show when=move || !rows().is_empty() fallback=|| view! { <p class="empty">{t("No runs yet.")}</p> }>
                 <table class="runs">
                     <thead>
-                        <tr><th>"#"</th><th>"Run id"</th><th>"State"</th><th>"read"</th><th>"re-read"</th><th>"skipped"</th><th title="rows read → after each step → written">"rows in → out"</th><th title="error records">"errors"</th></tr>
+                        <tr>
+                            <th>"#"</th>
+                            <th>{t("Run id")}</th>
+                            <th>{t("State")}</th>
+                            <th>{t("read")}</th>
+                            <th>{t("re-read")}</th>
+                            <th>{t("skipped")}</th>
+                            <th title=t("rows read → after each step → written")>{t("rows in → out")}</th>
+                            <th title=t("error records")>{t("errors")}</th>
+                        </tr>
                     </thead>
                     <tbody>
                         <For each=rows key=|r| (r.id.clone(), r.state) let:row>
@@ -66,8 +76,8 @@ pub fn RunsPanel() -> impl IntoView {
                                     <tr class="run-row" class:selected=selected tabindex="0"
                                         on:click=move |_| studio.selected_run.set(Some(id.clone()))>
                                         <td>{row.number}</td>
-                                        <td class="mono" title=row.id.clone()>{short_run_id(&row.id)}</td>
-                                        <td><span class=format!("state {}", row.state.to_lowercase())>{row.state}</span></td>
+                                        <td class="mono" translate="no" title=row.id.clone()>{short_run_id(&row.id)}</td>
+                                        <td><span class=format!("state {}", row.state.to_lowercase()) translate="no">{row.state}</span></td>
                                         <td>{row.read}</td>
                                         <td>{row.reread}</td>
                                         <td>{row.skipped}</td>
@@ -95,11 +105,7 @@ fn RunProgressBar() -> impl IntoView {
         studio.in_flight.with(|run| {
             run.as_ref().map(|run| {
                 let (percent, label) = describe(run);
-                (
-                    percent,
-                    format!("{} RUNNING · {label}", short_run_id(&run.run_id)),
-                    label,
-                )
+                (percent, format!("{} RUNNING · ", short_run_id(&run.run_id)), label)
             })
         })
     });
@@ -107,17 +113,18 @@ fn RunProgressBar() -> impl IntoView {
     view! {
         <Show when=move || shown.with(Option::is_some)>
             <div class="run-progress">
-                <div class="progress" id="run-progress" role="progressbar" aria-label="Job run progress"
+                <div class="progress" id="run-progress" role="progressbar" aria-label=t("Job run progress")
                     aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || percent().to_string()
                     aria-valuetext=move || shown.with(|s| s.as_ref().map(|s| s.2.clone()).unwrap_or_default())>
                     <div class="progress-fill" style:width=move || format!("{}%", percent())></div>
                 </div>
                 <span class="hint progress-label" id="run-progress-label">
-                    {move || shown.with(|s| s.as_ref().map(|s| s.1.clone()).unwrap_or_default())}
+                    <span translate="no">{move || shown.with(|s| s.as_ref().map(|s| s.1.clone()).unwrap_or_default())}</span>
+                    {move || shown.with(|s| s.as_ref().map(|s| s.2.clone()).unwrap_or_default())}
                 </span>
-                <button class="btn danger" id="stop-run" title="BatchStopJobRun: stop the run; nothing it did is kept"
+                <button class="btn danger" id="stop-run" title=t("BatchStopJobRun: stop the run; nothing it did is kept")
                     on:click=move |_| crate::runner::stop(studio)>
-                    "■ Stop run"
+                    "■ " {t("Stop run")}
                 </button>
             </div>
         </Show>
@@ -128,7 +135,7 @@ fn RunProgressBar() -> impl IntoView {
 /// bytes are.
 fn describe(run: &RunInFlight) -> (u32, String) {
     let Some(p) = run.progress else {
-        return (0, run.phase.unwrap_or("starting").to_string());
+        return (0, run.phase.unwrap_or(t("starting")).to_string());
     };
     let part = |done: u64, total: u64| if total == 0 { 1.0 } else { done as f64 / total as f64 };
     let (from, to, within) = match p.stage {
@@ -144,16 +151,19 @@ fn describe(run: &RunInFlight) -> (u32, String) {
 
 fn stage_label(p: &RunProgress) -> String {
     let stage = match p.stage {
-        ProgressStage::Selecting => "selecting objects",
-        ProgressStage::Reading => "reading",
-        ProgressStage::Transforming => "transforming",
-        ProgressStage::Writing => "writing the sink",
+        ProgressStage::Selecting => t("selecting objects"),
+        ProgressStage::Reading => t("reading"),
+        ProgressStage::Transforming => t("transforming"),
+        ProgressStage::Writing => t("writing the sink"),
         ProgressStage::Committing => "job.commit()",
     };
-    format!(
-        "{stage}: {} of {} objects, {}",
-        p.objects_done,
-        p.objects_total,
-        progress_text(p.bytes_done, p.bytes_total)
+    tf(
+        "{stage}: {done} of {total} objects, {bytes}",
+        &[
+            ("stage", &stage),
+            ("done", &p.objects_done),
+            ("total", &p.objects_total),
+            ("bytes", &progress_text(catalog(), p.bytes_done, p.bytes_total)),
+        ],
     )
 }

@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::exercise::Exercises;
+use crate::i18n::{t, tf};
 use crate::state::{use_studio, Notice, Studio};
 use crate::tour::{use_tour, Tour};
 
@@ -32,8 +33,9 @@ pub fn ShareMenu() -> impl IntoView {
             studio.job_name().unwrap_or_else(|| "workspace".into())
         );
         if let Err(e) = download(&name, "application/json", &bytes) {
-            studio.notice.set(Some(Notice::Error(format!(
-                "The workspace could not be exported ({e})."
+            studio.notice.set(Some(Notice::Error(tf(
+                "The workspace could not be exported ({error}).",
+                &[("error", &e)],
             ))));
         }
     };
@@ -52,12 +54,14 @@ pub fn ShareMenu() -> impl IntoView {
                 Ok(workspace) => {
                     studio.replace(workspace);
                     tour.close();
-                    studio.notice.set(Some(Notice::Info(format!(
-                        "Imported {name}. Undo returns to the workspace you had."
+                    studio.notice.set(Some(Notice::Info(tf(
+                        "Imported {name}. Undo returns to the workspace you had.",
+                        &[("name", &name)],
                     ))));
                 }
-                Err(e) => studio.notice.set(Some(Notice::Error(format!(
-                    "{name} was not imported: {e}. Your workspace is unchanged."
+                Err(e) => studio.notice.set(Some(Notice::Error(tf(
+                    "{name} was not imported: {error}. Your workspace is unchanged.",
+                    &[("name", &name), ("error", &e)],
                 )))),
             }
         });
@@ -66,16 +70,17 @@ pub fn ShareMenu() -> impl IntoView {
         Ok(code) => shown.show(&format!("{WORKSPACE_PREFIX}{code}")),
         Err(e) => {
             shown.url.set(None);
-            studio
-                .notice
-                .set(Some(Notice::Error(format!("No share link for this workspace: {e}"))));
+            studio.notice.set(Some(Notice::Error(tf(
+                "No share link for this workspace: {error}",
+                &[("error", &e)],
+            ))));
         }
     };
     view! {
         <button class="btn secondary" id="export-workspace" on:click=export
-            title="Download the whole workspace as a .gluelab.json file">"Export"</button>
-        <label class="btn secondary" id="import-label" title="Open a .gluelab.json file">
-            "Import"
+            title=t("Download the whole workspace as a .gluelab.json file")>{t("Export")}</button>
+        <label class="btn secondary" id="import-label" title=t("Open a .gluelab.json file")>
+            {t("Import")}
             <input type="file" accept=".json,application/json" class="visually-hidden" id="import-file"
                 on:change:target=move |ev| {
                     import(ev.target().files());
@@ -83,7 +88,7 @@ pub fn ShareMenu() -> impl IntoView {
                 }/>
         </label>
         <button class="btn secondary" id="share-workspace" on:click=share
-            title="Copy a link that opens this workspace">"Share link"</button>
+            title=t("Copy a link that opens this workspace")>{t("Share link")}</button>
         <LinkBox shown/>
     }
 }
@@ -124,15 +129,15 @@ pub fn LinkBox(shown: LinkShown) -> impl IntoView {
     move || {
         shown.url.get().map(|url| {
             view! {
-                <div class="share-box" id="share-box" role="dialog" aria-label="Share link">
+                <div class="share-box" id="share-box" role="dialog" aria-label=t("Share link")>
                     <p class="hint" id="share-status">{move || match shown.copied.get() {
-                        Some(true) => "Link copied to the clipboard. Anyone who opens it gets what it shows here.",
-                        Some(false) => "Copy the link below (the clipboard is not available here).",
-                        None => "Copying…",
+                        Some(true) => t("Link copied to the clipboard. Anyone who opens it gets what it shows here."),
+                        Some(false) => t("Copy the link below (the clipboard is not available here)."),
+                        None => t("Copying…"),
                     }}</p>
-                    <input class="mono share-link" id="share-link" readonly prop:value=url
+                    <input class="mono share-link" id="share-link" translate="no" readonly prop:value=url
                         on:focus:target=move |ev| ev.target().select()/>
-                    <button class="link" on:click=move |_| shown.url.set(None) aria-label="Close">"×"</button>
+                    <button class="link" on:click=move |_| shown.url.set(None) aria-label=t("Close")>"×"</button>
                 </div>
             }
         })
@@ -151,7 +156,7 @@ pub fn StepLink() -> impl IntoView {
     };
     view! {
         <button class="link" id="share-step" on:click=make
-            title="Copy a link that replays the tour up to this step and opens it there">"Link to this step"</button>
+            title=t("Copy a link that replays the tour up to this step and opens it there")>{t("Link to this step")}</button>
         <LinkBox shown/>
     }
 }
@@ -162,7 +167,7 @@ pub fn ChallengeLink(id: &'static str) -> impl IntoView {
     let shown = LinkShown::new();
     view! {
         <button class="link" id="share-challenge" on:click=move |_| shown.show(&format!("{CHALLENGE_PREFIX}{id}"))
-            title="Copy a link that starts this challenge">"Link for the room"</button>
+            title=t("Copy a link that starts this challenge")>{t("Link for the room")}</button>
         <LinkBox shown/>
     }
 }
@@ -195,13 +200,14 @@ fn open_workspace(studio: Studio, tour: Tour, code: &str) -> bool {
             studio.replace(workspace);
             tour.close();
             studio.notice.set(Some(Notice::Info(
-                "Opened the workspace from the link. Undo returns to the one you had.".into(),
+                t("Opened the workspace from the link. Undo returns to the one you had.").to_string(),
             )));
             true
         }
         Err(e) => {
-            studio.notice.set(Some(Notice::Error(format!(
-                "The link's workspace was not opened: {e}. Your workspace is unchanged."
+            studio.notice.set(Some(Notice::Error(tf(
+                "The link's workspace was not opened: {error}. Your workspace is unchanged.",
+                &[("error", &e)],
             ))));
             false
         }
@@ -214,29 +220,45 @@ fn open_story(studio: Studio, tour: Tour, text: &str) -> bool {
     match replayed {
         Ok((workspace, story)) => {
             studio.replace(workspace);
-            let at = match story.tour_step() {
+            let steps = story.steps.len();
+            let example = &story.example;
+            let said = match story.tour_step() {
                 Some(step) => {
                     tour.open_at(&story.example, step);
                     match story_tour_len(&story) {
-                        len if step < len => format!(", the tour at step {} of {len}", step + 1),
-                        _ => ", the whole tour".to_string(),
+                        len if step < len => tf(
+                            "Opened the story from the link: {steps} step(s) replayed on the {example} example, \
+                             the tour at step {step} of {total}. Undo returns to the workspace you had.",
+                            &[
+                                ("steps", &steps),
+                                ("example", example),
+                                ("step", &(step + 1)),
+                                ("total", &len),
+                            ],
+                        ),
+                        _ => tf(
+                            "Opened the story from the link: {steps} step(s) replayed on the {example} example, \
+                             the whole tour. Undo returns to the workspace you had.",
+                            &[("steps", &steps), ("example", example)],
+                        ),
                     }
                 }
                 None => {
                     tour.close();
-                    String::new()
+                    tf(
+                        "Opened the story from the link: {steps} step(s) replayed on the {example} example. \
+                         Undo returns to the workspace you had.",
+                        &[("steps", &steps), ("example", example)],
+                    )
                 }
             };
-            studio.notice.set(Some(Notice::Info(format!(
-                "Opened the story from the link: {} step(s) replayed on the {} example{at}. Undo returns to the workspace you had.",
-                story.steps.len(),
-                story.example
-            ))));
+            studio.notice.set(Some(Notice::Info(said)));
             true
         }
         Err(e) => {
-            studio.notice.set(Some(Notice::Error(format!(
-                "The link's story was not opened: {e}. Your workspace is unchanged."
+            studio.notice.set(Some(Notice::Error(tf(
+                "The link's story was not opened: {error}. Your workspace is unchanged.",
+                &[("error", &e.describe(crate::i18n::catalog()))],
             ))));
             false
         }

@@ -6,6 +6,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::i18n::t;
 use crate::presenter::Preferences;
 use crate::state::Studio;
 use crate::tour::Tour;
@@ -36,20 +37,22 @@ impl Default for Overlays {
     }
 }
 
-/// The shortcuts, as the help overlay lists them: (keys, what they do).
-const SHORTCUTS: &[(&str, &str)] = &[
-    ("r", "Run the job"),
-    ("x", "Reset the job bookmark"),
-    ("w", "Rewind the bookmark to the chosen run"),
-    ("n", "Tour: do the next step"),
-    ("b", "Tour: back one step (undo)"),
-    ("z  ·  Ctrl+Z", "Undo"),
-    ("Shift+Z  ·  Ctrl+Shift+Z  ·  Ctrl+Y", "Redo"),
-    ("e", "Examples"),
-    ("p", "Presenter view on or off"),
-    ("?", "Show or hide this help"),
-    ("Esc", "Close a dialog"),
-];
+/// The shortcuts, as the help overlay lists them: (keys, what they do, in the page's language).
+fn shortcuts() -> [(&'static str, &'static str); 11] {
+    [
+        ("r", t("Run the job")),
+        ("x", t("Reset the job bookmark")),
+        ("w", t("Rewind the bookmark to the chosen run")),
+        ("n", t("Tour: do the next step")),
+        ("b", t("Tour: back one step (undo)")),
+        ("z  ·  Ctrl+Z", t("Undo")),
+        ("Shift+Z  ·  Ctrl+Shift+Z  ·  Ctrl+Y", t("Redo")),
+        ("e", t("Examples")),
+        ("p", t("Presenter view on or off")),
+        ("?", t("Show or hide this help")),
+        ("Esc", t("Close a dialog")),
+    ]
+}
 
 /// Listens for shortcuts on the whole page, for as long as the app lives.
 pub fn install(studio: Studio, tour: Tour, overlays: Overlays, preferences: Preferences) {
@@ -157,17 +160,17 @@ pub fn ShortcutHelp() -> impl IntoView {
                     <div class="dialog" id="shortcut-help" role="dialog" aria-modal="true"
                         aria-labelledby="shortcut-help-title" on:click=|ev| ev.stop_propagation()>
                         <div class="dialog-head">
-                            <h2 id="shortcut-help-title">"Keyboard shortcuts"</h2>
-                            <button class="link" on:click=move |_| close() aria-label="Close">"×"</button>
+                            <h2 id="shortcut-help-title">{t("Keyboard shortcuts")}</h2>
+                            <button class="link" on:click=move |_| close() aria-label=t("Close")>"×"</button>
                         </div>
                         <table class="shortcuts">
                             <tbody>
-                                {SHORTCUTS.iter().map(|(keys, what)| view! {
-                                    <tr><td><kbd>{*keys}</kbd></td><td>{*what}</td></tr>
+                                {shortcuts().into_iter().map(|(keys, what)| view! {
+                                    <tr><td><kbd translate="no">{keys}</kbd></td><td>{what}</td></tr>
                                 }).collect_view()}
                             </tbody>
                         </table>
-                        <p class="hint">"Shortcuts do nothing while you type in a field."</p>
+                        <p class="hint">{t("Shortcuts do nothing while you type in a field.")}</p>
                     </div>
                 </div>
             }

@@ -10,6 +10,7 @@ use gluelab_core::Workspace;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::i18n::{t, tf};
 use crate::state::use_studio;
 
 /// The table shows this many rows; the summary counts them all.
@@ -66,7 +67,10 @@ pub fn SinkPanel() -> impl IntoView {
                 sinks
                     .iter()
                     .map(|s| {
-                        let table = s.collection_key.as_ref().map(|k| format!(" (collection table {k})"));
+                        let table = s
+                            .collection_key
+                            .as_ref()
+                            .map(|k| tf(" (collection table {key})", &[("key", k)]));
                         format!("{}{}", s.output.label(), table.unwrap_or_default())
                     })
                     .collect::<Vec<_>>()
@@ -115,9 +119,9 @@ pub fn SinkPanel() -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="sink-title">
-            <h2 id="sink-title">"Sink"</h2>
+            <h2 id="sink-title">{t("Sink")}</h2>
             {move || tabs().map(|labels| view! {
-                <div class="sink-tabs" role="group" aria-label="Which sink to list">
+                <div class="sink-tabs" role="group" aria-label=t("Which sink to list")>
                     {labels.into_iter().enumerate().map(|(i, label)| {
                         let title = label.clone();
                         view! {
@@ -129,23 +133,37 @@ pub fn SinkPanel() -> impl IntoView {
             })}
             <p class="hint" id="sink-summary">{move || {
                 if let Some(bytes) = too_large() {
-                    return format!(
-                        "The sink holds {}: too large to list here (listing it parses every part on the page's thread); query it below.",
-                        human_size(bytes)
+                    return tf(
+                        "The sink holds {size}: too large to list here (listing it parses every part on the page's thread); query it below.",
+                        &[("size", &human_size(bytes))],
                     );
                 }
                 let rows = sink().map(|(_, r)| r.len()).unwrap_or(0);
-                let shown = if rows > SHOWN_ROWS { format!(" · the first {SHOWN_ROWS} shown") } else { String::new() };
+                let shown = if rows > SHOWN_ROWS {
+                    tf(" · the first {shown} shown", &[("shown", &SHOWN_ROWS)])
+                } else {
+                    String::new()
+                };
                 let (duplicates, new_keys) = duplicates();
-                let new_keys = if new_keys > 0 { format!(", {new_keys} of them under new keys") } else { String::new() };
-                format!("{rows} rows · {duplicates} duplicates{new_keys} (same source line written again){shown}")
+                let counts = if new_keys > 0 {
+                    tf(
+                        "{rows} rows · {duplicates} duplicates, {new_keys} of them under new keys (same source line written again)",
+                        &[("rows", &rows), ("duplicates", &duplicates), ("new_keys", &new_keys)],
+                    )
+                } else {
+                    tf(
+                        "{rows} rows · {duplicates} duplicates (same source line written again)",
+                        &[("rows", &rows), ("duplicates", &duplicates)],
+                    )
+                };
+                format!("{counts}{shown}")
             }}</p>
             {move || sink().map(|(columns, rows)| view! {
                 <table class="sink">
                     <thead>
                         <tr>
-                            {columns.iter().map(|c| view! { <th>{c.clone()}</th> }).collect_view()}
-                            <th>"written by"</th><th>"from"</th><th></th>
+                            {columns.iter().map(|c| view! { <th translate="no">{c.clone()}</th> }).collect_view()}
+                            <th>{t("written by")}</th><th>{t("from")}</th><th></th>
                         </tr>
                     </thead>
                     <tbody>
@@ -170,14 +188,14 @@ pub fn SinkPanel() -> impl IntoView {
                             view! {
                                 <tr class=format!("sink-row {slot}") class:duplicate=is_duplicate
                                     class:picked=picked data-row=address>
-                                    {row.values.iter().map(|v| view! { <td class="mono">{v.clone()}</td> }).collect_view()}
-                                    <td class="mono">{row.written_by.as_deref().map(short_run_id).unwrap_or("?".into())}</td>
-                                    <td class="mono" title=source_uri>{origin}</td>
+                                    {row.values.iter().map(|v| view! { <td class="mono" translate="no">{v.clone()}</td> }).collect_view()}
+                                    <td class="mono" translate="no">{row.written_by.as_deref().map(short_run_id).unwrap_or("?".into())}</td>
+                                    <td class="mono" translate="no" title=source_uri>{origin}</td>
                                     <td>{duplicate.map(|first| {
                                         let (text, title) = if row.under_new_key {
-                                            ("duplicate · new key ↑", "The same source line written again under a new generated key: no key can find this copy. Click to see the first row.")
+                                            (t("duplicate · new key ↑"), t("The same source line written again under a new generated key: no key can find this copy. Click to see the first row."))
                                         } else {
-                                            ("duplicate ↑", "Duplicate: the same source line written again. Click to see the first row.")
+                                            (t("duplicate ↑"), t("Duplicate: the same source line written again. Click to see the first row."))
                                         };
                                         view! {
                                             <button class="badge dup jump" class:new-key=row.under_new_key title=title

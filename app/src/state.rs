@@ -14,14 +14,17 @@ use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::i18n::{t, tf};
 use crate::persistence;
+
+/// Why a button that needs a job cannot act yet, in the page's language: its tooltip, so no
+/// click does nothing silently.
+pub fn no_job_yet() -> &'static str {
+    t("No job yet: drop a file into a bucket, preview it, make a table from it, then a job over it (or load an example)")
+}
 
 /// Workspaces whose objects hold more than this are not saved: serialising one after every
 /// change would stall the page (IndexedDB itself would take far more).
-/// Why a button that needs a job cannot act yet: its tooltip, so no click does nothing silently.
-pub const NO_JOB_YET: &str =
-    "No job yet: drop a file into a bucket, preview it, make a table from it, then a job over it (or load an example)";
-
 const PERSIST_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
 /// Changes closer together than this are saved once.
 const SAVE_DELAY: Duration = Duration::from_millis(150);
@@ -158,7 +161,7 @@ impl Studio {
         if !persistence::own_saving().await {
             self.saving_elsewhere.set(true);
             self.save_status.set(SaveStatus::NotSaved(
-                "not saved: another gluelab tab owns saving".into(),
+                t("not saved: another gluelab tab owns saving").into(),
             ));
         }
         let saved = persistence::load_saved().await;
@@ -177,7 +180,7 @@ impl Studio {
         );
         if saved.rejected.is_some() {
             self.save_status.set(SaveStatus::NotSaved(
-                "not saved: the saved workspace did not load".into(),
+                t("not saved: the saved workspace did not load").into(),
             ));
         }
         self.rejected.set(saved.rejected);
@@ -202,9 +205,9 @@ impl Studio {
             }
             let object_bytes: u64 = self.workspace.with_untracked(|ws| ws.store().total_bytes());
             if object_bytes > PERSIST_LIMIT_BYTES {
-                self.save_status.set(SaveStatus::NotSaved(format!(
-                    "not saved: {} of objects is more than gluelab saves after every change; export it to keep it",
-                    human_size(object_bytes)
+                self.save_status.set(SaveStatus::NotSaved(tf(
+                    "not saved: {size} of objects is more than gluelab saves after every change; export it to keep it",
+                    &[("size", &human_size(object_bytes))],
                 )));
                 return;
             }
@@ -245,7 +248,7 @@ impl Studio {
         spawn_local(async move {
             let status = match persistence::save_current(&bytes, &history).await {
                 Ok(()) => SaveStatus::Saved(bytes.len()),
-                Err(e) => SaveStatus::NotSaved(format!("not saved ({e}): export it to keep it")),
+                Err(e) => SaveStatus::NotSaved(tf("not saved ({error}): export it to keep it", &[("error", &e)])),
             };
             if self.save_generation.get_untracked() == generation {
                 self.save_status.set(status);
@@ -281,7 +284,7 @@ impl Studio {
         let running = self.in_flight.with_untracked(Option::is_some);
         if running {
             self.notice.set(Some(Notice::Error(
-                "A job run is RUNNING: wait for it to end or stop it first.".into(),
+                t("A job run is RUNNING: wait for it to end or stop it first.").into(),
             )));
         }
         running
@@ -297,7 +300,7 @@ impl Studio {
             // Glue's answer (ConcurrentRunsExceededException) if it has one; else ours.
             let message = match begun {
                 Err(e) => e.to_string(),
-                Ok(_) => "gluelab runs one job run at a time in the browser: wait for it or stop it.".into(),
+                Ok(_) => t("gluelab runs one job run at a time in the browser: wait for it or stop it.").into(),
             };
             self.notice.set(Some(Notice::Error(message)));
             return None;
@@ -307,7 +310,7 @@ impl Studio {
                 self.before_run.set(Some(self.workspace.get_untracked()));
                 self.in_flight.set(Some(RunInFlight {
                     run_id: run_id.clone(),
-                    phase: Some("handing the workspace to the worker"),
+                    phase: Some(t("handing the workspace to the worker")),
                     progress: None,
                 }));
                 self.workspace.set(next);
@@ -353,7 +356,10 @@ impl Studio {
         if self.in_flight.with_untracked(Option::is_none) {
             return;
         }
-        let text = format!("The job run could not be executed ({message}); it was stopped.");
+        let text = tf(
+            "The job run could not be executed ({message}); it was stopped.",
+            &[("message", &message)],
+        );
         web_sys::console::error_1(&text.as_str().into());
         self.stop_run();
         self.notice.set(Some(Notice::Error(text)));

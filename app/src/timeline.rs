@@ -7,6 +7,7 @@ use gluelab_core::model::lineage::VerdictKind;
 use gluelab_core::views::ObjectChange;
 use leptos::prelude::*;
 
+use crate::i18n::{catalog, t, tf};
 use crate::state::use_studio;
 
 // Fixed sizes: the timeline scrolls sideways as runs are added instead of shrinking its text.
@@ -29,7 +30,7 @@ pub fn Timeline() -> impl IntoView {
     let timeline = move || {
         let job = studio.job_name()?;
         studio.workspace.with(|ws| {
-            let t = ws.timeline(&job).ok()?;
+            let t = ws.timeline(&job, catalog()).ok()?;
             // Objects by their path under the job's source, so one name in two folders reads apart.
             let labels: Vec<String> = t.objects.iter().map(|o| ws.object_label(&job, o)).collect();
             Some((t, labels))
@@ -46,22 +47,22 @@ pub fn Timeline() -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="timeline-title">
-            <h2 id="timeline-title">"Timeline"</h2>
+            <h2 id="timeline-title">{t("Timeline")}</h2>
             {move || match timeline() {
-                Some((t, labels)) if !t.runs.is_empty() || !t.objects.is_empty() => {
+                Some((tl, labels)) if !tl.runs.is_empty() || !tl.objects.is_empty() => {
                     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
                     let left = (longest as f64 * CHAR + PAD).clamp(LEFT, LEFT_MAX);
                     let fits = ((LEFT_MAX - PAD) / CHAR) as usize;
-                    let width = left + COL * t.runs.len().max(1) as f64 + 20.0;
-                    let height = TOP + ROW * t.objects.len().max(1) as f64 + 10.0;
+                    let width = left + COL * tl.runs.len().max(1) as f64 + 20.0;
+                    let height = TOP + ROW * tl.objects.len().max(1) as f64 + 10.0;
                     // Between the runs before and after an instant: where an event or a write stands.
-                    let column_edge = |at| left + COL * t.runs_before(at) as f64 - 6.0;
+                    let column_edge = |at| left + COL * tl.runs_before(at) as f64 - 6.0;
                     view! {
                         <div class="timeline-scroll">
                         <svg class="timeline" id="timeline" viewBox=format!("0 0 {width} {height}") width=width height=height
-                            role="img" aria-label="Runs against source objects">
-                            {t.objects.iter().enumerate().map(|(i, o)| {
-                                let deleted = t.deleted.contains(&i);
+                            role="img" aria-label=t("Runs against source objects")>
+                            {tl.objects.iter().enumerate().map(|(i, o)| {
+                                let deleted = tl.deleted.contains(&i);
                                 let label = &labels[i];
                                 let count = label.chars().count();
                                 let name = if count > fits {
@@ -70,49 +71,55 @@ pub fn Timeline() -> impl IntoView {
                                     label.clone()
                                 };
                                 view! {
-                                    <text x="4" y=TOP + ROW * i as f64 + 22.0 class="tl-label" class:tl-deleted=deleted>
-                                        <title>{if deleted { format!("{o} (deleted)") } else { o.clone() }}</title>
+                                    <text x="4" y=TOP + ROW * i as f64 + 22.0 class="tl-label" class:tl-deleted=deleted translate="no">
+                                        <title>{if deleted { tf("{object} (deleted)", &[("object", o)]) } else { o.clone() }}</title>
                                         {name}
                                     </text>
                                 }
                             }).collect_view()}
-                            {t.runs.iter().enumerate().map(|(i, r)| view! {
+                            {tl.runs.iter().enumerate().map(|(i, r)| view! {
                                 <text x=left + COL * i as f64 + 8.0 y="20" class="tl-run">
                                     <title>{format!("{} {}", r.run_id, r.state.as_str())}</title>
-                                    {format!("run {}", i + 1)}
+                                    {tf("run {n}", &[("n", &(i + 1))])}
                                 </text>
-                                <text x=left + COL * i as f64 + 8.0 y="38" class="tl-time">{clock_time(r.started_on)}</text>
+                                <text x=left + COL * i as f64 + 8.0 y="38" class="tl-time" translate="no">{clock_time(r.started_on)}</text>
                             }).collect_view()}
                             // A reset or a rewind: a dashed line between the runs before and after it.
-                            {t.events.iter().map(|(at, label)| {
+                            {tl.events.iter().map(|(at, label)| {
                                 let x = column_edge(*at);
                                 view! {
                                     <line x1=x x2=x y1="44" y2=height - 4.0 class="tl-event">
-                                        <title>{format!("{label} at {}", iso8601(*at))}</title>
+                                        <title>{tf("{event} at {time}", &[("event", label), ("time", &iso8601(*at))])}</title>
                                     </line>
                                     <text x=x + 3.0 y="56" class="tl-event-label">{label.clone()}</text>
                                 }
                             }).collect_view()}
                             // Each object's last write: a small diamond where it stands among the runs.
-                            {t.writes.iter().map(|w| {
+                            {tl.writes.iter().map(|w| {
                                 let (x, y) = (column_edge(w.at), TOP + ROW * w.object as f64 + 14.0);
+                                let time = iso8601(w.at);
                                 let (class, what) = match w.change {
-                                    ObjectChange::Uploaded => ("tl-write uploaded", "uploaded"),
-                                    ObjectChange::Overwritten => ("tl-write overwritten", "overwritten"),
+                                    ObjectChange::Uploaded => ("tl-write uploaded", tf("uploaded at {time}", &[("time", &time)])),
+                                    ObjectChange::Overwritten => {
+                                        ("tl-write overwritten", tf("overwritten at {time}", &[("time", &time)]))
+                                    }
                                 };
                                 view! {
                                     <path d=format!("M {x} {} l 6 6 l -6 6 l -6 -6 z", y - 6.0) class=class>
-                                        <title>{format!("{what} at {}", iso8601(w.at))}</title>
+                                        <title>{what}</title>
                                     </path>
                                 }
                             }).collect_view()}
-                            {t.marks.iter().map(|m| {
+                            {tl.marks.iter().map(|m| {
                                 let (x, y) = (left + COL * m.run as f64 + 8.0, TOP + ROW * m.object as f64 + 4.0);
                                 let class = format!("mark {}", m.kind.as_str().replace('-', ""));
-                                let run_id = t.runs[m.run].run_id.clone();
-                                let object = t.objects[m.object].clone();
+                                let run_id = tl.runs[m.run].run_id.clone();
+                                let object = tl.objects[m.object].clone();
                                 let name = labels[m.object].clone();
-                                let title = format!("run {}: {} {name}: click to see the rows it wrote", m.run + 1, m.kind.as_str());
+                                let title = tf(
+                                    "run {n}: {verdict} {object}: click to see the rows it wrote",
+                                    &[("n", &(m.run + 1)), ("verdict", &verdict_word(m.kind)), ("object", &name)],
+                                );
                                 let (r, o) = (run_id.clone(), object.clone());
                                 let label = title.clone();
                                 let lit = move || picked(&r, &o);
@@ -128,17 +135,17 @@ pub fn Timeline() -> impl IntoView {
                         </svg>
                         </div>
                         <p class="legend">
-                            <span class="mark-key read">"read"</span>
-                            <span class="mark-key reread">"re-read"</span>
-                            <span class="mark-key skipped">"skipped"</span>
-                            <span class="mark-key deferred">"deferred"</span>
-                            <span class="mark-key failed">"failed"</span>
-                            <span class="write-key">"◆ uploaded / overwritten"</span>
-                            {t.events.iter().map(|(_, label)| view! { <span class="event">{label.clone()}</span> }).collect_view()}
+                            <span class="mark-key read">{t("read")}</span>
+                            <span class="mark-key reread">{t("re-read")}</span>
+                            <span class="mark-key skipped">{t("skipped")}</span>
+                            <span class="mark-key deferred">{t("deferred")}</span>
+                            <span class="mark-key failed">{t("failed")}</span>
+                            <span class="write-key">"◆ " {t("uploaded / overwritten")}</span>
+                            {tl.events.iter().map(|(_, label)| view! { <span class="event">{label.clone()}</span> }).collect_view()}
                         </p>
                     }.into_any()
                 }
-                _ => view! { <p class="empty">"Runs will appear here."</p> }.into_any(),
+                _ => view! { <p class="empty">{t("Runs will appear here.")}</p> }.into_any(),
             }}
         </section>
     }
@@ -147,6 +154,17 @@ pub fn Timeline() -> impl IntoView {
 /// `HH:MM:SS` of an instant on the virtual clock: runs of one story share the day.
 fn clock_time(at: gluelab_core::model::clock::Millis) -> String {
     iso8601(at).get(11..19).unwrap_or_default().to_string()
+}
+
+/// What a run did to an object, in a word (as the legend says it).
+fn verdict_word(kind: VerdictKind) -> &'static str {
+    match kind {
+        VerdictKind::Read => t("read"),
+        VerdictKind::ReRead => t("re-read"),
+        VerdictKind::Skipped => t("skipped"),
+        VerdictKind::Deferred => t("deferred"),
+        VerdictKind::Failed => t("failed"),
+    }
 }
 
 fn symbol(kind: VerdictKind) -> &'static str {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::examples::{open_example, start_empty};
 use crate::exercise::use_exercises;
-use crate::i18n;
+use crate::i18n::{self, marked, t, tf, unmarked};
 use crate::presenter::use_preferences;
 use crate::share::ShareMenu;
 use crate::shortcuts::use_overlays;
@@ -29,43 +29,43 @@ pub fn TopBar() -> impl IntoView {
     let preferences = use_preferences();
     let dark = preferences.dark;
     let save_note = move || match studio.save_status.get() {
-        SaveStatus::Opening => ("save-status", "opening…".to_string()),
-        SaveStatus::Saving => ("save-status", "saving…".to_string()),
+        SaveStatus::Opening => ("save-status", t("opening…").to_string()),
+        SaveStatus::Saving => ("save-status", t("saving…").to_string()),
         SaveStatus::Saved(bytes) => (
             "save-status",
-            format!("saved in this browser · {}", human_size(bytes as u64)),
+            tf("saved in this browser · {size}", &[("size", &human_size(bytes as u64))]),
         ),
         SaveStatus::NotSaved(why) => ("save-status unsaved", why),
     };
     view! {
         <header class="topbar">
             <h1>"gluelab"</h1>
-            <p class="tagline full-only">"AWS Glue job bookmarks, in your browser"</p>
+            <p class="tagline full-only">{t("AWS Glue job bookmarks, in your browser")}</p>
             <div class="spacer"></div>
-            <span class="clock" title="The virtual clock: every action happens at a deterministic instant">
-                <span class="clock-label">"Clock "</span>
-                <span class="mono" id="clock-now">
+            <span class="clock" title=t("The virtual clock: every action happens at a deterministic instant")>
+                <span class="clock-label">{t("Clock")} " "</span>
+                <span class="mono" id="clock-now" translate="no">
                     // The presenter view shows the time of day only: one story shares the day.
                     <span class="clock-date">{move || now().get(..11).unwrap_or_default().to_string()}</span>
                     {move || now().get(11..).unwrap_or_default().to_string()}
                 </span>
             </span>
-            <button class="btn secondary" id="pass-15m" on:click=pass_15_minutes>"15 minutes pass"</button>
+            <button class="btn secondary" id="pass-15m" on:click=pass_15_minutes>{t("15 minutes pass")}</button>
             <button class="btn secondary" id="undo" on:click=move |_| studio.undo() disabled=move || !studio.can_undo()
                 aria-keyshortcuts="Z Control+Z"
-                title=move || if studio.can_undo() { "Undo (z)" } else { "Undo (z): nothing to undo yet" }>
-                "Undo"
+                title=move || if studio.can_undo() { t("Undo (z)") } else { t("Undo (z): nothing to undo yet") }>
+                {t("Undo")}
             </button>
             <button class="btn secondary" id="redo" on:click=move |_| studio.redo() disabled=move || !studio.can_redo()
                 aria-keyshortcuts="Shift+Z Control+Shift+Z Control+Y"
-                title=move || if studio.can_redo() { "Redo (Shift+Z)" } else { "Redo (Shift+Z): nothing undone to redo" }>
-                "Redo"
+                title=move || if studio.can_redo() { t("Redo (Shift+Z)") } else { t("Redo (Shift+Z): nothing undone to redo") }>
+                {t("Redo")}
             </button>
             <button class="btn secondary" id="open-examples" on:click=move |_| overlays.examples.set(true)
-                aria-keyshortcuts="E" title="Examples with a guided tour (e)">"Examples"</button>
+                aria-keyshortcuts="E" title=t("Examples with a guided tour (e)")>{t("Examples")}</button>
             <select
                 class="select full-only"
-                aria-label="Load a workspace"
+                aria-label=t("Load a workspace")
                 on:change:target=move |ev| {
                     match ev.target().value().as_str() {
                         "" => {}
@@ -76,31 +76,40 @@ pub fn TopBar() -> impl IntoView {
                     ev.target().set_value("");
                 }
             >
-                <option value="">"Load…"</option>
-                <option value="demo">"Seed article demo"</option>
+                <option value="">{t("Load…")}</option>
+                <option value="demo">{t("Seed article demo")}</option>
                 {examples::examples().into_iter().filter(|e| e.id != "seed").map(|e| view! {
-                    <option value=e.id title=e.summary>{e.title}</option>
+                    <option value=e.id title=unmarked(t(e.summary)) translate=verbatim(e.title, e.summary)>{unmarked(t(e.title))}</option>
                 }).collect_view()}
-                <option value="empty">"Empty workspace"</option>
+                <option value="empty">{t("Empty workspace")}</option>
             </select>
             <div class="full-only share-slot"><ShareMenu/></div>
             <span class=move || format!("{} full-only", save_note().0) id="save-status"
-                title="The workspace is kept in this browser's IndexedDB, and survives a reload">
-                {move || save_note().1}
+                title=t("The workspace is kept in this browser's IndexedDB, and survives a reload")>
+                {move || marked(&save_note().1)}
             </span>
             <button class="btn secondary full-only" id="show-shortcuts" aria-keyshortcuts="?"
-                on:click=move |_| overlays.help.update(|h| *h = !*h) title="Keyboard shortcuts (?)">"?"</button>
+                on:click=move |_| overlays.help.update(|h| *h = !*h) title=t("Keyboard shortcuts (?)")>"?"</button>
             <LanguageSwitch/>
-            <button class="btn secondary" aria-label="Toggle dark theme" on:click=move |_| dark.update(|d| *d = !*d)>
+            <button class="btn secondary" aria-label=t("Toggle dark theme") on:click=move |_| dark.update(|d| *d = !*d)>
                 {move || if dark.get() { "☀" } else { "☾" }}
             </button>
             <button class="btn secondary" id="present" aria-keyshortcuts="P"
                 aria-pressed=move || if preferences.present.get() { "true" } else { "false" }
-                title="Presenter view, for a projector: large text and the story pinned on screen (p)"
+                title=t("Presenter view, for a projector: large text and the story pinned on screen (p)")
                 on:click=move |_| preferences.toggle_present()>
-                {move || if preferences.present.get() { "Exit presenter" } else { "Present" }}
+                {move || if preferences.present.get() { t("Exit presenter") } else { t("Present") }}
             </button>
         </header>
+    }
+}
+
+/// An example's `<option>` (its title, its summary as the tooltip) is kept from translators when
+/// either holds a `backticked` name ([`marked`]): an attribute cannot mark a part of itself.
+fn verbatim(title: &str, summary: &str) -> &'static str {
+    match t(title).contains('`') || t(summary).contains('`') {
+        true => "no",
+        false => "yes",
     }
 }
 

@@ -11,6 +11,8 @@ use gluelab_core::model::run::RunState;
 use gluelab_core::views::short_run_id;
 use leptos::prelude::*;
 
+use crate::i18n::marked;
+use crate::i18n::{t, tf};
 use crate::presenter::spotlight;
 use crate::runner;
 use crate::state::{use_studio, Notice, Studio};
@@ -186,7 +188,9 @@ impl Tour {
             studio.selected_run.set(None); // the panels show the latest run: this one
             run_id.map(Outcome::Run)
         } else {
-            studio.act(|ws| ws.apply_tour_step(job, &action)).map(Outcome::Done)
+            studio
+                .act(|ws| ws.apply_tour_step(crate::i18n::catalog(), job, &action))
+                .map(Outcome::Done)
         };
         if let Some(outcome) = outcome {
             match outcome {
@@ -241,10 +245,10 @@ pub fn TourPanel() -> impl IntoView {
         let total = active.steps.len();
         let done = active.next >= total;
         let (title, say) = match active.steps.get(active.next) {
-            Some(step) => (step.title.clone(), step.say.clone()),
+            Some(step) => (t(&step.title).to_string(), t(&step.say).to_string()),
             None => (
-                "Tour complete".to_string(),
-                "Every step is done: explore the panels, or pick another example.".to_string(),
+                t("Tour complete").to_string(),
+                t("Every step is done: explore the panels, or pick another example.").to_string(),
             ),
         };
         let outcome = active.outcome.map(|outcome| match outcome {
@@ -254,47 +258,61 @@ pub fn TourPanel() -> impl IntoView {
                     .in_flight
                     .with(|f| f.as_ref().is_some_and(|f| f.run_id == run_id)) =>
             {
-                format!("… run {} RUNNING: the worker is on it", short_run_id(&run_id))
+                tf(
+                    "… run {run} RUNNING: the worker is on it",
+                    &[("run", &short_run_id(&run_id))],
+                )
             }
             // A stopped run did not do the step: say how to do it again.
             Outcome::Run(run_id) => studio
                 .workspace
-                .with(|ws| Ok::<_, gluelab_core::Error>((ws.run_outcome(&run_id)?, ws.run(&run_id)?.state)))
+                .with(|ws| {
+                    Ok::<_, gluelab_core::Error>((
+                        ws.run_outcome(crate::i18n::catalog(), &run_id)?,
+                        ws.run(&run_id)?.state,
+                    ))
+                })
                 .map_or_else(
                     |e| e.to_string(),
                     |(text, state)| match state {
-                        RunState::Stopped => format!("■ {text}: Back undoes it, then Do it runs the step again"),
+                        RunState::Stopped => tf(
+                            "■ {text}: Back undoes it, then Do it runs the step again",
+                            &[("text", &text)],
+                        ),
                         _ => format!("✓ {text}"),
                     },
                 ),
         });
         let running = studio.in_flight.with(Option::is_some);
         let progress = if done {
-            format!("{total} of {total} done")
+            tf("{total} of {total} done", &[("total", &total)])
         } else {
-            format!("Step {} of {total}", active.next + 1)
+            tf(
+                "Step {step} of {total}",
+                &[("step", &(active.next + 1)), ("total", &total)],
+            )
         };
         Some(view! {
-            <aside class="tour" id="tour" aria-label="Guided tour" aria-live="polite">
+            <aside class="tour" id="tour" aria-label=t("Guided tour") aria-live="polite">
                 <div class="tour-head">
-                    <span class="tour-example">"Tour · " {active.example.title}</span>
+                    <span class="tour-example">{marked(&tf("Tour · {title}", &[("title", &t(active.example.title))]))}</span>
                     <span class="tour-progress" id="tour-progress">{progress}</span>
                     <crate::share::StepLink/>
-                    <button class="link" id="tour-close" on:click=move |_| tour.close() aria-label="Close the tour">"×"</button>
+                    <button class="link" id="tour-close" on:click=move |_| tour.close() aria-label=t("Close the tour")>"×"</button>
                 </div>
                 <div class="tour-body">
                     <div class="tour-text">
-                        <h2 class="tour-title" id="tour-step-title">{title}</h2>
-                        <p class="tour-say" id="tour-say">{say}</p>
-                        {outcome.map(|o| view! { <p class="tour-outcome" id="tour-outcome">{o}</p> })}
+                        <h2 class="tour-title" id="tour-step-title">{marked(&title)}</h2>
+                        <p class="tour-say" id="tour-say">{marked(&say)}</p>
+                        {outcome.map(|o| view! { <p class="tour-outcome" id="tour-outcome">{marked(&o)}</p> })}
                     </div>
                     <div class="tour-buttons">
                         <button class="btn secondary" id="tour-back" aria-keyshortcuts="B"
-                            title="Back: undo the last step (b)"
-                            disabled=active.next == 0 || running on:click=move |_| tour.back(studio)>"Back"</button>
+                            title=t("Back: undo the last step (b)")
+                            disabled=active.next == 0 || running on:click=move |_| tour.back(studio)>{t("Back")}</button>
                         <button class="btn primary" id="tour-next" aria-keyshortcuts="N"
-                            title="Do this step (n)"
-                            disabled=done || running on:click=move |_| tour.step(studio)>"Do it"</button>
+                            title=t("Do this step (n)")
+                            disabled=done || running on:click=move |_| tour.step(studio)>{t("Do it")}</button>
                     </div>
                 </div>
             </aside>

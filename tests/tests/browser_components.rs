@@ -440,7 +440,7 @@ async fn timeline_draws_one_mark_per_core_mark_with_its_kind() {
     settle().await;
 
     let check = |ws: &Workspace| {
-        let timeline = ws.timeline(JOB).unwrap();
+        let timeline = ws.timeline(JOB, &gluelab_core::i18n::Catalog::english()).unwrap();
         let marks = page.all("svg#timeline rect");
         assert_eq!(marks.len(), timeline.marks.len());
         for (rect, mark) in marks.iter().zip(&timeline.marks) {
@@ -567,7 +567,7 @@ async fn runs_panel_lists_each_run_and_a_click_explains_it() {
                 .unwrap()
                 .unwrap()
                 .get_attribute("title"),
-            Some(r.row_flow().join("\n"))
+            Some(r.row_flow(&gluelab_core::i18n::Catalog::english()).join("\n"))
         );
         assert_eq!(texts[7], r.error_records.len().to_string());
     }
@@ -638,7 +638,7 @@ async fn job_editor_shows_cores_filter_error_next_to_the_field_until_it_is_fixed
         job.plan.transforms.push(Step::new(Transform::Filter {
             predicate: predicate.into(),
         }));
-        let problems = ws.validate_job(&job);
+        let problems = ws.validate_job(&job, &gluelab_core::i18n::Catalog::english());
         let here: Vec<String> = problems
             .iter()
             .filter(|p| p.field == field)
@@ -736,7 +736,7 @@ async fn job_editor_lists_an_extra_py_files_zip_that_breaks_a_packaging_rule() {
         .map(|e| e.text_content().unwrap())
         .collect();
     let core_says: Vec<String> = ws
-        .validate_job(ws.job(JOB).unwrap())
+        .validate_job(ws.job(JOB).unwrap(), &gluelab_core::i18n::Catalog::english())
         .iter()
         .map(|p| format!("{}: {}", p.field, p.message))
         .collect();
@@ -858,7 +858,10 @@ async fn an_empty_workspace_shows_empty_states_until_one_with_runs_is_loaded() {
     assert_eq!(page.all("tr.run-row").len(), ws.runs_of(JOB).count());
     assert_eq!(
         page.all("svg#timeline rect").len(),
-        ws.timeline(JOB).unwrap().marks.len()
+        ws.timeline(JOB, &gluelab_core::i18n::Catalog::english())
+            .unwrap()
+            .marks
+            .len()
     );
     assert!(page.text(".run-title").contains(&short_run_id(&run2)));
     assert_eq!(page.text("#bookmark-json"), bookmark_json(&ws));
@@ -874,7 +877,8 @@ async fn sink_panel_lists_each_sink_of_a_relationalize_job_on_its_tab_and_badges
     let mut ws = demo::examples::load(id).unwrap();
     let job = ws.jobs().next().unwrap().name.clone();
     for step in demo::examples::tour(id).unwrap() {
-        ws.apply_tour_step(&job, &step.action).unwrap();
+        ws.apply_tour_step(&gluelab_core::i18n::Catalog::english(), &job, &step.action)
+            .unwrap();
     }
     let studio = Studio::new(ws.clone());
     let page = mount(studio, || view! { <SinkPanel/> });

@@ -2,7 +2,8 @@
 //!
 //! Messages are the English text written `t("...")` / `tf("...", ...)` in `app/src` and
 //! `catalog.t("...")` / `catalog.tf("...", ...)` in `core/src` (see `core/src/i18n.rs`), plus
-//! the shipped examples' texts, which core's data holds and the app shows through `t`.
+//! the shipped examples' texts and the editor's transform labels, which core's data holds and
+//! the app shows through `t`.
 //! `app/locales/ja.json` must hold the app's, `core/locales/ja.json` core's, each with the same
 //! `{name}` placeholders as its English.
 #![cfg(not(target_arch = "wasm32"))]
@@ -114,6 +115,11 @@ fn core_data_ids() -> BTreeMap<String, String> {
         for (n, step) in examples::tour(example.id).unwrap().iter().enumerate() {
             add(&step.title, format!("tour {} step {}", example.id, n + 1));
             add(&step.say, format!("tour {} step {}", example.id, n + 1));
+        }
+    }
+    for kind in gluelab_core::transform::catalogue::CATALOGUE {
+        if kind.label != kind.name {
+            add(kind.label, format!("transform catalogue {}", kind.name));
         }
     }
     for challenge in exercises::challenges() {

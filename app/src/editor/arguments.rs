@@ -6,6 +6,8 @@ use leptos::prelude::*;
 
 use super::fields::{error_id, input_id, CheckField, FieldError, ListField, SelectField};
 use super::Editor;
+use crate::i18n::marked;
+use crate::i18n::{t, tf};
 
 const BOOKMARK_OPTION: &str = "--job-bookmark-option";
 
@@ -28,10 +30,10 @@ pub fn Arguments() -> impl IntoView {
     };
     let option_note = move || match option.get().parse() {
         Ok(BookmarkOption::Enable) => None,
-        Ok(BookmarkOption::Pause) => Some("Paused: runs read after the bookmark but never move it."),
-        _ => Some("Bookmarks disabled: every run reads every source in full."),
+        Ok(BookmarkOption::Pause) => Some(t("Paused: runs read after the bookmark but never move it.")),
+        _ => Some(t("Bookmarks disabled: every run reads every source in full.")),
     };
-    let choices = [("", "not set (job-bookmark-disable)")]
+    let choices = [("", t("not set (`job-bookmark-disable`)"))]
         .into_iter()
         .chain(BookmarkOption::ALL.map(|o| (o.as_str(), o.as_str())))
         .collect::<Vec<_>>();
@@ -47,23 +49,23 @@ pub fn Arguments() -> impl IntoView {
     };
     view! {
         <section class="editor-section" aria-labelledby="ed-args">
-            <h3 id="ed-args">"Arguments and commit"</h3>
+            <h3 id="ed-args">{t("Arguments and commit")}</h3>
             <div class="grid">
-                <SelectField label="Default --job-bookmark-option" field=format!("default_arguments.{BOOKMARK_OPTION}")
+                <SelectField label=t("Default `--job-bookmark-option`") field=format!("default_arguments.{BOOKMARK_OPTION}")
                     choices=choices value=option set=set_option/>
-                <ListField label="Required arguments (getResolvedOptions)" field="required_arguments"
+                <ListField label=t("Required arguments (`getResolvedOptions`)") field="required_arguments"
                     value=Signal::derive(move || editor.draft.with(|d| d.plan.required_arguments.clone()))
                     set={move |v: Vec<String>| editor.edit(|d| d.plan.required_arguments = v)}/>
             </div>
             {move || option_note().map(|t| view! { <p class="field-hint">{t}</p> })}
-            <CheckField label="The script calls job.commit()" id="f-commits" value=commits
+            <CheckField label=t("The script calls `job.commit()`") id="f-commits" value=commits
                 set=move |on: bool| editor.edit(|d| d.plan.commits = on)/>
             {move || (!commits.get()).then(|| view! {
-                <p class="field-hint warn-text">"Without job.commit() no bookmark is ever saved: every run reads everything again."</p>
+                <p class="field-hint warn-text">{marked(t("Without `job.commit()` no bookmark is ever saved: every run reads everything again."))}</p>
             })}
             <table class="rule-table args">
-                <caption class="visually-hidden">"Default arguments"</caption>
-                <thead><tr><th>"argument"</th><th>"default value"</th><th></th></tr></thead>
+                <caption class="visually-hidden">{t("Default arguments")}</caption>
+                <thead><tr><th>{t("argument")}</th><th>{t("default value")}</th><th></th></tr></thead>
                 <tbody>
                     <For each=keys key=|k| k.clone() children=move |key| view! { <ArgumentRow key=key/> }/>
                 </tbody>
@@ -105,13 +107,13 @@ fn ArgumentRow(key: String) -> impl IntoView {
     };
     view! {
         <tr>
-            <td class="mono">{key.clone()}</td>
+            <td class="mono" translate="no">{key.clone()}</td>
             <td>
-                <input type="text" class="input mono" id=input_id(&field) aria-label=format!("Value of {key}")
+                <input type="text" class="input mono" id=input_id(&field) aria-label=tf("Value of {key}", &[("key", &key)])
                     aria-describedby=error_id(&field) prop:value=value on:input:target=move |ev| set(ev.target().value())/>
                 <FieldError field=field/>
             </td>
-            <td><button class="btn secondary small" aria-label=format!("Remove {key}") on:click=remove>"×"</button></td>
+            <td><button class="btn secondary small" aria-label=tf("Remove {key}", &[("key", &key)]) on:click=remove>"×"</button></td>
         </tr>
     }
 }
@@ -136,13 +138,13 @@ fn NewArgument() -> impl IntoView {
     };
     view! {
         <div class="row">
-            <label class="visually-hidden" for="new-arg-key">"New argument name"</label>
+            <label class="visually-hidden" for="new-arg-key">{t("New argument name")}</label>
             <input type="text" class="input mono" id="new-arg-key" placeholder="--tenant_id"
                 prop:value=move || key.get() on:input:target=move |ev| key.set(ev.target().value())/>
-            <label class="visually-hidden" for="new-arg-value">"New argument value"</label>
-            <input type="text" class="input mono" id="new-arg-value" placeholder="value"
+            <label class="visually-hidden" for="new-arg-value">{t("New argument value")}</label>
+            <input type="text" class="input mono" id="new-arg-value" placeholder=t("value")
                 prop:value=move || value.get() on:input:target=move |ev| value.set(ev.target().value())/>
-            <button class="btn secondary small" id="add-argument" on:click=add>"+ Add argument"</button>
+            <button class="btn secondary small" id="add-argument" on:click=add>{t("+ Add argument")}</button>
         </div>
     }
 }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::preview::Previews;
 use super::Editor;
+use crate::i18n::{t, tf};
 
 #[component]
 pub fn ColumnPicker(i: usize) -> impl IntoView {
@@ -25,26 +26,27 @@ pub fn ColumnPicker(i: usize) -> impl IntoView {
                         s.transform.use_column(&n, &t);
                     });
                     view! {
-                        <button type="button" class="chip column-chip mono" title=format!("{name}: {glue_type} (click to use it in this step)")
-                            on:click=pick>{name.clone()} <span class="muted">{glue_type.clone()}</span></button>
+                        <button type="button" class="chip column-chip mono"
+                            title=tf("{name}: {glue_type} (click to use it in this step)", &[("name", &name), ("glue_type", &glue_type)])
+                            on:click=pick><span translate="no">{name.clone()}</span> <span class="muted" translate="no">{glue_type.clone()}</span></button>
                     }
                 })
                 .collect_view()
                 .into_any(),
-            Some(_) => view! { <span class="muted">"no columns"</span> }.into_any(),
+            Some(_) => view! { <span class="muted">{t("no columns")}</span> }.into_any(),
             None => match previews.columns_missing_reason() {
-                Some(why) => view! { <span class="muted">"Not read: " {why}</span> }.into_any(),
-                None if previews.is_live() => view! { <span class="muted">"Reading the sources…"</span> }.into_any(),
+                Some(why) => view! { <span class="muted">{tf("Not read: {why}", &[("why", &why)])}</span> }.into_any(),
+                None if previews.is_live() => view! { <span class="muted">{t("Reading the sources…")}</span> }.into_any(),
                 None => view! {
-                    <button type="button" class="link" on:click=move |_| previews.refresh()>"Read the columns from the sources"</button>
+                    <button type="button" class="link" on:click=move |_| previews.refresh()>{t("Read the columns from the sources")}</button>
                 }
                 .into_any(),
             },
         };
         Some(view! {
             <div class="column-picker" id=format!("step-{i}-columns") role="group"
-                aria-label=format!("Columns going into step {} (click to use one)", i + 1)>
-                <span class="column-picker-label">"Columns here:"</span>
+                aria-label=tf("Columns going into step {step} (click to use one)", &[("step", &(i + 1))])>
+                <span class="column-picker-label">{t("Columns here:")}</span>
                 {chips}
             </div>
         })

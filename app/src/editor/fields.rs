@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::Editor;
+use crate::i18n::{marked, t, unmarked};
 
 /// `sources[0].path` → `sources-0-path`: a path as an HTML id.
 pub fn slug(field: &str) -> String {
@@ -73,12 +74,12 @@ pub fn TextField(
     };
     view! {
         <div class="field">
-            <label for=id.clone()>{label}</label>
+            <label for=id.clone()>{marked(&label)}</label>
             <input type="text" class="input mono" id=id spellcheck="false" placeholder=placeholder
                 aria-describedby=described aria-invalid=move || if invalid() { "true" } else { "false" }
                 prop:value=move || value.get()
                 on:input:target=move |ev| set.run(ev.target().value())/>
-            {move || hint.and_then(|h| h.get()).map(|text| view! { <p class="field-hint" id=hint_id.clone()>{text}</p> })}
+            {move || hint.and_then(|h| h.get()).map(|text| view! { <p class="field-hint" id=hint_id.clone()>{marked(&text)}</p> })}
             <FieldError field=field/>
         </div>
     }
@@ -104,13 +105,13 @@ pub fn ListField(
         move || editor.problem(&field).is_some()
     };
     let (how, joiner) = if spaced {
-        (" (space-separated)", " ")
+        (t(" (space-separated)"), " ")
     } else {
-        (" (comma-separated)", ", ")
+        (t(" (comma-separated)"), ", ")
     };
     view! {
         <div class="field">
-            <label for=id.clone()>{label} <span class="muted">{how}</span></label>
+            <label for=id.clone()>{marked(&label)} <span class="muted">{how}</span></label>
             <input type="text" class="input mono" id=id spellcheck="false" placeholder=placeholder
                 aria-describedby=err aria-invalid=move || if invalid() { "true" } else { "false" }
                 prop:value=move || value.get().join(joiner)
@@ -143,7 +144,7 @@ pub fn NumberField(
 ) -> impl IntoView {
     view! {
         <div class="field narrow">
-            <label for=id.clone()>{label}</label>
+            <label for=id.clone()>{marked(&label)}</label>
             <input type="number" min="0" step="1" class="input mono" id=id placeholder=placeholder
                 prop:value=move || value.get().map(|v| v.to_string()).unwrap_or_default()
                 on:change:target=move |ev| set.run(ev.target().value().trim().parse().ok())/>
@@ -151,7 +152,8 @@ pub fn NumberField(
     }
 }
 
-/// A `<select>` over fixed choices `(value, label)`.
+/// A `<select>` over fixed choices `(value, label)`. A label that is its value (a Glue value
+/// such as `PERMISSIVE`) or holds a `backticked` name is kept from translators.
 #[component]
 pub fn SelectField(
     #[prop(into)] label: String,
@@ -163,12 +165,13 @@ pub fn SelectField(
     let (id, err) = (input_id(&field), error_id(&field));
     view! {
         <div class="field">
-            <label for=id.clone()>{label}</label>
+            <label for=id.clone()>{marked(&label)}</label>
             <select class="select" id=id aria-describedby=err
                 prop:value=move || value.get()
                 on:change:target=move |ev| set.run(ev.target().value())>
-                {choices.into_iter().map(|(v, text)| view! {
-                    <option value=v selected=move || value.get() == v>{text}</option>
+                {choices.into_iter().map(|(v, text)| {
+                    let verbatim = if text == v || text.contains('`') { "no" } else { "yes" };
+                    view! { <option value=v translate=verbatim selected=move || value.get() == v>{unmarked(text)}</option> }
                 }).collect_view()}
             </select>
             <FieldError field=field/>
@@ -188,7 +191,7 @@ pub fn CheckField(
         <label class="check">
             <input type="checkbox" id=id prop:checked=move || value.get()
                 on:change:target=move |ev| set.run(ev.target().checked())/>
-            " " {label}
+            " " {marked(&label)}
         </label>
     }
 }

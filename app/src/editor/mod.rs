@@ -25,6 +25,7 @@ use leptos::html::Dialog;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::i18n::{t, tf};
 use crate::state::{use_studio, Notice, Studio};
 
 /// The editor's shared state, handed to its sections through context.
@@ -39,7 +40,9 @@ pub struct Editor {
 
 impl Editor {
     fn new(studio: Studio, draft: RwSignal<JobDefinition>) -> Self {
-        let problems = Memo::new(move |_| draft.with(|job| studio.workspace.with(|ws| ws.validate_job(job))));
+        let problems = Memo::new(move |_| {
+            draft.with(|job| studio.workspace.with(|ws| ws.validate_job(job, crate::i18n::catalog())))
+        });
         Self {
             draft,
             editing_step: RwSignal::new(None),
@@ -163,23 +166,24 @@ pub fn JobEditor(draft: RwSignal<JobDefinition>, #[prop(into)] on_close: Callbac
             .filter(|p| p.severity == Severity::Error)
             .count();
         if count > 0 {
-            status.set(Some(Err(format!(
-                "Not saved: fix the {count} problem(s) listed here first."
+            status.set(Some(Err(tf(
+                "Not saved: fix the {count} problem(s) listed here first.",
+                &[("count", &count)],
             ))));
             return;
         }
         let job = draft.get_untracked();
         let saved = studio.act(|ws| ws.save_job(job));
         status.set(Some(match (saved, studio.notice.get_untracked()) {
-            (Some(()), _) => Ok("Saved: the next run uses this definition (undo with Ctrl+Z).".into()),
-            (None, Some(Notice::Error(why))) => Err(format!("Not saved: {why}")),
-            (None, _) => Err("Not saved.".into()),
+            (Some(()), _) => Ok(t("Saved: the next run uses this definition (undo with Ctrl+Z).").into()),
+            (None, Some(Notice::Error(why))) => Err(tf("Not saved: {why}", &[("why", &why)])),
+            (None, _) => Err(t("Not saved.").into()),
         }));
     };
     let revert = move |_| {
         if let Some(job) = saved() {
             draft.set(job);
-            status.set(Some(Ok("Reverted to the saved job.".into())));
+            status.set(Some(Ok(t("Reverted to the saved job.").into())));
         }
     };
     // Keys typed in the editor are the editor's: the workbench's shortcuts (r runs the job,
@@ -189,12 +193,12 @@ pub fn JobEditor(draft: RwSignal<JobDefinition>, #[prop(into)] on_close: Callbac
         <dialog class="editor-dialog" node_ref=dialog aria-labelledby="editor-title"
             on:keydown=keep_keys on:close=move |_| on_close.run(())>
             <header class="editor-head">
-                <h2 id="editor-title">"Edit job " <span class="mono">{name}</span></h2>
-                <span class="muted small">"The name is read-only: Glue's UpdateJob cannot rename a job."</span>
+                <h2 id="editor-title">{t("Edit job ")} <span class="mono" translate="no">{name}</span></h2>
+                <span class="muted small">{crate::i18n::marked(t("The name is read-only: Glue's `UpdateJob` cannot rename a job."))}</span>
                 <span class="spacer"></span>
-                {move || dirty().then(|| view! { <span class="dirty" id="editor-dirty">"unsaved changes"</span> })}
+                {move || dirty().then(|| view! { <span class="dirty" id="editor-dirty">{t("unsaved changes")}</span> })}
                 <button class="btn secondary" id="editor-close" on:click=move |_| on_close.run(())
-                    title="Close (Escape); the draft is kept">"Close"</button>
+                    title=t("Close (Escape); the draft is kept")>{t("Close")}</button>
             </header>
             <div class="editor-body">
                 <div class="editor-form">
@@ -211,8 +215,8 @@ pub fn JobEditor(draft: RwSignal<JobDefinition>, #[prop(into)] on_close: Callbac
                     Ok(text) => view! { <span class="ok">{text}</span> }.into_any(),
                     Err(text) => view! { <span class="field-error">{text}</span> }.into_any(),
                 })}</p>
-                <button class="btn secondary" id="editor-revert" on:click=revert disabled=move || !dirty()>"Revert"</button>
-                <button class="btn primary" id="editor-save" on:click=save>"Save"</button>
+                <button class="btn secondary" id="editor-revert" on:click=revert disabled=move || !dirty()>{t("Revert")}</button>
+                <button class="btn primary" id="editor-save" on:click=save>{t("Save")}</button>
             </footer>
         </dialog>
     }
@@ -237,20 +241,24 @@ fn ProblemSummary() -> impl IntoView {
             (errors, p.len() - errors)
         })
     };
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("1 {word}")
-        } else {
-            format!("{n} {word}s")
-        }
+    let problems_text = |n: usize| match n {
+        1 => t("1 problem").to_string(),
+        n => tf("{n} problems", &[("n", &n)]),
+    };
+    let warnings_text = |n: usize| match n {
+        1 => t("1 warning").to_string(),
+        n => tf("{n} warnings", &[("n", &n)]),
     };
     view! {
         <details class="problems" id="editor-problems">
             <summary class=move || match counts() { (0, 0) => "", (0, _) => "warn", _ => "bad" }>{move || match counts() {
-                (0, 0) => "No problems: ready to save".to_string(),
-                (0, w) => format!("{}: the job runs, but look first", plural(w, "warning")),
-                (e, 0) => plural(e, "problem"),
-                (e, w) => format!("{} and {}", plural(e, "problem"), plural(w, "warning")),
+                (0, 0) => t("No problems: ready to save").to_string(),
+                (0, w) => tf("{warnings}: the job runs, but look first", &[("warnings", &warnings_text(w))]),
+                (e, 0) => problems_text(e),
+                (e, w) => tf(
+                    "{problems} and {warnings}",
+                    &[("problems", &problems_text(e)), ("warnings", &warnings_text(w))],
+                ),
             }}</summary>
             <ul>
                 {move || problems.get().into_iter().map(|p| {
@@ -258,7 +266,7 @@ fn ProblemSummary() -> impl IntoView {
                     let class = if p.severity == Severity::Warning { "warning" } else { "error" };
                     view! {
                         <li class=class>
-                            <button class="link mono" on:click=move |_| focus(&target)>{p.field.clone()}</button>
+                            <button class="link mono" translate="no" on:click=move |_| focus(&target)>{p.field.clone()}</button>
                             ": " {p.message.clone()}
                         </li>
                     }

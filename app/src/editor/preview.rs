@@ -17,6 +17,8 @@ use gluelab_core::views::StepPreview;
 use leptos::prelude::*;
 
 use super::Editor;
+use crate::i18n::marked;
+use crate::i18n::{t, tf};
 use crate::preview_worker;
 use crate::state::Studio;
 
@@ -97,9 +99,9 @@ impl Previews {
             let bytes = ws.draft_source_bytes(&draft);
             self.source_bytes.set_value(bytes);
             if bytes > PREVIEW_LIMIT_BYTES {
-                let text = format!(
-                    "Not previewed: the source holds {}, and a preview reads all of it at every change. Run the job instead.",
-                    human_size(bytes)
+                let text = tf(
+                    "Not previewed: the source holds {size}, and a preview reads all of it at every change. Run the job instead.",
+                    &[("size", &human_size(bytes))],
                 );
                 self.result.set(Some((draft, Outcome::Skipped(text))));
                 return;
@@ -124,7 +126,7 @@ impl Previews {
             return vec![];
         }
         self.result.with(|r| match r {
-            Some((_, Outcome::Ready(previews))) => preview_problems(previews),
+            Some((_, Outcome::Ready(previews))) => preview_problems(previews, crate::i18n::catalog()),
             _ => vec![],
         })
     }
@@ -146,7 +148,7 @@ impl Previews {
     pub fn columns_missing_reason(&self) -> Option<String> {
         self.result.with(|r| match r {
             Some((_, Outcome::Skipped(text))) | Some((_, Outcome::Failed(text))) => Some(text.clone()),
-            Some((_, Outcome::Ready(_))) => Some("an earlier step fails on the data (see above)".into()),
+            Some((_, Outcome::Ready(_))) => Some(t("an earlier step fails on the data (see above)").into()),
             None => None,
         })
     }
@@ -185,13 +187,13 @@ pub fn PreviewToggle(step: Option<usize>) -> impl IntoView {
         }
     };
     let label = match step {
-        None => "Preview rows read".to_string(),
-        Some(i) => format!("Preview after step {}", i + 1),
+        None => t("Preview rows read").to_string(),
+        Some(i) => tf("Preview after step {step}", &[("step", &(i + 1))]),
     };
     view! {
         <button class="btn secondary small preview-toggle" id=format!("{}-toggle", preview_id(step))
             aria-pressed=move || if on() { "true" } else { "false" } aria-controls=preview_id(step)
-            on:click=toggle>{move || if on() { "Hide preview" } else { "Preview" }}</button>
+            on:click=toggle>{move || if on() { t("Hide preview") } else { t("Preview") }}</button>
         <span class="visually-hidden">{label}</span>
     }
 }
@@ -213,25 +215,28 @@ pub fn StepPreviewView(step: Option<usize>) -> impl IntoView {
         }
         let stale = previews.is_stale();
         let content = match outcome {
-            None => view! { <p class="hint">"Reading the sources…"</p> }.into_any(),
-            Some(Outcome::Skipped(text)) | Some(Outcome::Failed(text)) => {
-                view! { <p class="field-error">"Preview: " {text}</p> }.into_any()
+            None => view! { <p class="hint">{t("Reading the sources…")}</p> }.into_any(),
+            Some(Outcome::Skipped(text)) => view! { <p class="field-error">{t("Preview: ")} {text}</p> }.into_any(),
+            Some(Outcome::Failed(text)) => {
+                view! { <p class="field-error">{t("Preview: ")} <span translate="no">{text}</span></p> }.into_any()
             }
             Some(Outcome::Ready(list)) => match list.into_iter().find(|p| p.step == step) {
                 Some(p) if p.failure.is_some() => view! { <StepFailure preview=p/> }.into_any(),
                 Some(p) => view! { <PreviewTable preview=p/> }.into_any(),
-                None => view! { <p class="hint">"Not previewed: an earlier step fails (see above)."</p> }.into_any(),
+                None => {
+                    view! { <p class="hint">{t("Not previewed: an earlier step fails (see above).")}</p> }.into_any()
+                }
             },
         };
         let note = stale.then(|| {
             if previews.source_bytes.get_value() > LIVE_LIMIT_BYTES {
                 view! {
-                    <p class="hint">"This preview is of an earlier draft. "
-                        <button class="link" on:click=move |_| previews.refresh()>"Refresh"</button></p>
+                    <p class="hint">{t("This preview is of an earlier draft. ")}
+                        <button class="link" on:click=move |_| previews.refresh()>{t("Refresh")}</button></p>
                 }
                 .into_any()
             } else {
-                view! { <p class="hint stale">"Updating…"</p> }.into_any()
+                view! { <p class="hint stale">{t("Updating…")}</p> }.into_any()
             }
         });
         Some(view! { {note} {content} }.into_any())
@@ -242,31 +247,38 @@ pub fn StepPreviewView(step: Option<usize>) -> impl IntoView {
 #[component]
 fn StepFailure(preview: StepPreview) -> impl IntoView {
     let what = match preview.step {
-        None => "Reading the sources fails".to_string(),
-        Some(i) => format!("Step {} ({}) fails on the data", i + 1, preview.name),
+        None => t("Reading the sources fails").to_string(),
+        Some(i) => tf(
+            "Step {step} (`{name}`) fails on the data",
+            &[("step", &(i + 1)), ("name", &preview.name)],
+        ),
     };
+    let what = marked(&what);
     view! {
-        <p class="field-error step-failure" role="alert">{what} ": " {preview.failure.unwrap_or_default()}</p>
+        <p class="field-error step-failure" role="alert">{what} ": "
+            <span translate="no">{preview.failure.unwrap_or_default()}</span></p>
     }
 }
 
 #[component]
 fn PreviewTable(preview: StepPreview) -> impl IntoView {
-    let summary = format!(
-        "{} row(s) · {} column(s){}",
-        preview.row_count,
-        preview.columns.len(),
-        if preview.row_count > preview.rows.len() {
-            format!(" · the first {} shown", preview.rows.len())
-        } else {
-            String::new()
-        }
-    );
+    let (rows, columns) = (preview.row_count, preview.columns.len());
+    let summary = if preview.row_count > preview.rows.len() {
+        tf(
+            "{rows} row(s) · {columns} column(s) · the first {shown} shown",
+            &[("rows", &rows), ("columns", &columns), ("shown", &preview.rows.len())],
+        )
+    } else {
+        tf(
+            "{rows} row(s) · {columns} column(s)",
+            &[("rows", &rows), ("columns", &columns)],
+        )
+    };
     let errors = preview.errors.len();
     view! {
         <p class="hint preview-summary">{summary}</p>
         <div class="preview-scroll">
-            <table class="preview-table">
+            <table class="preview-table" translate="no">
                 <thead><tr>{preview.columns.iter().map(|c| view! { <th class="mono">{c.clone()}</th> }).collect_view()}</tr></thead>
                 <tbody>
                     {preview.rows.into_iter().map(|row| view! {
@@ -277,8 +289,8 @@ fn PreviewTable(preview: StepPreview) -> impl IntoView {
         </div>
         {preview.warnings.into_iter().map(|w| view! { <p class="warning">{w}</p> }).collect_view()}
         {(errors > 0).then(|| view! {
-            <p class="field-error">{format!("{errors} error record(s): rows this step could not process")}</p>
-            <ul class="error-records">
+            <p class="field-error">{tf("{errors} error record(s): rows this step could not process", &[("errors", &errors)])}</p>
+            <ul class="error-records" translate="no">
                 {preview.errors.into_iter().take(SHOWN_ERRORS).map(|e| view! { <li class="mono">{e.to_string()}</li> }).collect_view()}
             </ul>
         })}

@@ -7,6 +7,7 @@ use gluelab_core::aws::export::{
 use leptos::prelude::*;
 
 use super::Editor;
+use crate::i18n::{t, tf};
 use crate::share::download;
 use crate::state::use_studio;
 
@@ -47,7 +48,7 @@ pub fn ScriptView() -> impl IntoView {
         failed.set(
             download(&name, mime, bytes)
                 .err()
-                .map(|e| format!("The download did not start: {e}")),
+                .map(|e| tf("The download did not start: {error}", &[("error", &e)])),
         );
     };
     let save = move |name: String, mime: &'static str, text: String| save_bytes(name, mime, text.as_bytes());
@@ -71,7 +72,7 @@ pub fn ScriptView() -> impl IntoView {
         });
         match exported {
             Ok((name, text)) => save(name, "application/json", text),
-            Err(e) => failed.set(Some(format!("The template cannot be exported: {e}"))),
+            Err(e) => failed.set(Some(tf("The template cannot be exported: {error}", &[("error", &e)]))),
         }
     };
     // The same files `gluelab export-job --format cdk` writes, zipped by core.
@@ -83,27 +84,27 @@ pub fn ScriptView() -> impl IntoView {
         });
         match exported {
             Ok((name, bytes)) => save_bytes(name, "application/zip", &bytes),
-            Err(e) => failed.set(Some(format!("The CDK app cannot be exported: {e}"))),
+            Err(e) => failed.set(Some(tf("The CDK app cannot be exported: {error}", &[("error", &e)]))),
         }
     };
     view! {
         <aside class="editor-script" aria-labelledby="ed-script">
-            <h3 id="ed-script">"Equivalent Glue script (read-only)"</h3>
+            <h3 id="ed-script">{t("Equivalent Glue script (read-only)")}</h3>
             <div class="row">
-                <button class="btn secondary small" id="download-script" on:click=download_script>"Download script"</button>
+                <button class="btn secondary small" id="download-script" on:click=download_script>{t("Download script")}</button>
                 <button class="btn secondary small" id="download-job" on:click=download_job
-                    title="For aws glue create-job --cli-input-json">"Download job definition"</button>
+                    title=t("For aws glue create-job --cli-input-json")>{t("Download job definition")}</button>
                 <button class="btn secondary small" id="download-template" on:click=download_template
-                    title="A CloudFormation template of the job's buckets, catalog tables, IAM role and job: aws cloudformation deploy --capabilities CAPABILITY_NAMED_IAM">
-                    "Download infrastructure template"
+                    title=t("A CloudFormation template of the job's buckets, catalog tables, IAM role and job: aws cloudformation deploy --capabilities CAPABILITY_NAMED_IAM")>
+                    {t("Download infrastructure template")}
                 </button>
                 <button class="btn secondary small" id="download-cdk" on:click=download_cdk
-                    title="An AWS CDK app of the same resources: unzip, npm ci, node app.js (its README says how to deploy and run the script locally)">
-                    "Download CDK app (.zip)"
+                    title=t("An AWS CDK app of the same resources: unzip, npm ci, node app.js (its README says how to deploy and run the script locally)")>
+                    {t("Download CDK app (.zip)")}
                 </button>
             </div>
             {move || failed.get().map(|e| view! { <p class="field-error">{e}</p> })}
-            <pre class="script mono" id="script-view" tabindex="0" aria-label="Glue PySpark script">{lines}</pre>
+            <pre class="script mono" id="script-view" tabindex="0" translate="no" aria-label=t("Glue PySpark script")>{lines}</pre>
         </aside>
     }
 }

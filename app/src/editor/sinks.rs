@@ -7,6 +7,8 @@ use leptos::prelude::*;
 
 use super::fields::{input_id, FieldError, ListField, SelectField, TextField};
 use super::Editor;
+use crate::i18n::marked;
+use crate::i18n::{t, tf};
 
 fn mode_name(mode: &SinkMode) -> &'static str {
     match mode {
@@ -65,15 +67,19 @@ fn CollectionField(i: usize) -> impl IntoView {
         let field = field.clone();
         tables.get().map(|names| {
             if names.is_empty() {
-                let hint =
-                    "Empty: the job's frame (the root table). A child table is named <root name>_<array column>.";
+                let hint = t(
+                    "Empty: the job's frame (the root table). A child table is named `<root name>_<array column>`.",
+                );
                 return view! {
-                    <TextField label="Collection table" field=field value=value set=set placeholder="orders_items"
+                    <TextField label=t("Collection table") field=field value=value set=set placeholder="orders_items"
                         hint=Signal::derive(move || Some(hint.to_string()))/>
                 }
                 .into_any();
             }
-            let hint = format!("Relationalize makes {} (<root name>_<array column>).", names.join(", "));
+            let hint = tf(
+                "`Relationalize` makes `{tables}` (`<root name>_<array column>`).",
+                &[("tables", &names.join(", "))],
+            );
             let mut choices = names;
             let now = value.get_untracked();
             if !now.is_empty() && !choices.contains(&now) {
@@ -82,16 +88,16 @@ fn CollectionField(i: usize) -> impl IntoView {
             let hint_id = format!("{id}-hint");
             view! {
                 <div class="field">
-                    <label for=id.clone()>"Collection table"</label>
+                    <label for=id.clone()>{t("Collection table")}</label>
                     <select class="select mono" id=id.clone() aria-describedby=hint_id.clone()
                         prop:value=move || value.get() on:change:target=move |ev| set(ev.target().value())>
-                        <option value="">"the job's frame (root table)"</option>
+                        <option value="">{t("the job's frame (root table)")}</option>
                         {choices.into_iter().map(|name| {
                             let (is, text) = (name.clone(), name.clone());
-                            view! { <option value=name selected=move || value.get() == is>{text}</option> }
+                            view! { <option value=name translate="no" selected=move || value.get() == is>{text}</option> }
                         }).collect_view()}
                     </select>
-                    <p class="field-hint" id=hint_id>{hint}</p>
+                    <p class="field-hint" id=hint_id>{marked(&hint)}</p>
                     <FieldError field=field/>
                 </div>
             }
@@ -115,11 +121,11 @@ pub fn Sinks() -> impl IntoView {
     };
     view! {
         <section class="editor-section" aria-labelledby="ed-sinks">
-            <h3 id="ed-sinks">"Sinks"</h3>
-            <p class="hint">"Targets are never tracked by bookmarks: a source read again is written again."</p>
+            <h3 id="ed-sinks">{t("Sinks")}</h3>
+            <p class="hint">{t("Targets are never tracked by bookmarks: a source read again is written again.")}</p>
             <For each=rows key=|row| *row children=move |(i, _)| view! { <SinkCard i=i/> }/>
             <button class="btn secondary small" id="add-sink"
-                on:click=move |_| editor.edit(|d| d.plan.sinks.push(SinkSpec::catalog("", "", None)))>"+ Add sink"</button>
+                on:click=move |_| editor.edit(|d| d.plan.sinks.push(SinkSpec::catalog("", "", None)))>{t("+ Add sink")}</button>
         </section>
     }
 }
@@ -170,17 +176,17 @@ fn SinkCard(i: usize) -> impl IntoView {
     let location = move || {
         match kind_now.get().as_str() {
         "catalog" => view! {
-            <TextField label="Database" field=at("database") value=text(0) set=move |v| set_text(0, v)/>
-            <TextField label="Table" field=at("table") value=text(1) set=move |v| set_text(1, v)/>
+            <TextField label=t("Database") field=at("database") value=text(0) set=move |v| set_text(0, v)/>
+            <TextField label=t("Table") field=at("table") value=text(1) set=move |v| set_text(1, v)/>
         }
         .into_any(),
         "jdbc" => view! {
-            <TextField label="Warehouse table (schema.table)" field=at("table") value=text(1) set=move |v| set_text(1, v)/>
+            <TextField label=t("Warehouse table (`schema.table`)") field=at("table") value=text(1) set=move |v| set_text(1, v)/>
         }
         .into_any(),
         _ => view! {
-            <TextField label="Path" field=at("path") value=text(1) set=move |v| set_text(1, v) placeholder="s3://bucket/prefix/"/>
-            <SelectField label="Format" field=at("format") choices=vec![("json", "JSON lines"), ("csv", "CSV"), ("parquet", "Parquet")]
+            <TextField label=t("Path") field=at("path") value=text(1) set=move |v| set_text(1, v) placeholder="s3://bucket/prefix/"/>
+            <SelectField label=t("Format") field=at("format") choices=vec![("json", t("JSON lines")), ("csv", "CSV"), ("parquet", "Parquet")]
                 value=format
                 set=move |v: String| editor.edit_sink(i, |s| if let SinkOutput::S3 { format, .. } = &mut s.output {
                     *format = Format::from_glue(&v).unwrap_or_default();
@@ -190,28 +196,28 @@ fn SinkCard(i: usize) -> impl IntoView {
     }
     };
     view! {
-        <div class="card" role="group" aria-label=format!("Sink {}", i + 1)>
+        <div class="card" role="group" aria-label=tf("Sink {n}", &[("n", &(i + 1))])>
             <div class="card-head">
-                <strong>{format!("Sink {}", i + 1)}</strong>
+                <strong>{tf("Sink {n}", &[("n", &(i + 1))])}</strong>
                 <span class="spacer"></span>
-                <button class="btn secondary small" aria-label=format!("Remove sink {}", i + 1)
-                    on:click=move |_| editor.edit(|d| { if i < d.plan.sinks.len() { d.plan.sinks.remove(i); } })>"Remove"</button>
+                <button class="btn secondary small" aria-label=tf("Remove sink {n}", &[("n", &(i + 1))])
+                    on:click=move |_| editor.edit(|d| { if i < d.plan.sinks.len() { d.plan.sinks.remove(i); } })>{t("Remove")}</button>
             </div>
             <div class="grid">
-                <SelectField label="Writes to" field=at("kind")
-                    choices=vec![("catalog", "Data Catalog table"), ("s3", "S3 path"), ("jdbc", "Warehouse table (JDBC)")]
+                <SelectField label=t("Writes to") field=at("kind")
+                    choices=vec![("catalog", t("Data Catalog table")), ("s3", t("S3 path")), ("jdbc", t("Warehouse table (JDBC)"))]
                     value=kind_now set=move |k: String| editor.edit_sink(i, |s| s.output = SinkOutput::blank(&k))/>
                 {location}
-                <SelectField label="Mode" field=at("mode")
-                    choices=vec![("append", "append (Glue's default)"), ("overwrite", "overwrite"), ("merge", "merge on key (upsert)")]
+                <SelectField label=t("Mode") field=at("mode")
+                    choices=vec![("append", t("append (Glue's default)")), ("overwrite", t("overwrite")), ("merge", t("merge on key (upsert)"))]
                     value=mode set=set_mode/>
-                <TextField label="transformation_ctx (not used for bookmarks)" field=at("transformation_ctx")
+                <TextField label=t("`transformation_ctx` (not used for bookmarks)") field=at("transformation_ctx")
                     value=Signal::derive(move || editor.sink(i, |s| s.transformation_ctx.clone().unwrap_or_default()))
                     set=move |v: String| editor.edit_sink(i, |s| s.transformation_ctx = (!v.trim().is_empty()).then_some(v))/>
                 <CollectionField i=i/>
             </div>
             <Show when=move || mode.get() == "merge">
-                <ListField label="Merge keys" field=at("keys") value=keys
+                <ListField label=t("Merge keys") field=at("keys") value=keys
                     set={move |v: Vec<String>| editor.edit_sink(i, |s| s.mode = SinkMode::MergeOnKey { keys: v })}/>
             </Show>
         </div>

@@ -7,6 +7,8 @@ use leptos::prelude::*;
 
 use super::fields::{CheckField, FieldError, ListField, NumberField, SelectField, TextField};
 use super::Editor;
+use crate::i18n::marked;
+use crate::i18n::{t, tf};
 use crate::state::use_studio;
 
 #[component]
@@ -32,10 +34,10 @@ pub fn Sources() -> impl IntoView {
     };
     view! {
         <section class="editor-section" aria-labelledby="ed-sources">
-            <h3 id="ed-sources">"Sources"</h3>
+            <h3 id="ed-sources">{t("Sources")}</h3>
             <FieldError field="sources"/>
             <For each=rows key=|row| *row children=move |(i, _)| view! { <SourceCard i=i/> }/>
-            <button class="btn secondary small" id="add-source" on:click=add>"+ Add source"</button>
+            <button class="btn secondary small" id="add-source" on:click=add>{t("+ Add source")}</button>
         </section>
     }
 }
@@ -48,24 +50,24 @@ fn SourceCard(i: usize) -> impl IntoView {
     let ctx = Signal::derive(move || editor.source(i, |s| s.transformation_ctx.clone().unwrap_or_default()));
     let ctx_hint = Signal::derive(move || {
         ctx.get().trim().is_empty().then(|| {
-            "No transformation_ctx: this source is never bookmarked and is read in full every run.".to_string()
+            t("No `transformation_ctx`: this source is never bookmarked and is read in full every run.").to_string()
         })
     });
     let mode = Signal::derive(move || editor.source(i, |s| s.mode.as_spark().to_string()));
     view! {
-        <div class="card" role="group" aria-label=format!("Source {}", i + 1)>
+        <div class="card" role="group" aria-label=tf("Source {n}", &[("n", &(i + 1))])>
             <div class="card-head">
-                <strong>{format!("Source {}", i + 1)}</strong>
+                <strong>{tf("Source {n}", &[("n", &(i + 1))])}</strong>
                 <span class="spacer"></span>
                 <button class="btn secondary small" on:click=move |_| editor.edit(|d| { if i < d.plan.sources.len() { d.plan.sources.remove(i); } })
-                    aria-label=format!("Remove source {}", i + 1)>"Remove"</button>
+                    aria-label=tf("Remove source {n}", &[("n", &(i + 1))])>{t("Remove")}</button>
             </div>
             <div class="grid">
-                <SelectField label="Reads from" field=at("kind")
-                    choices=vec![("catalog", "Data Catalog table"), ("s3", "S3 path (from_options)"), ("jdbc", "Warehouse table (JDBC)")]
+                <SelectField label=t("Reads from") field=at("kind")
+                    choices=vec![("catalog", t("Data Catalog table")), ("s3", t("S3 path (`from_options`)")), ("jdbc", t("Warehouse table (JDBC)"))]
                     value=kind_now
                     set=move |k: String| editor.edit_source(i, |s| s.input = SourceInput::blank(&k))/>
-                <TextField label="transformation_ctx" field=at("transformation_ctx") value=ctx
+                <TextField label="`transformation_ctx`" field=at("transformation_ctx") value=ctx
                     placeholder="datasource0" hint=ctx_hint
                     set=move |v: String| editor.edit_source(i, |s| s.transformation_ctx = (!v.trim().is_empty()).then_some(v))/>
             </div>
@@ -78,11 +80,11 @@ fn SourceCard(i: usize) -> impl IntoView {
                 <ListingFields i=i s3_path=Signal::derive(move || kind_now.get() == "s3")/>
             </Show>
             <div class="grid">
-                <SelectField label="Malformed records (mode)" field=at("mode")
+                <SelectField label=t("Malformed records (`mode`)") field=at("mode")
                     choices=vec![("PERMISSIVE", "PERMISSIVE"), ("DROPMALFORMED", "DROPMALFORMED"), ("FAILFAST", "FAILFAST")]
                     value=mode
                     set=move |v: String| editor.edit_source(i, |s| s.mode = ParseMode::from_spark(&v).unwrap_or_default())/>
-                <NumberField label="maxBand (ms)" id=format!("f-sources-{i}-max-band")
+                <NumberField label=t("`maxBand` (ms)") id=format!("f-sources-{i}-max-band")
                     value=Signal::derive(move || editor.source(i, |s| Some(s.max_band.max(0) as u64)))
                     set={move |v: Option<u64>| if let Some(v) = v { editor.edit_source(i, |s| s.max_band = v as i64) }}/>
             </div>
@@ -102,28 +104,28 @@ fn ListingFields(i: usize, s3_path: Signal<bool>) -> impl IntoView {
         editor
             .source(i, |s| s.listing.is_bounded())
             .then(|| {
-                "Each run reads at most this much of what is new, oldest first; later runs take the rest.                  Needs job bookmarks and a transformation_ctx."
+                t("Each run reads at most this much of what is new, oldest first; later runs take the rest. Needs job bookmarks and a `transformation_ctx`.")
                     .to_string()
             })
     });
     view! {
         <fieldset class="grid listing-options">
-            <legend>"Listing (bounded execution, exclusions)"</legend>
-            <NumberField label="boundedFiles" id=format!("f-sources-{i}-bounded-files") placeholder="no bound"
+            <legend>{t("Listing (bounded execution, exclusions)")}</legend>
+            <NumberField label="`boundedFiles`" id=format!("f-sources-{i}-bounded-files") placeholder=t("no bound")
                 value=listing(|l| l.bounded_files) set=set_count(|l| &mut l.bounded_files)/>
-            <NumberField label="boundedSize (bytes)" id=format!("f-sources-{i}-bounded-size") placeholder="no bound"
+            <NumberField label=t("`boundedSize` (bytes)") id=format!("f-sources-{i}-bounded-size") placeholder=t("no bound")
                 value=listing(|l| l.bounded_size) set=set_count(|l| &mut l.bounded_size)/>
-            <ListField label="exclusions" field=format!("sources[{i}].exclusions") spaced=true
+            <ListField label="`exclusions`" field=format!("sources[{i}].exclusions") spaced=true
                 placeholder="**.tmp s3://bucket/prefix/old/**"
                 value=Signal::derive(move || editor.source(i, |s| s.listing.exclusions.clone()))
                 set={move |v: Vec<String>| editor.edit_source(i, |s| s.listing.exclusions = v.clone())}/>
             <Show when=move || s3_path.get()>
-                <CheckField label="recurse (read subfolders too)" id=format!("f-sources-{i}-recurse")
+                <CheckField label=t("`recurse` (read subfolders too)") id=format!("f-sources-{i}-recurse")
                     value=Signal::derive(move || editor.source(i, |s| s.listing.recurse))
                     set=move |on: bool| editor.edit_source(i, |s| s.listing.recurse = on)/>
             </Show>
             <FieldError field=format!("sources[{i}].bounded")/>
-            {move || bounded_hint.get().map(|text| view! { <p class="field-hint">{text}</p> })}
+            {move || bounded_hint.get().map(|text| view! { <p class="field-hint">{marked(&text)}</p> })}
         </fieldset>
     }
 }
@@ -148,8 +150,8 @@ fn CatalogFields(i: usize) -> impl IntoView {
     };
     view! {
         <div class="grid">
-            <TextField label="Database" field=format!("sources[{i}].database") value=part(0) set=move |v| set(0, v)/>
-            <TextField label="Table" field=format!("sources[{i}].table") value=part(1) set=move |v| set(1, v)/>
+            <TextField label=t("Database") field=format!("sources[{i}].database") value=part(0) set=move |v| set(0, v)/>
+            <TextField label=t("Table") field=format!("sources[{i}].table") value=part(1) set=move |v| set(1, v)/>
         </div>
     }
 }
@@ -167,11 +169,11 @@ fn PartitionFields(i: usize) -> impl IntoView {
     };
     view! {
         <fieldset class="grid partition-options">
-            <legend>"Partitions (pruned before listing)"</legend>
-            <TextField label="push_down_predicate" field=format!("sources[{i}].push_down_predicate")
+            <legend>{t("Partitions (pruned before listing)")}</legend>
+            <TextField label="`push_down_predicate`" field=format!("sources[{i}].push_down_predicate")
                 placeholder="year = '2026' and month >= '01'"
                 value=predicate(|l| &l.push_down_predicate) set=set(|l| &mut l.push_down_predicate)/>
-            <TextField label="catalogPartitionPredicate" field=format!("sources[{i}].catalog_partition_predicate")
+            <TextField label="`catalogPartitionPredicate`" field=format!("sources[{i}].catalog_partition_predicate")
                 placeholder="year >= '2025'"
                 value=predicate(|l| &l.catalog_partition_predicate) set=set(|l| &mut l.catalog_partition_predicate)/>
             <PartitionHint i=i/>
@@ -197,17 +199,20 @@ fn PartitionHint(i: usize) -> impl IntoView {
                 .map(|t| t.partition_keys.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
         })?;
         Some(match keys.as_slice() {
-            [] => format!(
-                "Table {database}.{table} is not partitioned (no partition keys): these predicates have nothing to prune."
+            [] => tf(
+                "Table `{database}.{table}` is not partitioned (no partition keys): these predicates have nothing to prune.",
+                &[("database", &database), ("table", &table)],
             ),
-            _ => format!(
-                "SQL over the partition keys {}: partitions it drops are never listed (gluelab evaluates both with its own SQL engine: modelled).",
-                keys.join(", ")
+            _ => tf(
+                "SQL over the partition keys `{keys}`: partitions it drops are never listed (gluelab evaluates both with its own SQL engine: modelled).",
+                &[("keys", &keys.join(", "))],
             ),
         })
     };
     move || {
-        text().map(|text| view! { <p class="field-hint partition-hint" id=format!("partition-hint-{i}")>{text}</p> })
+        text().map(
+            |text| view! { <p class="field-hint partition-hint" id=format!("partition-hint-{i}")>{marked(&text)}</p> },
+        )
     }
 }
 
@@ -240,30 +245,30 @@ fn S3Fields(i: usize) -> impl IntoView {
     };
     view! {
         <div class="grid">
-            <TextField label="Path" field=format!("sources[{i}].path") value=read(|p, _, _| p.into())
+            <TextField label=t("Path") field=format!("sources[{i}].path") value=read(|p, _, _| p.into())
                 placeholder="s3://bucket/prefix/" set=move |v: String| edit(&|p, _, _| *p = v.clone())/>
-            <SelectField label="Format" field=format!("sources[{i}].format")
-                choices=vec![("json", "JSON lines"), ("csv", "CSV"), ("parquet", "Parquet")]
+            <SelectField label=t("Format") field=format!("sources[{i}].format")
+                choices=vec![("json", t("JSON lines")), ("csv", "CSV"), ("parquet", "Parquet")]
                 value=read(|_, f, _| f.name().into())
                 set=move |v: String| edit(&|_, f, _| *f = Format::from_glue(&v).unwrap_or_default())/>
         </div>
         <Show when=is_csv>
             <fieldset class="grid csv-options">
-                <legend>"CSV format options"</legend>
-                <TextField label="separator" field=format!("sources[{i}].separator")
+                <legend>{t("CSV format options")}</legend>
+                <TextField label="`separator`" field=format!("sources[{i}].separator")
                     value=read(|_, _, c| byte_text(Some(c.separator)))
                     set=move |v: String| edit(&|_, _, c| if let Some(b) = v.bytes().next() { c.separator = b })/>
-                <TextField label="quoteChar (empty: none)" field=format!("sources[{i}].quote")
+                <TextField label=t("`quoteChar` (empty: none)") field=format!("sources[{i}].quote")
                     value=read(|_, _, c| byte_text(c.quote))
                     set=move |v: String| edit(&|_, _, c| c.quote = v.bytes().next())/>
-                <TextField label="escaper (empty: none)" field=format!("sources[{i}].escape")
+                <TextField label=t("`escaper` (empty: none)") field=format!("sources[{i}].escape")
                     value=read(|_, _, c| byte_text(c.escape))
                     set=move |v: String| edit(&|_, _, c| c.escape = v.bytes().next())/>
-                <CheckField label="withHeader" id=format!("f-sources-{i}-with-header") value=flag(|c| c.with_header)
+                <CheckField label="`withHeader`" id=format!("f-sources-{i}-with-header") value=flag(|c| c.with_header)
                     set=move |on: bool| edit(&|_, _, c| c.with_header = on)/>
-                <CheckField label="skipFirst" id=format!("f-sources-{i}-skip-first") value=flag(|c| c.skip_first)
+                <CheckField label="`skipFirst`" id=format!("f-sources-{i}-skip-first") value=flag(|c| c.skip_first)
                     set=move |on: bool| edit(&|_, _, c| c.skip_first = on)/>
-                <CheckField label="multiLine (a quoted line break stays in its field)" id=format!("f-sources-{i}-multi-line")
+                <CheckField label=t("`multiLine` (a quoted line break stays in its field)") id=format!("f-sources-{i}-multi-line")
                     value=flag(|c| c.multi_line)
                     set=move |on: bool| edit(&|_, _, c| c.multi_line = on)/>
             </fieldset>
@@ -306,11 +311,11 @@ fn JdbcFields(i: usize) -> impl IntoView {
     };
     view! {
         <div class="grid">
-            <TextField label="Table (schema.table)" field=format!("sources[{i}].table") value=table
+            <TextField label=t("Table (`schema.table`)") field=format!("sources[{i}].table") value=table
                 set=move |v: String| edit(&|t, _, _| *t = v.clone())/>
-            <ListField label="jobBookmarkKeys (empty: the primary key)" field=format!("sources[{i}].bookmark_keys") value=keys
+            <ListField label=t("`jobBookmarkKeys` (empty: the primary key)") field=format!("sources[{i}].bookmark_keys") value=keys
                 set={move |v: Vec<String>| edit(&|_, k, _| *k = v.clone())}/>
-            <SelectField label="jobBookmarkKeysSortOrder" field=format!("sources[{i}].sort_order")
+            <SelectField label="`jobBookmarkKeysSortOrder`" field=format!("sources[{i}].sort_order")
                 choices=vec![("asc", "asc"), ("desc", "desc")] value=order
                 set=move |v: String| edit(&|_, _, o| *o = KeySortOrder::parse(&v).unwrap_or_default())/>
         </div>

@@ -8,6 +8,8 @@ use leptos::prelude::*;
 use super::fields::{ListField, NumberField, SelectField, TextField};
 use super::step_rows::{AggregateFields, ApplyMappingFields, MapFields};
 use super::Editor;
+use crate::i18n::marked;
+use crate::i18n::t;
 
 pub type Access<T> = fn(&mut Transform) -> Option<&mut T>;
 
@@ -64,7 +66,7 @@ pub fn StepFields(i: usize) -> impl IntoView {
     let kind = editor.step(i, |s| s.transform.name());
     match kind {
         "Filter" => view! {
-            <StepText i=i label="Predicate (SQL, e.g. state = true AND timestamp > 1609348014)" name="predicate"
+            <StepText i=i label=t("Predicate (SQL, e.g. `state = true AND timestamp > 1609348014`)") name="predicate"
                 access=|t| match t { Transform::Filter { predicate } => Some(predicate), _ => None }/>
         }
         .into_any(),
@@ -72,31 +74,31 @@ pub fn StepFields(i: usize) -> impl IntoView {
         "ApplyMapping" => view! { <ApplyMappingFields i=i/> }.into_any(),
         "Aggregate" => view! { <AggregateFields i=i/> }.into_any(),
         "SelectFields" => view! {
-            <StepList i=i label="Fields to keep" name="paths"
+            <StepList i=i label=t("Fields to keep") name="paths"
                 access=|t| match t { Transform::SelectFields { paths } => Some(paths), _ => None }/>
         }
         .into_any(),
         "DropFields" => view! {
-            <StepList i=i label="Fields to drop" name="paths"
+            <StepList i=i label=t("Fields to drop") name="paths"
                 access=|t| match t { Transform::DropFields { paths } => Some(paths), _ => None }/>
         }
         .into_any(),
         "RenameField" => view! {
             <div class="grid">
-                <StepText i=i label="Old name" name="old_name"
+                <StepText i=i label=t("Old name") name="old_name"
                     access=|t| match t { Transform::RenameField { old_name, .. } => Some(old_name), _ => None }/>
-                <StepText i=i label="New name" name="new_name"
+                <StepText i=i label=t("New name") name="new_name"
                     access=|t| match t { Transform::RenameField { new_name, .. } => Some(new_name), _ => None }/>
             </div>
         }
         .into_any(),
         "SplitFields" => view! {
-            <StepList i=i label="Fields kept (name1)" name="paths"
+            <StepList i=i label=t("Fields kept (`name1`)") name="paths"
                 access=|t| match t { Transform::SplitFields { paths, .. } => Some(paths), _ => None }/>
             <div class="grid">
-                <StepOptText i=i label="name1" name="name1"
+                <StepOptText i=i label="`name1`" name="name1"
                     access=|t| match t { Transform::SplitFields { name1, .. } => Some(name1), _ => None }/>
-                <StepOptText i=i label="name2 (discarded)" name="name2"
+                <StepOptText i=i label=t("`name2` (discarded)") name="name2"
                     access=|t| match t { Transform::SplitFields { name2, .. } => Some(name2), _ => None }/>
             </div>
         }
@@ -106,12 +108,12 @@ pub fn StepFields(i: usize) -> impl IntoView {
         "ValueMapping" => view! { <ValueMappingFields i=i/> }.into_any(),
         "Relationalize" => view! {
             <div class="grid">
-                <StepText i=i label="Root table name" name="name"
+                <StepText i=i label=t("Root table name") name="name"
                     access=|t| match t { Transform::Relationalize { name, .. } => Some(name), _ => None }/>
-                <StepOptText i=i label="transformation_ctx" name="transformation_ctx"
+                <StepOptText i=i label="`transformation_ctx`" name="transformation_ctx"
                     access=|t| match t { Transform::Relationalize { transformation_ctx, .. } => Some(transformation_ctx), _ => None }/>
             </div>
-            <p class="hint">"With bookmarks and a transformation_ctx, its generated keys continue across runs (modelled: gluelab keeps the last key in the bookmark)."</p>
+            <p class="hint">{marked(t("With bookmarks and a `transformation_ctx`, its generated keys continue across runs (modelled: gluelab keeps the last key in the bookmark)."))}</p>
         }
         .into_any(),
         "show" => {
@@ -120,13 +122,13 @@ pub fn StepFields(i: usize) -> impl IntoView {
                 _ => None,
             });
             view! {
-                <NumberField label="Rows to print" id=format!("f-steps-{i}-rows")
+                <NumberField label=t("Rows to print") id=format!("f-steps-{i}-rows")
                     value=Signal::derive(move || Some(rows.get() as u64))
                     set={move |v: Option<u64>| set.run(v.unwrap_or(20) as usize)}/>
             }
             .into_any()
         }
-        _ => view! { <p class="hint">"No options: drops the columns that are null in every row."</p> }.into_any(),
+        _ => view! { <p class="hint">{t("No options: drops the columns that are null in every row.")}</p> }.into_any(),
     }
 }
 
@@ -137,15 +139,15 @@ fn JoinFields(i: usize) -> impl IntoView {
         _ => None,
     });
     view! {
-        <StepText i=i label="Lookup table (database.table or schema.table)" name="table"
+        <StepText i=i label=t("Lookup table (`database.table` or `schema.table`)") name="table"
             access=|t| match t { Transform::Join { table, .. } => Some(table), _ => None }/>
         <div class="grid">
-            <StepList i=i label="Keys in the frame" name="keys_left"
+            <StepList i=i label=t("Keys in the frame") name="keys_left"
                 access=|t| match t { Transform::Join { keys_left, .. } => Some(keys_left), _ => None }/>
-            <StepList i=i label="Keys in the lookup table" name="keys_right"
+            <StepList i=i label=t("Keys in the lookup table") name="keys_right"
                 access=|t| match t { Transform::Join { keys_right, .. } => Some(keys_right), _ => None }/>
-            <SelectField label="Rows kept" field=format!("steps[{i}].how")
-                choices=vec![("inner", "inner: matched rows only"), ("left", "left: every row")]
+            <SelectField label=t("Rows kept") field=format!("steps[{i}].how")
+                choices=vec![("inner", t("`inner`: matched rows only")), ("left", t("`left`: every row"))]
                 value=Signal::derive(move || if how.get() == JoinHow::Left { String::from("left") } else { String::from("inner") })
                 set=move |v: String| set_how.run(if v == "left" { JoinHow::Left } else { JoinHow::Inner })/>
         </div>
@@ -168,16 +170,16 @@ fn ValueMappingFields(i: usize) -> impl IntoView {
     });
     view! {
         <div class="grid">
-            <StepText i=i label="Mapping table" name="table"
+            <StepText i=i label=t("Mapping table") name="table"
                 access=|t| match t { Transform::ValueMapping { table, .. } => Some(table), _ => None }/>
-            <StepText i=i label="Column to map" name="column"
+            <StepText i=i label=t("Column to map") name="column"
                 access=|t| match t { Transform::ValueMapping { column, .. } => Some(column), _ => None }/>
-            <StepText i=i label="Table's from column" name="from_column"
+            <StepText i=i label=t("Table's from column") name="from_column"
                 access=|t| match t { Transform::ValueMapping { from_column, .. } => Some(from_column), _ => None }/>
-            <StepText i=i label="Table's to column" name="to_column"
+            <StepText i=i label=t("Table's to column") name="to_column"
                 access=|t| match t { Transform::ValueMapping { to_column, .. } => Some(to_column), _ => None }/>
-            <SelectField label="Unmapped values" field=format!("steps[{i}].unmapped")
-                choices=vec![("keep", "keep as is"), ("null", "become null"), ("fail", "fail: error record")]
+            <SelectField label=t("Unmapped values") field=format!("steps[{i}].unmapped")
+                choices=vec![("keep", t("keep as is")), ("null", t("become null")), ("fail", t("fail: error record"))]
                 value=unmapped_text
                 set=move |v: String| set_unmapped.run(match v.as_str() { "null" => Unmapped::Null, "fail" => Unmapped::Fail, _ => Unmapped::Keep })/>
         </div>
@@ -238,22 +240,22 @@ fn ResolveChoiceFields(i: usize) -> impl IntoView {
     view! {
         <div class="grid">
             <div class="field">
-                <label for=format!("f-steps-{i}-choice")>"choice (all choice columns; empty: use specs)"</label>
+                <label for=format!("f-steps-{i}-choice")>{marked(t("`choice` (all choice columns; empty: use `specs`)"))}</label>
                 <input type="text" class="input mono" id=format!("f-steps-{i}-choice") aria-describedby=format!("err-steps-{i}-choice")
                     placeholder="make_cols" prop:value=move || choice.get().map(|c| c.to_string()).unwrap_or_default()
                     on:change:target=move |ev| parse_choice(ev.target().value())/>
             </div>
             <div class="field">
-                <label for=format!("f-steps-{i}-specs")>"specs (path=action, comma-separated)"</label>
+                <label for=format!("f-steps-{i}-specs")>{marked(t("`specs` (`path=action`, comma-separated)"))}</label>
                 <input type="text" class="input mono" id=format!("f-steps-{i}-specs") aria-describedby=format!("err-steps-{i}-choice")
                     placeholder="age=cast:int" prop:value=move || specs_text.get()
                     on:change:target=move |ev| parse_specs(ev.target().value())/>
             </div>
-            <StepOptText i=i label="database (match_catalog)" name="database"
+            <StepOptText i=i label="`database` (`match_catalog`)" name="database"
                 access=|t| match t { Transform::ResolveChoice { database, .. } => Some(database), _ => None }/>
-            <StepOptText i=i label="table_name (match_catalog)" name="table_name"
+            <StepOptText i=i label="`table_name` (`match_catalog`)" name="table_name"
                 access=|t| match t { Transform::ResolveChoice { table_name, .. } => Some(table_name), _ => None }/>
         </div>
-        {move || local_error.get().map(|e| view! { <p class="field-error" id=format!("err-steps-{i}-choice")>{e}</p> })}
+        {move || local_error.get().map(|e| view! { <p class="field-error" id=format!("err-steps-{i}-choice") translate="no">{e}</p> })}
     }
 }

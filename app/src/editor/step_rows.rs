@@ -8,6 +8,8 @@ use leptos::prelude::*;
 use super::fields::{error_id, input_id, FieldError};
 use super::step_fields::Access;
 use super::Editor;
+use crate::i18n::marked;
+use crate::i18n::{t, tf};
 
 /// The rows of one table in step `i`, and one string cell of a row.
 type Cell<R> = fn(&mut R) -> &mut String;
@@ -95,30 +97,30 @@ pub fn ApplyMappingFields(i: usize) -> impl IntoView {
     let editor = expect_context::<Editor>();
     let count = move || row_count(editor, i, MAPPINGS);
     let cells: [(&str, &str, Cell<Mapping>); 4] = [
-        ("source", "source path", |m| &mut m.source),
-        ("source_type", "source type", |m| &mut m.source_type),
-        ("target", "target path", |m| &mut m.target),
-        ("target_type", "target type", |m| &mut m.target_type),
+        ("source", t("source path"), |m| &mut m.source),
+        ("source_type", t("source type"), |m| &mut m.source_type),
+        ("target", t("target path"), |m| &mut m.target),
+        ("target_type", t("target type"), |m| &mut m.target_type),
     ];
     view! {
         <table class="rule-table">
-            <caption class="visually-hidden">"ApplyMapping: (source, source type, target, target type)"</caption>
-            <thead><tr><th>"source"</th><th>"source type"</th><th>"target"</th><th>"target type"</th><th></th></tr></thead>
+            <caption class="visually-hidden">{marked(t("`ApplyMapping`: (source, source type, target, target type)"))}</caption>
+            <thead><tr><th>{t("source")}</th><th>{t("source type")}</th><th>{t("target")}</th><th>{t("target type")}</th><th></th></tr></thead>
             <tbody>
                 <For each=move || 0..count() key=|r| *r children=move |r| view! {
                     <tr>
                         {cells.iter().map(|(name, what, cell)| view! {
                             <CellInput i=i rows=MAPPINGS r=r cell=*cell field=format!("steps[{i}].mappings[{r}].{name}")
-                                label=format!("Mapping {}: {what}", r + 1)/>
+                                label=tf("Mapping {n}: {what}", &[("n", &(r + 1)), ("what", what)])/>
                         }).collect_view()}
-                        <RemoveCell i=i rows=MAPPINGS r=r label=format!("Remove mapping {}", r + 1)/>
+                        <RemoveCell i=i rows=MAPPINGS r=r label=tf("Remove mapping {n}", &[("n", &(r + 1))])/>
                     </tr>
                 }/>
             </tbody>
         </table>
         <button class="btn secondary small" id=format!("step-{i}-add-mapping")
             on:click=move |_| edit_rows(editor, i, MAPPINGS, |v| v.push(Mapping::new("", "string", "", "string")))>
-            "+ Add mapping"
+            {t("+ Add mapping")}
         </button>
     }
 }
@@ -134,22 +136,22 @@ pub fn MapFields(i: usize) -> impl IntoView {
     let count = move || row_count(editor, i, COLUMNS);
     view! {
         <table class="rule-table">
-            <caption class="visually-hidden">"Map: derived columns, evaluated in order"</caption>
-            <thead><tr><th>"column"</th><th>"expression (SQL)"</th><th></th></tr></thead>
+            <caption class="visually-hidden">{marked(t("`Map`: derived columns, evaluated in order"))}</caption>
+            <thead><tr><th>{t("column")}</th><th>{t("expression (SQL)")}</th><th></th></tr></thead>
             <tbody>
                 <For each=move || 0..count() key=|r| *r children=move |r| view! {
                     <tr>
                         <CellInput i=i rows=COLUMNS r=r cell=|c| &mut c.name field=format!("steps[{i}].columns[{r}].name")
-                            label=format!("Derived column {}: name", r + 1) placeholder="device"/>
+                            label=tf("Derived column {n}: name", &[("n", &(r + 1))]) placeholder="device"/>
                         <CellInput i=i rows=COLUMNS r=r cell=|c| &mut c.expression field=format!("steps[{i}].columns[{r}].expression")
-                            label=format!("Derived column {}: expression", r + 1) placeholder="upper(device_id)"/>
-                        <RemoveCell i=i rows=COLUMNS r=r label=format!("Remove derived column {}", r + 1)/>
+                            label=tf("Derived column {n}: expression", &[("n", &(r + 1))]) placeholder="upper(device_id)"/>
+                        <RemoveCell i=i rows=COLUMNS r=r label=tf("Remove derived column {n}", &[("n", &(r + 1))])/>
                     </tr>
                 }/>
             </tbody>
         </table>
         <button class="btn secondary small" id=format!("step-{i}-add-column")
-            on:click=move |_| edit_rows(editor, i, COLUMNS, |v| v.push(DerivedColumn::new("", "")))>"+ Add column"</button>
+            on:click=move |_| edit_rows(editor, i, COLUMNS, |v| v.push(DerivedColumn::new("", "")))>{t("+ Add column")}</button>
     }
 }
 
@@ -179,26 +181,26 @@ pub fn AggregateFields(i: usize) -> impl IntoView {
     let aggs = move || row_count(editor, i, AGGREGATES);
     view! {
         <table class="rule-table">
-            <caption class="visually-hidden">"Group keys"</caption>
-            <thead><tr><th>"group key column"</th><th>"expression (SQL)"</th><th></th></tr></thead>
+            <caption class="visually-hidden">{t("Group keys")}</caption>
+            <thead><tr><th>{t("group key column")}</th><th>{t("expression (SQL)")}</th><th></th></tr></thead>
             <tbody>
                 <For each=move || 0..keys() key=|r| *r children=move |r| view! {
                     <tr>
                         <CellInput i=i rows=GROUP_BY r=r cell=|g| &mut g.name field=format!("steps[{i}].group_by[{r}].name")
-                            label=format!("Group key {}: name", r + 1)/>
+                            label=tf("Group key {n}: name", &[("n", &(r + 1))])/>
                         <CellInput i=i rows=GROUP_BY r=r cell=|g| &mut g.expression field=format!("steps[{i}].group_by[{r}].expression")
-                            label=format!("Group key {}: expression", r + 1)/>
-                        <RemoveCell i=i rows=GROUP_BY r=r label=format!("Remove group key {}", r + 1)/>
+                            label=tf("Group key {n}: expression", &[("n", &(r + 1))])/>
+                        <RemoveCell i=i rows=GROUP_BY r=r label=tf("Remove group key {n}", &[("n", &(r + 1))])/>
                     </tr>
                 }/>
             </tbody>
         </table>
         <button class="btn secondary small" on:click=move |_| edit_rows(editor, i, GROUP_BY, |v| v.push(GroupKey::new("", "")))>
-            "+ Add group key"
+            {t("+ Add group key")}
         </button>
         <table class="rule-table">
-            <caption class="visually-hidden">"Aggregates"</caption>
-            <thead><tr><th>"output column"</th><th>"function"</th><th>"of column (empty: all rows)"</th><th></th></tr></thead>
+            <caption class="visually-hidden">{t("Aggregates")}</caption>
+            <thead><tr><th>{t("output column")}</th><th>{t("function")}</th><th>{t("of column (empty: all rows)")}</th><th></th></tr></thead>
             <tbody>
                 <For each=move || 0..aggs() key=|r| *r children=move |r| view! { <AggRow i=i r=r/> }/>
             </tbody>
@@ -206,7 +208,7 @@ pub fn AggregateFields(i: usize) -> impl IntoView {
         <FieldError field=format!("steps[{i}].aggregates")/>
         <button class="btn secondary small"
             on:click=move |_| edit_rows(editor, i, AGGREGATES, |v| v.push(Agg::new("count", AggFunction::Count, None)))>
-            "+ Add aggregate"
+            {t("+ Add aggregate")}
         </button>
     }
 }
@@ -233,9 +235,9 @@ fn AggRow(i: usize, r: usize) -> impl IntoView {
     view! {
         <tr>
             <CellInput i=i rows=AGGREGATES r=r cell=|a| &mut a.name field=format!("steps[{i}].aggregates[{r}].name")
-                label=format!("Aggregate {}: output column", r + 1)/>
+                label=tf("Aggregate {n}: output column", &[("n", &(r + 1))])/>
             <td>
-                <select class="select" id=function_id aria-label=format!("Aggregate {}: function", r + 1)
+                <select class="select" id=function_id aria-label=tf("Aggregate {n}: function", &[("n", &(r + 1))]) translate="no"
                     prop:value=move || read().function.name()
                     on:change:target=move |ev| {
                         let name = ev.target().value();
@@ -247,14 +249,14 @@ fn AggRow(i: usize, r: usize) -> impl IntoView {
                 </select>
             </td>
             <td>
-                <input type="text" class="input mono" id=column_id aria-label=format!("Aggregate {}: column", r + 1)
+                <input type="text" class="input mono" id=column_id aria-label=tf("Aggregate {n}: column", &[("n", &(r + 1))])
                     prop:value=move || read().column.unwrap_or_default()
                     on:input:target=move |ev| {
                         let text = ev.target().value();
                         edit(&|a| a.column = (!text.trim().is_empty()).then(|| text.clone()))
                     }/>
             </td>
-            <RemoveCell i=i rows=AGGREGATES r=r label=format!("Remove aggregate {}", r + 1)/>
+            <RemoveCell i=i rows=AGGREGATES r=r label=tf("Remove aggregate {n}", &[("n", &(r + 1))])/>
         </tr>
     }
 }

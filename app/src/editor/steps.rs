@@ -11,6 +11,8 @@ use gluelab_core::transform::catalogue::{self, CATALOGUE};
 use super::columns::ColumnPicker;
 use super::step_fields::StepFields;
 use super::{focus, Editor};
+use crate::i18n::t;
+use gluelab_core::i18n::fill;
 
 #[component]
 pub fn Steps() -> impl IntoView {
@@ -38,9 +40,9 @@ pub fn Steps() -> impl IntoView {
     };
     view! {
         <section class="editor-section" aria-labelledby="ed-steps">
-            <h3 id="ed-steps">"Steps (transform rules)"</h3>
+            <h3 id="ed-steps">{t("Steps (transform rules)")}</h3>
             <div class="card read-card">
-                <span>"Rows as read from the sources"</span>
+                <span>{t("Rows as read from the sources")}</span>
                 <span class="spacer"></span>
                 <PreviewToggle step=None/>
             </div>
@@ -49,12 +51,16 @@ pub fn Steps() -> impl IntoView {
                 <For each=rows key=|row| *row children=move |(i, _)| view! { <StepCard i=i/> }/>
             </ol>
             <div class="row">
-                <label for="add-step-kind" class="visually-hidden">"Transform to add"</label>
+                <label for="add-step-kind" class="visually-hidden">{t("Transform to add")}</label>
                 <select class="select" id="add-step-kind" prop:value=move || kind.get()
                     on:change:target=move |ev| kind.set(ev.target().value())>
-                    {CATALOGUE.iter().map(|k| view! { <option value=k.name>{k.label}</option> }).collect_view()}
+                    {CATALOGUE.iter().map(|k| {
+                        // A label that is only the transform's Glue name stays as Glue spells it.
+                        let verbatim = if k.label == k.name { "no" } else { "yes" };
+                        view! { <option value=k.name translate=verbatim>{t(k.label)}</option> }
+                    }).collect_view()}
                 </select>
-                <button class="btn secondary small" id="add-step" on:click=add>"+ Add step"</button>
+                <button class="btn secondary small" id="add-step" on:click=add>{t("+ Add step")}</button>
             </div>
         </section>
     }
@@ -83,40 +89,41 @@ fn StepCard(i: usize) -> impl IntoView {
         });
         request_animation_frame(|| focus("add-step-kind"));
     };
-    let label = move |what: &str| format!("{what} step {} ({})", i + 1, name());
+    // `template` is a translated message with `{n}` and `{name}`.
+    let label = move |template: &str| fill(template, &[("n", &(i + 1)), ("name", &name())]);
     view! {
         <li class="card step" class:disabled=move || !enabled() class:editing=move || editor.editing_step.get() == Some(i)
             id=format!("step-{i}") on:focusin=move |_| editor.editing_step.set(Some(i))>
             <div class="card-head">
                 <h4 id=format!("step-{i}-title") tabindex="-1">
-                    <span class="step-no">{i + 1}</span> {name}
-                    {move || (!enabled()).then(|| view! { <span class="muted">" (disabled: passes rows through)"</span> })}
+                    <span class="step-no">{i + 1}</span> <span translate="no">{name}</span>
+                    {move || (!enabled()).then(|| view! { <span class="muted">{t(" (disabled: passes rows through)")}</span> })}
                 </h4>
                 <span class="spacer"></span>
                 <label class="check">
                     <input type="checkbox" id=format!("step-{i}-enabled") prop:checked=enabled
                         on:change:target=move |ev| { let on = ev.target().checked(); editor.edit_step(i, |s| s.enabled = on) }/>
-                    " enabled"
+                    " " {t("enabled")}
                 </label>
-                <button class="btn secondary small" id=format!("step-{i}-up") aria-label=move || label("Move up")
+                <button class="btn secondary small" id=format!("step-{i}-up") aria-label=move || label(t("Move up step {n} ({name})"))
                     disabled=move || i == 0 on:click=move |_| move_to(i.saturating_sub(1), "up")>"↑"</button>
-                <button class="btn secondary small" id=format!("step-{i}-down") aria-label=move || label("Move down")
+                <button class="btn secondary small" id=format!("step-{i}-down") aria-label=move || label(t("Move down step {n} ({name})"))
                     disabled=move || { i + 1 >= count() } on:click=move |_| move_to(i + 1, "down")>"↓"</button>
-                <button class="btn secondary small" id=format!("step-{i}-remove") aria-label=move || label("Remove")
-                    on:click=remove>"Remove"</button>
+                <button class="btn secondary small" id=format!("step-{i}-remove") aria-label=move || label(t("Remove step {n} ({name})"))
+                    on:click=remove>{t("Remove")}</button>
             </div>
             <StepFields i=i/>
             <ColumnPicker i=i/>
             <div class="grid thresholds">
-                <NumberField label="stageThreshold" id=format!("f-steps-{i}-stage-threshold") placeholder="0 = never"
+                <NumberField label="`stageThreshold`" id=format!("f-steps-{i}-stage-threshold") placeholder=t("0 = never")
                     value=Signal::derive(move || editor.step(i, |s| s.stage_threshold))
                     set={move |v: Option<u64>| editor.edit_step(i, |s| s.stage_threshold = v)}/>
-                <NumberField label="totalThreshold" id=format!("f-steps-{i}-total-threshold") placeholder="0 = never"
+                <NumberField label="`totalThreshold`" id=format!("f-steps-{i}-total-threshold") placeholder=t("0 = never")
                     value=Signal::derive(move || editor.step(i, |s| s.total_threshold))
                     set={move |v: Option<u64>| editor.edit_step(i, |s| s.total_threshold = v)}/>
                 <div class="field preview-cell"><PreviewToggle step=Some(i)/></div>
             </div>
-            <pre class="pyspark mono" aria-label=move || label("PySpark for")>{pyspark}</pre>
+            <pre class="pyspark mono" translate="no" aria-label=move || label(t("PySpark for step {n} ({name})"))>{pyspark}</pre>
             <StepPreviewView step=Some(i)/>
         </li>
     }

@@ -5,6 +5,8 @@
 use gluelab_core::model::run::JobRun;
 use leptos::prelude::*;
 
+use crate::i18n::{t, tf};
+
 /// How many error records are listed; the rest are counted.
 const RECORDS_SHOWN: usize = 50;
 
@@ -17,41 +19,41 @@ pub fn StatusRecord(run: JobRun) -> impl IntoView {
     view! {
         {detail.map(|d| {
             let facts: Vec<(&'static str, String)> = [
-                ("Rule", d.rule.clone()),
-                ("File", d.object.clone()),
-                ("Line", d.line.map(|l| l.to_string())),
-                ("Field", d.field.clone()),
+                (t("Rule"), d.rule.clone()),
+                (t("File"), d.object.clone()),
+                (t("Line"), d.line.map(|l| l.to_string())),
+                (t("Field"), d.field.clone()),
             ]
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| (k, v)))
             .collect();
             (!facts.is_empty()).then(|| view! {
-                <dl class="facts error-detail" id="error-detail" aria-label="Where the run failed">
-                    {facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd class="mono">{v}</dd> }).collect_view()}
+                <dl class="facts error-detail" id="error-detail" aria-label=t("Where the run failed")>
+                    {facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd class="mono" translate="no">{v}</dd> }).collect_view()}
                 </dl>
             })
         })}
         {(!records.is_empty()).then(|| view! {
-            <h3>{format!("Error records ({})", records.len())}</h3>
+            <h3>{tf("Error records ({count})", &[("count", &records.len())])}</h3>
             <table class="error-records" id="error-records">
-                <thead><tr><th>"Step"</th><th>"Where"</th><th>"Field"</th><th>"Problem"</th><th>"Row"</th></tr></thead>
+                <thead><tr><th>{t("Step")}</th><th>{t("Where")}</th><th>{t("Field")}</th><th>{t("Problem")}</th><th>{t("Row")}</th></tr></thead>
                 <tbody>
                     {records.iter().take(RECORDS_SHOWN).map(|r| {
                         let file = studio.workspace.with_untracked(|ws| ws.object_label(&run.job_name, &r.origin.source));
                         let values = r.values.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
                         view! {
                             <tr class:dropped=r.row_dropped>
-                                <td>{r.transform.clone()}</td>
-                                <td class="mono" title=r.origin.source.clone()>{format!("{file}:{}", r.origin.line)}</td>
-                                <td class="mono">{r.field.clone().unwrap_or_default()}</td>
-                                <td>{r.message.clone()}{r.row_dropped.then_some(" (row dropped)")}</td>
-                                <td class="mono row-values">{values}</td>
+                                <td translate="no">{r.transform.clone()}</td>
+                                <td class="mono" translate="no" title=r.origin.source.clone()>{format!("{file}:{}", r.origin.line)}</td>
+                                <td class="mono" translate="no">{r.field.clone().unwrap_or_default()}</td>
+                                <td><span translate="no">{r.message.clone()}</span>{r.row_dropped.then(|| t(" (row dropped)"))}</td>
+                                <td class="mono row-values" translate="no">{values}</td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
-            {(hidden > 0).then(|| view! { <p class="hint">{format!("…and {hidden} more.")}</p> })}
+            {(hidden > 0).then(|| view! { <p class="hint">{tf("…and {hidden} more.", &[("hidden", &hidden)])}</p> })}
         })}
     }
 }

@@ -21,6 +21,7 @@ use gluelab_core::model::store::S3Uri;
 use gluelab_core::views::browse::{Expansion, FolderNode, FolderRole};
 use leptos::prelude::*;
 
+use crate::i18n::{catalog, t, with_data};
 use crate::state::{use_studio, Notice, Studio};
 
 /// The browser's view state, shared by its parts through context.
@@ -128,7 +129,7 @@ fn SeedUploads() -> impl IntoView {
         });
         if let Some(uploaded) = uploaded {
             browser.chosen.set(None);
-            studio.notice.set(Some(Notice::Info(uploaded.to_string())));
+            studio.notice.set(Some(Notice::Info(uploaded.notice(catalog()))));
         }
     };
     view! {
@@ -137,7 +138,7 @@ fn SeedUploads() -> impl IntoView {
                 .into_iter()
                 .map(|(key, body)| {
                     let name = key.rsplit('/').next().unwrap_or(key);
-                    let label = format!("Upload {name}");
+                    let label = with_data(t("Upload {name}"), "name", name.to_string());
                     view! {
                         <button class="btn upload-seed" on:click=move |_| upload(name, body)>{label}</button>
                     }

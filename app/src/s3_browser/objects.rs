@@ -8,6 +8,8 @@ use leptos::prelude::*;
 
 use super::preview::ObjectPreviewView;
 use super::use_browser;
+use crate::i18n::with_data;
+use crate::i18n::{t, tf};
 use crate::state::{use_studio, Notice};
 
 #[component]
@@ -26,27 +28,29 @@ pub fn ObjectTable() -> impl IntoView {
     });
     let title = move || {
         let count = objects.with(Vec::len);
-        let s = if count == 1 { "" } else { "s" };
-        browser
-            .target
-            .get()
-            .map(|t| format!("{count} object{s} under {t}"))
-            .unwrap_or_default()
+        browser.target.get().map(|target| {
+            let message = if count == 1 {
+                tf("{count} object under {prefix}", &[("count", &count)])
+            } else {
+                tf("{count} objects under {prefix}", &[("count", &count)])
+            };
+            with_data(&message, "prefix", target.to_string())
+        })
     };
     view! {
         <h3 class="objects-title" id="objects-title">{title}</h3>
         <Show
             when=move || !objects.with(Vec::is_empty)
-            fallback=|| view! { <p class="empty">"No objects yet: upload a file."</p> }
+            fallback=|| view! { <p class="empty">{t("No objects yet: upload a file.")}</p> }
         >
             <table class="objects" aria-labelledby="objects-title">
                 <thead>
                     <tr>
-                        <th>"Key"</th>
-                        <th>"Size"</th>
-                        <th>"ETag"</th>
-                        <th>"LastModified"</th>
-                        <th><span class="visually-hidden">"Actions"</span></th>
+                        <th>{t("Key")}</th>
+                        <th>{t("Size")}</th>
+                        <th translate="no">"ETag"</th>
+                        <th translate="no">"LastModified"</th>
+                        <th><span class="visually-hidden">{t("Actions")}</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -109,33 +113,35 @@ fn ObjectRow(object: ObjectSummary) -> impl IntoView {
                         *p = None;
                     }
                 });
-                studio.notice.set(Some(Notice::Info(format!("Deleted {uri}."))));
+                studio
+                    .notice
+                    .set(Some(Notice::Info(tf("Deleted {uri}.", &[("uri", &uri)]))));
             }
         }
     };
     let id = preview_id(&uri);
-    let bytes = format!("{} bytes", object.size);
+    let bytes = tf("{bytes} bytes", &[("bytes", &object.size)]);
     let modified = iso8601(object.last_modified).replace('T', " ");
     let open_label = open.clone();
     let open_aria = open.clone();
     view! {
         <tr class="object-row" class:previewing=open.clone()>
-            <td class="mono key" title=uri.to_string()>{breakable_path(&object.uri.key)}</td>
+            <td class="mono key" translate="no" title=uri.to_string()>{breakable_path(&object.uri.key)}</td>
             <td class="size" title=bytes>{human_size(object.size)}</td>
-            <td class="mono etag">{object.etag.clone()}</td>
-            <td class="mono modified">{modified}</td>
+            <td class="mono etag" translate="no">{object.etag.clone()}</td>
+            <td class="mono modified" translate="no">{modified}</td>
             <td class="object-actions">
                 <button
                     class="link preview-object"
                     aria-expanded=move || open_aria().to_string()
                     aria-controls=id.clone()
-                    aria-label=format!("Preview {}", object.name)
+                    aria-label=tf("Preview {name}", &[("name", &object.name)])
                     on:click=toggle
                 >
-                    {move || if open_label() { "hide" } else { "preview" }}
+                    {move || if open_label() { t("hide") } else { t("preview") }}
                 </button>
-                <button class="link delete-object" aria-label=format!("Delete {}", object.name) on:click=delete>
-                    "delete"
+                <button class="link delete-object" aria-label=tf("Delete {name}", &[("name", &object.name)]) on:click=delete>
+                    {t("delete")}
                 </button>
             </td>
         </tr>

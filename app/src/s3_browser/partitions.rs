@@ -5,6 +5,8 @@ use gluelab_core::views::browse::{find_folder, FolderRole};
 use leptos::prelude::*;
 
 use super::use_browser;
+use crate::i18n::with_data;
+use crate::i18n::{t, tf};
 use crate::state::{use_studio, Notice};
 
 /// The button, shown while the chosen folder is a partitioned table's location or one of its
@@ -51,19 +53,33 @@ pub fn RepairPartitions() -> impl IntoView {
         });
         if let Some(names) = added {
             let text = match names.as_slice() {
-                [] => format!("MSCK REPAIR TABLE {database}.{table}: no new partition folder, nothing added"),
-                _ => format!("MSCK REPAIR TABLE {database}.{table}: added {}", names.join(", ")),
+                [] => tf(
+                    "MSCK REPAIR TABLE {database}.{table}: no new partition folder, nothing added",
+                    &[("database", &database), ("table", &table)],
+                ),
+                _ => tf(
+                    "MSCK REPAIR TABLE {database}.{table}: added {partitions}",
+                    &[
+                        ("database", &database),
+                        ("table", &table),
+                        ("partitions", &names.join(", ")),
+                    ],
+                ),
             };
             studio.notice.set(Some(Notice::Info(text)));
         }
     };
     move || {
         table.get().map(|(database, table)| {
-            let about = format!("Registers the key=value folders under {database}.{table}'s location that its catalog entry lacks: a catalog read lists only registered partitions.");
+            let about = with_data(
+                t("Registers the key=value folders under {table}'s location that its catalog entry lacks: a catalog read lists only registered partitions."),
+                "table",
+                format!("{database}.{table}"),
+            );
             view! {
                 <div class="repair-partitions">
                     <button class="btn secondary small" id="repair-partitions" on:click=repair>
-                        "Register partitions (MSCK REPAIR TABLE)"
+                        {t("Register partitions")} " " <span translate="no">"(MSCK REPAIR TABLE)"</span>
                     </button>
                     <p>{about}</p>
                 </div>

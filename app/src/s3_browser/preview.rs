@@ -4,9 +4,10 @@
 
 use gluelab_core::format::encoding::Encoding;
 use gluelab_core::model::store::S3Uri;
-use gluelab_core::views::browse::{FormatOrigin, ObjectPreview};
+use gluelab_core::views::browse::{human_size, FormatOrigin, ObjectPreview};
 use leptos::prelude::*;
 
+use crate::i18n::{t, tf};
 use crate::preview_worker::{self, PreviewReply};
 use crate::state::{use_studio, Notice};
 
@@ -38,7 +39,7 @@ pub fn ObjectPreviewView(uri: S3Uri) -> impl IntoView {
     view! {
         <div class="object-preview" aria-busy=move || reply.with(Option::is_none).to_string()>
             {move || match reply.get() {
-                None => view! { <p class="preview-reading hint" role="status">"Reading the object…"</p> }.into_any(),
+                None => view! { <p class="preview-reading hint" role="status">{t("Reading the object…")}</p> }.into_any(),
                 Some(PreviewReply { preview: Ok(p), .. }) => view! { <PreviewTable preview=p/> }.into_any(),
                 Some(PreviewReply { preview: Err(e), suggested }) => view! {
                     <p class="preview-error" role="status">{e}</p>
@@ -58,34 +59,78 @@ fn ReadAsButton(uri: S3Uri, encoding: Encoding) -> impl IntoView {
     let label = encoding.option_name();
     let read_as = move |_| {
         if let Some(table) = studio.act(|ws| ws.set_table_encoding(&uri, label)) {
-            studio.notice.set(Some(Notice::Info(format!(
-                "Table {}.{} now reads its files as {label} (serialization.encoding): jobs and previews decode them to UTF-8. Undo takes it back.",
-                table.database, table.name
+            studio.notice.set(Some(Notice::Info(tf(
+                "Table {database}.{table} now reads its files as {encoding} (serialization.encoding): jobs and previews decode them to UTF-8. Undo takes it back.",
+                &[("database", &table.database), ("table", &table.name), ("encoding", &label)],
             ))));
         }
     };
     view! {
         <button class="btn" id="read-as-encoding" on:click=read_as
-            title=format!("UpdateTable: serialization.encoding = {label}, as Spark's encoding option reads it (a guess from the bytes: check the rows)")>
-            {format!("Read it as {label}")}
+            title=tf("UpdateTable: serialization.encoding = {encoding}, as Spark's encoding option reads it (a guess from the bytes: check the rows)", &[("encoding", &label)])>
+            {crate::i18n::with_data(t("Read it as {encoding}"), "encoding", label.to_string())}
         </button>
     }
 }
 
+/// The line over the preview: how many rows, where the format came from, how much was read
+/// (`ObjectPreview::summary`, in the page's language).
+fn summary(preview: &ObjectPreview) -> String {
+    let n = preview.rows.len();
+    let rows = match (n, preview.more) {
+        (0, false) => t("No rows").to_string(),
+        (1, true) => tf("First {n} row", &[("n", &n)]),
+        (_, true) => tf("First {n} rows", &[("n", &n)]),
+        (1, false) => tf("All {n} row", &[("n", &n)]),
+        (_, false) => tf("All {n} rows", &[("n", &n)]),
+    };
+    let format = preview.format.to_string();
+    let origin = match &preview.origin {
+        FormatOrigin::Table { database, table } => tf(
+            "{format} from table {database}.{table}",
+            &[("format", &format), ("database", database), ("table", table)],
+        ),
+        FormatOrigin::Extension(ext) => tf(
+            "{format} from the .{ext} extension, with Glue's default options",
+            &[("format", &format), ("ext", ext)],
+        ),
+    };
+    let partial = preview.bytes_read < preview.size;
+    let read = match (preview.compression, partial) {
+        (Some(c), true) => tf(
+            " · {compression}-compressed: only the first {read} of its text read",
+            &[("compression", &c.name()), ("read", &human_size(preview.bytes_read))],
+        ),
+        (Some(c), false) => tf(" · {compression}-compressed", &[("compression", &c.name())]),
+        (None, true) => tf(
+            " · only the first {read} of {size} read",
+            &[
+                ("read", &human_size(preview.bytes_read)),
+                ("size", &human_size(preview.size)),
+            ],
+        ),
+        (None, false) => String::new(),
+    };
+    format!("{rows} · {origin}{read}")
+}
+
 #[component]
 fn PreviewTable(preview: ObjectPreview) -> impl IntoView {
-    let summary = preview.summary();
+    let summary = summary(&preview);
     let header = preview
         .columns
         .iter()
-        .map(|c| view! { <th>{c.clone()}</th> })
+        .map(|c| view! { <th translate="no">{c.clone()}</th> })
         .collect_view();
     let body = preview
         .lines
         .iter()
         .zip(&preview.rows)
         .map(|(line, cells)| {
-            let cells = cells.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view();
+            let cells = cells
+                .iter()
+                .map(|c| view! { <td translate="no">{c.clone()}</td> })
+                .collect_view();
             view! {
                 <tr>
                     <td class="line muted">{*line}</td>
@@ -97,10 +142,13 @@ fn PreviewTable(preview: ObjectPreview) -> impl IntoView {
     let problems = preview
         .problems
         .iter()
-        .map(|p| view! { <li>{p.to_string()}</li> })
+        .map(|p| view! { <li translate="no">{p.to_string()}</li> })
         .collect_view();
     let has_problems = !preview.problems.is_empty();
-    let fit = preview.fit_warning.clone();
+    let fit = preview
+        .misfit
+        .as_ref()
+        .and_then(|fit| fit.warning(crate::i18n::catalog()));
     // A file under no table, or one whose fields do not fit its table, can make the table.
     let offer = match (&preview.origin, &fit) {
         (FormatOrigin::Extension(_), _) => Some(false),
@@ -122,7 +170,7 @@ fn PreviewTable(preview: ObjectPreview) -> impl IntoView {
             <table class="preview-table s3-preview">
                 <thead>
                     <tr>
-                        <th class="line" title="line in the object">"line"</th>
+                        <th class="line" title=t("line in the object")>{t("line")}</th>
                         {header}
                     </tr>
                 </thead>
@@ -140,13 +188,13 @@ fn MakeTableButton(uri: S3Uri, updates: bool) -> impl IntoView {
     let studio = use_studio();
     let (label, title) = if updates {
         (
-            "Update the table from this file",
-            "UpdateTable: the table's columns, format and CSV header setting become this file's, as a crawler would infer them",
+            t("Update the table from this file"),
+            t("UpdateTable: the table's columns, format and CSV header setting become this file's, as a crawler would infer them"),
         )
     } else {
         (
-            "Make a table from this file",
-            "CreateTable: columns with Glue types, the CSV header and partition folders inferred as a crawler would",
+            t("Make a table from this file"),
+            t("CreateTable: columns with Glue types, the CSV header and partition folders inferred as a crawler would"),
         )
     };
     // The crawl reads the file in the preview worker; the page only adds the table it made.
@@ -163,13 +211,23 @@ fn MakeTableButton(uri: S3Uri, updates: bool) -> impl IntoView {
                 .iter()
                 .map(|c| format!("{} {}", c.name, c.glue_type))
                 .collect();
-            let verb = if updates { "now reads" } else { "made, reading" };
-            studio.notice.set(Some(Notice::Info(format!(
-                "Table {}.{} {verb} this file's columns: {}",
-                table.database,
-                table.name,
-                columns.join(", ")
-            ))));
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("database", &table.database),
+                ("table", &table.name),
+                ("columns", &columns.join(", ")),
+            ];
+            let text = if updates {
+                tf(
+                    "Table {database}.{table} now reads this file's columns: {columns}",
+                    &args,
+                )
+            } else {
+                tf(
+                    "Table {database}.{table} made, reading this file's columns: {columns}",
+                    &args,
+                )
+            };
+            studio.notice.set(Some(Notice::Info(text)));
         }
     };
     let make = move |_| {
@@ -199,17 +257,22 @@ fn NewJobButton(database: String, table: String) -> impl IntoView {
     let create = move |_| {
         if let Some(job) = studio.act(|ws| ws.create_job_over_table(&database, &table)) {
             let sink = job.plan.sinks.first().map(|s| s.output.label()).unwrap_or_default();
-            studio.notice.set(Some(Notice::Info(format!(
-                "Job {} reads {database}.{table} with job-bookmark-enable and appends to {sink}: run it.",
-                job.name
+            studio.notice.set(Some(Notice::Info(tf(
+                "Job {job} reads {database}.{table} with job-bookmark-enable and appends to {sink}: run it.",
+                &[
+                    ("job", &job.name),
+                    ("database", &database),
+                    ("table", &table),
+                    ("sink", &sink),
+                ],
             ))));
         }
     };
     view! {
         <Show when=unread>
             <button class="btn" id="new-job-over-table"
-                title="CreateJob: a job that reads this table with a bookmark and appends to a new table beside it"
-                on:click=create.clone()>"New job over this table"</button>
+                title=t("CreateJob: a job that reads this table with a bookmark and appends to a new table beside it")
+                on:click=create.clone()>{t("New job over this table")}</button>
         </Show>
     }
 }

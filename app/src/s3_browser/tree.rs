@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::{use_browser, Browser};
 use crate::editor::focus;
+use crate::i18n::{t, tf};
 use crate::state::{use_studio, Notice};
 
 /// What a key does in the tree.
@@ -95,9 +96,9 @@ pub fn PrefixTree() -> impl IntoView {
         <div class="s3-tree-pane">
             <Show
                 when=move || !rows.with(Vec::is_empty)
-                fallback=|| view! { <p class="empty">"No buckets: load an example to get some."</p> }
+                fallback=|| view! { <p class="empty">{t("No buckets: load an example to get some.")}</p> }
             >
-                <ul class="s3-tree" role="tree" aria-label="Buckets and prefixes" id="s3-tree" on:keydown=on_key>
+                <ul class="s3-tree" role="tree" aria-label=t("Buckets and prefixes") id="s3-tree" on:keydown=on_key>
                     <For
                         each=move || rows.get().into_iter().enumerate()
                         key=|(i, row)| (*i, row.clone())
@@ -114,13 +115,54 @@ pub fn PrefixTree() -> impl IntoView {
 /// `3 · 1.2 KB` (or `empty`), and its longer form for the title.
 fn folder_counts(row: &TreeRow) -> (String, String) {
     if row.object_count == 0 {
-        return ("empty".into(), "no objects below yet".into());
+        return (t("empty").into(), t("no objects below yet").into());
     }
-    let s = if row.object_count == 1 { "" } else { "s" };
-    (
-        format!("{} · {}", row.object_count, human_size(row.total_bytes)),
-        format!("{} object{s} below, {} bytes", row.object_count, row.total_bytes),
-    )
+    let args: [(&str, &dyn std::fmt::Display); 2] = [("count", &row.object_count), ("bytes", &row.total_bytes)];
+    let title = if row.object_count == 1 {
+        tf("{count} object below, {bytes} bytes", &args)
+    } else {
+        tf("{count} objects below, {bytes} bytes", &args)
+    };
+    (format!("{} · {}", row.object_count, human_size(row.total_bytes)), title)
+}
+
+/// A folder role's badge: one word.
+fn role_badge(role: &FolderRole) -> &'static str {
+    match role {
+        FolderRole::Table { .. } => t("table"),
+        FolderRole::Source { .. } => t("source"),
+        FolderRole::Partition { registered: true, .. } => t("partition"),
+        FolderRole::Partition { registered: false, .. } => t("not registered"),
+    }
+}
+
+/// What a folder role means, which table or job: the badge's title.
+fn role_title(role: &FolderRole) -> String {
+    match role {
+        FolderRole::Table { database, table } => tf(
+            "location of table {database}.{table}",
+            &[("database", database), ("table", table)],
+        ),
+        FolderRole::Source { job } => tf("source of job {job}", &[("job", job)]),
+        FolderRole::Partition {
+            database,
+            table,
+            partition,
+            registered: true,
+        } => tf(
+            "partition {partition} of table {database}.{table}",
+            &[("partition", partition), ("database", database), ("table", table)],
+        ),
+        FolderRole::Partition {
+            database,
+            table,
+            partition,
+            ..
+        } => tf(
+            "partition folder {partition} that table {database}.{table} does not hold yet: a catalog read skips it until MSCK REPAIR TABLE (or a crawler) registers it",
+            &[("partition", partition), ("database", database), ("table", table)],
+        ),
+    }
 }
 
 #[component]
@@ -158,13 +200,13 @@ fn TreeItem(index: usize, row: TreeRow, focused: RwSignal<Option<usize>>, tab_st
                 FolderRole::Partition { registered: false, .. } => "role-badge warn",
                 _ => "role-badge",
             };
-            view! { <span class=class title=role.to_string()>{role.badge()}</span> }
+            view! { <span class=class title=role_title(role)>{role_badge(role)}</span> }
         })
         .collect_view();
-    let name = if row.name.is_empty() {
-        "(empty name)".to_string()
+    let (name, translate) = if row.name.is_empty() {
+        (t("(empty name)").to_string(), None)
     } else {
-        row.name.clone()
+        (row.name.clone(), Some("no"))
     };
     view! {
         <li
@@ -183,7 +225,7 @@ fn TreeItem(index: usize, row: TreeRow, focused: RwSignal<Option<usize>>, tab_st
             on:focus=move |_| focused.set(Some(index))
         >
             <span class="twisty" aria-hidden="true" on:click=toggle>{twisty}</span>
-            <span class="tree-name">{name}</span>
+            <span class="tree-name" translate=translate>{name}</span>
             {badges}
             <span class="tree-counts" title=counts_title>{counts}</span>
         </li>
@@ -201,7 +243,7 @@ fn NewFolder() -> impl IntoView {
     let create = move |name: String| {
         let Some(parent) = browser.target.get_untracked() else {
             studio.notice.set(Some(Notice::Error(
-                "No bucket yet: create a bucket first, then folders in it.".into(),
+                t("No bucket yet: create a bucket first, then folders in it.").into(),
             )));
             return false;
         };
@@ -217,8 +259,8 @@ fn NewFolder() -> impl IntoView {
         }
     };
     view! {
-        <NameField id="new-folder-name" button_id="new-folder" label="New folder in the chosen prefix"
-            placeholder="new folder name" button="New folder" create/>
+        <NameField id="new-folder-name" button_id="new-folder" label=t("New folder in the chosen prefix")
+            placeholder=t("new folder name") button=t("New folder") create/>
     }
 }
 
@@ -237,8 +279,8 @@ fn NewBucket() -> impl IntoView {
         made
     };
     view! {
-        <NameField id="new-bucket-name" button_id="create-bucket" label="New bucket"
-            placeholder="new bucket name" button="New bucket" create/>
+        <NameField id="new-bucket-name" button_id="create-bucket" label=t("New bucket")
+            placeholder=t("new bucket name") button=t("New bucket") create/>
     }
 }
 

@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 
 use super::objects::breakable_path;
 use super::use_browser;
+use crate::i18n::{catalog, t, tf};
 use crate::state::{use_studio, Notice, Studio};
 
 /// Bytes read per slice: a file up to this size is one read and shows no bar.
@@ -37,11 +38,11 @@ impl Transfer {
     /// `8.4 of 21.0 MB · reading`.
     fn status(&self) -> String {
         let state = match self.state {
-            TransferState::Reading => "reading",
-            TransferState::Stored => "stored",
-            TransferState::Failed => "not stored",
+            TransferState::Reading => t("reading"),
+            TransferState::Stored => t("stored"),
+            TransferState::Failed => t("not stored"),
         };
-        format!("{} · {state}", progress_text(self.loaded, self.total))
+        format!("{} · {state}", progress_text(catalog(), self.loaded, self.total))
     }
 }
 
@@ -119,14 +120,14 @@ async fn upload(studio: Studio, transfers: Transfers, target: S3Uri, file: gloo_
     let stored = match read {
         Ok(body) => studio.act(|ws| ws.upload_into(&target, &name, body)),
         Err(e) => {
-            let text = format!("Could not read {name}: {e}");
+            let text = tf("Could not read {name}: {error}", &[("name", &name), ("error", &e)]);
             studio.notice.set(Some(Notice::Error(text)));
             None
         }
     };
     let state = match stored {
         Some(uploaded) => {
-            studio.notice.set(Some(Notice::Info(uploaded.to_string())));
+            studio.notice.set(Some(Notice::Info(uploaded.notice(catalog()))));
             TransferState::Stored
         }
         None => TransferState::Failed,
@@ -145,7 +146,7 @@ pub fn Uploads() -> impl IntoView {
     };
     let start = move |files: Vec<web_sys::File>| {
         let Some(target) = browser.target.get_untracked() else {
-            let text = "There is no bucket to upload into: load an example first.";
+            let text = t("There is no bucket to upload into: load an example first.");
             studio.notice.set(Some(Notice::Error(text.into())));
             return;
         };
@@ -154,17 +155,14 @@ pub fn Uploads() -> impl IntoView {
             spawn_local(upload(studio, transfers, target.clone(), gloo_file::File::from(file)));
         }
     };
-    let target_text = move || {
-        browser
-            .target
-            .get()
-            .map_or_else(|| "nowhere yet: there is no bucket".to_string(), |t| t.to_string())
+    let target_view = move || match browser.target.get() {
+        Some(target) => view! { <span translate="no">{breakable_path(&target.to_string())}</span> }.into_any(),
+        None => t("nowhere yet: there is no bucket").into_any(),
     };
-    let target_view = move || breakable_path(&target_text());
     view! {
         <div class="s3-upload">
             <p class="upload-target">
-                "Files go to " <code class="mono" id="upload-target">{target_view}</code>
+                {t("Files go to ")} <code class="mono" id="upload-target">{target_view}</code>
             </p>
             <DropZone on_files=start/>
             <TransferList transfers/>
@@ -197,8 +195,8 @@ fn DropZone(on_files: impl Fn(Vec<web_sys::File>) + Copy + 'static) -> impl Into
                 on_files(files_of(ev.data_transfer().and_then(|d| d.files())));
             }
         >
-            "Drop JSON-lines or CSV files here, or "
-            <span class="link">"choose files"</span>
+            {t("Drop JSON-lines or CSV files here, or ")}
+            <span class="link">{t("choose files")}</span>
             <input
                 type="file"
                 multiple
@@ -226,11 +224,11 @@ fn TransferList(transfers: Transfers) -> impl IntoView {
     };
     view! {
         <Show when=move || !transfers.list.with(Vec::is_empty)>
-            <ul class="s3-transfers" aria-label="Large uploads">
+            <ul class="s3-transfers" aria-label=t("Large uploads")>
                 <For each=ids key=|id| *id children=move |id| view! { <TransferRow transfers id/> }/>
             </ul>
             <Show when=any_finished>
-                <button class="link small" on:click=move |_| transfers.clear_finished()>"clear finished uploads"</button>
+                <button class="link small" on:click=move |_| transfers.clear_finished()>{t("clear finished uploads")}</button>
             </Show>
         </Show>
     }
@@ -246,13 +244,16 @@ fn TransferRow(transfers: Transfers, id: u64) -> impl IntoView {
         return ().into_any();
     };
     let label_id = format!("transfer-{id}-name");
-    let title = format!("{} bytes to {}", first.total, first.target);
+    let title = tf(
+        "{bytes} bytes to {prefix}",
+        &[("bytes", &first.total), ("prefix", &first.target)],
+    );
     let status = move || transfer.with(|t| t.as_ref().map(Transfer::status).unwrap_or_default());
     let loaded = move || transfer.with(|t| t.as_ref().map_or(0, |t| t.loaded)).to_string();
     let failed = move || transfer.with(|t| t.as_ref().is_some_and(|t| t.state == TransferState::Failed));
     view! {
         <li class="transfer" class:failed=failed>
-            <span class="transfer-name mono" id=label_id.clone() title=title>{first.name}</span>
+            <span class="transfer-name mono" translate="no" id=label_id.clone() title=title>{first.name}</span>
             <span class="transfer-status">{status}</span>
             <progress
                 class="upload-bar"

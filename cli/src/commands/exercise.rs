@@ -41,7 +41,8 @@ pub fn run(command: ExerciseCommand, ctx: &mut Ctx) -> Result<Reply, CliError> {
             Ok(Reply::lines(hints.join("\n")))
         }
         ExerciseCommand::Check { id } => {
-            let check = exercises::check_challenge(ctx.workspace, &id).map_err(core)?;
+            let check = exercises::check_challenge(&gluelab_core::i18n::Catalog::english(), ctx.workspace, &id)
+                .map_err(core)?;
             match check.met {
                 true => Ok(Reply::lines(format!("✓ Goal met: {}", check.says))),
                 false => Err(CliError::goal_not_met(check.says)),
@@ -118,11 +119,18 @@ fn predict(args: ExercisePredictArgs, ctx: &mut Ctx) -> Result<Reply, CliError> 
         .map_err(|e| CliError::general(format!("gluelab: {e}")))?;
     let grade = ctx
         .workspace
-        .grade_prediction(&args.job_name, &run_id, &prediction)
+        .grade_prediction(
+            &gluelab_core::i18n::Catalog::english(),
+            &args.job_name,
+            &run_id,
+            &prediction,
+        )
         .map_err(|e| CliError::general(format!("gluelab: {e}")))?;
-    let label = ctx.workspace.run_label(&args.job_name, &run_id);
+    let label = ctx
+        .workspace
+        .run_label(&gluelab_core::i18n::Catalog::english(), &args.job_name, &run_id);
     Ok(Reply::lines(format!(
         "{label} ({run_id}): {}",
-        grade.lines().join("\n")
+        grade.lines(&gluelab_core::i18n::Catalog::english()).join("\n")
     )))
 }

@@ -128,7 +128,7 @@ fn text(run: &JobRun, written: &[WrittenPart]) -> String {
     if run.lineage.older_not_itemised {
         out.push("  (objects older than the bookmark's band were skipped without being listed one by one)".into());
     }
-    let flow = run.row_flow();
+    let flow = run.row_flow(&gluelab_core::i18n::Catalog::english());
     if !flow.is_empty() {
         out.push(String::new());
         out.push("Rows:".into());

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::format::{Format, ParseMode};
+use crate::i18n::Catalog;
 use crate::model::catalog::{Column, Table};
 use crate::model::clock::parse_duration;
 use crate::model::job::{KeySortOrder, SinkMode, SinkSpec, SourceInput, SourceSpec};
@@ -368,27 +369,28 @@ fn partitioned_tour() -> Vec<TourStep> {
 }
 
 impl Workspace {
-    /// Carries out one tour step for `job`; returns a one-line outcome to show.
-    pub fn apply_tour_step(&mut self, job: &str, action: &TourAction) -> Result<String> {
+    /// Carries out one tour step for `job`; returns a one-line outcome to show, in `catalog`'s
+    /// language.
+    pub fn apply_tour_step(&mut self, catalog: &Catalog, job: &str, action: &TourAction) -> Result<String> {
         match action {
             TourAction::Upload { name, body } => {
                 let uri = self.upload_to_source(job, name, body.as_bytes().to_vec())?;
-                Ok(format!("uploaded {uri}"))
+                Ok(catalog.tf("uploaded {uri}", &[("uri", &uri)]))
             }
             TourAction::Run { .. } => {
                 let id = self.start_job_run(self.tour_run_request(job, action)?)?;
-                self.run_outcome(&id)
+                self.run_outcome(catalog, &id)
             }
             TourAction::Reset => {
                 self.reset_job_bookmark(job, None)?;
-                Ok("job bookmark reset".into())
+                Ok(catalog.t("job bookmark reset").to_string())
             }
             TourAction::RewindTo { run } => {
                 let id = self.tour_value(job, &format!("{{run {run}}}"))?;
                 self.reset_job_bookmark(job, Some(&id))?;
-                Ok(format!(
-                    "job bookmark rewound to run {}",
-                    crate::views::short_run_id(&id)
+                Ok(catalog.tf(
+                    "job bookmark rewound to run {run}",
+                    &[("run", &crate::views::short_run_id(&id))],
                 ))
             }
             TourAction::DeletePrefixes { prefixes } => {
@@ -396,13 +398,13 @@ impl Workspace {
                 for prefix in prefixes {
                     deleted += self.store.delete_prefix(&S3Uri::parse(prefix)?)?.len();
                 }
-                Ok(format!("deleted {deleted} object(s)"))
+                Ok(catalog.tf("deleted {deleted} object(s)", &[("deleted", &deleted)]))
             }
             TourAction::Advance { duration } => {
                 let ms = parse_duration(duration)
                     .ok_or_else(|| Error::InvalidInput(format!("{duration} is not a duration (15m, 90s, 2h)")))?;
                 self.clock.advance(ms);
-                Ok(format!("{duration} passed"))
+                Ok(catalog.tf("{duration} passed", &[("duration", duration)]))
             }
             TourAction::Statement { sql } => Ok(self.execute_warehouse_statement(sql)?.to_string()),
             TourAction::RenameContext { to } => {
@@ -412,9 +414,9 @@ impl Workspace {
                         from = source.transformation_ctx.replace(to.clone());
                     }
                 })?;
-                Ok(format!(
-                    "transformation_ctx '{}' renamed to '{to}'",
-                    from.unwrap_or_default()
+                Ok(catalog.tf(
+                    "transformation_ctx '{from}' renamed to '{to}'",
+                    &[("from", &from.unwrap_or_default()), ("to", to)],
                 ))
             }
             TourAction::OverlappingRuns => {
@@ -423,9 +425,9 @@ impl Workspace {
                     Ok(id) => id,
                     Err(e) => {
                         self.finish_job_run(&first)?;
-                        return Ok(format!(
-                            "{}; the second run was refused: {e}",
-                            self.run_outcome(&first)?
+                        return Ok(catalog.tf(
+                            "{first}; the second run was refused: {error}",
+                            &[("first", &self.run_outcome(catalog, &first)?), ("error", &e)],
                         ));
                     }
                 };
@@ -433,13 +435,14 @@ impl Workspace {
                 self.finish_job_run(&first)?;
                 // A queued run started when the first ended.
                 self.finish_job_run(&second)?;
-                let second_outcome = self.run_outcome(&second)?;
+                let first = self.run_outcome(catalog, &first)?;
+                let second = self.run_outcome(catalog, &second)?;
                 Ok(match queued {
-                    true => format!(
-                        "{}; the second run waited in the queue, then {second_outcome}",
-                        self.run_outcome(&first)?
+                    true => catalog.tf(
+                        "{first}; the second run waited in the queue, then {second}",
+                        &[("first", &first), ("second", &second)],
                     ),
-                    false => format!("{}; {second_outcome}", self.run_outcome(&first)?),
+                    false => catalog.tf("{first}; {second}", &[("first", &first), ("second", &second)]),
                 })
             }
             TourAction::RepairPartitions => {
@@ -451,8 +454,18 @@ impl Workspace {
                 let t = self.catalog.table(&database, &table)?;
                 let names: Vec<String> = added.iter().map(|p| t.partition_name(p)).collect();
                 Ok(match names.as_slice() {
-                    [] => format!("MSCK REPAIR TABLE {database}.{table}: no partition to add"),
-                    _ => format!("MSCK REPAIR TABLE {database}.{table}: added {}", names.join(", ")),
+                    [] => catalog.tf(
+                        "MSCK REPAIR TABLE {database}.{table}: no partition to add",
+                        &[("database", &database), ("table", &table)],
+                    ),
+                    _ => catalog.tf(
+                        "MSCK REPAIR TABLE {database}.{table}: added {partitions}",
+                        &[
+                            ("database", &database),
+                            ("table", &table),
+                            ("partitions", &names.join(", ")),
+                        ],
+                    ),
                 })
             }
         }
@@ -472,15 +485,18 @@ impl Workspace {
         Ok(request)
     }
 
-    /// A finished run in one line, as a tour step reports it.
-    pub fn run_outcome(&self, run_id: &str) -> Result<String> {
+    /// A finished run in one line, as a tour step reports it, in `catalog`'s language (the state
+    /// stays as AWS prints it).
+    pub fn run_outcome(&self, catalog: &Catalog, run_id: &str) -> Result<String> {
         let run = self.run(run_id)?;
-        Ok(format!(
-            "run {} {}: read {} row(s), wrote {}",
-            crate::views::short_run_id(run_id),
-            run.state.as_str(),
-            run.rows_read,
-            run.rows_written
+        Ok(catalog.tf(
+            "run {run} {state}: read {rows} row(s), wrote {written}",
+            &[
+                ("run", &crate::views::short_run_id(run_id)),
+                ("state", &run.state.as_str()),
+                ("rows", &run.rows_read),
+                ("written", &run.rows_written),
+            ],
         ))
     }
 
@@ -615,7 +631,7 @@ mod tests {
         let example = examples().into_iter().find(|e| e.id == id).unwrap();
         let mut ws = load(id).unwrap();
         for step in tour(id).unwrap() {
-            ws.apply_tour_step(example.job, &step.action)
+            ws.apply_tour_step(&crate::i18n::Catalog::english(), example.job, &step.action)
                 .unwrap_or_else(|e| panic!("{id}: {}: {e}", step.title));
         }
         ws
@@ -644,10 +660,14 @@ mod tests {
                     let request = ws.tour_run_request(example.job, &step.action).unwrap();
                     let id = ws.begin_job_run(request).unwrap();
                     ws.finish_job_run(&id).unwrap();
-                    assert!(ws.run_outcome(&id).unwrap().starts_with("run "));
+                    assert!(ws
+                        .run_outcome(&crate::i18n::Catalog::english(), &id)
+                        .unwrap()
+                        .starts_with("run "));
                 } else {
                     assert!(ws.tour_run_request(example.job, &step.action).is_err());
-                    ws.apply_tour_step(example.job, &step.action).unwrap();
+                    ws.apply_tour_step(&crate::i18n::Catalog::english(), example.job, &step.action)
+                        .unwrap();
                 }
             }
             let played = play(example.id);
@@ -768,7 +788,8 @@ mod tests {
         let mut ws = partitioned_workspace().unwrap();
         let mut runs = vec![];
         for step in tour("partitioned-orders").unwrap() {
-            ws.apply_tour_step(JOB_NAME, &step.action).unwrap();
+            ws.apply_tour_step(&crate::i18n::Catalog::english(), JOB_NAME, &step.action)
+                .unwrap();
             if matches!(step.action, TourAction::Run { .. }) {
                 runs.push(ws.runs_of(JOB_NAME).last().unwrap().clone());
             }
@@ -818,7 +839,8 @@ mod tests {
         use super::super::relationalized::{relationalized_workspace, ITEMS_TABLE, JOB_NAME, ROOT_TABLE};
         let mut ws = relationalized_workspace().unwrap();
         for step in tour("relationalize-keys").unwrap() {
-            ws.apply_tour_step(JOB_NAME, &step.action).unwrap();
+            ws.apply_tour_step(&crate::i18n::Catalog::english(), JOB_NAME, &step.action)
+                .unwrap();
         }
         let runs: Vec<_> = ws.runs_of(JOB_NAME).collect();
         assert!(runs.iter().all(|r| r.state == crate::model::run::RunState::Succeeded));
@@ -906,7 +928,11 @@ mod tests {
             )
             .unwrap();
         let outcome = single
-            .apply_tour_step(super::super::JOB_NAME, &TourAction::OverlappingRuns)
+            .apply_tour_step(
+                &crate::i18n::Catalog::english(),
+                super::super::JOB_NAME,
+                &TourAction::OverlappingRuns,
+            )
             .unwrap();
         assert!(outcome.contains("ConcurrentRunsExceededException"), "{outcome}");
     }

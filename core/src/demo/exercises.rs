@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::i18n::Catalog;
 use crate::model::bookmark::BookmarkEvent;
 use crate::model::job::SinkMode;
 use crate::model::lineage::VerdictKind;
@@ -57,28 +58,40 @@ impl Grade {
         (right, self.objects.len() + usize::from(self.sink_rows.is_some()))
     }
 
-    /// "3 of 4 right", and a line per answer: ✓ or ✗, what was predicted, what happened, why.
-    pub fn lines(&self) -> Vec<String> {
+    /// "3 of 4 right", and a line per answer: ✓ or ✗, what was predicted, what happened, why,
+    /// in `catalog`'s language.
+    pub fn lines(&self, catalog: &Catalog) -> Vec<String> {
         let (right, asked) = self.score();
-        let mut out = vec![format!("{right} of {asked} right")];
+        let mut out = vec![catalog.tf("{right} of {asked} right", &[("right", &right), ("asked", &asked)])];
         for o in &self.objects {
             let name = o.object.rsplit('/').next().unwrap_or(&o.object);
-            let predicted = o.predicted.map_or("nothing", VerdictKind::as_str);
-            out.push(match o.right() {
-                true => format!("✓ {name}: {} — {}", o.actual.as_str(), o.explanation),
-                false => format!(
-                    "✗ {name}: you said {predicted}, the run {} — {}",
-                    o.actual.as_str(),
-                    o.explanation
+            let actual = crate::engine::verdict_word(catalog, o.actual);
+            out.push(match (o.right(), o.predicted) {
+                (true, _) => catalog.tf(
+                    "✓ {name}: {actual} — {why}",
+                    &[("name", &name), ("actual", &actual), ("why", &o.explanation)],
+                ),
+                (false, Some(predicted)) => catalog.tf(
+                    "✗ {name}: you said {predicted}, the run {actual} — {why}",
+                    &[
+                        ("name", &name),
+                        ("predicted", &crate::engine::verdict_word(catalog, predicted)),
+                        ("actual", &actual),
+                        ("why", &o.explanation),
+                    ],
+                ),
+                (false, None) => catalog.tf(
+                    "✗ {name}: you said nothing, the run {actual} — {why}",
+                    &[("name", &name), ("actual", &actual), ("why", &o.explanation)],
                 ),
             });
         }
         if let Some((predicted, actual)) = self.sink_rows {
             out.push(match predicted == actual {
-                true => format!("✓ the sink holds {}", rows(actual)),
-                false => format!(
-                    "✗ you said the sink would hold {}; it holds {actual} (targets are not tracked: an appending sink keeps every run's rows)",
-                    rows(predicted)
+                true => catalog.tf("✓ the sink holds {rows}", &[("rows", &rows(catalog, actual))]),
+                false => catalog.tf(
+                    "✗ you said the sink would hold {predicted}; it holds {actual} (targets are not tracked: an appending sink keeps every run's rows)",
+                    &[("predicted", &rows(catalog, predicted)), ("actual", &actual)],
                 ),
             });
         }
@@ -86,10 +99,10 @@ impl Grade {
     }
 }
 
-fn rows(n: usize) -> String {
+fn rows(catalog: &Catalog, n: usize) -> String {
     match n {
-        1 => "1 row".to_string(),
-        n => format!("{n} rows"),
+        1 => catalog.t("1 row").to_string(),
+        n => catalog.tf("{n} rows", &[("n", &n)]),
     }
 }
 
@@ -100,8 +113,15 @@ impl Workspace {
         Ok(lineage.files.into_iter().map(|f| f.object).collect())
     }
 
-    /// Grades `prediction` against run `run_id` of `job` and the sink as it is now.
-    pub fn grade_prediction(&self, job: &str, run_id: &str, prediction: &Prediction) -> Result<Grade> {
+    /// Grades `prediction` against run `run_id` of `job` and the sink as it is now; the run's
+    /// explanations in `catalog`'s language.
+    pub fn grade_prediction(
+        &self,
+        catalog: &Catalog,
+        job: &str,
+        run_id: &str,
+        prediction: &Prediction,
+    ) -> Result<Grade> {
         let run = self.run(run_id)?;
         if run.job_name != job {
             return Err(Error::InvalidInput(format!("run {run_id} is not a run of {job}")));
@@ -114,7 +134,7 @@ impl Workspace {
                 object: f.object.clone(),
                 predicted: prediction.verdicts.get(&f.object).copied(),
                 actual: f.kind,
-                explanation: f.explanation.clone(),
+                explanation: crate::engine::explain_verdict(catalog, f),
             })
             .collect();
         let sink_rows = match prediction.sink_rows {
@@ -233,8 +253,8 @@ pub fn challenge_workspace(id: &str) -> Result<Workspace> {
     Ok(ws)
 }
 
-/// Checks `ws` against challenge `id`'s goal.
-pub fn check_challenge(ws: &Workspace, id: &str) -> Result<ChallengeCheck> {
+/// Checks `ws` against challenge `id`'s goal; what it says in `catalog`'s language.
+pub fn check_challenge(catalog: &Catalog, ws: &Workspace, id: &str) -> Result<ChallengeCheck> {
     challenge(id)?;
     let job = super::JOB_NAME;
     let name = |object: &str| object.rsplit('/').next().unwrap_or(object).to_string();
@@ -252,13 +272,13 @@ pub fn check_challenge(ws: &Workspace, id: &str) -> Result<ChallengeCheck> {
                         .all(|f| k.get(*f) == Some(&VerdictKind::Skipped))
             });
             match hit {
-                Some(run) => met(format!(
-                    "{} read raw-data-3.json and skipped the two files an earlier run had committed.",
-                    ws.run_label(job, &run.id)
+                Some(run) => met(catalog.tf(
+                    "{run} read raw-data-3.json and skipped the two files an earlier run had committed.",
+                    &[("run", &ws.run_label(catalog, job, &run.id))],
                 )),
-                None => {
-                    not_yet("no run has yet read raw-data-3.json while skipping raw-data-1.json and raw-data-2.json.")
-                }
+                None => not_yet(catalog.t(
+                    "Not yet: no run has yet read raw-data-3.json while skipping raw-data-1.json and raw-data-2.json.",
+                )),
             }
         }
         "fix-the-script" => {
@@ -277,12 +297,16 @@ pub fn check_challenge(ws: &Workspace, id: &str) -> Result<ChallengeCheck> {
                 }
             }
             match (tracked, skipped_after_read) {
-                (true, Some(run)) => met(format!(
-                    "{} skipped raw-data-1.json: the source has a transformation_ctx and the script commits.",
-                    ws.run_label(job, &run)
+                (true, Some(run)) => met(catalog.tf(
+                    "{run} skipped raw-data-1.json: the source has a transformation_ctx and the script commits.",
+                    &[("run", &ws.run_label(catalog, job, &run))],
                 )),
-                (false, _) => not_yet("the job's source still has no transformation_ctx (or the script does not commit), so no run can skip a file."),
-                (true, None) => not_yet("the job is fixed: now run it until a run skips raw-data-1.json."),
+                (false, _) => not_yet(catalog.t(
+                    "Not yet: the job's source still has no transformation_ctx (or the script does not commit), so no run can skip a file.",
+                )),
+                (true, None) => not_yet(catalog.t(
+                    "Not yet: the job is fixed: now run it until a run skips raw-data-1.json.",
+                )),
             }
         }
         "rewind-no-duplicates" => {
@@ -305,17 +329,14 @@ pub fn check_challenge(ws: &Workspace, id: &str) -> Result<ChallengeCheck> {
                 .count();
             let overwrites = ws.job(job)?.plan.sinks.iter().all(|s| s.mode == SinkMode::Overwrite);
             match (ran_after, duplicates) {
-                (true, 0) => met(format!(
-                    "the run after the rewind left no duplicates{}.",
-                    if overwrites {
-                        ": the overwriting sink replaced what was there (and with it the rows of raw-data-1.json, which that run did not read)"
-                    } else {
-                        ""
-                    }
-                )),
-                (false, _) => not_yet("rewind the bookmark to run 1, then run the job."),
-                (true, n) => not_yet(&format!(
-                    "the sink holds {n} duplicate row(s): the run after the rewind appended raw-data-2.json's rows again."
+                (true, 0) if overwrites => met(catalog.t(
+                    "the run after the rewind left no duplicates: the overwriting sink replaced what was there (and with it the rows of raw-data-1.json, which that run did not read).",
+                ).to_string()),
+                (true, 0) => met(catalog.t("the run after the rewind left no duplicates.").to_string()),
+                (false, _) => not_yet(catalog.t("Not yet: rewind the bookmark to run 1, then run the job.")),
+                (true, n) => not_yet(&catalog.tf(
+                    "Not yet: the sink holds {n} duplicate row(s): the run after the rewind appended raw-data-2.json's rows again.",
+                    &[("n", &n)],
                 )),
             }
         }
@@ -331,7 +352,7 @@ fn met(says: String) -> ChallengeCheck {
 fn not_yet(says: &str) -> ChallengeCheck {
     ChallengeCheck {
         met: false,
-        says: format!("Not yet: {says}"),
+        says: says.to_string(),
     }
 }
 
@@ -360,9 +381,11 @@ mod tests {
             sink_rows: Some(1),
         };
         let id = run(&mut ws);
-        let grade = ws.grade_prediction(demo::JOB_NAME, &id, &wrong).unwrap();
+        let grade = ws
+            .grade_prediction(&Catalog::english(), demo::JOB_NAME, &id, &wrong)
+            .unwrap();
         assert_eq!(grade.score(), (0, 2));
-        let lines = grade.lines();
+        let lines = grade.lines(&Catalog::english());
         assert!(
             lines[1].starts_with("✗ raw-data-1.json: you said skipped, the run re-read"),
             "{lines:?}"
@@ -373,7 +396,9 @@ mod tests {
             sink_rows: Some(2),
         };
         assert_eq!(
-            ws.grade_prediction(demo::JOB_NAME, &id, &right).unwrap().score(),
+            ws.grade_prediction(&Catalog::english(), demo::JOB_NAME, &id, &right)
+                .unwrap()
+                .score(),
             (2, 2)
         );
     }
@@ -381,18 +406,26 @@ mod tests {
     #[test]
     fn the_third_file_challenge_is_met_by_committing_two_files_first() {
         let mut ws = challenge_workspace("third-file-only").unwrap();
-        assert!(!check_challenge(&ws, "third-file-only").unwrap().met);
+        assert!(
+            !check_challenge(&Catalog::english(), &ws, "third-file-only")
+                .unwrap()
+                .met
+        );
         // Uploading the third file at once: the run reads all three.
         let mut hasty = ws.clone();
         let (third, body) = third_raw_file();
         upload(&mut hasty, third, body).unwrap();
         run(&mut hasty);
-        assert!(!check_challenge(&hasty, "third-file-only").unwrap().met);
+        assert!(
+            !check_challenge(&Catalog::english(), &hasty, "third-file-only")
+                .unwrap()
+                .met
+        );
         // Run, then upload, then run.
         run(&mut ws);
         upload(&mut ws, third, body).unwrap();
         run(&mut ws);
-        let check = check_challenge(&ws, "third-file-only").unwrap();
+        let check = check_challenge(&Catalog::english(), &ws, "third-file-only").unwrap();
         assert!(check.met, "{check:?}");
         assert!(check.says.starts_with("run 2 read raw-data-3.json"), "{}", check.says);
     }
@@ -400,18 +433,18 @@ mod tests {
     #[test]
     fn the_script_challenge_needs_a_ctx_and_a_run_that_skips() {
         let mut ws = challenge_workspace("fix-the-script").unwrap();
-        let check = check_challenge(&ws, "fix-the-script").unwrap();
+        let check = check_challenge(&Catalog::english(), &ws, "fix-the-script").unwrap();
         assert!(!check.met && check.says.contains("transformation_ctx"), "{check:?}");
         let mut job = ws.job(demo::JOB_NAME).unwrap().clone();
         job.plan.sources[0].transformation_ctx = Some("datasource0".into());
         ws.update_job(job).unwrap();
-        assert!(check_challenge(&ws, "fix-the-script")
+        assert!(check_challenge(&Catalog::english(), &ws, "fix-the-script")
             .unwrap()
             .says
             .contains("now run it"));
         run(&mut ws); // reads file 1 (no state yet) and commits
         run(&mut ws); // skips it
-        let check = check_challenge(&ws, "fix-the-script").unwrap();
+        let check = check_challenge(&Catalog::english(), &ws, "fix-the-script").unwrap();
         assert!(check.met, "{check:?}");
     }
 
@@ -422,7 +455,7 @@ mod tests {
         let mut appending = start.clone();
         appending.reset_job_bookmark(demo::JOB_NAME, Some(&first)).unwrap();
         run(&mut appending);
-        let check = check_challenge(&appending, "rewind-no-duplicates").unwrap();
+        let check = check_challenge(&Catalog::english(), &appending, "rewind-no-duplicates").unwrap();
         assert!(!check.met && check.says.contains("duplicate"), "{check:?}");
 
         let mut overwriting = start.clone();
@@ -433,7 +466,7 @@ mod tests {
         overwriting.update_job(job).unwrap();
         overwriting.reset_job_bookmark(demo::JOB_NAME, Some(&first)).unwrap();
         run(&mut overwriting);
-        let check = check_challenge(&overwriting, "rewind-no-duplicates").unwrap();
+        let check = check_challenge(&Catalog::english(), &overwriting, "rewind-no-duplicates").unwrap();
         assert!(check.met, "{check:?}");
         assert!(check.says.contains("overwriting sink"), "{}", check.says);
     }

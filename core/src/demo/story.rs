@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 
 use super::examples::{self, TourAction};
+use crate::i18n::Catalog;
 use crate::limits::{MAX_STORY_BYTES, MAX_STORY_STEPS};
 use crate::model::clock::parse_duration;
 use crate::model::run::FailurePoint;
@@ -63,8 +64,47 @@ pub enum StoryError {
     Version { start: String },
     #[error("{0}")]
     Example(String),
+    #[error("the story's example `{example}` is not one gluelab ships (examples: {known})")]
+    UnknownExample { example: String, known: String },
+    #[error("the {example} tour has {has} steps, not {steps}")]
+    TourTooShort { example: String, has: usize, steps: usize },
     #[error("story step {step} (`{text}`): {reason}")]
     Step { step: usize, text: String, reason: String },
+}
+
+impl StoryError {
+    /// The error in `catalog`'s language, as the app says why a shared link did not open (the
+    /// English `Display` is the CLI's). What a step's text got wrong, and the engine's own errors,
+    /// stay as written.
+    pub fn describe(&self, catalog: &Catalog) -> String {
+        match self {
+            StoryError::TooLong { len } => catalog.tf(
+                "the story is {len} bytes long; at most {max} travel in a link",
+                &[("len", len), ("max", &MAX_STORY_BYTES)],
+            ),
+            StoryError::TooManySteps { count } => catalog.tf(
+                "the story has {count} steps; at most {max} are replayed",
+                &[("count", count), ("max", &MAX_STORY_STEPS)],
+            ),
+            StoryError::Version { start } => catalog.tf(
+                "the story does not start with {version},<example> (it starts with `{start}`)",
+                &[("version", &VERSION), ("start", start)],
+            ),
+            StoryError::Example(why) => why.clone(),
+            StoryError::UnknownExample { example, known } => catalog.tf(
+                "the story's example `{example}` is not one gluelab ships (examples: {known})",
+                &[("example", example), ("known", known)],
+            ),
+            StoryError::TourTooShort { example, has, steps } => catalog.tf(
+                "the {example} tour has {has} steps, not {steps}",
+                &[("example", example), ("has", has), ("steps", steps)],
+            ),
+            StoryError::Step { step, text, reason } => catalog.tf(
+                "story step {step} (`{text}`): {reason}",
+                &[("step", step), ("text", text), ("reason", reason)],
+            ),
+        }
+    }
 }
 
 /// Every shipped example's tour played to its end (resets, rewinds, deletes, failed runs and
@@ -86,10 +126,11 @@ impl Story {
     pub fn from_tour(id: &str, steps: usize) -> Result<Story, StoryError> {
         let tour = examples::tour(id).map_err(|e| StoryError::Example(e.to_string()))?;
         if steps > tour.len() {
-            return Err(StoryError::Example(format!(
-                "the {id} tour has {} steps, not {steps}",
-                tour.len()
-            )));
+            return Err(StoryError::TourTooShort {
+                example: id.to_string(),
+                has: tour.len(),
+                steps,
+            });
         }
         Ok(Story {
             example: id.to_string(),
@@ -125,10 +166,10 @@ impl Story {
         let known = examples::examples().into_iter().find(|e| e.id == example);
         if known.is_none() {
             let ids: Vec<&str> = examples::examples().iter().map(|e| e.id).collect();
-            return Err(StoryError::Example(format!(
-                "the story's example `{example}` is not one gluelab ships (examples: {})",
-                ids.join(", ")
-            )));
+            return Err(StoryError::UnknownExample {
+                example,
+                known: ids.join(", "),
+            });
         }
         let texts: Vec<&str> = parts.filter(|s| !s.is_empty()).collect();
         if texts.len() > MAX_STORY_STEPS {
@@ -170,11 +211,12 @@ impl Story {
         let mut ws = examples::load(example.id).map_err(|e| StoryError::Example(e.to_string()))?;
         let files = example_files(example.id);
         for (i, step) in self.steps.iter().enumerate() {
-            ws.apply_tour_step(example.job, step).map_err(|e| StoryError::Step {
-                step: i + 1,
-                text: shorten(&step_text(step, &files)),
-                reason: e.to_string(),
-            })?;
+            ws.apply_tour_step(&crate::i18n::Catalog::english(), example.job, step)
+                .map_err(|e| StoryError::Step {
+                    step: i + 1,
+                    text: shorten(&step_text(step, &files)),
+                    reason: e.to_string(),
+                })?;
         }
         Ok(ws)
     }
@@ -363,7 +405,9 @@ mod tests {
         let mut played = examples::load("seed").unwrap();
         let tour = examples::tour("seed").unwrap();
         for step in &tour[..6] {
-            played.apply_tour_step(crate::demo::JOB_NAME, &step.action).unwrap();
+            played
+                .apply_tour_step(&crate::i18n::Catalog::english(), crate::demo::JOB_NAME, &step.action)
+                .unwrap();
         }
         let replayed = Story::from_tour("seed", 6).unwrap().replay().unwrap();
         assert_eq!(crate::snapshot::save(&replayed), crate::snapshot::save(&played));
@@ -416,7 +460,10 @@ mod tests {
             "{err}"
         );
         assert!(matches!(Story::parse("v2,seed"), Err(StoryError::Version { .. })));
-        assert!(matches!(Story::parse("v1,nowhere"), Err(StoryError::Example(_))));
+        assert!(matches!(
+            Story::parse("v1,nowhere"),
+            Err(StoryError::UnknownExample { .. })
+        ));
         assert!(matches!(
             Story::parse("v1,seed,wait:soon"),
             Err(StoryError::Step { step: 1, .. })

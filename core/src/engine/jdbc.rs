@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::model::args::BookmarkOption;
 use crate::model::bookmark::{BookmarkEntry, ContextState, JdbcSourceState, Selection};
 use crate::model::job::{KeySortOrder, SourceInput, SourceSpec};
-use crate::model::lineage::{FileVerdict, ReadRecord, Reason, VerdictKind};
+use crate::model::lineage::{FileVerdict, ReadRecord, Reason, VerdictKind, VerdictSubject};
 use crate::model::run::{JobRun, LogStream};
 use crate::transform::Frame;
 use crate::warehouse::{self, compare_keys, KeyValue, WarehouseTable};
@@ -194,7 +194,11 @@ impl Workspace {
         for (position, row) in t.rows().iter().enumerate() {
             let key = t.key(&plan.positions, position)?;
             let address = warehouse::row_address(&t.name, row.id);
-            let label = format!("row {} of {}", plan.key_label(&key), t.name);
+            let subject = VerdictSubject::Row {
+                key: plan.key_label(&key),
+                table: t.name.to_string(),
+            };
+            let label = crate::engine::row_name(&crate::i18n::Catalog::english(), &plan.key_label(&key), &t.name);
             let (kind, reason) = if !plan.beyond_bookmark(&key) {
                 let last = self.last_committed_read(job_name, plan.ctx.as_deref(), &address);
                 match last {
@@ -230,7 +234,8 @@ impl Workspace {
                 continue;
             }
             let read = kind != VerdictKind::Skipped;
-            let explanation = crate::engine::explain_named(&reason, &label, plan.ctx.as_deref());
+            let explanation =
+                crate::engine::explain_named(&crate::i18n::Catalog::english(), &reason, &label, plan.ctx.as_deref());
             run.lineage.files.push(FileVerdict {
                 transformation_ctx: plan.ctx.clone(),
                 object: address.clone(),
@@ -240,6 +245,7 @@ impl Workspace {
                 kind,
                 reason,
                 explanation,
+                subject,
                 rows: u64::from(read),
             });
             if read {

@@ -27,7 +27,7 @@ mod write;
 
 pub(crate) use context::RunContext;
 use read::ReadFrames;
-pub use verdict::{explain, explain_named};
+pub use verdict::{explain, explain_named, explain_verdict, row_name, verdict_word};
 
 /// Above this many objects in a source prefix, objects older than the bookmark's band are not
 /// listed one by one in the run's lineage.

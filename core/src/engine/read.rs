@@ -138,7 +138,7 @@ impl Workspace {
             return None;
         };
         let table = self.catalog.table(database, table).ok()?;
-        SchemaFit::of(table, uri, body)?.warning()
+        SchemaFit::of(table, uri, body)?.warning(&crate::i18n::Catalog::english())
     }
 }
 

@@ -462,8 +462,9 @@ impl Workspace {
             last_modified: object.last_modified,
             size: object.size(),
             kind,
-            explanation: explain_named(&reason, name, ctx),
+            explanation: explain_named(&crate::i18n::Catalog::english(), &reason, name, ctx),
             reason,
+            subject: crate::model::lineage::VerdictSubject::Path(name.to_string()),
             rows: 0,
         })
     }

@@ -127,9 +127,25 @@ pub struct FileVerdict {
     pub size: u64,
     pub kind: VerdictKind,
     pub reason: Reason,
-    /// The same, in words a trainer can read aloud.
+    /// The same, in words a trainer can read aloud (English; a front end tells it again in its
+    /// reader's language from `reason` and `subject`).
     pub explanation: String,
+    /// What the explanation calls the object.
+    #[serde(default)]
+    pub subject: VerdictSubject,
     pub rows: u64,
+}
+
+/// What a verdict's explanation calls its object.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum VerdictSubject {
+    /// Its path under the source (`raw-data/raw-data-1.json`).
+    Path(String),
+    /// A JDBC row, by its key (`empno=3`) and table.
+    Row { key: String, table: String },
+    /// Saved before verdicts named their subject: the object's file name.
+    #[default]
+    FileName,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::i18n::Catalog;
 use crate::model::args::BookmarkOption;
 use crate::model::clock::Millis;
 use crate::model::lineage::RunLineage;
@@ -199,22 +200,32 @@ impl JobRun {
 
     /// Where the rows went, one line per stage: read, each step (with what it dropped or added,
     /// and its warnings), written. Empty before the run has read anything.
-    pub fn row_flow(&self) -> Vec<String> {
+    pub fn row_flow(&self, catalog: &Catalog) -> Vec<String> {
         if self.rows_read == 0 && self.step_rows.is_empty() {
             return vec![];
         }
-        let mut lines = vec![format!("Read {}", rows(self.rows_read))];
+        let count = |n: u64| rows(catalog, n);
+        let mut lines = vec![catalog.tf("Read {rows}", &[("rows", &count(self.rows_read))])];
         for (i, s) in self.step_rows.iter().enumerate() {
-            let change = match s.rows_out.cmp(&s.rows_in) {
-                std::cmp::Ordering::Less => format!(": dropped {} of {}", s.rows_in - s.rows_out, rows(s.rows_in)),
-                std::cmp::Ordering::Greater => format!(": {} in, {} out", rows(s.rows_in), rows(s.rows_out)),
-                std::cmp::Ordering::Equal => format!(": {} kept", rows(s.rows_in)),
-            };
+            let number = i + 1;
+            // The step's warnings are the engine's words, as its log prints them.
             let warned = s.warnings.iter().map(|w| format!(" ({w})")).collect::<String>();
-            lines.push(format!("Step {} {}{change}{warned}", i + 1, s.step));
+            let args: &[(&str, &dyn std::fmt::Display)] = &[
+                ("number", &number),
+                ("step", &s.step),
+                ("dropped", &s.rows_in.saturating_sub(s.rows_out)),
+                ("rows_in", &count(s.rows_in)),
+                ("rows_out", &count(s.rows_out)),
+            ];
+            let line = match s.rows_out.cmp(&s.rows_in) {
+                std::cmp::Ordering::Less => catalog.tf("Step {number} {step}: dropped {dropped} of {rows_in}", args),
+                std::cmp::Ordering::Greater => catalog.tf("Step {number} {step}: {rows_in} in, {rows_out} out", args),
+                std::cmp::Ordering::Equal => catalog.tf("Step {number} {step}: {rows_in} kept", args),
+            };
+            lines.push(line + &warned);
         }
         if self.state == RunState::Succeeded {
-            lines.push(format!("Wrote {}", rows(self.rows_written)));
+            lines.push(catalog.tf("Wrote {rows}", &[("rows", &count(self.rows_written))]));
         }
         lines
     }
@@ -246,7 +257,7 @@ pub fn run_id(job_name: &str, sequence: u64, at: Millis) -> String {
 }
 
 /// `1 row`, `1,667,903 rows`.
-fn rows(n: u64) -> String {
+fn rows(catalog: &Catalog, n: u64) -> String {
     let digits = n.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -255,10 +266,9 @@ fn rows(n: u64) -> String {
         }
         grouped.push(c);
     }
-    if n == 1 {
-        "1 row".into()
-    } else {
-        format!("{grouped} rows")
+    match n {
+        1 => catalog.t("1 row").to_string(),
+        _ => catalog.tf("{rows} rows", &[("rows", &grouped)]),
     }
 }
 

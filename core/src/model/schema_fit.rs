@@ -7,13 +7,14 @@
 //! not minding; a headerless CSV by position), which is how Glue's JSON and OpenCSV SerDes read.
 
 use crate::format::{infer_schema, object_text, Format, ReadOptions};
+use crate::i18n::Catalog;
 use crate::model::catalog::Table;
 
 /// At most this much of a file is looked at: a fit is about names, which the first lines show.
 const SAMPLE_BYTES: usize = 16 * 1024;
 
 /// A file's fields against its table's columns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SchemaFit {
     /// `database.table`.
     pub table: String,
@@ -65,13 +66,14 @@ impl SchemaFit {
         })
     }
 
-    /// What a person should know, or `None` when every column is in the file.
-    pub fn warning(&self) -> Option<String> {
+    /// What a person should know, in `catalog`'s language, or `None` when every column is in
+    /// the file.
+    pub fn warning(&self, catalog: &Catalog) -> Option<String> {
+        let fields = self.fields.join(", ");
         if self.header_read_as_row {
-            return Some(format!(
-                "the first line looks like a header ({}), but table {} skips no header line: it is read as a row (set skip.header.line.count to 1)",
-                self.fields.join(", "),
-                self.table
+            return Some(catalog.tf(
+                "the first line looks like a header ({fields}), but table {table} skips no header line: it is read as a row (set skip.header.line.count to 1)",
+                &[("fields", &fields), ("table", &self.table)],
             ));
         }
         let missing: Vec<&str> = self
@@ -83,45 +85,49 @@ impl SchemaFit {
         if missing.is_empty() {
             return None;
         }
+        if self.matching.is_empty() {
+            return Some(catalog.tf(
+                "none of {fields} is a column of {table}: every column ({columns}) reads as null",
+                &[
+                    ("fields", &fields),
+                    ("table", &self.table),
+                    ("columns", &self.columns.join(", ")),
+                ],
+            ));
+        }
         let extra: Vec<&str> = self
             .fields
             .iter()
             .filter(|f| !contains(&self.columns, f))
             .map(String::as_str)
             .collect();
-        let not_columns = match extra.len() {
-            0 => String::new(),
-            _ => format!("; {} not read: {}", plural(extra.len(), "field"), extra.join(", ")),
-        };
-        Some(if self.matching.is_empty() {
-            format!(
-                "none of {} is a column of {}: every column ({}) reads as null",
-                self.fields.join(", "),
-                self.table,
-                self.columns.join(", ")
-            )
-        } else {
-            format!(
-                "{} of {} columns of {} are in the file; {} read as null{not_columns}",
-                self.matching.len(),
-                self.columns.len(),
-                self.table,
-                missing.join(", ")
-            )
+        let args: [(&str, &dyn std::fmt::Display); 6] = [
+            ("matching", &self.matching.len()),
+            ("columns", &self.columns.len()),
+            ("table", &self.table),
+            ("missing", &missing.join(", ")),
+            ("count", &extra.len()),
+            ("extra", &extra.join(", ")),
+        ];
+        Some(match extra.len() {
+            0 => catalog.tf(
+                "{matching} of {columns} columns of {table} are in the file; {missing} read as null",
+                &args,
+            ),
+            1 => catalog.tf(
+                "{matching} of {columns} columns of {table} are in the file; {missing} read as null; 1 field not read: {extra}",
+                &args,
+            ),
+            _ => catalog.tf(
+                "{matching} of {columns} columns of {table} are in the file; {missing} read as null; {count} fields not read: {extra}",
+                &args,
+            ),
         })
     }
 }
 
 fn contains(names: &[String], name: &str) -> bool {
     names.iter().any(|n| n.eq_ignore_ascii_case(name))
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 #[cfg(test)]
@@ -135,7 +141,8 @@ mod tests {
     }
 
     fn warning(table: &Table, body: &str) -> Option<String> {
-        SchemaFit::of(table, "s3://raw/data/x", body.as_bytes()).and_then(|f| f.warning())
+        SchemaFit::of(table, "s3://raw/data/x", body.as_bytes())
+            .and_then(|f| f.warning(&crate::i18n::Catalog::english()))
     }
 
     #[test]

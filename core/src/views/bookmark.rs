@@ -1,6 +1,7 @@
 //! Read models of a job's bookmark for front ends: the runs a rewind can go back to, the
 //! versions the entry went through, and what each version changed.
 
+use crate::i18n::Catalog;
 use crate::model::bookmark::{BookmarkEntry, BookmarkEvent};
 use crate::model::lineage::{RunLineage, VerdictKind};
 use crate::workspace::Workspace;
@@ -17,8 +18,11 @@ pub struct RewindTarget {
 
 impl RewindTarget {
     /// `run 2 · 3ff9c44a`.
-    pub fn label(&self) -> String {
-        format!("run {} · {}", self.run_number, short_run_id(&self.run_id))
+    pub fn label(&self, catalog: &Catalog) -> String {
+        catalog.tf(
+            "run {number} · {id}",
+            &[("number", &self.run_number), ("id", &short_run_id(&self.run_id))],
+        )
     }
 }
 
@@ -126,7 +130,7 @@ impl Workspace {
 
 /// "Then the next run re-reads a.json; reads new b.json; skips nothing." — what a preview of
 /// the next run (after a reset or rewind) means.
-pub fn next_run_sentence(lineage: &RunLineage) -> String {
+pub fn next_run_sentence(catalog: &Catalog, lineage: &RunLineage) -> String {
     let names = |kind| {
         lineage
             .files
@@ -142,20 +146,19 @@ pub fn next_run_sentence(lineage: &RunLineage) -> String {
     );
     let list = |v: &Vec<String>| {
         if v.is_empty() {
-            "nothing".to_string()
+            catalog.t("nothing").to_string()
         } else {
             v.join(", ")
         }
     };
     let new = if read.is_empty() {
-        "no new files".to_string()
+        catalog.t("no new files").to_string()
     } else {
-        format!("new {}", read.join(", "))
+        catalog.tf("new {files}", &[("files", &read.join(", "))])
     };
-    format!(
-        "Then the next run re-reads {}; reads {new}; skips {}.",
-        list(&reread),
-        list(&skipped)
+    catalog.tf(
+        "Then the next run re-reads {reread}; reads {new}; skips {skipped}.",
+        &[("reread", &list(&reread)), ("new", &new), ("skipped", &list(&skipped))],
     )
 }
 
@@ -182,7 +185,9 @@ mod tests {
         assert_eq!(targets.len(), 2);
         assert_eq!(targets[1].run_id, runs[1]);
         assert_eq!(targets[1].run_number, 2);
-        assert!(targets[1].label().starts_with("run 2 · "));
+        assert!(targets[1]
+            .label(&crate::i18n::Catalog::english())
+            .starts_with("run 2 · "));
         assert!(ws.rewind_targets("nope").is_empty());
     }
 
@@ -201,7 +206,7 @@ mod tests {
     fn the_reset_preview_reads_as_a_sentence() {
         let ws = seeded_twice();
         let lineage = ws.preview_next_run(demo::JOB_NAME, &BookmarkAction::Reset).unwrap();
-        let sentence = super::next_run_sentence(&lineage);
+        let sentence = super::next_run_sentence(&crate::i18n::Catalog::english(), &lineage);
         assert!(sentence.starts_with("Then the next run re-reads "), "{sentence}");
         assert!(!sentence.contains("re-reads nothing"), "a reset re-reads: {sentence}");
     }

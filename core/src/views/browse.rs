@@ -12,6 +12,7 @@ pub mod tree;
 use std::fmt;
 
 use crate::error::{Error, Result};
+use crate::i18n::Catalog;
 use crate::model::schema_fit::SchemaFit;
 use crate::model::store::S3Uri;
 use crate::workspace::Workspace;
@@ -37,9 +38,12 @@ pub fn human_size(bytes: u64) -> String {
 }
 
 /// `12.0 of 30.5 MB`: how far an upload has come, in MB so the numbers move as it advances.
-pub fn progress_text(done: u64, total: u64) -> String {
-    let mb = |b: u64| b as f64 / 1e6;
-    format!("{:.1} of {:.1} MB", mb(done.min(total)), mb(total))
+pub fn progress_text(catalog: &Catalog, done: u64, total: u64) -> String {
+    let mb = |b: u64| format!("{:.1}", b as f64 / 1e6);
+    catalog.tf(
+        "{done} of {total} MB",
+        &[("done", &mb(done.min(total))), ("total", &mb(total))],
+    )
 }
 
 /// The largest file the workbench takes in one upload. The workspace lives in the tab's memory
@@ -68,35 +72,38 @@ pub struct Upload {
     /// The ETag the key had before, when the upload overwrote an object.
     pub replaced: Option<String>,
     /// How the file's fields fit the table it landed under, when they do not.
-    pub fit_warning: Option<String>,
+    pub misfit: Option<SchemaFit>,
+}
+
+impl Upload {
+    /// The notice a front end shows after the upload, in `catalog`'s language.
+    pub fn notice(&self, catalog: &Catalog) -> String {
+        let (uri, etag) = (&self.uri, &self.etag);
+        let mut text = match &self.replaced {
+            Some(old) if old == etag => catalog.tf(
+                "Overwrote {uri} with identical content: ETag {etag} is unchanged, LastModified is new.",
+                &[("uri", uri), ("etag", etag)],
+            ),
+            Some(old) => catalog.tf(
+                "Overwrote {uri}: ETag {old} → {etag} (S3 keeps no older version here).",
+                &[("uri", uri), ("old", old), ("etag", etag)],
+            ),
+            None => catalog.tf(
+                "Uploaded {uri} ({size}, ETag {etag}).",
+                &[("uri", uri), ("size", &human_size(self.size)), ("etag", etag)],
+            ),
+        };
+        if let Some(warning) = self.misfit.as_ref().and_then(|fit| fit.warning(catalog)) {
+            text.push_str(&catalog.tf(" Its fields do not fit the table: {warning}.", &[("warning", &warning)]));
+        }
+        text
+    }
 }
 
 impl fmt::Display for Upload {
-    /// The notice a front end shows after the upload.
+    /// The notice a front end shows after the upload, in English.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.replaced {
-            Some(old) if *old == self.etag => write!(
-                f,
-                "Overwrote {} with identical content: ETag {} is unchanged, LastModified is new.",
-                self.uri, self.etag
-            ),
-            Some(old) => write!(
-                f,
-                "Overwrote {}: ETag {old} → {} (S3 keeps no older version here).",
-                self.uri, self.etag
-            ),
-            None => write!(
-                f,
-                "Uploaded {} ({}, ETag {}).",
-                self.uri,
-                human_size(self.size),
-                self.etag
-            ),
-        }?;
-        match &self.fit_warning {
-            Some(warning) => write!(f, " Its fields do not fit the table: {warning}."),
-            None => Ok(()),
-        }
+        f.write_str(&self.notice(&Catalog::english()))
     }
 }
 
@@ -130,13 +137,13 @@ impl Workspace {
         let replaced = self.store.get(&uri).ok().map(|o| o.etag.clone());
         let object = self.put_object(&uri, body)?;
         let (size, etag) = (object.size(), object.etag.clone());
-        let fit_warning = self.fit_warning(&uri, &self.store.get(&uri)?.body);
+        let misfit = self.misfit(&uri, &self.store.get(&uri)?.body);
         Ok(Upload {
             size,
             etag,
             uri,
             replaced,
-            fit_warning,
+            misfit,
         })
     }
 
@@ -153,10 +160,11 @@ impl Workspace {
             .collect()
     }
 
-    /// How the fields of `body`, at `uri`, fit the table that holds it, when they do not.
-    pub(crate) fn fit_warning(&self, uri: &S3Uri, body: &[u8]) -> Option<String> {
+    /// How the fields of `body`, at `uri`, fit the table that holds it, when they do not (a
+    /// front end words it with [`SchemaFit::warning`]).
+    pub(crate) fn misfit(&self, uri: &S3Uri, body: &[u8]) -> Option<SchemaFit> {
         let table = self.catalog.table_holding(uri)?;
-        SchemaFit::of(table, &uri.to_string(), body)?.warning()
+        SchemaFit::of(table, &uri.to_string(), body).filter(|fit| fit.warning(&Catalog::english()).is_some())
     }
 
     /// Where files go: the prefix the user chose while its bucket exists (undo or loading
@@ -195,8 +203,9 @@ mod tests {
         assert_eq!(human_size(999_960), "1.0 MB", "never 1000.0 KB");
         assert_eq!(human_size(20_971_520), "21.0 MB");
         assert_eq!(human_size(3_500_000_000), "3.5 GB");
-        assert_eq!(progress_text(4_194_304, 20_971_520), "4.2 of 21.0 MB");
-        assert_eq!(progress_text(9, 5), "0.0 of 0.0 MB", "never more done than total");
+        let en = Catalog::english();
+        assert_eq!(progress_text(&en, 4_194_304, 20_971_520), "4.2 of 21.0 MB");
+        assert_eq!(progress_text(&en, 9, 5), "0.0 of 0.0 MB", "never more done than total");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! shows: each step done or not, read off the workspace (never stored), so undo, a reload or
 //! doing a step another way keeps it true.
 
+use crate::i18n::Catalog;
 use crate::model::run::RunState;
 use crate::workspace::Workspace;
 
@@ -24,25 +25,25 @@ impl FirstStep {
         FirstStep::Run,
     ];
 
-    /// What the step is, as a checklist line.
-    pub fn title(self) -> &'static str {
+    /// What the step is, as a checklist line, in `catalog`'s language.
+    pub fn title(self, catalog: &Catalog) -> &str {
         match self {
-            FirstStep::Bucket => "Create a bucket",
-            FirstStep::File => "Drop a file into it",
-            FirstStep::Table => "Make a table from the file",
-            FirstStep::Job => "Create a job over the table",
-            FirstStep::Run => "Run the job",
+            FirstStep::Bucket => catalog.t("Create a bucket"),
+            FirstStep::File => catalog.t("Drop a file into it"),
+            FirstStep::Table => catalog.t("Make a table from the file"),
+            FirstStep::Job => catalog.t("Create a job over the table"),
+            FirstStep::Run => catalog.t("Run the job"),
         }
     }
 
-    /// Where a workbench user does it.
-    pub fn how(self) -> &'static str {
+    /// Where a workbench user does it, in `catalog`'s language.
+    pub fn how(self, catalog: &Catalog) -> &str {
         match self {
-            FirstStep::Bucket => "In the S3 panel, press New bucket and give it a name (lower case, 3 to 63 characters).",
-            FirstStep::File => "Drop a JSON-lines or CSV file onto the S3 panel, or press Upload (New folder first, if you want a prefix).",
-            FirstStep::Table => "Click the file to preview it, then press Make a table from this file: its columns and Glue types are read from the file, as a crawler would.",
-            FirstStep::Job => "In the file's preview, press New job over this table: a bookmarked job that appends to a new table beside it.",
-            FirstStep::Run => "Press Run (or r). Run it again to see the bookmark skip the file.",
+            FirstStep::Bucket => catalog.t("In the S3 panel, press New bucket and give it a name (lower case, 3 to 63 characters)."),
+            FirstStep::File => catalog.t("Drop a JSON-lines or CSV file onto the S3 panel, or press Upload (New folder first, if you want a prefix)."),
+            FirstStep::Table => catalog.t("Click the file to preview it, then press Make a table from this file: its columns and Glue types are read from the file, as a crawler would."),
+            FirstStep::Job => catalog.t("In the file's preview, press New job over this table: a bookmarked job that appends to a new table beside it."),
+            FirstStep::Run => catalog.t("Press Run (or r). Run it again to see the bookmark skip the file."),
         }
     }
 }

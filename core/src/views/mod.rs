@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{Outcome, RunUntil};
 use crate::error::Result;
+use crate::i18n::Catalog;
 use crate::model::clock::Millis;
 use crate::model::lineage::{RunLineage, SinkRow, VerdictKind};
 use crate::model::run::RunState;
@@ -127,13 +128,17 @@ impl Workspace {
         self.runs_of(job).position(|r| r.id == run_id).map(|i| i + 1)
     }
 
-    /// `run 4`, or the short id of a run that is not the job's (it cannot be numbered).
-    pub fn run_label(&self, job: &str, run_id: &str) -> String {
-        self.run_number(job, run_id)
-            .map_or_else(|| format!("run {}", short_run_id(run_id)), |n| format!("run {n}"))
+    /// `run 4` (`実行 4`), or the short id of a run that is not the job's (it cannot be
+    /// numbered).
+    pub fn run_label(&self, catalog: &Catalog, job: &str, run_id: &str) -> String {
+        match self.run_number(job, run_id) {
+            Some(n) => catalog.tf("run {n}", &[("n", &n)]),
+            None => catalog.tf("run {id}", &[("id", &short_run_id(run_id))]),
+        }
     }
 
-    pub fn timeline(&self, job: &str) -> Result<Timeline> {
+    /// Runs against objects; the events' labels in `catalog`'s language.
+    pub fn timeline(&self, job: &str, catalog: &Catalog) -> Result<Timeline> {
         self.job(job)?;
         let mut timeline = Timeline::default();
         for run in self.runs_of(job) {
@@ -160,10 +165,13 @@ impl Workspace {
         }
         for (event, _) in &self.bookmark(job)?.history {
             match event {
-                crate::model::bookmark::BookmarkEvent::Reset { at } => timeline.events.push((*at, "reset".into())),
-                crate::model::bookmark::BookmarkEvent::Rewound { to_run_id, at } => timeline
-                    .events
-                    .push((*at, format!("rewind to {}", self.run_label(job, to_run_id)))),
+                crate::model::bookmark::BookmarkEvent::Reset { at } => {
+                    timeline.events.push((*at, catalog.t("reset").to_string()))
+                }
+                crate::model::bookmark::BookmarkEvent::Rewound { to_run_id, at } => timeline.events.push((
+                    *at,
+                    catalog.tf("rewind to {run}", &[("run", &self.run_label(catalog, job, to_run_id))]),
+                )),
                 _ => {}
             }
         }
@@ -448,7 +456,7 @@ mod tests {
     fn timeline_puts_runs_against_objects() {
         let (mut ws, _) = two_runs();
         ws.reset_job_bookmark(demo::JOB_NAME, None).unwrap();
-        let t = ws.timeline(demo::JOB_NAME).unwrap();
+        let t = ws.timeline(demo::JOB_NAME, &Catalog::english()).unwrap();
         assert_eq!((t.objects.len(), t.runs.len(), t.marks.len()), (2, 2, 3));
         assert_eq!(t.events.len(), 1);
         assert_eq!(ws.job_sink_rows(demo::JOB_NAME).unwrap().1.len(), 2);
@@ -460,7 +468,7 @@ mod tests {
         ws.reset_job_bookmark(demo::JOB_NAME, Some(&ids[0])).unwrap();
         ws.start_job_run(RunRequest::new(demo::JOB_NAME)).unwrap();
         ws.reset_job_bookmark(demo::JOB_NAME, None).unwrap();
-        let t = ws.timeline(demo::JOB_NAME).unwrap();
+        let t = ws.timeline(demo::JOB_NAME, &Catalog::english()).unwrap();
         let placed: Vec<(usize, &str)> = t
             .events
             .iter()
@@ -482,7 +490,7 @@ mod tests {
         let first_uri = S3Uri::new(demo::raw_bucket(), first);
         ws.put_object(&first_uri, body.as_bytes().to_vec()).unwrap();
         // Before any run, an uploaded file is already a row, with its upload on the clock.
-        let t = ws.timeline(demo::JOB_NAME).unwrap();
+        let t = ws.timeline(demo::JOB_NAME, &Catalog::english()).unwrap();
         assert_eq!(t.objects, [first_uri.to_string()]);
         assert_eq!(t.writes[0].change, ObjectChange::Uploaded);
         ws.start_job_run(RunRequest::new(demo::JOB_NAME)).unwrap();
@@ -493,13 +501,16 @@ mod tests {
             b"{}".to_vec(),
         )
         .unwrap();
-        let t = ws.timeline(demo::JOB_NAME).unwrap();
+        let t = ws.timeline(demo::JOB_NAME, &Catalog::english()).unwrap();
         assert_eq!(t.objects.len(), 1, "hidden keys are no rows: {:?}", t.objects);
         assert_eq!(t.writes[0].change, ObjectChange::Overwritten);
         assert_eq!(t.runs_before(t.writes[0].at), 1, "overwritten after run 1");
         ws.delete_object(&first_uri).unwrap();
-        let t = ws.timeline(demo::JOB_NAME).unwrap();
+        let t = ws.timeline(demo::JOB_NAME, &Catalog::english()).unwrap();
         assert_eq!((t.deleted.as_slice(), t.writes.len()), (&[0][..], 0));
-        assert_eq!(ws.run_label(demo::JOB_NAME, &t.runs[0].run_id), "run 1");
+        assert_eq!(
+            ws.run_label(&crate::i18n::Catalog::english(), demo::JOB_NAME, &t.runs[0].run_id),
+            "run 1"
+        );
     }
 }

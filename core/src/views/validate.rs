@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 
 use crate::format::types::parse_glue_type;
+use crate::i18n::Catalog;
 use crate::model::job::{JobDefinition, SinkMode, SinkOutput, SourceInput};
 use crate::model::store::S3Uri;
 use crate::transform::Transform;
@@ -34,7 +35,7 @@ pub enum Severity {
 
 /// What a step preview found, as problems: a step that failed on the sample is an error at that
 /// step (the read's failure at the first source), a step's warnings and error records warnings.
-pub fn preview_problems(previews: &[super::StepPreview]) -> Vec<Problem> {
+pub fn preview_problems(previews: &[super::StepPreview], catalog: &Catalog) -> Vec<Problem> {
     let mut problems = vec![];
     for p in previews {
         let field = match p.step {
@@ -56,10 +57,9 @@ pub fn preview_problems(previews: &[super::StepPreview]) -> Vec<Problem> {
         }
         if let Some(first) = p.errors.first() {
             add(
-                format!(
-                    "{}: {} row(s) in the sample could not be processed; first: {first}",
-                    p.name,
-                    p.errors.len()
+                catalog.tf(
+                    "{step}: {count} row(s) in the sample could not be processed; first: {first}",
+                    &[("step", &p.name), ("count", &p.errors.len()), ("first", first)],
                 ),
                 Severity::Warning,
             );
@@ -78,7 +78,7 @@ fn predicate_field(option: &str) -> &'static str {
 
 impl Workspace {
     /// Every problem of `job` that can be seen without running it; empty when it looks runnable.
-    pub fn validate_job(&self, job: &JobDefinition) -> Vec<Problem> {
+    pub fn validate_job(&self, job: &JobDefinition, catalog: &Catalog) -> Vec<Problem> {
         let mut problems = vec![];
         let mut problems_later = vec![];
         let mut add = |field: String, message: String| {
@@ -89,13 +89,13 @@ impl Workspace {
             })
         };
         if job.name.trim().is_empty() {
-            add("name".into(), "a job needs a name".into());
+            add("name".into(), catalog.t("a job needs a name").into());
         }
         let mut known_arguments: BTreeSet<String> = job.plan.required_arguments.iter().cloned().collect();
         for (key, value) in &job.default_arguments {
             let field = format!("default_arguments.{key}");
             if !key.starts_with("--") {
-                add(field.clone(), "job arguments start with --".into());
+                add(field.clone(), catalog.t("job arguments start with --").into());
             }
             known_arguments.insert(key.trim_start_matches("--").to_string());
             if key == "--job-bookmark-option" {
@@ -111,9 +111,9 @@ impl Workspace {
                 if !lakes.is_empty() {
                     problems_later.push(Problem {
                         field,
-                        message: format!(
-                            "job bookmarks are not supported for {} tables (AWS: data lake framework limitations): reads of them are never bookmarked",
-                            lakes.join(" and ")
+                        message: catalog.tf(
+                            "job bookmarks are not supported for {formats} tables (AWS: data lake framework limitations): reads of them are never bookmarked",
+                            &[("formats", &lakes.join(catalog.t(" and ")))],
                         ),
                         severity: Severity::Warning,
                     });
@@ -131,8 +131,9 @@ impl Workspace {
                 if !contexts.insert(ctx.clone()) {
                     add(
                         at("transformation_ctx"),
-                        format!(
-                            "another source already uses '{ctx}': their bookmark states would overwrite each other"
+                        catalog.tf(
+                            "another source already uses '{ctx}': their bookmark states would overwrite each other",
+                            &[("ctx", ctx)],
                         ),
                     );
                 }
@@ -143,7 +144,9 @@ impl Workspace {
             if source.listing.is_bounded() && source.transformation_ctx.is_none() {
                 add(
                     at("bounded"),
-                    "bounded execution needs a transformation_ctx: without one every run would read the same first objects".into(),
+                    catalog
+                        .t("bounded execution needs a transformation_ctx: without one every run would read the same first objects")
+                        .into(),
                 );
             }
             match &source.input {
@@ -155,14 +158,23 @@ impl Workspace {
                             }
                         }
                     }
-                    Err(_) => add(at("table"), format!("no catalog table {database}.{table}")),
+                    Err(_) => add(
+                        at("table"),
+                        catalog.tf(
+                            "no catalog table {database}.{table}",
+                            &[("database", database), ("table", table)],
+                        ),
+                    ),
                 },
                 SourceInput::S3 { path, .. } => {
                     self.check_path(&at("path"), path, &mut add);
                     for (option, _) in source.listing.partition_predicates() {
                         add(
                             at(predicate_field(option)),
-                            format!("{option} prunes a catalog table's partitions: read the table from the catalog"),
+                            catalog.tf(
+                                "{option} prunes a catalog table's partitions: read the table from the catalog",
+                                &[("option", &option)],
+                            ),
                         );
                     }
                 }
@@ -173,13 +185,22 @@ impl Workspace {
                     Ok(t) => {
                         for key in bookmark_keys {
                             if t.column_index(key).is_none() {
-                                add(at("bookmark_keys"), format!("\"{key}\" is not a column of {}", t.name));
+                                add(
+                                    at("bookmark_keys"),
+                                    catalog.tf(
+                                        "\"{key}\" is not a column of {table}",
+                                        &[("key", key), ("table", &t.name)],
+                                    ),
+                                );
                             }
                         }
                         if bookmark_keys.is_empty() && t.primary_key.is_empty() {
                             add(
                                 at("bookmark_keys"),
-                                format!("{} has no primary key: name the jobBookmarkKeys", t.name),
+                                catalog.tf(
+                                    "{table} has no primary key: name the jobBookmarkKeys",
+                                    &[("table", &t.name)],
+                                ),
                             );
                         }
                     }
@@ -187,7 +208,7 @@ impl Workspace {
             }
         }
         if job.plan.sources.is_empty() {
-            add("sources".into(), "a job needs a source".into());
+            add("sources".into(), catalog.t("a job needs a source").into());
         }
         for (i, step) in job.plan.transforms.iter().enumerate() {
             let at = |f: &str| format!("steps[{i}].{f}");
@@ -196,19 +217,26 @@ impl Workspace {
                     if mappings.is_empty() {
                         add(
                             at("mappings"),
-                            "ApplyMapping keeps only the fields it maps: map at least one".into(),
+                            catalog
+                                .t("ApplyMapping keeps only the fields it maps: map at least one")
+                                .into(),
                         );
                     }
                     for (m, mapping) in mappings.iter().enumerate() {
-                        for (which, name, what) in [
-                            ("source", &mapping.source, "the field it reads"),
-                            ("target", &mapping.target, "the column it writes"),
+                        for (which, name, message) in [
+                            (
+                                "source",
+                                &mapping.source,
+                                catalog.t("an empty mapping: name the field it reads"),
+                            ),
+                            (
+                                "target",
+                                &mapping.target,
+                                catalog.t("an empty mapping: name the column it writes"),
+                            ),
                         ] {
                             if name.trim().is_empty() {
-                                add(
-                                    at(&format!("mappings[{m}].{which}")),
-                                    format!("an empty mapping: name {what}"),
-                                );
+                                add(at(&format!("mappings[{m}].{which}")), message.into());
                             }
                         }
                         for (which, t) in [
@@ -231,7 +259,7 @@ impl Workspace {
                         if column.name.trim().is_empty() {
                             add(
                                 at(&format!("columns[{c}].name")),
-                                "a derived column needs a name".into(),
+                                catalog.t("a derived column needs a name").into(),
                             );
                         }
                         if let Err(e) = crate::query::check_expression(&column.expression) {
@@ -248,7 +276,7 @@ impl Workspace {
                     if aggregates.is_empty() && group_by.is_empty() {
                         add(
                             at("aggregates"),
-                            "an aggregate needs a group key or an aggregate".into(),
+                            catalog.t("an aggregate needs a group key or an aggregate").into(),
                         );
                     }
                 }
@@ -258,15 +286,15 @@ impl Workspace {
                     keys_right,
                     ..
                 } => {
-                    self.check_lookup(&at("table"), table, &mut add);
+                    self.check_lookup(&at("table"), table, catalog, &mut add);
                     if keys_left.len() != keys_right.len() || keys_left.is_empty() {
                         add(
                             at("keys_right"),
-                            "a join needs as many keys on each side, at least one".into(),
+                            catalog.t("a join needs as many keys on each side, at least one").into(),
                         );
                     }
                 }
-                Transform::ValueMapping { table, .. } => self.check_lookup(&at("table"), table, &mut add),
+                Transform::ValueMapping { table, .. } => self.check_lookup(&at("table"), table, catalog, &mut add),
                 _ => {}
             }
         }
@@ -275,19 +303,28 @@ impl Workspace {
             match &sink.output {
                 SinkOutput::Catalog { database, table } => {
                     if self.catalog.table(database, table).is_err() {
-                        add(at("table"), format!("no catalog table {database}.{table}"));
+                        add(
+                            at("table"),
+                            catalog.tf(
+                                "no catalog table {database}.{table}",
+                                &[("database", database), ("table", table)],
+                            ),
+                        );
                     }
                 }
                 SinkOutput::S3 { path, .. } => self.check_path(&at("path"), path, &mut add),
                 SinkOutput::Jdbc { table } => {
                     if table.trim().is_empty() {
-                        add(at("table"), "name the warehouse table (schema.table)".into());
+                        add(at("table"), catalog.t("name the warehouse table (schema.table)").into());
                     }
                 }
             }
             if let SinkMode::MergeOnKey { keys } = &sink.mode {
                 if keys.is_empty() {
-                    add(at("keys"), "merge on key needs at least one key column".into());
+                    add(
+                        at("keys"),
+                        catalog.t("merge on key needs at least one key column").into(),
+                    );
                 }
             }
         }
@@ -300,14 +337,17 @@ impl Workspace {
                 if !known_arguments.contains(name) {
                     add(
                         "required_arguments".into(),
-                        format!("the plan uses ${{{name}}}: declare --{name} as a required or default argument"),
+                        catalog.tf(
+                            "the plan uses ${{{name}}}: declare --{name} as a required or default argument",
+                            &[("name", &name)],
+                        ),
                     );
                 }
                 rest = after;
             }
         }
         problems.extend(problems_later);
-        problems.extend(self.state_changes(job));
+        problems.extend(self.state_changes(job, catalog));
         problems
     }
 
@@ -315,7 +355,7 @@ impl Workspace {
     /// warnings before the user saves: a renamed `transformation_ctx` starts a new state and
     /// orphans the old one; a path, table or format changed under the same ctx starts a new
     /// state (modelled). Either way the next run reads everything the source holds again.
-    fn state_changes(&self, job: &JobDefinition) -> Vec<Problem> {
+    fn state_changes(&self, job: &JobDefinition, catalog: &Catalog) -> Vec<Problem> {
         let (Some(saved), Some(bookmark)) = (self.jobs.get(&job.name), self.bookmarks.get(&job.name)) else {
             return vec![];
         };
@@ -333,20 +373,27 @@ impl Workspace {
             let (field, message) = match after.transformation_ctx.as_deref() {
                 Some(new_ctx) if new_ctx != old_ctx && !reused => (
                     "transformation_ctx",
-                    format!(
-                        "renaming '{old_ctx}' to '{new_ctx}' starts a new bookmark state: the next run reads everything this source holds again, and '{old_ctx}''s state stays in the bookmark, orphaned"
+                    catalog.tf(
+                        "renaming '{old_ctx}' to '{new_ctx}' starts a new bookmark state: the next run reads everything this source holds again, and '{old_ctx}''s state stays in the bookmark, orphaned",
+                        &[("old_ctx", &old_ctx), ("new_ctx", &new_ctx)],
                     ),
                 ),
                 None if !reused => (
                     "transformation_ctx",
-                    format!("without a transformation_ctx this source is never bookmarked, and '{old_ctx}''s state stays in the bookmark, orphaned"),
+                    catalog.tf(
+                        "without a transformation_ctx this source is never bookmarked, and '{old_ctx}''s state stays in the bookmark, orphaned",
+                        &[("old_ctx", &old_ctx)],
+                    ),
                 ),
                 Some(same) if same == old_ctx && before.input.identity() != after.input.identity() => (
                     "transformation_ctx",
-                    format!(
-                        "'{same}' has a saved state for {}; reading {} starts a new state (modelled: AWS says changing a source's properties invalidates its state), so the next run reads everything",
-                        before.input.identity(),
-                        after.input.identity()
+                    catalog.tf(
+                        "'{same}' has a saved state for {before}; reading {after} starts a new state (modelled: AWS says changing a source's properties invalidates its state), so the next run reads everything",
+                        &[
+                            ("same", &same),
+                            ("before", &before.input.identity()),
+                            ("after", &after.input.identity()),
+                        ],
                     ),
                 ),
                 _ => continue,
@@ -371,12 +418,15 @@ impl Workspace {
         }
     }
 
-    fn check_lookup(&self, field: &str, table: &str, add: &mut impl FnMut(String, String)) {
+    fn check_lookup(&self, field: &str, table: &str, catalog: &Catalog, add: &mut impl FnMut(String, String)) {
         let (database, name) = table.split_once('.').unwrap_or(("", table));
         if self.catalog.table(database, name).is_err() && self.warehouse.table(table).is_err() {
             add(
                 field.into(),
-                format!("{table} is neither a catalog table (database.table) nor a warehouse table (schema.table)"),
+                catalog.tf(
+                    "{table} is neither a catalog table (database.table) nor a warehouse table (schema.table)",
+                    &[("table", &table)],
+                ),
             );
         }
     }
@@ -390,9 +440,15 @@ mod tests {
     #[test]
     fn the_shipped_jobs_are_valid() {
         let ws = demo::seed_workspace().unwrap();
-        assert_eq!(ws.validate_job(ws.job(demo::JOB_NAME).unwrap()), []);
+        assert_eq!(
+            ws.validate_job(ws.job(demo::JOB_NAME).unwrap(), &Catalog::english()),
+            []
+        );
         let ws = demo::hr::hr_workspace().unwrap();
-        assert_eq!(ws.validate_job(ws.job(demo::hr::JOB_NAME).unwrap()), []);
+        assert_eq!(
+            ws.validate_job(ws.job(demo::hr::JOB_NAME).unwrap(), &Catalog::english()),
+            []
+        );
     }
 
     #[test]
@@ -412,7 +468,7 @@ mod tests {
         if let Transform::ValueMapping { table, .. } = &mut job.plan.transforms[2].transform {
             *table = "hr_rules.nope".into();
         }
-        let problems = ws.validate_job(&job);
+        let problems = ws.validate_job(&job, &Catalog::english());
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(
             fields,
@@ -445,7 +501,7 @@ mod tests {
         let saved = ws.job(demo::JOB_NAME).unwrap().clone();
         let ctx = saved.plan.sources[0].transformation_ctx.clone().unwrap();
         let warnings = |job: &JobDefinition| -> Vec<String> {
-            ws.validate_job(job)
+            ws.validate_job(job, &Catalog::english())
                 .into_iter()
                 .filter(|p| p.severity == Severity::Warning && p.field == "sources[0].transformation_ctx")
                 .map(|p| p.message)
@@ -479,7 +535,7 @@ mod tests {
         job.plan.sources[0].transformation_ctx = None;
         job.plan.sources[0].listing.bounded_files = Some(2);
         job.plan.sources[0].listing.exclusions = vec!["{a,{b}}".into()];
-        let problems = ws.validate_job(&job);
+        let problems = ws.validate_job(&job, &Catalog::english());
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["sources[0].exclusions", "sources[0].bounded"], "{problems:#?}");
         assert!(problems[0].message.contains("groups cannot nest"));
@@ -493,7 +549,11 @@ mod tests {
             mappings: vec![crate::transform::Mapping::new("", "string", "", "string")],
         }
         .into()];
-        let fields: Vec<String> = ws.validate_job(&job).into_iter().map(|p| p.field).collect();
+        let fields: Vec<String> = ws
+            .validate_job(&job, &Catalog::english())
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
         assert_eq!(fields, ["steps[0].mappings[0].source", "steps[0].mappings[0].target"]);
     }
 
@@ -517,9 +577,13 @@ mod tests {
             }
             .into(),
         ];
-        assert_eq!(ws.validate_job(&job), [], "nothing to see without data");
+        assert_eq!(
+            ws.validate_job(&job, &Catalog::english()),
+            [],
+            "nothing to see without data"
+        );
         let previews = ws.preview_draft_steps(&job, 5).unwrap();
-        let problems = preview_problems(&previews);
+        let problems = preview_problems(&previews, &Catalog::english());
         let seen: Vec<(&str, Severity)> = problems.iter().map(|p| (p.field.as_str(), p.severity)).collect();
         assert_eq!(
             seen,

@@ -48,7 +48,7 @@ fn gzip_and_bzip2_csv_is_crawled_previewed_and_run_like_plain_csv() {
     let preview = ws.preview_object(&jan, 10).unwrap();
     assert_eq!(preview.rows, [["1", "acme", "12.5"], ["2", "zenith", "3.0"]]);
     assert!(preview.summary().contains("gzip-compressed"), "{}", preview.summary());
-    assert_eq!(preview.fit_warning, None);
+    assert_eq!(preview.misfit, None);
 
     let feb = S3Uri::new("my-data", "orders/2024-02.csv.bz2");
     ws.put_object(&feb, bzip2(b"order_id,customer,amount\n3,acme,1\n"))

@@ -27,7 +27,11 @@ fn with_file_1(max_concurrent_runs: u32, queuing: bool) -> Workspace {
 fn a_queued_run_waits_then_reads_what_the_first_committed() {
     let mut ws = with_file_1(1, true);
     let outcome = ws
-        .apply_tour_step(demo::JOB_NAME, &examples::TourAction::OverlappingRuns)
+        .apply_tour_step(
+            &gluelab_core::i18n::Catalog::english(),
+            demo::JOB_NAME,
+            &examples::TourAction::OverlappingRuns,
+        )
         .unwrap();
     assert!(outcome.contains("waited in the queue"), "{outcome}");
     let runs: Vec<_> = ws.runs_of(demo::JOB_NAME).cloned().collect();

@@ -91,7 +91,7 @@ fn a_data_lake_format_argument_warns_that_its_tables_are_not_bookmarked() {
     let mut job = ws.job(demo::JOB_NAME).unwrap().clone();
     job.default_arguments
         .insert("--datalake-formats".into(), "iceberg".into());
-    let problems = ws.validate_job(&job);
+    let problems = ws.validate_job(&job, &gluelab_core::i18n::Catalog::english());
     let warning = problems
         .iter()
         .find(|p| p.field == "default_arguments.--datalake-formats")

@@ -28,7 +28,11 @@ fn orders_under_the_device_table_are_named_then_the_table_is_updated_from_them()
     );
     let uri = upload.uri;
     let preview = ws.preview_object(&uri, 10).unwrap();
-    let warning = preview.fit_warning.unwrap();
+    let warning = preview
+        .misfit
+        .unwrap()
+        .warning(&gluelab_core::i18n::Catalog::english())
+        .unwrap();
     assert!(
         warning.starts_with("none of order_id, customer, amount is a column of"),
         "{warning}"
@@ -49,7 +53,7 @@ fn orders_under_the_device_table_are_named_then_the_table_is_updated_from_them()
         ["order_id bigint", "customer string", "amount double"]
     );
     let preview = ws.preview_object(&uri, 10).unwrap();
-    assert_eq!(preview.fit_warning, None);
+    assert_eq!(preview.misfit, None);
     assert_eq!(preview.rows[0], ["1", "acme", "12.5"]);
 
     let id = ws.start_job_run(RunRequest::new(demo::JOB_NAME)).unwrap();
@@ -94,7 +98,7 @@ fn from_empty_to_a_first_run_over_a_persons_own_file() {
     let id = ws.start_job_run(RunRequest::new(&job.name)).unwrap();
     let run = ws.run(&id).unwrap();
     assert_eq!(
-        run.row_flow(),
+        run.row_flow(&gluelab_core::i18n::Catalog::english()),
         ["Read 2 rows", "Wrote 2 rows"],
         "{:?}",
         run.error_message

@@ -107,7 +107,7 @@ fn a_bad_predicate_fails_the_run_naming_it_and_saves_nothing() {
     ] {
         let mut ws = lake();
         predicates(&mut ws, Some(push_down), None);
-        let problems = ws.validate_job(ws.job(JOB).unwrap());
+        let problems = ws.validate_job(ws.job(JOB).unwrap(), &gluelab_core::i18n::Catalog::english());
         assert_eq!(problems[0].field, "sources[0].push_down_predicate", "{problems:#?}");
         let failed = run(&mut ws);
         assert_eq!(failed.state, RunState::Failed);

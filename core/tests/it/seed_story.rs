@@ -196,7 +196,7 @@ fn a_run_says_where_its_rows_went_step_by_step() {
     upload(&mut ws, 2);
     let id = run(&mut ws);
     assert_eq!(
-        ws.run(&id).unwrap().row_flow(),
+        ws.run(&id).unwrap().row_flow(&gluelab_core::i18n::Catalog::english()),
         [
             "Read 2 rows",
             "Step 1 Filter: dropped 1 of 2 rows",

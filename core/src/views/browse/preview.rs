@@ -65,7 +65,7 @@ pub struct ObjectPreview {
     /// Whether the object holds more records than the rows shown.
     pub more: bool,
     /// How the file's fields fit the columns of the table it is under, when they do not.
-    pub fit_warning: Option<String>,
+    pub misfit: Option<crate::model::schema_fit::SchemaFit>,
     /// Bytes parsed, and the object's size: fewer means only the beginning was read. For a
     /// compressed object, bytes of its decompressed text (the object's size once all is read).
     pub bytes_read: u64,
@@ -156,12 +156,12 @@ impl Workspace {
             lines,
             problems,
         } = Shown::of(&name, &output, shown);
-        let fit_warning = match &reading.origin {
-            FormatOrigin::Table { .. } => self.fit_warning(uri, &object.body),
+        let misfit = match &reading.origin {
+            FormatOrigin::Table { .. } => self.misfit(uri, &object.body),
             FormatOrigin::Extension(_) => None,
         };
         Ok(ObjectPreview {
-            fit_warning,
+            misfit,
             object: name,
             format: reading.format,
             origin: reading.origin,
