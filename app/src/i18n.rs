@@ -74,6 +74,8 @@ pub async fn load() {
         let _ = root.set_attribute("lang", catalog.lang().tag());
     }
     let _ = CATALOG.set(catalog);
+    // The tab's title (index.html holds the English, for the page before the wasm starts).
+    document().set_title(t("gluelab — AWS Glue job bookmarks in your browser"));
 }
 
 /// Saves the choice and reloads the page in that language.

@@ -9,6 +9,7 @@ mod contexts;
 mod csp;
 mod editor;
 mod exercise;
+mod japanese;
 mod layout;
 mod links;
 mod panic;
