@@ -113,7 +113,8 @@ fn verbatim(title: &str, summary: &str) -> &'static str {
     }
 }
 
-/// Shows the other language, in itself; choosing it reloads the page in that language.
+/// Shows the other language, in itself; choosing it reloads the page in that language. Not in
+/// the presenter view's one-row bar: a room's language is chosen before presenting.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let other = match i18n::lang() {
@@ -121,7 +122,7 @@ fn LanguageSwitch() -> impl IntoView {
         Lang::Ja => Lang::En,
     };
     view! {
-        <button class="btn secondary" id="lang-switch" lang=other.tag()
+        <button class="btn secondary full-only" id="lang-switch" lang=other.tag()
             title="Language / 表示言語" on:click=move |_| i18n::switch_to(other)>
             {other.endonym()}
         </button>

@@ -136,7 +136,15 @@ pub fn explain_verdict(catalog: &Catalog, verdict: &FileVerdict) -> String {
         VerdictSubject::Row { key, table } => row_name(catalog, key, table),
         VerdictSubject::FileName => object.rsplit('/').next().unwrap_or(object).to_string(),
     };
-    explain_named(catalog, &verdict.reason, &name, verdict.transformation_ctx.as_deref())
+    let ctx = verdict.transformation_ctx.as_deref();
+    let told = explain_named(catalog, &verdict.reason, &name, ctx);
+    // What the read added after the reason (its failure, its fields' misfit) stays as it was
+    // logged: the engine's words.
+    let reason_in_english = explain_named(&Catalog::english(), &verdict.reason, &name, ctx);
+    match verdict.explanation.strip_prefix(&reason_in_english) {
+        Some(added) => told + added,
+        None => told,
+    }
 }
 
 /// A JDBC row as an explanation names it: `row empno=3 of public.employees`.

@@ -422,6 +422,15 @@ async fn the_language_choice_survives_a_reload_and_switches_back() {
     );
     let notice: bool = browser.script("return !!document.getElementById('notice')").await;
     assert!(!notice, "no notice: the catalogs loaded");
+    // What fetching the two catalogs costs a Japanese reader's first render (compare with
+    // workspace.rs's English figure).
+    let first_render: Option<f64> = browser
+        .script(
+            "const m = performance.getEntriesByName('gluelab-first-render'); return m.length ? m[0].startTime : null",
+        )
+        .await;
+    let first_render = first_render.expect("the app marks its first render");
+    eprintln!("first interactive render in Japanese (a reload): {first_render:.0} ms after navigation start");
     browser.screenshot_as_seen("ja-reloaded").await;
 
     switch_language(&browser, "en").await;
