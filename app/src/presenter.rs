@@ -131,17 +131,6 @@ fn scroll_below_pinned(panel: &web_sys::Element) {
     window().scroll_to_with_scroll_to_options(&options);
 }
 
-/// A verdict as its badge names it, in the page's language.
-fn verdict_label(kind: VerdictKind) -> &'static str {
-    match kind {
-        VerdictKind::Read => t("read"),
-        VerdictKind::ReRead => t("re-read"),
-        VerdictKind::Skipped => t("skipped"),
-        VerdictKind::Deferred => t("deferred"),
-        VerdictKind::Failed => t("failed"),
-    }
-}
-
 /// The presenter view's pinned strip: what the room should be looking at, whatever the page's
 /// scroll. Each cell names the panel with the details.
 #[component]
@@ -220,7 +209,7 @@ pub fn StoryStrip() -> impl IntoView {
                                     let class = format!("verdict-chip {}", kind.as_str().replace('-', ""));
                                     view! {
                                     <span class=class>
-                                        <span class="badge">{verdict_label(kind)}</span> " " <span translate="no">{name}</span>
+                                        <span class="badge">{gluelab_core::engine::verdict_word(crate::i18n::catalog(), kind)}</span> " " <span translate="no">{name}</span>
                                     </span>
                                 }}).collect_view()}
                             </span>

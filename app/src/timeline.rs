@@ -118,7 +118,7 @@ pub fn Timeline() -> impl IntoView {
                                 let name = labels[m.object].clone();
                                 let title = tf(
                                     "run {n}: {verdict} {object}: click to see the rows it wrote",
-                                    &[("n", &(m.run + 1)), ("verdict", &verdict_word(m.kind)), ("object", &name)],
+                                    &[("n", &(m.run + 1)), ("verdict", &gluelab_core::engine::verdict_word(crate::i18n::catalog(), m.kind)), ("object", &name)],
                                 );
                                 let (r, o) = (run_id.clone(), object.clone());
                                 let label = title.clone();
@@ -154,17 +154,6 @@ pub fn Timeline() -> impl IntoView {
 /// `HH:MM:SS` of an instant on the virtual clock: runs of one story share the day.
 fn clock_time(at: gluelab_core::model::clock::Millis) -> String {
     iso8601(at).get(11..19).unwrap_or_default().to_string()
-}
-
-/// What a run did to an object, in a word (as the legend says it).
-fn verdict_word(kind: VerdictKind) -> &'static str {
-    match kind {
-        VerdictKind::Read => t("read"),
-        VerdictKind::ReRead => t("re-read"),
-        VerdictKind::Skipped => t("skipped"),
-        VerdictKind::Deferred => t("deferred"),
-        VerdictKind::Failed => t("failed"),
-    }
 }
 
 fn symbol(kind: VerdictKind) -> &'static str {
