@@ -85,7 +85,7 @@ pub fn switch_to(lang: Lang) {
 }
 
 async fn fetch_catalog(lang: Lang, paths: &[&str]) -> Result<Catalog, String> {
-    let mut catalog = Catalog::from_json(lang, "{}").map_err(|e| e.to_string())?;
+    let mut catalog = Catalog::empty(lang);
     for path in paths {
         let text = fetch_text(path)
             .await

@@ -78,13 +78,18 @@ impl Catalog {
         Self::default()
     }
 
+    /// A catalog of `lang` with no translations yet ([`Catalog::extend`] adds a file's).
+    pub fn empty(lang: Lang) -> Self {
+        Self {
+            lang,
+            messages: BTreeMap::new(),
+        }
+    }
+
     /// A catalog from its JSON, `{"English text": "translation", ...}`. Several files of one
     /// language (core's and the app's) are one catalog: [`Catalog::extend`].
     pub fn from_json(lang: Lang, json: &str) -> Result<Self, CatalogError> {
-        let mut catalog = Self {
-            lang,
-            messages: BTreeMap::new(),
-        };
+        let mut catalog = Self::empty(lang);
         catalog.extend(json)?;
         Ok(catalog)
     }
